@@ -1,0 +1,197 @@
+"""The shape of every entry in the library, as strict pydantic models.
+
+Scalars are strict (YAML ``"10"`` is not the number 10, ``yes`` is not true) and unknown keys are
+errors, so a typo in the content fails the check instead of silently meaning "all". Rules that span
+entries (known slugs, unique ids, cycles) live in ``checks``.
+"""
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+Kind = Literal["task", "competency", "credential", "acknowledgement", "reading"]
+Phase = Literal["before_start", "day_1", "week_1", "first_30_days", "first_90_days"]
+Signoff = Literal["none", "supervisor", "manager"]
+Basis = Literal["law", "guidance", "policy"]
+Frequency = Literal["start_of_day", "per_patient", "end_of_day", "weekly", "monthly"]
+Status = Literal["confirmed", "caveat", "unverified"]
+Pipeda = Literal["substantially_similar", "custodian_exemption", "applies"]
+JurisdictionType = Literal["province", "territory"]
+
+
+def _matching(pattern: str, what: str) -> Callable[[str], str]:
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(f"{value!r} is not {what}")
+        return value
+
+    return check
+
+
+def _within(low: int, high: int) -> Callable[[int], int]:
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueError(f"{value} is outside {low}..{high}")
+        return value
+
+    return check
+
+
+Text = Annotated[StrictStr, Field(min_length=1)]
+MaybeEmptyText = StrictStr  # for facts the reference could not confirm: "" rather than a guess
+Slug = Annotated[
+    StrictStr, AfterValidator(_matching(r"[a-z][a-z0-9_]*", "a slug (a-z, 0-9 and _)"))
+]
+Code = Annotated[StrictStr, AfterValidator(_matching(r"[A-Z]{2}", "a two-letter code"))]
+EntryId = Annotated[
+    StrictStr,
+    AfterValidator(_matching(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+", "an id like module.name")),
+]
+Language = Annotated[StrictStr, AfterValidator(_matching(r"[a-z]{2,3}", "an ISO 639 code"))]
+DueDays = Annotated[StrictInt, AfterValidator(_within(0, 365))]
+ValidityMonths = Annotated[StrictInt, AfterValidator(_within(1, 120))]
+Version = Annotated[
+    StrictStr, AfterValidator(_matching(r"\d+\.\d+\.\d+", "a version like 2026.11.0"))
+]
+# Lists that must not be empty: an empty ``applies`` list would silently mean "nobody".
+Texts = Annotated[tuple[Text, ...], Field(min_length=1)]
+Slugs = Annotated[tuple[Slug, ...], Field(min_length=1)]
+Codes = Annotated[tuple[Code, ...], Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LibraryInfo(Strict):
+    version: Version
+    title: Text
+    disclaimer: Text
+
+
+class Privacy(Strict):
+    laws: Texts
+    law_short: Text
+    regulator: Text
+    worker_term: Text
+    pipeda: Pipeda
+    breach_duty: Text
+    status: Status
+
+
+class HealthPlan(Strict):
+    name: Text
+    short: MaybeEmptyText
+    card_note: Text
+    claims: MaybeEmptyText
+    status: Status
+
+
+class Ohs(Strict):
+    regulator: Text
+    law: MaybeEmptyText
+    worker_training: MaybeEmptyText
+    whmis_law: MaybeEmptyText
+    status: Status
+
+
+class Accessibility(Strict):
+    law: MaybeEmptyText
+    private_clinic_training: StrictBool
+    note: Text
+    status: Status
+
+
+class Ipac(Strict):
+    body: Text
+    documents: tuple[Text, ...]
+    status: Status
+
+
+class Jurisdiction(Strict):
+    code: Code
+    name: Text
+    type: JurisdictionType
+    languages: Annotated[tuple[Language, ...], Field(min_length=1)]
+    languages_note: Text
+    privacy: Privacy
+    health_plan: HealthPlan
+    ohs: Ohs
+    accessibility: Accessibility
+    ipac: Ipac
+
+
+class Setting(Strict):
+    slug: Slug
+    name: Text
+    summary: Text
+
+
+class Role(Strict):
+    slug: Slug
+    name: Text
+    summary: Text
+    clinical: StrictBool
+    includes: tuple[Slug, ...] = ()
+
+
+class Option(Strict):
+    slug: Slug
+    name: Text
+    summary: Text
+
+
+class EmrProduct(Strict):
+    slug: Slug
+    name: Text
+
+
+class ModuleHeader(Strict):
+    id: Slug
+    title: Text
+    summary: Text
+    order: StrictInt
+
+
+class Applies(Strict):
+    """Who an entry is for; a missing key means everyone. Keys match ``planner.rules.RULES``."""
+
+    roles: Slugs | None = None
+    provinces: Codes | None = None
+    settings: Slugs | None = None
+    options: Slugs | None = None
+    emr: Slugs | None = None
+
+
+class TaskFields(Strict):
+    """When a task falls due and how it is signed: shared by library items and custom items."""
+
+    kind: Kind
+    phase: Phase | None = None
+    due_days: DueDays | None = None
+    signoff: Signoff
+    validity_months: ValidityMonths | None = None
+    renews: StrictBool | None = None
+
+
+class Content(Strict):
+    """What items and duties share: the words shown to the hire and who they are for."""
+
+    id: EntryId
+    title: Text
+    guidance: Text
+    basis: Basis
+    applies: Applies = Applies()
+    references: Texts
+
+
+class Item(Content, TaskFields):
+    requires: tuple[EntryId, ...] = ()
+
+
+class Duty(Content):
+    frequency: Frequency

@@ -1,0 +1,38 @@
+"""The ``clinic-onboard`` command: Flask's commands (run, db, shell) plus the project's own."""
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from clinic_onboard.app import create_app
+from clinic_onboard.commands.catalog import catalog_group, plan_command
+from clinic_onboard.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed_demo
+from clinic_onboard.extensions import db
+
+cli = FlaskGroup(
+    create_app=lambda: create_app(),
+    help="Onboarding plans and duty checklists for Canadian outpatient clinics.",
+)
+cli.add_command(catalog_group)
+cli.add_command(plan_command)
+
+
+@cli.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo clinic into an empty database and print its logins."""
+    if current_app.config["ENVIRONMENT"] == "production":
+        raise click.ClickException("The demo clinic is never loaded in production.")
+    if seed_demo():
+        db.session.commit()
+        click.echo(f"Loaded the demo clinic: {DEMO_CLINIC.name}.")
+    elif not demo_present():
+        click.echo("The database already has its own accounts; the demo clinic was not loaded.")
+        return
+    click.echo("Demo logins (for trying the app on your own machine):")
+    for person in DEMO_PEOPLE:
+        click.echo(f"  {person.role.value:<10}  {person.email:<36}  {person.password}")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,52 @@
+"""Clinics (the tenants) and the memberships that give a person an app role in one."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinic_onboard.extensions import db
+from clinic_onboard.models.types import UTCDateTime, utcnow
+from clinic_onboard.models.user import User
+
+
+class AppRole(StrEnum):
+    """What a person may do in one clinic; see ``clinic_onboard.policy``."""
+
+    MANAGER = "manager"
+    SUPERVISOR = "supervisor"
+    STAFF = "staff"
+
+
+class Clinic(db.Model):
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    # Codes and slugs from the content library (checklists/), checked by the forms.
+    province: Mapped[str] = mapped_column(String(2))
+    setting: Mapped[str] = mapped_column(String(40))
+    emr: Mapped[str | None] = mapped_column(String(40))
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="clinic", cascade="all, delete-orphan"
+    )
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "clinic_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    role: Mapped[AppRole] = mapped_column(
+        Enum(AppRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    clinic: Mapped[Clinic] = relationship(back_populates="memberships")

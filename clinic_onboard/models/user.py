@@ -1,0 +1,44 @@
+"""People who sign in. A person may belong to several clinics (see ``Membership``)."""
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinic_onboard.extensions import db
+from clinic_onboard.models.types import UTCDateTime, utcnow
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the login cookie's identity: rotating it ends every session of this person.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's cookie identity: id plus the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_all_sessions(self) -> None:
+        """Invalidate every copy of this person's login cookie."""
+        self.session_token = new_session_token()

@@ -1,0 +1,90 @@
+"""Sign-up, sign-in and password changes."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from clinic_onboard.extensions import db
+from clinic_onboard.models import AppRole, Clinic, Membership, User
+from clinic_onboard.passwords import hash_password, verify_password
+
+
+class EmailTaken(ValueError):
+    """Another account already uses this email address."""
+
+
+@dataclass(frozen=True)
+class ClinicDetails:
+    name: str
+    province: str
+    setting: str
+    emr: str | None
+    options: tuple[str, ...] = ()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(email: str, display_name: str, password: str | None) -> User:
+    """Create an account; ``password`` None leaves it waiting for a set-password link."""
+    if find_user(email) is not None:
+        raise EmailTaken(email)
+    user = User(
+        email=normalize_email(email),
+        display_name=display_name.strip(),
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    return user
+
+
+def create_clinic(details: ClinicDetails) -> Clinic:
+    clinic = Clinic(
+        name=details.name.strip(),
+        province=details.province,
+        setting=details.setting,
+        emr=details.emr,
+        options=sorted(details.options),
+    )
+    db.session.add(clinic)
+    return clinic
+
+
+def add_member(user: User, clinic: Clinic, role: AppRole) -> Membership:
+    membership = Membership(user=user, clinic=clinic, role=role)
+    db.session.add(membership)
+    return membership
+
+
+def sign_up(email: str, display_name: str, password: str, clinic: ClinicDetails) -> Membership:
+    """A new manager and their first clinic, in one step."""
+    user = create_user(email, display_name, password)
+    membership = add_member(user, create_clinic(clinic), AppRole.MANAGER)
+    db.session.flush()
+    return membership
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, else None (same cost either way)."""
+    user = find_user(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    return user if ok and user is not None and user.active else None
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    """Set a new password when the current one is right; ends every other session."""
+    if not verify_password(user.password_hash, current):
+        return False
+    user.password_hash = hash_password(new)
+    user.end_all_sessions()
+    db.session.flush()
+    return True
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0

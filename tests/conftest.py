@@ -1,0 +1,147 @@
+"""Shared fixtures: a real database (a SQLite file, or PostgreSQL via TEST_DATABASE_URL),
+an app per test, and factories that return callables.
+
+Tables are created once per session and emptied after each test, which keeps the PostgreSQL
+run as fast as the SQLite one.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from clinic_onboard.app import create_app
+from clinic_onboard.extensions import db
+from clinic_onboard.models import AppRole, Clinic, Membership
+from clinic_onboard.operations import accounts
+
+PASSWORD = "correct horse battery"
+
+
+def config_for_tests(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """Settings for an app under test: fast hashing, CSRF and rate limits off unless asked."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 64,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str) -> Iterator[None]:
+    """Create every table once; on PostgreSQL start from an empty public schema."""
+    if make_url(database_url).get_backend_name() == "postgresql":
+        engine = create_engine(database_url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app(config_for_tests(database_url))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield
+
+
+@pytest.fixture
+def app_config(database_url: str) -> dict[str, Any]:
+    """Override in a test module (or parametrize) to change one setting for its apps."""
+    return config_for_tests(database_url)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], _schema: None) -> Iterator[Flask]:
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_clinic(app: Flask) -> Callable[..., Clinic]:
+    def make(name: str = "Lakeside Clinic", **fields: Any) -> Clinic:
+        details = accounts.ClinicDetails(
+            name=name,
+            province=fields.get("province", "ON"),
+            setting=fields.get("setting", "family_medicine"),
+            emr=fields.get("emr", "accuro"),
+            options=tuple(fields.get("options", ())),
+        )
+        clinic = accounts.create_clinic(details)
+        db.session.commit()
+        return clinic
+
+    return make
+
+
+@pytest.fixture
+def make_member(app: Flask, make_clinic: Callable[..., Clinic]) -> Callable[..., Membership]:
+    """``make_member(role, clinic=None, email=None)``: a person with a password of PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: AppRole = AppRole.STAFF, clinic: Clinic | None = None, email: str | None = None
+    ) -> Membership:
+        number = next(counter)
+        user = accounts.find_user(email) if email else None
+        if user is None:
+            email = email or f"person{number}@clinic.example.com"
+            user = accounts.create_user(email, f"Person {number}", PASSWORD)
+        membership = accounts.add_member(user, clinic or make_clinic(), role)
+        db.session.commit()
+        return membership
+
+    return make
+
+
+class Auth:
+    """Sign in and out as a test user, like flaskr's ``auth`` fixture."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD) -> Any:
+        return self._client.post("/auth/login", data={"email": email, "password": password})
+
+    def login_as(self, membership: Membership) -> Any:
+        response = self.login(membership.user.email)
+        assert response.status_code == 302, "login failed"
+        return response
+
+    def logout(self) -> Any:
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
