@@ -88,10 +88,11 @@ def logout() -> Response:
 @login_required
 def change_password() -> str | Response:
     form = ChangePasswordForm()
+    user = current_user._get_current_object()  # the User itself: login_user keeps a reference
     if form.validate_on_submit():
-        if accounts.change_password(current_user, form.current.data, form.password.data):
+        if accounts.change_password(user, form.current.data, form.password.data):
             db.session.commit()
-            login_user(current_user)
+            login_user(user)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("clinic.home"))
         form.current.errors.append("That is not your current password.")

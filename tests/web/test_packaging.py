@@ -54,6 +54,7 @@ def test_an_unpacked_wheel_finds_its_own_folders(wheel: Path, tmp_path: Path) ->
     result = subprocess.run(
         [sys.executable, "-c", probe],
         env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
