@@ -27,7 +27,7 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def _skip_empty_autogenerate(migration_context, revision, directives) -> None:  # noqa: ANN001
+def _skip_empty_autogenerate(migration_context, revision, directives) -> None:
     """Never write an empty revision when the models did not change."""
     if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
         directives[:] = []

@@ -27,6 +27,21 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+class PersonFieldsMixin:
+    """Who is signing up. Declared before the clinic fields so forms list them first."""
+
+    display_name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        "Work email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    password = PasswordField("Choose a password", validators=[DataRequired(), PASSWORD_RULE])
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
+
+
 class ClinicFieldsMixin:
     """The clinic profile fields; choices come from the content library."""
 
@@ -48,17 +63,8 @@ def _choices(items: dict, prompt: str) -> list[tuple[str, str]]:
     return [("", prompt), *((key, item.name) for key, item in items.items())]
 
 
-class SignUpForm(ClinicFieldsMixin, FlaskForm):
-    display_name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField(
-        "Work email",
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-    )
-    password = PasswordField("Choose a password", validators=[DataRequired(), PASSWORD_RULE])
-    confirm = PasswordField(
-        "Type the password again",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
-    )
+class SignUpForm(PersonFieldsMixin, ClinicFieldsMixin, FlaskForm):
+    """A manager and their first clinic."""
 
 
 class LoginForm(FlaskForm):
