@@ -1,6 +1,27 @@
 """SQLAlchemy models, one module per aggregate; import them from here."""
 
+from clinic_onboard.models.audit import AuditEvent
 from clinic_onboard.models.clinic import AppRole, Clinic, Membership
+from clinic_onboard.models.onboarding import (
+    Onboarding,
+    OnboardingDuty,
+    OnboardingStatus,
+    OnboardingTask,
+)
+from clinic_onboard.models.role import ClinicRole, RoleCustomItem, SwitchedOffItem
 from clinic_onboard.models.user import User
 
-__all__ = ["AppRole", "Clinic", "Membership", "User"]
+__all__ = [
+    "AppRole",
+    "AuditEvent",
+    "Clinic",
+    "ClinicRole",
+    "Membership",
+    "Onboarding",
+    "OnboardingDuty",
+    "OnboardingStatus",
+    "OnboardingTask",
+    "RoleCustomItem",
+    "SwitchedOffItem",
+    "User",
+]

@@ -1,0 +1,118 @@
+"""A hire's onboarding: a snapshot of the plan generated for them, never rewritten by later
+library or role edits (differences are applied deliberately, see ``operations.onboarding``)."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinic_onboard.extensions import db
+from clinic_onboard.models.clinic import Membership
+from clinic_onboard.models.role import ClinicRole
+from clinic_onboard.models.types import UTCDateTime, utcnow
+from clinic_onboard.models.user import User
+
+
+class OnboardingStatus(StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+
+
+class Onboarding(db.Model):
+    __tablename__ = "onboardings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    )
+    role_id: Mapped[int] = mapped_column(ForeignKey("clinic_roles.id"), index=True)
+    supervisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    start_date: Mapped[date]
+    status: Mapped[OnboardingStatus] = mapped_column(
+        Enum(
+            OnboardingStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=OnboardingStatus.ACTIVE,
+    )
+    # What the plan was generated from, so it can be compared with what the role gives today.
+    catalog_version: Mapped[str] = mapped_column(String(80))
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    membership: Mapped[Membership] = relationship()
+    role: Mapped[ClinicRole] = relationship()
+    supervisor: Mapped[User | None] = relationship()
+    tasks: Mapped[list["OnboardingTask"]] = relationship(
+        back_populates="onboarding",
+        cascade="all, delete-orphan",
+        order_by="OnboardingTask.position",
+    )
+    duties: Mapped[list["OnboardingDuty"]] = relationship(
+        back_populates="onboarding",
+        cascade="all, delete-orphan",
+        order_by="OnboardingDuty.position",
+    )
+
+
+class OnboardingTask(db.Model):
+    """One dated item of the snapshot, with every text as the hire was given it."""
+
+    __tablename__ = "onboarding_tasks"
+    __table_args__ = (UniqueConstraint("onboarding_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    onboarding_id: Mapped[int] = mapped_column(
+        ForeignKey("onboardings.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    guidance: Mapped[str] = mapped_column(Text)
+    module: Mapped[str] = mapped_column(String(60))
+    module_title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    phase: Mapped[str | None] = mapped_column(String(20))
+    due_date: Mapped[date]
+    signoff: Mapped[str] = mapped_column(String(20))
+    basis: Mapped[str] = mapped_column(String(20))
+    references: Mapped[list[str]] = mapped_column(JSON, default=list)
+    validity_months: Mapped[int | None]
+    renews: Mapped[bool | None]
+    custom: Mapped[bool] = mapped_column(default=False)
+    # Set when a later plan dropped the item and the manager applied that difference.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    onboarding: Mapped[Onboarding] = relationship(back_populates="tasks")
+
+
+class OnboardingDuty(db.Model):
+    """One line of the hire's duty checklist, as generated for them."""
+
+    __tablename__ = "onboarding_duties"
+    __table_args__ = (UniqueConstraint("onboarding_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    onboarding_id: Mapped[int] = mapped_column(
+        ForeignKey("onboardings.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    guidance: Mapped[str] = mapped_column(Text)
+    frequency: Mapped[str] = mapped_column(String(20))
+    module: Mapped[str] = mapped_column(String(60))
+    module_title: Mapped[str] = mapped_column(String(200))
+    references: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    onboarding: Mapped[Onboarding] = relationship(back_populates="duties")

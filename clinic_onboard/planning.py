@@ -1,0 +1,47 @@
+"""From database rows to the pure planner's inputs: a clinic's profile and a role's tailoring."""
+
+from datetime import date
+
+from clinic_onboard.catalog import Catalog
+from clinic_onboard.models import Clinic, ClinicRole
+from clinic_onboard.planner import ClinicProfile, CustomItem, Plan, RoleCustomization, build_plan
+
+
+def clinic_profile(clinic: Clinic) -> ClinicProfile:
+    return ClinicProfile(
+        province=clinic.province,
+        setting=clinic.setting,
+        emr=clinic.emr,
+        options=frozenset(clinic.options),
+    )
+
+
+def role_customization(role: ClinicRole) -> RoleCustomization:
+    return RoleCustomization(
+        disabled={s.item_id: s.reason for s in role.switched_off},
+        custom_items=tuple(
+            CustomItem(
+                id=c.item_id,
+                title=c.title,
+                guidance=c.guidance,
+                kind=c.kind,
+                signoff=c.signoff,
+                phase=c.phase,
+                references=tuple(c.references),
+            )
+            for c in role.custom_items
+        ),
+    )
+
+
+def plan_for(
+    catalog: Catalog,
+    clinic: Clinic,
+    role: ClinicRole,
+    start: date,
+    profile: ClinicProfile | None = None,
+) -> Plan:
+    """The plan a hire in ``role`` starting on ``start`` gets (``profile`` previews a change)."""
+    return build_plan(
+        catalog, profile or clinic_profile(clinic), role.template, start, role_customization(role)
+    )
