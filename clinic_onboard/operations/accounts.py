@@ -1,11 +1,12 @@
 """Sign-up, sign-in and password changes."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Clinic, Membership, User
+from clinic_onboard.operations import audit
 from clinic_onboard.passwords import hash_password, verify_password
 
 
@@ -66,6 +67,7 @@ def sign_up(email: str, display_name: str, password: str, clinic: ClinicDetails)
     user = create_user(email, display_name, password)
     membership = add_member(user, create_clinic(clinic), AppRole.MANAGER)
     db.session.flush()
+    audit.record(membership.clinic_id, user, "clinic.create", clinic.name, after=asdict(clinic))
     return membership
 
 

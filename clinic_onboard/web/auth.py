@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from clinic_onboard.extensions import db, limiter
 from clinic_onboard.library import catalog
 from clinic_onboard.operations import accounts
-from clinic_onboard.web.forms import NO_EMR, ChangePasswordForm, LoginForm, SignUpForm
+from clinic_onboard.web.forms import ChangePasswordForm, LoginForm, SignUpForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -26,7 +26,7 @@ def signup() -> str | Response:
     if form.validate_on_submit():
         try:
             membership = accounts.sign_up(
-                form.email.data, form.display_name.data, form.password.data, _clinic_details(form)
+                form.email.data, form.display_name.data, form.password.data, form.details()
             )
         except accounts.EmailTaken:
             form.email.errors.append("An account already uses this email. Sign in instead.")
@@ -36,16 +36,6 @@ def signup() -> str | Response:
             flash(f"Welcome! {membership.clinic.name} is ready.", "success")
             return redirect(url_for("clinic.home"))
     return render_template("auth/signup.html", form=form)
-
-
-def _clinic_details(form: SignUpForm) -> accounts.ClinicDetails:
-    return accounts.ClinicDetails(
-        name=form.clinic_name.data,
-        province=form.province.data,
-        setting=form.setting.data,
-        emr=None if form.emr.data == NO_EMR else form.emr.data,
-        options=tuple(form.options.data or ()),
-    )
 
 
 @bp.route("/login", methods=["GET", "POST"])

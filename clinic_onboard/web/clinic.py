@@ -1,7 +1,9 @@
 """The current clinic: its home page, its members, and switching between clinics."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
-from flask_login import login_required
+from datetime import date
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -9,8 +11,9 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
-from clinic_onboard.models import Membership
-from clinic_onboard.web.forms import SwitchClinicForm
+from clinic_onboard.models import AuditEvent, Membership
+from clinic_onboard.operations import clinic_profile
+from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
 from clinic_onboard.web.tenancy import (
     allowed,
     choose_clinic,
@@ -19,6 +22,7 @@ from clinic_onboard.web.tenancy import (
 )
 
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
+AUDIT_PAGE = 200
 
 
 @bp.before_request
@@ -66,6 +70,43 @@ def member(membership_id: int) -> str:
     return render_template(
         "clinic/member.html", member=get_for_clinic_or_404(Membership, membership_id)
     )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@allowed(policy.can_manage_clinic)
+def profile() -> str | Response:
+    """Edit the profile: the first POST previews what changes, the confirmed one applies it."""
+    clinic = current_membership().clinic
+    form = ClinicProfileForm()
+    form.use_catalog(catalog())
+    if request.method == "GET":
+        form.fill_from(clinic)
+    elif form.validate_on_submit():
+        details = form.details()
+        if clinic_profile.unchanged(clinic, details):
+            flash("Nothing changed.", "info")
+            return redirect(url_for("clinic.home"))
+        if form.confirmed.data == "yes":
+            clinic_profile.update_profile(clinic, current_user, details)
+            db.session.commit()
+            flash("The clinic profile is updated.", "success")
+            return redirect(url_for("clinic.home"))
+        changes = clinic_profile.preview_changes(catalog(), clinic, details, date.today())
+        return render_template("clinic/profile_preview.html", form=form, changes=changes)
+    return render_template("clinic/profile.html", form=form)
+
+
+@bp.get("/audit")
+@allowed(policy.can_manage_clinic)
+def audit_log() -> str:
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.clinic_id == current_membership().clinic_id)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(AUDIT_PAGE)
+    )
+    return render_template("clinic/audit.html", events=db.session.scalars(query).all())
 
 
 @bp.post("/switch")

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -13,6 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from clinic_onboard.catalog import Catalog
+from clinic_onboard.models import Clinic
+from clinic_onboard.operations.accounts import ClinicDetails
 
 PASSWORD_RULE = Length(
     min=10, max=128, message="Use between 10 and 128 characters; a short sentence works well."
@@ -51,6 +54,21 @@ class ClinicFieldsMixin:
     emr = SelectField("EMR product", validators=[Optional()])
     options = CheckboxesField("What your clinic does on site", validators=[Optional()])
 
+    def details(self) -> ClinicDetails:
+        """The clinic as the operations take it."""
+        return ClinicDetails(
+            name=self.clinic_name.data,
+            province=self.province.data,
+            setting=self.setting.data,
+            emr=None if self.emr.data == NO_EMR else self.emr.data,
+            options=tuple(self.options.data or ()),
+        )
+
+    def fill_from(self, clinic: Clinic) -> None:
+        self.clinic_name.data, self.province.data = clinic.name, clinic.province
+        self.setting.data, self.emr.data = clinic.setting, clinic.emr or NO_EMR
+        self.options.data = list(clinic.options)
+
     def use_catalog(self, catalog: Catalog) -> None:
         self.province.choices = _choices(catalog.jurisdictions, "Choose a province or territory")
         self.setting.choices = _choices(catalog.settings, "Choose a type of clinic")
@@ -65,6 +83,12 @@ def _choices(items: dict, prompt: str) -> list[tuple[str, str]]:
 
 class SignUpForm(PersonFieldsMixin, ClinicFieldsMixin, FlaskForm):
     """A manager and their first clinic."""
+
+
+class ClinicProfileForm(ClinicFieldsMixin, FlaskForm):
+    """Edit the clinic; ``confirmed`` is set by the preview page's "Apply" button."""
+
+    confirmed = HiddenField(default="")
 
 
 class LoginForm(FlaskForm):
