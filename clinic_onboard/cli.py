@@ -8,6 +8,7 @@ from clinic_onboard.app import create_app
 from clinic_onboard.commands.catalog import catalog_group, plan_command
 from clinic_onboard.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed_demo
 from clinic_onboard.extensions import db
+from clinic_onboard.operations import record
 
 cli = FlaskGroup(
     create_app=lambda: create_app(),
@@ -36,3 +37,22 @@ def seed_demo_command() -> None:
 
 def main() -> None:
     cli()
+
+
+@cli.command("verify-signoffs")
+@with_appcontext
+def verify_signoffs_command() -> None:
+    """Check every onboarding record's hash chain; exit 1 naming the first broken link."""
+    checked = broken = 0
+    for report in record.verify_chains():
+        checked += 1
+        if report.broken is not None:
+            broken += 1
+            click.echo(
+                f"Onboarding {report.onboarding_id}: event {report.broken.seq} "
+                f"{report.broken.reason}.",
+                err=True,
+            )
+    if broken:
+        raise click.ClickException(f"{broken} of {checked} records fail verification.")
+    click.echo(f"All {checked} onboarding records verify.")

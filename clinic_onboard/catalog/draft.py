@@ -28,7 +28,8 @@ from clinic_onboard.catalog.validation import validate
 
 @dataclass(frozen=True)
 class Section:
-    """A top-level key of a file: one mapping (``name_key`` None) or a list of named entries."""
+    """A top-level key of a file: a list of entries named by ``name_key``, or one mapping
+    (``name_key`` None) named by its ``id``."""
 
     key: str
     model: type[Strict]
@@ -49,22 +50,24 @@ _SECTIONS: Mapping[str, tuple[Section, ...]] = {
 }
 
 
-def sections_of(file: str) -> tuple[Section, ...]:
+def _sections_of(file: str) -> tuple[Section, ...]:
     return _MODULE if file.startswith(f"{MODULES_DIR}/") else _SECTIONS.get(file, ())
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One entry as read: ``name`` is its id/slug/code when it has one, ``model`` None if invalid."""
+    """One entry as read: ``name`` is its id, slug or code if given; ``model`` None if invalid."""
 
     file: str
     name: str | None
-    label: str | None
+    name_field: str
     model: Any
 
 
 @dataclass
 class Draft:
+    """The entries of every file read so far, valid or not, by section key."""
+
     info: LibraryInfo | None = None
     entries: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     unread: set[str] = field(default_factory=set)
@@ -75,11 +78,17 @@ class Draft:
             return None
         return frozenset(entry.name for entry in self.entries[key] if entry.name is not None)
 
-    def valid(self, key: str) -> list[Entry]:
-        return [entry for entry in self.entries[key] if entry.model is not None]
+    def valid(self, *keys: str) -> list[Entry]:
+        return [entry for key in keys for entry in self.entries[key] if entry.model is not None]
 
-    def mark_unread(self, file: str) -> None:
-        self.unread.update(section.key for section in sections_of(file))
+    def mark_unread(self, file: str, *keys: str) -> None:
+        """Stop checking references to a top-level file's names (all its sections by default).
+
+        Without its names every reference to them would be reported too. A broken module file
+        is not marked: references to its ids are still checked, as they may well be typos.
+        """
+        if file in _SECTIONS:
+            self.unread.update(keys or (section.key for section in _SECTIONS[file]))
 
     def add(self, source: Source) -> list[Problem]:
         if source.name == "library.yaml":
@@ -88,7 +97,7 @@ class Draft:
         if not isinstance(source.data, dict):
             self.mark_unread(source.name)
             return [Problem(source.name, None, None, "expected a mapping of sections")]
-        sections = sections_of(source.name)
+        sections = _sections_of(source.name)
         known = {section.key for section in sections}
         problems = [
             Problem(source.name, None, str(key), f"unknown key {key!r}")
@@ -103,12 +112,12 @@ class Draft:
         if section.key not in data:
             if not section.required:
                 return []
-            self.unread.add(section.key)
+            self.mark_unread(file, section.key)
             return [Problem(file, None, section.key, "required field is missing")]
         if section.name_key is None:
             return self._add_one(file, section, data[section.key])
         if not isinstance(data[section.key], list):
-            self.unread.add(section.key)
+            self.mark_unread(file, section.key)
             return [Problem(file, None, section.key, "expected a list")]
         problems = []
         for index, raw in enumerate(data[section.key]):
@@ -117,14 +126,15 @@ class Draft:
 
     def _add_one(self, file: str, section: Section, raw: Any) -> list[Problem]:
         model, found = validate(section.model, raw, prefix=(section.key,))
-        self.entries[section.key].append(Entry(file, _name(raw, "id"), None, model))
+        self.entries[section.key].append(Entry(file, _name(raw, "id"), f"{section.key}.id", model))
         return _problems(file, None, found)
 
     def _add_listed(self, file: str, section: Section, index: int, raw: Any) -> list[Problem]:
-        name = _name(raw, section.name_key or "")
+        name_key = section.name_key or ""
+        name = _name(raw, name_key)
         label = name or f"{section.key}[{index}]"
         model, found = validate(section.model, raw)
-        self.entries[section.key].append(Entry(file, name, label, model))
+        self.entries[section.key].append(Entry(file, name, name_key, model))
         return _problems(file, label, found)
 
 

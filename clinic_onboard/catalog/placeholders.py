@@ -45,4 +45,6 @@ def has_stray_brace(text: str) -> bool:
 
 def render(text: str, jurisdiction: Jurisdiction) -> str:
     """Fill in every placeholder; the loader has already rejected unknown names."""
+    if "{" not in text:
+        return text  # most texts have none, and plans render thousands of them
     return _PLACEHOLDER.sub(lambda match: PLACEHOLDERS[match[1]](jurisdiction), text)

@@ -53,7 +53,7 @@ def _message(error: ErrorDetails) -> str:
     return error["msg"]
 
 
-def field_path(loc: tuple[int | str, ...]) -> str | None:
+def _field_path(loc: tuple[int | str, ...]) -> str | None:
     """``("applies", "roles", 2)`` -> ``"applies.roles[2]"``."""
     path = ""
     for part in loc:
@@ -69,5 +69,5 @@ def validate(
         return model.model_validate(data), []
     except ValidationError as error:
         return None, [
-            FieldProblem(field_path(prefix + tuple(e["loc"])), _message(e)) for e in error.errors()
+            FieldProblem(_field_path(prefix + tuple(e["loc"])), _message(e)) for e in error.errors()
         ]

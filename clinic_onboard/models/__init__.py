@@ -2,6 +2,7 @@
 
 from clinic_onboard.models.audit import AuditEvent
 from clinic_onboard.models.clinic import AppRole, Clinic, Membership
+from clinic_onboard.models.event import OnboardingEvent
 from clinic_onboard.models.onboarding import (
     Onboarding,
     OnboardingDuty,
@@ -19,6 +20,7 @@ __all__ = [
     "Membership",
     "Onboarding",
     "OnboardingDuty",
+    "OnboardingEvent",
     "OnboardingStatus",
     "OnboardingTask",
     "RoleCustomItem",

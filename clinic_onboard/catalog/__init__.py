@@ -1,0 +1,51 @@
+"""The content library: strict YAML in, an immutable, versioned Catalog out.
+
+Pure: imports nothing from Flask, SQLAlchemy or the rest of the app, so the planner, the CLI and
+CI can use it on their own.
+"""
+
+from clinic_onboard.catalog.checks.names import JURISDICTION_CODES, SETTING_SLUGS
+from clinic_onboard.catalog.errors import CatalogError, FieldProblem, Problem
+from clinic_onboard.catalog.loader import load_catalog
+from clinic_onboard.catalog.model import Catalog, Module
+from clinic_onboard.catalog.placeholders import render
+from clinic_onboard.catalog.schema import (
+    Applies,
+    Duty,
+    EmrProduct,
+    Frequency,
+    Item,
+    Jurisdiction,
+    Kind,
+    Option,
+    Phase,
+    Role,
+    Setting,
+    Signoff,
+)
+from clinic_onboard.catalog.task_rules import check_task_fields
+
+__all__ = [
+    "JURISDICTION_CODES",
+    "SETTING_SLUGS",
+    "Applies",
+    "Catalog",
+    "CatalogError",
+    "Duty",
+    "EmrProduct",
+    "FieldProblem",
+    "Frequency",
+    "Item",
+    "Jurisdiction",
+    "Kind",
+    "Module",
+    "Option",
+    "Phase",
+    "Problem",
+    "Role",
+    "Setting",
+    "Signoff",
+    "check_task_fields",
+    "load_catalog",
+    "render",
+]

@@ -1,0 +1,20 @@
+"""The rules that span entries, run once every entry has been read on its own."""
+
+from clinic_onboard.catalog.checks.links import check_links
+from clinic_onboard.catalog.checks.names import check_names
+from clinic_onboard.catalog.checks.texts import check_texts
+from clinic_onboard.catalog.draft import Draft
+from clinic_onboard.catalog.errors import Problem
+from clinic_onboard.catalog.task_rules import task_problems
+
+
+def check_draft(draft: Draft) -> list[Problem]:
+    return [*check_names(draft), *_check_tasks(draft), *check_links(draft), *check_texts(draft)]
+
+
+def _check_tasks(draft: Draft) -> list[Problem]:
+    return [
+        Problem(entry.file, entry.name, problem.field, problem.message)
+        for entry in draft.valid("items")
+        for problem in task_problems(entry.model)
+    ]

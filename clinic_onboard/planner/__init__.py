@@ -1,0 +1,24 @@
+"""The planner: which library items apply to a hire, and when each falls due.
+
+Pure: no Flask, no database and no clock; the caller passes the start date.
+"""
+
+from clinic_onboard.planner.build import build_plan
+from clinic_onboard.planner.export import plan_to_dict
+from clinic_onboard.planner.plan import Plan, PlannedDuty, PlannedTask, SwitchedOff
+from clinic_onboard.planner.profile import ClinicProfile, CustomItem, RoleCustomization
+from clinic_onboard.planner.requests import CUSTOM_MODULE, CUSTOM_MODULE_TITLE
+
+__all__ = [
+    "CUSTOM_MODULE",
+    "CUSTOM_MODULE_TITLE",
+    "ClinicProfile",
+    "CustomItem",
+    "Plan",
+    "PlannedDuty",
+    "PlannedTask",
+    "RoleCustomization",
+    "SwitchedOff",
+    "build_plan",
+    "plan_to_dict",
+]

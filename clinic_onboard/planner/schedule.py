@@ -1,0 +1,68 @@
+"""Due dates: phases and day counts turned into working days for one start date and province."""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from clinic_onboard.planner.workdays import (
+    add_working_days,
+    working_day_on_or_after,
+    working_day_on_or_before,
+)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The dates a plan hangs on: a start date may fall on a weekend, day 1 never does."""
+
+    province: str
+    start: date
+    day_1: date
+
+    @classmethod
+    def starting(cls, province: str, start: date) -> "Schedule":
+        return cls(province, start, working_day_on_or_after(start, province))
+
+    @property
+    def before_start(self) -> date:
+        return working_day_on_or_before(self.day_1 - timedelta(days=1), self.province)
+
+    def after_days(self, days: int) -> date:
+        """``days`` calendar days after the start, back to a working day but never before day 1."""
+        day = working_day_on_or_before(self.start + timedelta(days=days), self.province)
+        return max(day, self.day_1)
+
+    def due(self, phase: str | None, due_days: int | None) -> date:
+        """The due date of an item timed by a phase or by a day count (the other is None)."""
+        if phase is None:
+            return self.after_days(due_days or 0)
+        return _PHASES[phase](self)
+
+
+_PHASES: Mapping[str, Callable[[Schedule], date]] = {
+    "before_start": lambda schedule: schedule.before_start,
+    "day_1": lambda schedule: schedule.day_1,
+    "week_1": lambda schedule: add_working_days(schedule.day_1, 4, schedule.province),
+    "first_30_days": lambda schedule: schedule.after_days(30),
+    "first_90_days": lambda schedule: schedule.after_days(90),
+}
+
+
+def after_requirements(
+    due: Mapping[str, date], requires: Mapping[str, Sequence[str]]
+) -> dict[str, date]:
+    """Move each item to no earlier than the items it requires (those not in ``due`` are ignored).
+
+    The loader rejects cycles, so following requirements always ends.
+    """
+    settled: dict[str, date] = {}
+
+    def settle(item_id: str) -> date:
+        if item_id not in settled:
+            firsts = [settle(other) for other in requires.get(item_id, ()) if other in due]
+            settled[item_id] = max([due[item_id], *firsts])
+        return settled[item_id]
+
+    for item_id in due:
+        settle(item_id)
+    return settled

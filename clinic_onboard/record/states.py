@@ -1,0 +1,63 @@
+"""A task's state, folded from its events; voided events are left out of the fold."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    COMPLETED = "completed"  # the hire did it (task, reading, competency)
+    ACKNOWLEDGED = "acknowledged"  # typed full name under the policy text
+    CREDENTIAL = "credential_recorded"  # issuer, number, dates, optional file
+    UNDONE = "undone"  # the hire took back a completion not yet signed off
+    SIGNED_OFF = "signed_off"  # a supervisor or manager: competent
+    NEEDS_PRACTICE = "needs_practice"  # a supervisor: not yet; re-opens the task
+    VOIDED = "voided"  # a correction: cancels one earlier event, with a reason
+    FINAL_SIGNOFF = "final_signoff"  # the manager completes the whole onboarding
+
+
+class TaskStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    AWAITING_SIGNOFF = "awaiting_signoff"
+    NEEDS_PRACTICE = "needs_practice"
+    DONE = "done"
+    SIGNED_OFF = "signed_off"
+
+
+DONE_KINDS = frozenset({EventKind.COMPLETED, EventKind.ACKNOWLEDGED, EventKind.CREDENTIAL})
+
+
+@dataclass(frozen=True)
+class TaskEvent:
+    """The part of an event that decides state."""
+
+    id: int
+    kind: str
+    voids: int | None = None  # for VOIDED: the id of the event it cancels
+
+
+def task_status(events: Iterable[TaskEvent], needs_signoff: bool) -> TaskStatus:
+    """Fold one task's events in order; a task needing no sign-off is DONE once done."""
+    listed = list(events)
+    voided = {e.voids for e in listed if e.kind == EventKind.VOIDED}
+    status = TaskStatus.NOT_STARTED
+    for event in listed:
+        if event.id not in voided:
+            status = _step(status, EventKind(event.kind), needs_signoff)
+    return status
+
+
+def _step(status: TaskStatus, kind: EventKind, needs_signoff: bool) -> TaskStatus:
+    if kind in DONE_KINDS:
+        return TaskStatus.AWAITING_SIGNOFF if needs_signoff else TaskStatus.DONE
+    if kind == EventKind.UNDONE:
+        return TaskStatus.NOT_STARTED
+    if kind == EventKind.SIGNED_OFF:
+        return TaskStatus.SIGNED_OFF
+    if kind == EventKind.NEEDS_PRACTICE:
+        return TaskStatus.NEEDS_PRACTICE
+    return status
+
+
+def is_finished(status: TaskStatus) -> bool:
+    return status in (TaskStatus.DONE, TaskStatus.SIGNED_OFF)

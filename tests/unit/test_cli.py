@@ -1,0 +1,132 @@
+"""The catalog and plan commands, run with click's CliRunner against fixture libraries."""
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from clinic_onboard.catalog import Catalog, load_catalog
+from clinic_onboard.commands import catalog_group, plan_command
+from clinic_onboard.planner import ClinicProfile, build_plan, plan_to_dict
+
+Run = Callable[..., Result]
+
+PLAN = ["--province", "ON", "--setting", "family_medicine", "--role", "medical_assistant"]
+
+
+@pytest.fixture
+def run(library: Path) -> Run:
+    """Invoke a command against the copy of the minimal library (which a test may break)."""
+
+    def invoke(command: click.Command, *args: str) -> Result:
+        return CliRunner().invoke(command, list(args), env={"CHECKLISTS_DIR": str(library)})
+
+    return invoke
+
+
+def test_check_passes(run: Run, minimal_catalog: Catalog) -> None:
+    result = run(catalog_group, "check")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"Content library {minimal_catalog.version}: 4 modules, 11 items, 5 duties, "
+        "13 jurisdictions, 6 settings, 4 roles: OK\n"
+    )
+
+
+def test_check_lists_every_problem(run: Run, library: Path) -> None:
+    (library / "roles.yaml").unlink()
+    path = library / "modules" / "ipac.yaml"
+    path.write_text(path.read_text().replace("phase: day_1", "phase: day_two"))
+    result = run(catalog_group, "check")
+    assert result.exit_code == 1
+    assert "The content library has 2 problems:" in result.output
+    assert "roles.yaml: file is missing" in result.output
+    assert "modules/ipac.yaml: ipac.hand_hygiene: phase: 'day_two' is not one of" in result.output
+
+
+def test_list_modules(run: Run) -> None:
+    result = run(catalog_group, "list")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == ["ipac", "privacy", "emr", "bls"]
+    assert "4 items   2 duties  Infection prevention and control" in lines[0]
+
+
+def test_list_one_module(run: Run) -> None:
+    result = run(catalog_group, "list", "--module", "ipac")
+    assert result.exit_code == 0
+    assert "ipac.specimen_labelling" in result.output and "day 14" in result.output
+    assert "ipac.duty.room_turnover" in result.output and "per_patient" in result.output
+
+
+def test_list_unknown_module_is_a_usage_error(run: Run) -> None:
+    result = run(catalog_group, "list", "--module", "nope")
+    assert result.exit_code == 2
+    assert "unknown module 'nope'" in result.output
+
+
+def test_plan_json(run: Run, library: Path) -> None:
+    result = run(
+        plan_command,
+        *PLAN,
+        "--option",
+        "specimen_collection",
+        "--emr",
+        "accuro",
+        "--start",
+        "2026-12-01",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    profile = ClinicProfile("ON", "family_medicine", "accuro", frozenset({"specimen_collection"}))
+    plan = build_plan(load_catalog(library), profile, "medical_assistant", date(2026, 12, 1))
+    assert json.loads(result.output) == plan_to_dict(plan)
+
+
+def test_plan_text(run: Run) -> None:
+    result = run(plan_command, *PLAN, "--start", "2026-12-01")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Onboarding plan: Medical assistant, Family medicine clinic, Ontario\n"
+    )
+    assert "  Per patient\n    - Clean and disinfect the patient zone" in result.output
+    assert "  Mon 2026-11-30\n    - Read the Public Health Ontario (PHO) and PIDAC" in result.output
+    assert "(competency, sign-off: supervisor)  [ipac.hand_hygiene]" in result.output
+
+
+def test_plan_start_defaults_to_today(run: Run) -> None:
+    assert run(plan_command, *PLAN).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (
+            ["--province", "XX", "--setting", "family_medicine", "--role", "medical_assistant"],
+            "unknown province or territory 'XX'",
+        ),
+        ([*PLAN[:-1], "nurse"], "unknown role 'nurse'"),
+        ([*PLAN, "--option", "x_ray"], "unknown option 'x_ray'"),
+        ([*PLAN, "--emr", "epic"], "unknown EMR product 'epic'"),
+        ([*PLAN, "--start", "01/12/2026"], "Invalid value for '--start'"),
+        ([*PLAN, "--format", "pdf"], "Invalid value for '--format'"),
+        (PLAN[2:], "Missing option '--province'"),
+    ],
+)
+def test_plan_bad_options_are_usage_errors(run: Run, args: list[str], text: str) -> None:
+    result = run(plan_command, *args)
+    assert result.exit_code == 2
+    assert text in result.output
+    assert "Traceback" not in result.output
+
+
+def test_plan_with_a_broken_library_lists_problems(run: Run, library: Path) -> None:
+    (library / "settings.yaml").unlink()
+    result = run(plan_command, *PLAN)
+    assert result.exit_code == 1
+    assert "settings.yaml: file is missing" in result.output

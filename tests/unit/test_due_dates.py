@@ -1,0 +1,106 @@
+"""Due dates on working days: weekends, national and provincial statutory holidays.
+
+The holiday premises are asserted against the holidays package rather than assumed.
+"""
+
+from datetime import date
+
+import holidays
+import pytest
+
+from clinic_onboard.planner.schedule import Schedule, after_requirements
+from clinic_onboard.planner.workdays import add_working_days, is_working_day
+
+
+def is_holiday(day: date, province: str) -> bool:
+    return day in holidays.country_holidays("CA", subdiv=province, years=day.year)
+
+
+def test_holiday_premises() -> None:
+    assert is_holiday(date(2026, 7, 1), "ON")  # Canada Day, a Wednesday
+    assert is_holiday(date(2026, 4, 3), "ON") and is_holiday(date(2026, 4, 3), "QC")  # Good Friday
+    assert is_holiday(date(2026, 2, 16), "ON")  # Family Day, a Monday
+    assert not is_holiday(date(2026, 2, 16), "QC")  # Quebec has no Family Day
+    assert is_holiday(date(2026, 6, 24), "QC") and not is_holiday(date(2026, 6, 24), "ON")
+    assert is_holiday(date(2026, 12, 28), "ON")  # Boxing Day observed (26th is a Saturday)
+
+
+@pytest.mark.parametrize(
+    ("day", "province", "expected"),
+    [
+        (date(2026, 12, 1), "ON", True),
+        (date(2026, 12, 5), "ON", False),  # Saturday
+        (date(2026, 7, 1), "QC", False),
+        (date(2026, 2, 16), "ON", False),
+        (date(2026, 2, 16), "QC", True),
+    ],
+)
+def test_is_working_day(day: date, province: str, expected: bool) -> None:
+    assert is_working_day(day, province) is expected
+
+
+@pytest.mark.parametrize(
+    ("province", "start", "phase", "due_days", "expected"),
+    [
+        # day_1: the first working day on or after the start
+        ("ON", date(2026, 12, 1), "day_1", None, date(2026, 12, 1)),
+        ("ON", date(2026, 12, 5), "day_1", None, date(2026, 12, 7)),  # weekend start
+        ("ON", date(2026, 7, 1), "day_1", None, date(2026, 7, 2)),  # Canada Day start
+        ("ON", date(2026, 4, 3), "day_1", None, date(2026, 4, 6)),  # Good Friday start
+        ("ON", date(2026, 2, 16), "day_1", None, date(2026, 2, 17)),  # Family Day in ON
+        ("QC", date(2026, 2, 16), "day_1", None, date(2026, 2, 16)),  # an ordinary Monday in QC
+        ("QC", date(2026, 6, 24), "day_1", None, date(2026, 6, 25)),  # Saint-Jean-Baptiste
+        ("ON", date(2026, 12, 25), "day_1", None, date(2026, 12, 29)),  # Christmas to Boxing Day
+        # before_start: the last working day strictly before day 1
+        ("ON", date(2026, 12, 7), "before_start", None, date(2026, 12, 4)),
+        ("ON", date(2026, 12, 5), "before_start", None, date(2026, 12, 4)),  # weekend start
+        ("ON", date(2026, 2, 17), "before_start", None, date(2026, 2, 13)),  # skips Family Day
+        ("QC", date(2026, 2, 17), "before_start", None, date(2026, 2, 16)),
+        ("ON", date(2026, 4, 6), "before_start", None, date(2026, 4, 2)),  # skips Good Friday
+        # week_1: day 1 plus four more working days
+        ("ON", date(2026, 11, 30), "week_1", None, date(2026, 12, 4)),
+        ("ON", date(2026, 6, 29), "week_1", None, date(2026, 7, 6)),  # over Canada Day
+        ("ON", date(2026, 12, 5), "week_1", None, date(2026, 12, 11)),  # weekend start
+        ("ON", date(2026, 12, 24), "week_1", None, date(2027, 1, 4)),  # over Christmas, New Year
+        # due_days: calendar days, back to a working day, never before day 1
+        ("ON", date(2026, 12, 1), None, 14, date(2026, 12, 15)),
+        ("ON", date(2026, 11, 30), None, 5, date(2026, 12, 4)),  # lands on Saturday
+        ("ON", date(2026, 6, 1), None, 30, date(2026, 6, 30)),  # lands on Canada Day
+        ("ON", date(2026, 12, 5), None, 0, date(2026, 12, 7)),  # Friday is before day 1
+        ("ON", date(2026, 12, 5), None, 1, date(2026, 12, 7)),
+        ("ON", date(2026, 1, 17), None, 30, date(2026, 2, 13)),  # Family Day in ON ...
+        ("QC", date(2026, 1, 17), None, 30, date(2026, 2, 16)),  # ... a working day in QC
+        # first_30_days and first_90_days are due_days 30 and 90
+        ("ON", date(2026, 6, 1), "first_30_days", None, date(2026, 6, 30)),
+        ("ON", date(2026, 12, 1), "first_90_days", None, date(2027, 3, 1)),
+        ("ON", date(2026, 1, 3), "first_90_days", None, date(2026, 4, 2)),  # Good Friday
+    ],
+)
+def test_due_date(
+    province: str, start: date, phase: str | None, due_days: int | None, expected: date
+) -> None:
+    assert Schedule.starting(province, start).due(phase, due_days) == expected
+
+
+def test_add_working_days_skips_holidays() -> None:
+    assert add_working_days(date(2026, 4, 2), 1, "ON") == date(2026, 4, 6)
+    assert add_working_days(date(2026, 4, 2), 0, "ON") == date(2026, 4, 2)
+
+
+D1, D2, D3 = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    ("due", "requires", "expected"),
+    [
+        ({"a": D1, "b": D2}, {"a": ["b"]}, {"a": D2, "b": D2}),  # moved to the later date
+        ({"a": D3, "b": D2}, {"a": ["b"]}, {"a": D3, "b": D2}),  # already after it
+        ({"a": D1}, {"a": ["gone"]}, {"a": D1}),  # a requirement that does not apply
+        ({"a": D1, "b": D1, "c": D3}, {"a": ["b"], "b": ["c"]}, {"a": D3, "b": D3, "c": D3}),
+    ],
+    ids=["later", "earlier", "absent", "chain"],
+)
+def test_after_requirements(
+    due: dict[str, date], requires: dict[str, list[str]], expected: dict[str, date]
+) -> None:
+    assert after_requirements(due, requires) == expected
