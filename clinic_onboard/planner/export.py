@@ -42,6 +42,7 @@ def _task(task: PlannedTask) -> dict[str, Any]:
         "module": task.module,
         "kind": task.kind,
         "phase": task.phase,
+        "due_days": task.due_days,
         "due_date": task.due_date.isoformat(),
         "signoff": task.signoff,
         "references": list(task.references),

@@ -330,6 +330,7 @@ def test_plan_to_dict(minimal_catalog: Catalog) -> None:
         "module",
         "kind",
         "phase",
+        "due_days",
         "due_date",
         "signoff",
         "references",
@@ -339,6 +340,7 @@ def test_plan_to_dict(minimal_catalog: Catalog) -> None:
     assert tasks["bls.certificate"]["credential"] == {"validity_months": 24, "renews": True}
     assert tasks["bls.certificate"]["due_date"] == "2026-11-30"
     assert tasks["ipac.specimen_labelling"]["phase"] is None
+    assert tasks["ipac.specimen_labelling"]["due_days"] is not None
     assert tasks["ipac.hand_hygiene"]["credential"] is None
     assert tasks["custom.fire_drill"]["custom"] is True
     assert data["switched_off"] == [
