@@ -10,7 +10,17 @@ from clinic_onboard import database, library, passwords
 from clinic_onboard.config import build_config
 from clinic_onboard.extensions import csrf, db, limiter, login_manager, migrate
 from clinic_onboard.paths import migrations_dir, templates_dir
-from clinic_onboard.web import auth, clinic, errors, main, roles, security, staff, tenancy
+from clinic_onboard.web import (
+    auth,
+    clinic,
+    dashboard,
+    errors,
+    main,
+    roles,
+    security,
+    staff,
+    tenancy,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -37,6 +47,6 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for blueprint in (main.bp, auth.bp, clinic.bp, roles.bp, staff.bp):
+    for blueprint in (main.bp, auth.bp, clinic.bp, dashboard.bp, roles.bp, staff.bp):
         app.register_blueprint(blueprint)
     app.before_request(tenancy.load_membership)

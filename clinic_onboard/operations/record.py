@@ -11,7 +11,8 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import Membership, Onboarding, OnboardingEvent, OnboardingTask
 from clinic_onboard.models.types import utcnow
 from clinic_onboard.record.chain import GENESIS, BrokenLink, event_hash, first_broken_link
-from clinic_onboard.record.states import TaskEvent, TaskStatus, task_status
+from clinic_onboard.record.progress import TaskFacts, statuses
+from clinic_onboard.record.states import TaskEvent, TaskStatus
 
 
 class RecordConflict(RuntimeError):
@@ -64,22 +65,23 @@ def _insert(event: OnboardingEvent) -> None:
         raise RecordConflict("the record changed while you were saving") from error
 
 
+def task_facts(task: OnboardingTask) -> TaskFacts:
+    return TaskFacts(task.id, task.module, task.module_title, task.due_date, task.signoff != "none")
+
+
 def task_statuses(onboarding: Onboarding) -> dict[int, TaskStatus]:
-    """Every task's status in one query over the onboarding's events."""
+    """Every task's status, from one query over the onboarding's events."""
     events = db.session.scalars(
         select(OnboardingEvent)
         .where(OnboardingEvent.onboarding_id == onboarding.id)
         .order_by(OnboardingEvent.seq)
     ).all()
-    voids = [TaskEvent(e.id, e.kind, e.payload.get("voids")) for e in events if e.kind == "voided"]
-    by_task: dict[int, list[TaskEvent]] = {}
-    for event in events:
-        if event.task_id is not None:
-            by_task.setdefault(event.task_id, []).append(TaskEvent(event.id, event.kind))
-    return {
-        task.id: task_status([*by_task.get(task.id, []), *voids], task.signoff != "none")
-        for task in onboarding.tasks
-    }
+    tasks = [task_facts(t) for t in onboarding.tasks if t.withdrawn_at is None]
+    return statuses(tasks, [as_task_event(e) for e in events], {e.id: e.task_id for e in events})
+
+
+def as_task_event(event: OnboardingEvent) -> TaskEvent:
+    return TaskEvent(event.id, event.kind, event.payload.get("voids"))
 
 
 @dataclass(frozen=True)
@@ -114,4 +116,3 @@ def chain_head(onboarding: Onboarding) -> str:
     """The fingerprint of the record: its last event's hash (GENESIS when empty)."""
     last = _last_event(onboarding.id)
     return last.hash if last else GENESIS
-

@@ -1,0 +1,45 @@
+"""The manager's dashboard: progress, overdue items, sign-offs waiting, expiring credentials."""
+
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_login import login_required
+from sqlalchemy import select
+
+from clinic_onboard import policy
+from clinic_onboard.dashboard import build_dashboard
+from clinic_onboard.extensions import db
+from clinic_onboard.models import ClinicRole
+from clinic_onboard.web.tenancy import allowed, current_membership
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+STATES = {"on_track": "On track", "overdue": "Overdue", "completed": "Completed"}
+
+
+@bp.before_request
+@login_required
+@allowed(policy.can_manage_clinic)
+def _managers_only() -> None:
+    """The dashboard shows everyone's progress, which is the manager's view."""
+
+
+@bp.get("/")
+def index() -> str:
+    clinic_id = current_membership().clinic_id
+    roles = db.session.scalars(
+        select(ClinicRole).where(ClinicRole.clinic_id == clinic_id).order_by(ClinicRole.name)
+    ).all()
+    role_id = request.args.get("role", type=int)
+    role_id = role_id if any(r.id == role_id for r in roles) else None
+    state = request.args.get("state") if request.args.get("state") in STATES else None
+    board = build_dashboard(clinic_id, date.today(), role_id)
+    hires = [row for row in board.hires if state is None or row.state == state]
+    return render_template(
+        "dashboard/index.html",
+        board=board,
+        hires=hires,
+        roles=roles,
+        role_id=role_id,
+        state=state,
+        states=STATES,
+    )
