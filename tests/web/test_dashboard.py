@@ -131,7 +131,7 @@ def test_role_filter_and_unknown_filters(client: FlaskClient, auth: Auth, clinic
 def test_nothing_from_another_clinic_shows(
     client: FlaskClient, auth: Auth, clinic_setup, make_clinic
 ) -> None:
-    clinic, manager, role = clinic_setup
+    _, manager, _ = clinic_setup
     elsewhere = make_clinic("Elsewhere")
     foreign_role = ClinicRole(clinic_id=elsewhere.id, template="medical_assistant", name="MA")
     db.session.add(foreign_role)
@@ -155,7 +155,7 @@ def test_only_managers_see_the_dashboard(
 def counting_queries() -> Iterator[list[str]]:
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+    def count(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", count)
