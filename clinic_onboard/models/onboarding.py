@@ -63,11 +63,8 @@ class Onboarding(db.Model):
     )
 
 
-class OnboardingTask(db.Model):
-    """One dated item of the snapshot, with every text as the hire was given it."""
-
-    __tablename__ = "onboarding_tasks"
-    __table_args__ = (UniqueConstraint("onboarding_id", "item_id"),)
+class PlanLine:
+    """Columns every line of a plan snapshot has: where it belongs and its text as given."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
@@ -78,6 +75,14 @@ class OnboardingTask(db.Model):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
     guidance: Mapped[str] = mapped_column(Text)
+
+
+class OnboardingTask(PlanLine, db.Model):
+    """One dated item of the snapshot, with every text as the hire was given it."""
+
+    __tablename__ = "onboarding_tasks"
+    __table_args__ = (UniqueConstraint("onboarding_id", "item_id"),)
+
     module: Mapped[str] = mapped_column(String(60))
     module_title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
@@ -95,21 +100,12 @@ class OnboardingTask(db.Model):
     onboarding: Mapped[Onboarding] = relationship(back_populates="tasks")
 
 
-class OnboardingDuty(db.Model):
+class OnboardingDuty(PlanLine, db.Model):
     """One line of the hire's duty checklist, as generated for them."""
 
     __tablename__ = "onboarding_duties"
     __table_args__ = (UniqueConstraint("onboarding_id", "item_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
-    onboarding_id: Mapped[int] = mapped_column(
-        ForeignKey("onboardings.id", ondelete="CASCADE"), index=True
-    )
-    item_id: Mapped[str] = mapped_column(String(120))
-    position: Mapped[int]
-    title: Mapped[str] = mapped_column(String(300))
-    guidance: Mapped[str] = mapped_column(Text)
     frequency: Mapped[str] = mapped_column(String(20))
     module: Mapped[str] = mapped_column(String(60))
     module_title: Mapped[str] = mapped_column(String(200))
