@@ -1,0 +1,240 @@
+"""A clinic's roles: add one from a library template, rename it, switch library items off and
+on, and add or remove the clinic's own items. Each change is written to the audit log."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, get_args
+
+from sqlalchemy import func, or_, select
+
+from clinic_onboard.catalog import Catalog, Phase, Signoff
+from clinic_onboard.extensions import db
+from clinic_onboard.library import catalog as library_catalog
+from clinic_onboard.models import Clinic, ClinicRole, RoleCustomItem, SwitchedOffItem, User
+from clinic_onboard.operations import audit
+from clinic_onboard.planner import CustomItem, build_plan
+from clinic_onboard.planner.requests import check_custom_items
+from clinic_onboard.planning import clinic_profile
+
+# Credentials expire and need renewal rules only the library sets, so clinics cannot add them.
+CUSTOM_KINDS = ("task", "competency", "reading", "acknowledgement")
+_KIND_MESSAGE = (
+    "Choose a task, competency, reading or acknowledgement; credentials come from the library."
+)
+NAME_MAX, TITLE_MAX, GUIDANCE_MAX, REASON_MAX = 120, 200, 4000, 500
+SUBJECT_MAX = 200
+# Which library entries apply depends on the clinic and the role, never on the start date.
+_ANY_START = date(2026, 1, 5)
+
+
+class Rejected(ValueError):
+    """A change the rules do not allow; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class CustomItemDetails:
+    title: str
+    guidance: str
+    kind: str
+    phase: str
+    signoff: str
+
+
+def add_role(
+    clinic: Clinic, actor: User | None, template: str, name: str, *, catalog: Catalog | None = None
+) -> ClinicRole:
+    """A new role from a library role template; a blank ``name`` takes the template's name."""
+    library = catalog or library_catalog()
+    if template not in library.roles:
+        raise Rejected("template", f"“{template}” is not a role template in the content library.")
+    name = _clean(name) or library.roles[template].name
+    _check_name(clinic.id, name)
+    role = ClinicRole(clinic_id=clinic.id, template=template, name=name)
+    db.session.add(role)
+    db.session.flush()
+    _record(role, actor, "role.add", None, {"role_id": role.id, "name": name, "template": template})
+    return role
+
+
+def rename_role(role: ClinicRole, actor: User | None, name: str) -> ClinicRole:
+    """Give the role a new name; the same name again changes (and records) nothing."""
+    name = _clean(name)
+    if name == role.name:
+        return role
+    _check_name(role.clinic_id, name, role.id)
+    before = {"role_id": role.id, "name": role.name}
+    role.name = name
+    _record(role, actor, "role.rename", before, {"role_id": role.id, "name": name})
+    return role
+
+
+def switch_off(
+    role: ClinicRole,
+    actor: User | None,
+    item_id: str,
+    reason: str,
+    *,
+    catalog: Catalog | None = None,
+) -> SwitchedOffItem:
+    """Stop giving a library item or duty to hires in this role, with the clinic's reason."""
+    reason = " ".join(reason.split())
+    titles = applicable_entries(catalog or library_catalog(), role)
+    _check_switch_off(role, item_id, reason, titles)
+    entry = SwitchedOffItem(clinic_id=role.clinic_id, item_id=item_id, reason=reason)
+    role.switched_off.append(entry)
+    after = {"role_id": role.id, "item_id": item_id, "switched_off": True, "reason": reason}
+    before = {"role_id": role.id, "item_id": item_id, "switched_off": False}
+    _record(role, actor, "role.switch_off", before, after, titles[item_id])
+    return entry
+
+
+def _check_switch_off(role: ClinicRole, item_id: str, reason: str, titles: dict[str, str]) -> None:
+    if item_id not in titles:
+        raise Rejected(
+            "reason", f"“{item_id}” is not a library item that applies to this role at this clinic."
+        )
+    if not reason:
+        raise Rejected(
+            "reason", "Give a reason, such as a clinic policy or work outside this role."
+        )
+    if len(reason) > REASON_MAX:
+        raise Rejected("reason", f"Use at most {REASON_MAX} characters.")
+    if any(entry.item_id == item_id for entry in role.switched_off):
+        raise Rejected("reason", "This item is already switched off for this role.")
+
+
+def switch_on(entry: SwitchedOffItem, actor: User | None) -> None:
+    """Give a switched-off item to hires in the role again."""
+    role = entry.role
+    before = {
+        "role_id": role.id,
+        "item_id": entry.item_id,
+        "switched_off": True,
+        "reason": entry.reason,
+    }
+    role.switched_off.remove(entry)  # delete-orphan: the row goes at the flush
+    after = {"role_id": role.id, "item_id": entry.item_id, "switched_off": False}
+    _record(role, actor, "role.switch_on", before, after, entry.item_id)
+
+
+def add_custom_item(
+    role: ClinicRole,
+    actor: User | None,
+    details: CustomItemDetails,
+    *,
+    catalog: Catalog | None = None,
+) -> RoleCustomItem:
+    """Add one of the clinic's own items to the role, planned like a library item."""
+    details = _checked(details, catalog or library_catalog())
+    item = RoleCustomItem(
+        clinic_id=role.clinic_id,
+        title=details.title,
+        guidance=details.guidance,
+        kind=details.kind,
+        phase=details.phase,
+        signoff=details.signoff,
+        references=[],
+    )
+    role.custom_items.append(item)
+    db.session.flush()
+    _record(role, actor, "role.add_custom_item", None, _custom_snapshot(item), item.title)
+    return item
+
+
+def remove_custom_item(item: RoleCustomItem, actor: User | None) -> None:
+    """Take one of the clinic's own items off the role (plans already started keep it)."""
+    role = item.role
+    before = _custom_snapshot(item)
+    role.custom_items.remove(item)  # delete-orphan: the row goes at the flush
+    _record(role, actor, "role.remove_custom_item", before, None, item.title)
+
+
+def applicable_entries(catalog: Catalog, role: ClinicRole) -> dict[str, str]:
+    """Title by id of every library item and duty for ``role`` at its clinic, on or off."""
+    clinic = db.session.get(Clinic, role.clinic_id)
+    assert clinic is not None  # the foreign key guarantees it
+    plan = build_plan(catalog, clinic_profile(clinic), role.template, _ANY_START)
+    return {entry.id: entry.title for entry in (*plan.tasks, *plan.duties)}
+
+
+def _checked(details: CustomItemDetails, catalog: Catalog) -> CustomItemDetails:
+    """The details tidied, or Rejected naming the first field that breaks a rule."""
+    title, guidance = _clean(details.title), details.guidance.strip()
+    rules = [
+        ("title", bool(title), "Give the item a title."),
+        ("title", len(title) <= TITLE_MAX, f"Use at most {TITLE_MAX} characters."),
+        ("guidance", bool(guidance), "Say what the hire should do."),
+        ("guidance", len(guidance) <= GUIDANCE_MAX, f"Use at most {GUIDANCE_MAX} characters."),
+        ("kind", details.kind in CUSTOM_KINDS, _KIND_MESSAGE),
+        ("phase", details.phase in get_args(Phase), "Choose when the item is due."),
+        ("signoff", details.signoff in get_args(Signoff), "Choose who signs the item off."),
+    ]
+    for field, ok, message in rules:
+        if not ok:
+            raise Rejected(field, message)
+    tidy = CustomItemDetails(title, guidance, details.kind, details.phase, details.signoff)
+    _check_with_planner(tidy, catalog)
+    return tidy
+
+
+def _check_with_planner(details: CustomItemDetails, catalog: Catalog) -> None:
+    """The planner's own rules, so a stored item can never break a plan later."""
+    candidate = CustomItem(
+        id="custom.new",
+        title=details.title,
+        guidance=details.guidance,
+        kind=details.kind,
+        signoff=details.signoff,
+        phase=details.phase,
+    )
+    try:
+        check_custom_items(catalog, [candidate])
+    except ValueError as error:
+        raise Rejected("title", str(error)) from error
+
+
+def _check_name(clinic_id: int, name: str, role_id: int | None = None) -> None:
+    if not name:
+        raise Rejected("name", "Give the role a name.")
+    if len(name) > NAME_MAX:
+        raise Rejected("name", f"Use at most {NAME_MAX} characters.")
+    # SQLite's lower() folds ASCII only, so compare the exact name too (the unique constraint's).
+    same = or_(ClinicRole.name == name, func.lower(ClinicRole.name) == name.lower())
+    query = select(ClinicRole.id).where(ClinicRole.clinic_id == clinic_id, same)
+    if role_id is not None:
+        query = query.where(ClinicRole.id != role_id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise Rejected("name", f"This clinic already has a role called “{name}”. Choose another.")
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _custom_snapshot(item: RoleCustomItem) -> dict[str, Any]:
+    return {
+        "role_id": item.role_id,
+        "item_id": item.item_id,
+        "title": item.title,
+        "guidance": item.guidance,
+        "kind": item.kind,
+        "phase": item.phase,
+        "signoff": item.signoff,
+    }
+
+
+def _record(
+    role: ClinicRole,
+    actor: User | None,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    detail: str | None = None,
+) -> None:
+    subject = f"{role.name}: {detail}" if detail else role.name
+    audit.record(role.clinic_id, actor, action, subject[:SUBJECT_MAX], before, after)
+    db.session.flush()
