@@ -1,16 +1,33 @@
-"""New hires and their plans (managers only)."""
+"""New hires and their plans (managers only): add one or import many, see each plan snapshot,
+bring a plan up to date with its role, and hand out set-password links."""
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
-from clinic_onboard.models import Membership, Onboarding
-from clinic_onboard.web.tenancy import allowed, current_membership
+from clinic_onboard.library import catalog
+from clinic_onboard.models import ClinicRole, Membership, Onboarding, User
+from clinic_onboard.operations import csv_import, invitations
+from clinic_onboard.operations import onboarding as plans
+from clinic_onboard.web.role_forms import LABELS
+from clinic_onboard.web.staff_forms import (
+    AddHireForm,
+    ApplyDifferencesForm,
+    CsvImportForm,
+    NewLinkForm,
+)
+from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+# The link just made, kept in the session only until the next page shows it once.
+LINK_KEY = "staff_new_link"
+TEMPLATE_NAME = "new-hires-template.csv"
 
 
 @bp.before_request
@@ -26,7 +43,192 @@ def index() -> str:
         select(Onboarding)
         .where(Onboarding.clinic_id == current_membership().clinic_id)
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
-        .options(joinedload(Onboarding.role))
+        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
+        .options(selectinload(Onboarding.tasks), selectinload(Onboarding.duties))
         .order_by(Onboarding.start_date.desc(), Onboarding.id)
     )
-    return render_template("staff/index.html", onboardings=db.session.scalars(query).all())
+    onboardings = db.session.scalars(query).unique().all()
+    behind = plans.behind_ids(onboardings, catalog())
+    return render_template("staff/index.html", onboardings=onboardings, behind=behind)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def add() -> str | Response:
+    """Add a hire: their account, their membership and a snapshot of their role's plan."""
+    form = AddHireForm()
+    form.use_choices(_roles(), _supervisors())
+    if form.validate_on_submit():
+        try:
+            onboarding = plans.start_onboarding(
+                current_membership().clinic, _me(), **_hire_details(form)
+            )
+        except plans.OnboardingError as error:
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            return _after_adding(onboarding)
+    return render_template("staff/new.html", form=form)
+
+
+def _hire_details(form: AddHireForm) -> dict[str, Any]:
+    supervisor = None
+    if form.supervisor.data:  # the empty choice means no supervisor yet
+        supervisor = get_for_clinic_or_404(Membership, int(form.supervisor.data)).user
+    return {
+        "name": form.name.data,
+        "email": form.email.data,
+        "role": get_for_clinic_or_404(ClinicRole, int(form.role.data)),
+        "start_date": form.start_date.data,
+        "supervisor": supervisor,
+    }
+
+
+def _after_adding(onboarding: Onboarding) -> Response:
+    user = onboarding.membership.user
+    if user.password_hash is not None:
+        db.session.commit()
+        flash(f"{user.display_name} already has an account and signs in with it.", "success")
+        return redirect(url_for(".hire", onboarding_id=onboarding.id))
+    return _send_link(onboarding, renew=False)
+
+
+def _send_link(onboarding: Onboarding, *, renew: bool) -> Response:
+    """Make a link, commit, then email it (outside the transaction) and show it once."""
+    link = invitations.issue_link(onboarding.membership, _me(), renew=renew)
+    db.session.commit()
+    [delivery] = invitations.email_links(
+        [(onboarding.membership, link, onboarding.role.name)], _me()
+    )
+    db.session.commit()
+    session[LINK_KEY] = {
+        "onboarding_id": onboarding.id,
+        "url": link.url,
+        "expires_on": link.expires_at.date().isoformat(),
+        "delivery": delivery.value,
+    }
+    return redirect(url_for(".link", onboarding_id=onboarding.id))
+
+
+@bp.get("/<int:onboarding_id>/link")
+def link(onboarding_id: int) -> str:
+    """The set-password link just made, shown this once (it is not stored anywhere)."""
+    onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
+    shown = session.pop(LINK_KEY, None)
+    if not shown or shown.get("onboarding_id") != onboarding.id:
+        shown = None
+    return render_template(
+        "staff/link.html", onboarding=onboarding, shown=shown, link_form=NewLinkForm()
+    )
+
+
+@bp.post("/<int:onboarding_id>/link")
+def new_link(onboarding_id: int) -> Response:
+    """A new set-password link for a hire who has not set a password; older links stop working."""
+    onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
+    if not NewLinkForm().validate_on_submit():
+        return redirect(url_for(".hire", onboarding_id=onboarding.id))
+    if onboarding.membership.user.password_hash is not None:
+        flash("This person has already set a password; they sign in with it.", "info")
+        return redirect(url_for(".hire", onboarding_id=onboarding.id))
+    return _send_link(onboarding, renew=True)
+
+
+@bp.get("/<int:onboarding_id>")
+def hire(onboarding_id: int) -> str:
+    """The hire's plan snapshot and, when the role gives something else today, the differences."""
+    onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
+    differences = plans.plan_differences(onboarding, catalog())
+    return render_template(
+        "staff/hire.html",
+        onboarding=onboarding,
+        differences=differences,
+        apply_form=ApplyDifferencesForm(fingerprint=differences.fingerprint()),
+        link_form=NewLinkForm(),
+        labels=LABELS,
+    )
+
+
+@bp.post("/<int:onboarding_id>/apply")
+def apply(onboarding_id: int) -> Response:
+    """Apply the differences the manager saw; a stale page applies nothing."""
+    onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
+    form = ApplyDifferencesForm()
+    expected = form.fingerprint.data if form.validate_on_submit() else "missing"
+    try:
+        applied = plans.apply_differences(onboarding, _me(), catalog(), expected)
+    except plans.OnboardingError as error:
+        flash(str(error), "warning")
+    else:
+        db.session.commit()
+        flash(_applied_message(applied), "success")
+    return redirect(url_for(".hire", onboarding_id=onboarding.id))
+
+
+def _applied_message(applied: plans.PlanDifferences) -> str:
+    counts = (
+        (len(applied.added_tasks) + len(applied.added_duties), "added"),
+        (len(applied.removed_tasks) + len(applied.removed_duties), "withdrawn"),
+        (len(applied.changed_tasks) + len(applied.changed_duties), "updated"),
+    )
+    done = [f"{n} {'item' if n == 1 else 'items'} {what}" for n, what in counts if n]
+    return f"The plan now matches the role: {', '.join(done) or 'nothing to change'}."
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_csv() -> str:
+    """Import several hires from a CSV file; one bad row and nothing is imported."""
+    form = CsvImportForm()
+    if not form.validate_on_submit():
+        return render_template("staff/import.html", form=form, errors=[])
+    try:
+        text = _submitted_text(form)
+    except csv_import.CsvProblem as problem:
+        return render_template("staff/import.html", form=form, errors=[str(problem)])
+    result = csv_import.import_hires(current_membership().clinic, _me(), text, catalog())
+    if result.errors:
+        db.session.rollback()
+        form.text.data = result.text
+        return render_template("staff/import.html", form=form, errors=result.errors)
+    return _imported(result.onboardings)
+
+
+def _submitted_text(form: CsvImportForm) -> str:
+    if form.upload.data:
+        return csv_import.decode(form.upload.data.read(csv_import.max_bytes() + 1))
+    return form.text.data or ""
+
+
+def _imported(onboardings: list[Onboarding]) -> str:
+    """Commit the hires, then make and email their links; rendered here, not redirected,
+    because many links do not fit in a session cookie."""
+    waiting = [o for o in onboardings if o.membership.user.password_hash is None]
+    links = {o.id: invitations.issue_link(o.membership, _me()) for o in waiting}
+    db.session.commit()
+    sendings = [(o.membership, links[o.id], o.role.name) for o in waiting]
+    deliveries = dict(zip(links, invitations.email_links(sendings, _me()), strict=True))
+    db.session.commit()
+    return render_template(
+        "staff/imported.html", onboardings=onboardings, links=links, deliveries=deliveries
+    )
+
+
+@bp.get("/import/template.csv")
+def import_template() -> Response:
+    return Response(
+        csv_import.template_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_NAME}"'},
+    )
+
+
+def _me() -> User:
+    """The signed-in manager as a User (operations compare and store it)."""
+    return current_user._get_current_object()
+
+
+def _roles() -> list[ClinicRole]:
+    query = select(ClinicRole).where(ClinicRole.clinic_id == current_membership().clinic_id)
+    return list(db.session.scalars(query.order_by(ClinicRole.name)))
+
+
+def _supervisors() -> list[Membership]:
+    return plans.supervisor_memberships(current_membership().clinic_id)

@@ -1,0 +1,331 @@
+"""Importing several hires from a CSV file: every row is checked first, and one bad row means
+nothing is imported (the caller rolls back if a later step still fails).
+
+Columns: name, email, role (the clinic role's name or library template slug), start_date
+(YYYY-MM-DD) and, optionally, supervisor_email. Spreadsheets in French locales save with
+semicolons; both separators are read.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import select
+
+from clinic_onboard.catalog import Catalog
+from clinic_onboard.extensions import db
+from clinic_onboard.models import (
+    Clinic,
+    ClinicRole,
+    Membership,
+    Onboarding,
+    OnboardingStatus,
+    User,
+)
+from clinic_onboard.operations import audit
+from clinic_onboard.operations.accounts import normalize_email
+from clinic_onboard.operations.onboarding import (
+    OnboardingError,
+    check_start_date,
+    start_onboarding,
+    supervisor_memberships,
+)
+
+COLUMNS = ("name", "email", "role", "start_date", "supervisor_email")
+REQUIRED = COLUMNS[:4]
+HEADER_LINE = ",".join(COLUMNS)
+DEFAULT_MAX_BYTES = 256 * 1024
+MAX_ROWS = 200
+NAME_MAX = 120
+EMAIL_MAX = 254
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Signatures of files people upload by mistake instead of a CSV.
+BINARY_SIGNATURES = {
+    b"PK\x03\x04": "an Excel workbook or another zip file",
+    b"\xd0\xcf\x11\xe0": "an old Excel or Word file",
+    b"%PDF": "a PDF",
+}
+
+
+@dataclass(frozen=True)
+class HireRow:
+    """One checked row, ready to become an onboarding."""
+
+    line: int
+    name: str
+    email: str
+    role: ClinicRole
+    start_date: date
+    supervisor: User | None
+
+
+@dataclass
+class ImportResult:
+    """What happened; ``text`` is the decoded file so the form can show it again for fixing."""
+
+    text: str = ""
+    errors: list[str] = field(default_factory=list)
+    onboardings: list[Onboarding] = field(default_factory=list)
+
+
+class CsvProblem(ValueError):
+    """The file as a whole cannot be read (empty, binary, too large, wrong columns)."""
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("CSV_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def template_csv() -> str:
+    """The header line, with a byte-order mark so spreadsheets open it as UTF-8."""
+    return "\ufeff" + HEADER_LINE + "\r\n"
+
+
+def decode(data: bytes) -> str:
+    """The file's text; raises CsvProblem for anything that is not a UTF-8 text file."""
+    if len(data) > max_bytes():
+        raise CsvProblem(
+            f"The file is larger than {max_bytes() // 1024} KB. Split it into smaller files."
+        )
+    for signature, what in BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise CsvProblem(f"This file is {what}, not a CSV file. {_SAVE_AS}")
+    if b"\x00" in data:
+        raise CsvProblem(f"This file is not a CSV text file. {_SAVE_AS}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CsvProblem(f"This file is not in UTF-8. {_SAVE_AS}") from error
+
+
+_SAVE_AS = 'In your spreadsheet, choose "Save as" and the format "CSV UTF-8".'
+
+
+def import_hires(
+    clinic: Clinic, actor: User, text: str, catalog: Catalog | None = None
+) -> ImportResult:
+    """Check every row; if all are good, start an onboarding for each. Flushes, never commits."""
+    result = ImportResult(text=text)
+    try:
+        rows, result.errors = read_hires(clinic, text)
+    except CsvProblem as problem:
+        result.errors = [str(problem)]
+        return result
+    if result.errors:
+        return result
+    for row in rows:
+        try:
+            result.onboardings.append(_start(clinic, actor, row, catalog))
+        except OnboardingError as error:
+            result.errors.append(f"Line {row.line}: {error}")
+    if result.errors:
+        result.onboardings = []  # the caller rolls the flushed rows back
+        return result
+    after = {"count": len(rows), "emails": [row.email for row in rows]}
+    audit.record(clinic.id, actor, "onboarding.import", f"{len(rows)} hires", None, after)
+    db.session.flush()
+    return result
+
+
+def _start(clinic: Clinic, actor: User, row: HireRow, catalog: Catalog | None) -> Onboarding:
+    return start_onboarding(
+        clinic,
+        actor,
+        name=row.name,
+        email=row.email,
+        role=row.role,
+        start_date=row.start_date,
+        supervisor=row.supervisor,
+        catalog=catalog,
+    )
+
+
+def read_hires(clinic: Clinic, text: str) -> tuple[list[HireRow], list[str]]:
+    """The checked rows and one message per problem, each naming its line of the file.
+
+    Raises CsvProblem when the file as a whole cannot be read.
+    """
+    columns, records = _parse(text)
+    checker = _RowChecker(clinic)
+    rows: list[HireRow] = []
+    errors: list[str] = []
+    for line, values in records:
+        if len(values) != len(columns):
+            errors.append(
+                f"Line {line}: has {len(values)} values but the header has {len(columns)} "
+                "columns; check for a missing or extra comma"
+            )
+            continue
+        row, problems = checker.check(line, dict(zip(columns, values, strict=True)))
+        errors += [f"Line {line}: {problem}" for problem in problems]
+        if row is not None:
+            rows.append(row)
+    return rows, errors
+
+
+def _parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header's columns and (line number, stripped values) for each non-blank row."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise CsvProblem(f"The file is empty. The first line must be: {HEADER_LINE}")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    records = []
+    try:
+        columns = _columns(next(reader))
+        line = reader.line_num
+        for values in reader:
+            start, line = line + 1, reader.line_num
+            if any(value.strip() for value in values):
+                records.append((start, [value.strip() for value in values]))
+    except csv.Error as error:
+        raise CsvProblem(
+            f"Line {reader.line_num}: the file could not be read ({error})."
+        ) from error
+    if not records:
+        raise CsvProblem("The file has a header line but no hires under it.")
+    if len(records) > MAX_ROWS:
+        raise CsvProblem(f"The file has {len(records)} hires; import at most {MAX_ROWS} at a time.")
+    return columns, records
+
+
+def _delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _columns(header: list[str]) -> list[str]:
+    columns = [name.strip().lower().replace(" ", "_") for name in header]
+    missing = [name for name in REQUIRED if name not in columns]
+    unknown = [name or "(blank)" for name in columns if name not in COLUMNS]
+    repeated = sorted({name for name in columns if name and columns.count(name) > 1})
+    problems = [
+        _listing(what, names)
+        for what, names in (("missing", missing), ("unknown", unknown), ("repeated", repeated))
+        if names
+    ]
+    if problems:
+        raise CsvProblem(
+            f"Line 1: the header has {' and '.join(problems)}. "
+            f"The first line must be: {HEADER_LINE}"
+        )
+    return columns
+
+
+def _listing(what: str, names: list[str]) -> str:
+    return f"{what} column{'s' if len(names) > 1 else ''} {', '.join(names)}"
+
+
+class _RowChecker:
+    """Checks rows against this clinic's roles, supervisors and hires (loaded once)."""
+
+    def __init__(self, clinic: Clinic) -> None:
+        roles = db.session.scalars(select(ClinicRole).where(ClinicRole.clinic_id == clinic.id))
+        self.roles = list(roles)
+        self.supervisors = _supervisors(clinic)
+        self.onboarding_now = _emails_with_open_onboarding(clinic)
+        self.seen: dict[str, int] = {}
+
+    def check(self, line: int, values: dict[str, str]) -> tuple[HireRow | None, list[str]]:
+        problems: list[str] = []
+        name = self._name(values.get("name", ""), problems)
+        email = self._email(line, values.get("email", ""), problems)
+        role = self._role(values.get("role", ""), problems)
+        start = _start_date(values.get("start_date", ""), problems)
+        supervisor = self._supervisor(values.get("supervisor_email", ""), email, problems)
+        if problems or role is None or start is None or not email:
+            return None, problems
+        return HireRow(line, name, email, role, start, supervisor), problems
+
+    def _name(self, name: str, problems: list[str]) -> str:
+        if not name:
+            problems.append("name is empty")
+        elif len(name) > NAME_MAX:
+            problems.append(f"name is longer than {NAME_MAX} characters")
+        return name
+
+    def _email(self, line: int, raw: str, problems: list[str]) -> str:
+        if not raw:
+            problems.append("email is empty")
+            return ""
+        if len(raw) > EMAIL_MAX or not _valid_email(raw):
+            problems.append(f"email '{raw}' is not a valid email address")
+            return ""
+        email = normalize_email(raw)
+        if email in self.seen:
+            problems.append(f"email '{raw}' is already on line {self.seen[email]}")
+        else:
+            self.seen[email] = line
+        if email in self.onboarding_now:
+            problems.append(f"{email} already has an onboarding in progress in this clinic")
+        return email
+
+    def _role(self, raw: str, problems: list[str]) -> ClinicRole | None:
+        if not raw:
+            problems.append("role is empty")
+            return None
+        wanted = raw.strip().casefold()
+        by_name = [r for r in self.roles if r.name.casefold() == wanted]
+        by_template = [r for r in self.roles if r.template.casefold() == wanted]
+        matches = by_name or by_template
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            problems.append(f"role '{raw}' matches several roles here; use the role's name")
+        else:
+            known = ", ".join(r.name for r in sorted(self.roles, key=lambda r: r.name)) or "none"
+            problems.append(f"role '{raw}' is not a role of this clinic (roles: {known})")
+        return None
+
+    def _supervisor(self, raw: str, hire_email: str, problems: list[str]) -> User | None:
+        if not raw:
+            return None
+        user = self.supervisors.get(normalize_email(raw))
+        if user is None:
+            problems.append(
+                f"supervisor_email '{raw}' is not a supervisor or manager of this clinic"
+            )
+        elif hire_email and user.email == hire_email:
+            problems.append("a hire cannot be their own supervisor")
+        return user
+
+
+def _valid_email(raw: str) -> bool:
+    try:
+        validate_email(raw, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def _start_date(raw: str, problems: list[str]) -> date | None:
+    if not raw:
+        problems.append("start_date is empty")
+        return None
+    try:
+        start = date.fromisoformat(raw) if ISO_DATE.fullmatch(raw) else None
+    except ValueError:
+        start = None
+    if start is None:
+        problems.append(f"start_date '{raw}' is not a date (use YYYY-MM-DD, like 2026-09-08)")
+    elif problem := check_start_date(start):
+        problems.append(f"start_date '{raw}': {problem}")
+        return None
+    return start
+
+
+def _supervisors(clinic: Clinic) -> dict[str, User]:
+    return {m.user.email: m.user for m in supervisor_memberships(clinic.id)}
+
+
+def _emails_with_open_onboarding(clinic: Clinic) -> set[str]:
+    query = (
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Onboarding, Onboarding.membership_id == Membership.id)
+        .where(Onboarding.clinic_id == clinic.id, Onboarding.status == OnboardingStatus.ACTIVE)
+    )
+    return set(db.session.scalars(query))

@@ -1,0 +1,228 @@
+"""One-time set-password links for new hires, and the invitation email that carries one.
+
+A link holds a signed, timestamped token (itsdangerous, salt "set-password") naming the person,
+the inviting clinic and a fingerprint of the person's current password hash and session token.
+Setting the password changes both, so a used link stops working; making a new link rotates the
+session token, so older links stop working too. Nothing about links is stored in the database.
+"""
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
+
+from clinic_onboard import mail
+from clinic_onboard.extensions import db
+from clinic_onboard.models import Clinic, Membership, User
+from clinic_onboard.models.user import new_session_token
+from clinic_onboard.operations import audit
+from clinic_onboard.passwords import hash_password
+
+SALT = "set-password"
+DEFAULT_MAX_AGE = 7 * 24 * 60 * 60
+
+
+class LinkProblem(StrEnum):
+    EXPIRED = "expired"
+    USED = "used"
+    INVALID = "invalid"
+
+
+class InvitationError(ValueError):
+    """The link cannot set a password; ``problem`` says whether it expired, was used or is bad."""
+
+    def __init__(self, problem: LinkProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+class HasPassword(ValueError):
+    """The person already set a password; they sign in with it instead of a link."""
+
+
+class Delivery(StrEnum):
+    """What happened to the invitation email."""
+
+    SENT = "sent"
+    NOT_CONFIGURED = "not_configured"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A token that checked out: whose it is and which clinic sent it."""
+
+    user: User
+    clinic: Clinic | None
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    url: str
+    expires_at: datetime
+
+
+def max_age() -> int:
+    return int(current_app.config.get("SET_PASSWORD_MAX_AGE", DEFAULT_MAX_AGE))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _fingerprint(user: User) -> str:
+    """Changes whenever the password or session token does (keyed, so the token reveals neither)."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    state = f"{user.id}|{user.password_hash or ''}|{user.session_token}".encode()
+    return hmac.new(key, state, hashlib.sha256).hexdigest()[:32]
+
+
+def make_token(user: User, clinic: Clinic) -> str:
+    return _serializer().dumps({"u": user.id, "c": clinic.id, "f": _fingerprint(user)})
+
+
+def read_token(token: str) -> Invitation:
+    """The invitation behind ``token``; raises InvitationError (expired, used or invalid)."""
+    try:
+        data = _serializer().loads(token, max_age=max_age())
+    except SignatureExpired as error:
+        raise InvitationError(LinkProblem.EXPIRED) from error
+    except BadData as error:
+        raise InvitationError(LinkProblem.INVALID) from error
+    user = _user_named_by(data)
+    if not hmac.compare_digest(str(data.get("f", "")), _fingerprint(user)):
+        raise InvitationError(LinkProblem.USED)
+    clinic_id = data.get("c")
+    clinic = db.session.get(Clinic, clinic_id) if isinstance(clinic_id, int) else None
+    return Invitation(user=user, clinic=clinic)
+
+
+def _user_named_by(data: Any) -> User:
+    user_id = data.get("u") if isinstance(data, dict) else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active:
+        raise InvitationError(LinkProblem.INVALID)
+    return user
+
+
+def set_password(token: str, new_password: str) -> User:
+    """Set the password a valid link allows; the link (and every older one) stops working."""
+    invitation = read_token(token)
+    user = invitation.user
+    had_password = user.password_hash is not None
+    _replace_password(user, hash_password(new_password))
+    for clinic_id in _audit_clinics(invitation):
+        audit.record(
+            clinic_id,
+            user,
+            "user.set_password",
+            user.display_name,
+            {"password_set": had_password},
+            {"password_set": True},
+        )
+    db.session.flush()
+    return user
+
+
+def _replace_password(user: User, new_hash: str) -> None:
+    """Change the password only if nobody changed it since the link was read (single use even
+    when the form is sent twice at once); also ends every session of the person."""
+    unchanged = (
+        User.password_hash.is_(None)
+        if user.password_hash is None
+        else User.password_hash == user.password_hash
+    )
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.session_token == user.session_token, unchanged)
+        .values(password_hash=new_hash, session_token=new_session_token())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(user)
+    if result.rowcount != 1:
+        raise InvitationError(LinkProblem.USED)
+
+
+def _audit_clinics(invitation: Invitation) -> list[int]:
+    """The inviting clinic if the person still belongs to it, else every clinic they are in."""
+    clinic_ids = [m.clinic_id for m in invitation.user.memberships]
+    if invitation.clinic is not None and invitation.clinic.id in clinic_ids:
+        return [invitation.clinic.id]
+    return clinic_ids
+
+
+def issue_link(membership: Membership, actor: User, *, renew: bool = False) -> IssuedLink:
+    """A set-password link for a hire who has no password yet (flushes, never commits).
+
+    ``renew`` first rotates the person's session token, so links made before stop working.
+    """
+    user, clinic = membership.user, membership.clinic
+    if user.password_hash is not None:
+        raise HasPassword(user.email)
+    if renew:
+        user.end_all_sessions()
+    url = url_for("invitations.welcome", token=make_token(user, clinic), _external=True)
+    expires_at = datetime.now(UTC) + timedelta(seconds=max_age())
+    after = {"email": user.email, "renewed": renew, "expires_at": expires_at.isoformat()}
+    audit.record(clinic.id, actor, "invitation.issue", user.display_name, None, after)
+    db.session.flush()
+    return IssuedLink(url=url, expires_at=expires_at)
+
+
+def email_links(
+    sendings: Sequence[tuple[Membership, IssuedLink, str]], actor: User
+) -> list[Delivery]:
+    """Email each (membership, link, role name) when SMTP is configured; flushes the audit.
+
+    Call it after committing the hires, so a slow mail server never holds the database. After
+    one failure the rest are not tried: the manager copies those links instead.
+    """
+    if not mail.mail_configured():
+        return [Delivery.NOT_CONFIGURED] * len(sendings)
+    deliveries: list[Delivery] = []
+    for membership, link, role_name in sendings:
+        if Delivery.FAILED in deliveries:
+            deliveries.append(Delivery.FAILED)
+            continue
+        delivery = _send(membership, actor, link, role_name)
+        after = {"email": membership.user.email, "delivery": delivery.value}
+        audit.record(
+            membership.clinic_id,
+            actor,
+            "invitation.email",
+            membership.user.display_name,
+            None,
+            after,
+        )
+        deliveries.append(delivery)
+    db.session.flush()
+    return deliveries
+
+
+def _send(membership: Membership, actor: User, link: IssuedLink, role_name: str) -> Delivery:
+    user, clinic = membership.user, membership.clinic
+    context = {
+        "user": user,
+        "clinic": clinic,
+        "manager": actor,
+        "url": link.url,
+        "expires_on": link.expires_at.date(),
+        "role_name": role_name,
+    }
+    subject = f"Set your password for {clinic.name}"
+    text = render_template("invitations/email.txt", **context)
+    html = render_template("invitations/email.html", **context)
+    try:
+        mail.send_email(user.email, subject, text, html)
+    except mail.MailError as error:
+        current_app.logger.warning("Invitation email to %s failed: %s", user.email, error)
+        return Delivery.FAILED
+    return Delivery.SENT

@@ -1,0 +1,485 @@
+"""Starting a hire's onboarding, and bringing an existing plan up to date deliberately.
+
+``start_onboarding`` stores the generated plan as a snapshot (tasks and duties copied, with the
+library version and clinic profile they came from). Later library, role or profile edits never
+touch it: ``plan_differences`` compares it with what the role gives today, and only
+``apply_differences`` changes it, item by item, with an audit event for each.
+"""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from clinic_onboard import library
+from clinic_onboard.catalog import Catalog
+from clinic_onboard.extensions import db
+from clinic_onboard.models import (
+    AppRole,
+    Clinic,
+    ClinicRole,
+    Membership,
+    Onboarding,
+    OnboardingDuty,
+    OnboardingStatus,
+    OnboardingTask,
+    User,
+)
+from clinic_onboard.operations import audit
+from clinic_onboard.operations.accounts import add_member, create_user, find_user
+from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
+from clinic_onboard.planning import plan_for
+
+SUPERVISOR_ROLES = frozenset({AppRole.SUPERVISOR, AppRole.MANAGER})
+# A hire may be recorded a year late or planned two years ahead; anything wider is a typo.
+EARLIEST_START = timedelta(days=366)
+LATEST_START = timedelta(days=2 * 366)
+# Fields compared (and, on apply, copied) between a snapshot row and today's plan entry.
+TASK_FIELDS = (
+    "title",
+    "guidance",
+    "module_title",
+    "kind",
+    "phase",
+    "due_date",
+    "signoff",
+    "basis",
+    "references",
+    "validity_months",
+    "renews",
+)
+DUTY_FIELDS = ("title", "guidance", "frequency", "module_title", "references")
+
+
+class OnboardingError(ValueError):
+    """The hire cannot be started or changed; the message says why, ``field`` which answer."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """An item in both the snapshot and today's plan whose content differs."""
+
+    item_id: str
+    title: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanDifferences:
+    """What applying today's plan would change in one onboarding's snapshot."""
+
+    catalog_version: str
+    added_tasks: tuple[PlannedTask, ...] = ()
+    removed_tasks: tuple[OnboardingTask, ...] = ()
+    changed_tasks: tuple[ItemChange, ...] = ()
+    added_duties: tuple[PlannedDuty, ...] = ()
+    removed_duties: tuple[OnboardingDuty, ...] = ()
+    changed_duties: tuple[ItemChange, ...] = ()
+    problem: str | None = None
+    _plan: Plan | None = field(default=None, repr=False, compare=False)
+
+    def __bool__(self) -> bool:
+        return any(
+            (
+                self.added_tasks,
+                self.removed_tasks,
+                self.changed_tasks,
+                self.added_duties,
+                self.removed_duties,
+                self.changed_duties,
+            )
+        )
+
+    def fingerprint(self) -> str:
+        """Names exactly these differences (with the new content), so an Apply based on a
+        stale page is refused."""
+        planned = {e.id: e for e in (*self._plan.tasks, *self._plan.duties)} if self._plan else {}
+        parts = [
+            self.catalog_version,
+            *(f"+t:{t!r}" for t in self.added_tasks),
+            *(f"-t:{t.item_id}" for t in self.removed_tasks),
+            *(f"~t:{planned.get(c.item_id)!r}" for c in self.changed_tasks),
+            *(f"+d:{d!r}" for d in self.added_duties),
+            *(f"-d:{d.item_id}" for d in self.removed_duties),
+            *(f"~d:{planned.get(c.item_id)!r}" for c in self.changed_duties),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+# --- starting ------------------------------------------------------------------------------------
+
+
+def check_start_date(start: date, today: date | None = None) -> str | None:
+    """A message when ``start`` is implausibly far from today, else None."""
+    today = today or date.today()
+    if start < today - EARLIEST_START:
+        return "The start date is more than a year ago; check the year."
+    if start > today + LATEST_START:
+        return "The start date is more than two years away; check the year."
+    return None
+
+
+def is_supervisor(clinic: Clinic, user: User) -> bool:
+    """True when ``user`` may supervise hires in ``clinic`` (a supervisor or manager there)."""
+    membership = _membership(clinic, user)
+    return membership is not None and membership.role in SUPERVISOR_ROLES
+
+
+def supervisor_memberships(clinic_id: int) -> list[Membership]:
+    """Who may supervise hires in the clinic, by name."""
+    query = (
+        select(Membership)
+        .join(User, Membership.user_id == User.id)
+        .where(Membership.clinic_id == clinic_id, Membership.role.in_(SUPERVISOR_ROLES))
+        .order_by(User.display_name, Membership.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def has_active_onboarding(clinic: Clinic, user: User) -> bool:
+    membership = _membership(clinic, user)
+    return membership is not None and _active_onboarding(membership) is not None
+
+
+def start_onboarding(
+    clinic: Clinic,
+    actor: User,
+    *,
+    name: str,
+    email: str,
+    role: ClinicRole,
+    start_date: date,
+    supervisor: User | None,
+    catalog: Catalog | None = None,
+) -> Onboarding:
+    """Add a hire (reusing their account if the email has one) and snapshot their plan."""
+    _check_new_hire(clinic, role, start_date, supervisor)
+    plan = _plan(catalog or library.catalog(), clinic, role, start_date)
+    user = find_user(email)
+    created = user is None
+    if user is None:
+        user = create_user(email, name, None)
+    elif user is supervisor:
+        raise OnboardingError("A hire cannot be their own supervisor.", "supervisor")
+    membership = _hire_membership(clinic, actor, user)
+    onboarding = Onboarding(
+        clinic_id=clinic.id,
+        membership=membership,
+        role=role,
+        supervisor=supervisor,
+        start_date=start_date,
+        status=OnboardingStatus.ACTIVE,
+        catalog_version=plan.catalog_version,
+        profile=profile_dict(plan, role),
+    )
+    db.session.add(onboarding)
+    onboarding.tasks = [_task_row(clinic.id, i, t) for i, t in enumerate(plan.tasks)]
+    onboarding.duties = [_duty_row(clinic.id, i, d) for i, d in enumerate(plan.duties)]
+    db.session.flush()
+    facts = {
+        "email": user.email,
+        "new_account": created,
+        "role": role.name,
+        "start_date": start_date.isoformat(),
+        "supervisor": supervisor.email if supervisor else None,
+        "catalog_version": plan.catalog_version,
+        "tasks": len(plan.tasks),
+        "duties": len(plan.duties),
+    }
+    audit.record(clinic.id, actor, "onboarding.start", _subject(onboarding), None, facts)
+    return onboarding
+
+
+def _check_new_hire(
+    clinic: Clinic, role: ClinicRole, start_date: date, supervisor: User | None
+) -> None:
+    if role.clinic_id != clinic.id:
+        raise OnboardingError("That role belongs to another clinic.", "role")
+    if supervisor is not None and not is_supervisor(clinic, supervisor):
+        message = "The supervisor must be a supervisor or manager of this clinic."
+        raise OnboardingError(message, "supervisor")
+    if problem := check_start_date(start_date):
+        raise OnboardingError(problem, "start_date")
+
+
+def _plan(catalog: Catalog, clinic: Clinic, role: ClinicRole, start: date) -> Plan:
+    """Today's plan for ``role``; a library that no longer knows the role is a clear error."""
+    try:
+        return plan_for(catalog, clinic, role, start)
+    except ValueError as error:
+        message = f"The plan for {role.name} cannot be made: {error}"
+        raise OnboardingError(message, "role") from error
+
+
+def _hire_membership(clinic: Clinic, actor: User, user: User) -> Membership:
+    """The person's membership here: a new STAFF one, or theirs if they have no open plan."""
+    membership = _membership(clinic, user)
+    if membership is None:
+        membership = add_member(user, clinic, AppRole.STAFF)
+        db.session.flush()
+        after = {"email": user.email, "role": AppRole.STAFF.value}
+        audit.record(clinic.id, actor, "member.add", user.display_name, None, after)
+        return membership
+    if _active_onboarding(membership) is not None:
+        message = f"{user.display_name} ({user.email}) already has an onboarding in progress here."
+        raise OnboardingError(message, "email")
+    return membership
+
+
+def _membership(clinic: Clinic, user: User) -> Membership | None:
+    if user.id is None:
+        return None
+    query = select(Membership).where(
+        Membership.clinic_id == clinic.id, Membership.user_id == user.id
+    )
+    return db.session.scalar(query)
+
+
+def _active_onboarding(membership: Membership) -> Onboarding | None:
+    query = select(Onboarding).where(
+        Onboarding.membership_id == membership.id,
+        Onboarding.status == OnboardingStatus.ACTIVE,
+    )
+    return db.session.scalars(query).first()
+
+
+def profile_dict(plan: Plan, role: ClinicRole) -> dict[str, Any]:
+    """What the plan was generated from, kept with the snapshot."""
+    return {
+        "province": plan.profile.province,
+        "setting": plan.profile.setting,
+        "emr": plan.profile.emr,
+        "options": sorted(plan.profile.options),
+        "role_template": role.template,
+        "role_name": role.name,
+        "switched_off": sorted(entry.id for entry in plan.switched_off),
+    }
+
+
+def _task_row(clinic_id: int, position: int, task: PlannedTask) -> OnboardingTask:
+    row = OnboardingTask(
+        clinic_id=clinic_id,
+        item_id=task.id,
+        position=position,
+        module=task.module,
+        custom=task.custom,
+    )
+    _copy(task, row, TASK_FIELDS)
+    return row
+
+
+def _duty_row(clinic_id: int, position: int, duty: PlannedDuty) -> OnboardingDuty:
+    row = OnboardingDuty(
+        clinic_id=clinic_id, item_id=duty.id, position=position, module=duty.module
+    )
+    _copy(duty, row, DUTY_FIELDS)
+    return row
+
+
+def _copy(source: PlannedTask | PlannedDuty, row: Any, names: Iterable[str]) -> None:
+    for name in names:
+        value = getattr(source, name)
+        setattr(row, name, list(value) if name == "references" else value)
+
+
+def _subject(onboarding: Onboarding) -> str:
+    return f"{onboarding.membership.user.display_name} · {onboarding.role.name}"
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+
+def plan_differences(onboarding: Onboarding, catalog: Catalog) -> PlanDifferences:
+    """How the snapshot differs from the plan the role, library and clinic give today."""
+    if onboarding.status is not OnboardingStatus.ACTIVE:
+        return PlanDifferences(catalog_version=catalog.version)
+    clinic = db.session.get(Clinic, onboarding.clinic_id)
+    try:
+        plan = _plan(catalog, clinic, onboarding.role, onboarding.start_date)
+    except OnboardingError as error:
+        return PlanDifferences(catalog_version=catalog.version, problem=str(error))
+    return _compare(onboarding, plan)
+
+
+def _compare(onboarding: Onboarding, plan: Plan) -> PlanDifferences:
+    tasks = {t.item_id: t for t in onboarding.tasks if t.withdrawn_at is None}
+    duties = {d.item_id: d for d in onboarding.duties}
+    planned_tasks = {t.id: t for t in plan.tasks}
+    planned_duties = {d.id: d for d in plan.duties}
+    return PlanDifferences(
+        catalog_version=plan.catalog_version,
+        added_tasks=tuple(t for t in plan.tasks if t.id not in tasks),
+        removed_tasks=tuple(t for t in tasks.values() if t.item_id not in planned_tasks),
+        changed_tasks=_changes(tasks, planned_tasks, TASK_FIELDS),
+        added_duties=tuple(d for d in plan.duties if d.id not in duties),
+        removed_duties=tuple(d for d in duties.values() if d.item_id not in planned_duties),
+        changed_duties=_changes(duties, planned_duties, DUTY_FIELDS),
+        _plan=plan,
+    )
+
+
+def _changes(
+    rows: dict[str, Any], planned: dict[str, PlannedTask | PlannedDuty], names: Sequence[str]
+) -> tuple[ItemChange, ...]:
+    found = []
+    for item_id, row in rows.items():
+        entry = planned.get(item_id)
+        if entry is None:
+            continue
+        differing = tuple(n for n in names if _value(row, n) != _value(entry, n))
+        if differing:
+            found.append(ItemChange(item_id, entry.title, differing))
+    return tuple(found)
+
+
+def _value(source: Any, name: str) -> Any:
+    value = getattr(source, name)
+    return tuple(value) if name == "references" else value
+
+
+def behind_ids(onboardings: Iterable[Onboarding], catalog: Catalog) -> set[int]:
+    """The ids of the onboardings whose snapshot differs from what their role gives today."""
+    return {o.id for o in onboardings if plan_differences(o, catalog)}
+
+
+# --- applying ------------------------------------------------------------------------------------
+
+
+def apply_differences(
+    onboarding: Onboarding, actor: User, catalog: Catalog, expected: str | None = None
+) -> PlanDifferences:
+    """Bring the snapshot up to today's plan: add, withdraw (never delete) and update tasks.
+
+    ``expected`` is the fingerprint of the differences the manager saw; if the role, library
+    or clinic changed since, nothing is applied and OnboardingError says to look again.
+    """
+    differences = plan_differences(onboarding, catalog)
+    if differences.problem:
+        raise OnboardingError(differences.problem)
+    plan = differences._plan
+    if plan is None:
+        raise OnboardingError("Only an onboarding in progress can be brought up to date.")
+    if expected is not None and expected != differences.fingerprint():
+        raise OnboardingError(
+            "The role, the library or the clinic changed since that page was shown. "
+            "Check the differences below, then apply them again."
+        )
+    record = _Recorder(onboarding, actor)
+    now = datetime.now(UTC)
+    _apply_tasks(onboarding, plan, differences, record, now)
+    _apply_duties(onboarding, plan, differences, record)
+    before = {"catalog_version": onboarding.catalog_version, "profile": onboarding.profile}
+    onboarding.catalog_version = plan.catalog_version
+    onboarding.profile = profile_dict(plan, onboarding.role)
+    after = {"catalog_version": onboarding.catalog_version, "profile": onboarding.profile}
+    record("onboarding.apply_differences", before, after)
+    db.session.flush()
+    return differences
+
+
+class _Recorder:
+    """Audit events for one onboarding, each naming the hire and the item."""
+
+    def __init__(self, onboarding: Onboarding, actor: User) -> None:
+        self.onboarding, self.actor = onboarding, actor
+
+    def __call__(
+        self, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
+        subject = _subject(self.onboarding)
+        audit.record(self.onboarding.clinic_id, self.actor, action, subject, before, after)
+
+
+def _apply_tasks(
+    onboarding: Onboarding,
+    plan: Plan,
+    differences: PlanDifferences,
+    record: _Recorder,
+    now: datetime,
+) -> None:
+    rows = {t.item_id: t for t in onboarding.tasks}
+    for task in differences.added_tasks:
+        row = rows.get(task.id)
+        if row is None:
+            row = _task_row(onboarding.clinic_id, 0, task)
+            onboarding.tasks.append(row)
+            record("onboarding.task_add", None, _task_facts(row))
+        else:  # withdrawn earlier, back in the plan: reinstate the same row
+            before = _task_facts(row)
+            row.withdrawn_at = None
+            _copy(task, row, TASK_FIELDS)
+            record("onboarding.task_reinstate", before, _task_facts(row))
+    for row in differences.removed_tasks:
+        row.withdrawn_at = now
+        record("onboarding.task_withdraw", _task_facts(row), {"withdrawn_at": now.isoformat()})
+    for change in differences.changed_tasks:
+        _update(rows[change.item_id], _plan_entry(plan.tasks, change.item_id), change, record)
+    _renumber(onboarding.tasks, [t.id for t in plan.tasks])
+
+
+def _apply_duties(
+    onboarding: Onboarding, plan: Plan, differences: PlanDifferences, record: _Recorder
+) -> None:
+    rows = {d.item_id: d for d in onboarding.duties}
+    for duty in differences.added_duties:
+        row = _duty_row(onboarding.clinic_id, 0, duty)
+        onboarding.duties.append(row)
+        record("onboarding.duty_add", None, _duty_facts(row))
+    for row in differences.removed_duties:
+        # Duties carry no progress and have no withdrawn mark; the audit event keeps the row.
+        record("onboarding.duty_remove", _duty_facts(row), None)
+        onboarding.duties.remove(row)
+    for change in differences.changed_duties:
+        _update(rows[change.item_id], _plan_entry(plan.duties, change.item_id), change, record)
+    _renumber(onboarding.duties, [d.id for d in plan.duties])
+
+
+def _plan_entry(entries: Sequence[Any], item_id: str) -> Any:
+    return next(entry for entry in entries if entry.id == item_id)
+
+
+def _update(
+    row: Any, entry: PlannedTask | PlannedDuty, change: ItemChange, record: _Recorder
+) -> None:
+    before = {name: _jsonable(getattr(row, name)) for name in change.fields}
+    _copy(entry, row, change.fields)
+    after = {name: _jsonable(getattr(row, name)) for name in change.fields}
+    kind = "task" if isinstance(row, OnboardingTask) else "duty"
+    record(f"onboarding.{kind}_update", {"item_id": row.item_id, **before}, after)
+
+
+def _renumber(rows: Sequence[Any], order: list[str]) -> None:
+    """Positions follow today's plan; withdrawn rows keep their relative order after it."""
+    index = {item_id: i for i, item_id in enumerate(order)}
+    ranked = sorted(
+        rows, key=lambda r: (r.item_id not in index, index.get(r.item_id, 0), r.position)
+    )
+    for position, row in enumerate(ranked):
+        row.position = position
+
+
+def _task_facts(row: OnboardingTask) -> dict[str, Any]:
+    return {
+        "item_id": row.item_id,
+        "title": row.title,
+        "kind": row.kind,
+        "due_date": row.due_date.isoformat(),
+        "signoff": row.signoff,
+    }
+
+
+def _duty_facts(row: OnboardingDuty) -> dict[str, Any]:
+    return {"item_id": row.item_id, "title": row.title, "frequency": row.frequency}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value

@@ -1,0 +1,92 @@
+"""Form shapes for the staff pages and the set-password page.
+
+Like ``forms.py`` they check types, lengths and choices only. Role and supervisor choices are
+this clinic's own, so another clinic's id fails as "Not a valid choice"; whether a start date is
+plausible or the person already has a plan is for ``operations.onboarding`` to say.
+"""
+
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+
+from clinic_onboard.models import ClinicRole, Membership
+from clinic_onboard.operations.csv_import import DEFAULT_MAX_BYTES
+from clinic_onboard.web.forms import PASSWORD_RULE
+
+NO_SUPERVISOR = ""
+
+
+class IsoDateField(DateField):
+    """A date field whose message for an unreadable date shows the expected form."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a real date, like 2026-09-08.") from error
+
+
+class AddHireForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    role = SelectField("Role", validators=[DataRequired(message="Choose a role.")])
+    start_date = IsoDateField(
+        "Start date", validators=[InputRequired(message="Enter the first day of work.")]
+    )
+    supervisor = SelectField("Supervisor", validators=[Optional()])
+
+    def use_choices(self, roles: Iterable[ClinicRole], supervisors: Iterable[Membership]) -> None:
+        """Only this clinic's roles and supervisors can be chosen."""
+        self.role.choices = [("", "Choose a role"), *((str(r.id), r.name) for r in roles)]
+        self.supervisor.choices = [
+            (NO_SUPERVISOR, "No supervisor yet"),
+            *((str(m.id), f"{m.user.display_name} ({m.role.value})") for m in supervisors),
+        ]
+
+
+class ApplyDifferencesForm(FlaskForm):
+    """Names the differences the manager saw, so a stale page cannot apply newer ones."""
+
+    fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class NewLinkForm(FlaskForm):
+    """A button: make a new set-password link (older links stop working)."""
+
+
+class CsvImportForm(FlaskForm):
+    upload = FileField("CSV file")
+    text = TextAreaField(
+        "Or paste the rows here",
+        validators=[Optional(), Length(max=DEFAULT_MAX_BYTES, message="That is too much text.")],
+    )
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.upload.data and not (self.text.data or "").strip():
+            self.upload.errors.append("Choose a CSV file, or paste the rows in the box.")
+            return False
+        return True
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("Choose a password", validators=[DataRequired(), PASSWORD_RULE])
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )

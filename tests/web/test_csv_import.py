@@ -1,0 +1,241 @@
+"""Importing several hires from a CSV file: all rows checked first, nothing half-imported."""
+
+import io
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from clinic_onboard.extensions import db
+from clinic_onboard.models import AppRole, AuditEvent, ClinicRole, Membership, Onboarding, User
+from clinic_onboard.operations import csv_import
+from tests.conftest import Auth
+
+START = (date.today() + timedelta(days=30)).isoformat()
+HEADER = "name,email,role,start_date,supervisor_email"
+
+
+def count(model: type) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def manager(make_member: Callable[..., Membership]) -> Membership:
+    return make_member(AppRole.MANAGER)
+
+
+@pytest.fixture
+def supervisor(make_member: Callable[..., Membership], manager: Membership) -> Membership:
+    return make_member(AppRole.SUPERVISOR, clinic=manager.clinic, email="sam@clinic.example.com")
+
+
+@pytest.fixture
+def roles(manager: Membership) -> list[ClinicRole]:
+    made = [
+        ClinicRole(clinic_id=manager.clinic_id, template="medical_assistant", name="MA"),
+        ClinicRole(
+            clinic_id=manager.clinic_id,
+            template="medical_office_assistant",
+            name="Front desk",
+        ),
+    ]
+    db.session.add_all(made)
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def signed_in(auth: Auth, manager: Membership, roles: list[ClinicRole]) -> Membership:
+    auth.login_as(manager)
+    return manager
+
+
+def upload(client: FlaskClient, content: str | bytes, name: str = "hires.csv"):
+    data = content.encode() if isinstance(content, str) else content
+    return client.post(
+        "/staff/import",
+        data={"upload": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def good_file(supervisor_email: str = "sam@clinic.example.com") -> str:
+    return "\r\n".join(
+        [
+            HEADER,
+            f"Amira Haddad,amira@example.com,MA,{START},{supervisor_email}",
+            f'"Côté, Émilie",emilie@example.com,front desk,{START},',
+            f"Luc Tremblay,luc@example.com,medical_office_assistant,{START},",
+        ]
+    )
+
+
+def test_good_rows_become_onboardings(
+    client: FlaskClient, signed_in: Membership, supervisor: Membership
+) -> None:
+    response = upload(client, ("\ufeff" + good_file()).encode("utf-8"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "3 hires imported" in page
+    assert len(re.findall(r"readonly[^>]*>http://localhost/welcome/[\w.-]+</textarea>", page)) == 3
+    onboardings = db.session.scalars(select(Onboarding).order_by(Onboarding.id)).all()
+    assert [o.membership.user.display_name for o in onboardings] == [
+        "Amira Haddad",
+        "Côté, Émilie",
+        "Luc Tremblay",
+    ]
+    assert [o.role.name for o in onboardings] == ["MA", "Front desk", "Front desk"]
+    assert onboardings[0].supervisor_id == supervisor.user_id
+    assert all(o.tasks and o.catalog_version for o in onboardings)
+    events = list(db.session.scalars(select(AuditEvent.action)))
+    assert events.count("onboarding.start") == 3 and events.count("invitation.issue") == 3
+    assert events.count("onboarding.import") == 1
+
+
+def test_one_bad_row_imports_nothing_and_names_the_line(
+    client: FlaskClient, signed_in: Membership, supervisor: Membership
+) -> None:
+    content = good_file().replace(
+        f"luc@example.com,medical_office_assistant,{START}",
+        "luc@example.com,medical_office_assistant,2026-13-01",
+    )
+    response = upload(client, content)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Nothing was imported" in page
+    assert "Line 4: start_date &#39;2026-13-01&#39; is not a date" in page
+    assert count(Onboarding) == 0
+    assert count(User) == 2  # the manager and the supervisor only
+    assert "Côté, Émilie" in page  # the rows are kept in the box for correcting
+
+
+def test_pasted_rows_are_imported_too(client: FlaskClient, signed_in: Membership) -> None:
+    content = f"{HEADER}\nJo Lee,jo@example.com,MA,{START},\n"
+    response = client.post("/staff/import", data={"text": content})
+    assert "1 hire imported" in response.get_data(as_text=True)
+    assert count(Onboarding) == 1
+
+
+def test_french_spreadsheets_use_semicolons(client: FlaskClient, signed_in: Membership) -> None:
+    content = HEADER.replace(",", ";") + f"\nJo Lee;jo@ex.com;MA;{START};\n"
+    assert "1 hire imported" in upload(client, content).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"\xef\xbb\xbf\r\n  \r\n", "The file is empty."),
+        (HEADER.encode() + b"\r\n", "a header line but no hires"),
+        (b"name,email,role\nJo,jo@ex.com,MA\n", "missing column start_date"),
+        (
+            (HEADER + ",notes\nJo,jo@ex.com,MA,2026-01-01,,hi\n").encode(),
+            "unknown column notes",
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00binary", "an Excel workbook or another zip file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV text file"),
+        ((HEADER + "\nC\xf4t\xe9,c@ex.com,MA,2026-01-01,\n").encode("latin-1"), "not in UTF-8"),
+        (b"x" * (300 * 1024), "larger than 256 KB"),
+    ],
+)
+def test_files_that_cannot_be_read_say_why(
+    client: FlaskClient, signed_in: Membership, content: bytes, message: str
+) -> None:
+    response = upload(client, content)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert count(Onboarding) == 0
+
+
+def test_no_file_and_no_text_is_a_form_error(client: FlaskClient, signed_in: Membership) -> None:
+    page = client.post("/staff/import", data={}).get_data(as_text=True)
+    assert "Choose a CSV file, or paste the rows in the box." in page
+
+
+def test_every_row_problem_is_reported_by_line(
+    app,
+    manager: Membership,
+    roles: list[ClinicRole],
+    supervisor: Membership,
+    make_member: Callable[..., Membership],
+    make_clinic,
+) -> None:
+    staff = make_member(AppRole.STAFF, clinic=manager.clinic, email="staff@clinic.example.com")
+    outsider = make_member(AppRole.MANAGER, clinic=make_clinic("Other"), email="boss@other.com")
+    far = (date.today() + timedelta(days=900)).isoformat()
+    content = "\n".join(
+        [
+            HEADER,
+            f"Ann,ann@example.com,Surgeon,{START},",
+            f"Bob,not-an-email,MA,{START},",
+            f"Cy,ann@example.com,MA,{START},",
+            f"Di,di@example.com,MA,{START},{staff.user.email}",
+            f"Ed,ed@example.com,MA,{START},{outsider.user.email}",
+            f",fi@example.com,MA,{far},",
+            "Gus,gus@example.com,MA",
+            f"Sam,sam@clinic.example.com,MA,{START},sam@clinic.example.com",
+        ]
+    )
+    result = csv_import.import_hires(manager.clinic, manager.user, content)
+    assert result.errors == [
+        "Line 2: role 'Surgeon' is not a role of this clinic (roles: Front desk, MA)",
+        "Line 3: email 'not-an-email' is not a valid email address",
+        "Line 4: email 'ann@example.com' is already on line 2",
+        "Line 5: supervisor_email 'staff@clinic.example.com' is not a supervisor or manager "
+        "of this clinic",
+        "Line 6: supervisor_email 'boss@other.com' is not a supervisor or manager of this clinic",
+        "Line 7: name is empty",
+        f"Line 7: start_date '{far}': The start date is more than two years away; check the year.",
+        "Line 8: has 3 values but the header has 5 columns; check for a missing or extra comma",
+        "Line 9: a hire cannot be their own supervisor",
+    ]
+    assert result.onboardings == [] and count(Onboarding) == 0
+
+
+def test_someone_already_onboarding_is_refused(
+    app, manager: Membership, roles: list[ClinicRole]
+) -> None:
+    first = csv_import.import_hires(
+        manager.clinic, manager.user, f"{HEADER}\nJo,jo@ex.com,MA,{START},"
+    )
+    assert first.errors == [] and len(first.onboardings) == 1
+    db.session.commit()
+    again = csv_import.import_hires(
+        manager.clinic, manager.user, f"{HEADER}\nJo,JO@ex.com,MA,{START},"
+    )
+    assert again.errors == [
+        "Line 2: jo@ex.com already has an onboarding in progress in this clinic"
+    ]
+
+
+def test_a_template_slug_shared_by_two_roles_is_ambiguous(
+    app, manager: Membership, roles: list[ClinicRole]
+) -> None:
+    db.session.add(
+        ClinicRole(clinic_id=manager.clinic_id, template="medical_assistant", name="MA 2")
+    )
+    db.session.commit()
+    result = csv_import.import_hires(
+        manager.clinic, manager.user, f"{HEADER}\nJo,jo@ex.com,medical_assistant,{START},"
+    )
+    assert result.errors == [
+        "Line 2: role 'medical_assistant' matches several roles here; use the role's name"
+    ]
+
+
+def test_the_template_downloads(client: FlaskClient, signed_in: Membership) -> None:
+    response = client.get("/staff/import/template.csv")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.data.decode("utf-8-sig").strip() == HEADER
+
+
+def test_a_supervisor_cannot_import(
+    client: FlaskClient, auth: Auth, supervisor: Membership, roles: list[ClinicRole]
+) -> None:
+    auth.login_as(supervisor)
+    assert upload(client, good_file()).status_code == 403
+    assert count(Onboarding) == 0
