@@ -15,9 +15,12 @@ from clinic_onboard.web import (
     clinic,
     dashboard,
     errors,
+    invitations,
     main,
+    my,
     roles,
     security,
+    signoffs,
     staff,
     tenancy,
 )
@@ -47,6 +50,16 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for blueprint in (main.bp, auth.bp, clinic.bp, dashboard.bp, roles.bp, staff.bp):
+    for blueprint in (
+        main.bp,
+        auth.bp,
+        clinic.bp,
+        dashboard.bp,
+        roles.bp,
+        staff.bp,
+        invitations.bp,
+        my.bp,
+        signoffs.bp,
+    ):
         app.register_blueprint(blueprint)
     app.before_request(tenancy.load_membership)

@@ -1,0 +1,290 @@
+"""The hire's and the supervisor's verbs: every change is a new event of the record.
+
+Completions, sign-offs and corrections are appended with ``record.append_event``; nothing here
+updates or deletes an event. Each verb checks the state folded from the record first, flushes,
+and leaves the commit to the caller; ``RecordConflict`` from a simultaneous writer passes up.
+"""
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from clinic_onboard import policy
+from clinic_onboard.extensions import db
+from clinic_onboard.models import (
+    Membership,
+    Onboarding,
+    OnboardingEvent,
+    OnboardingStatus,
+    OnboardingTask,
+)
+from clinic_onboard.operations import audit
+from clinic_onboard.operations.record import append_event, as_task_event, task_facts
+from clinic_onboard.record.progress import HIRE_TO_ACT, statuses
+from clinic_onboard.record.states import DONE_KINDS, EventKind, TaskStatus, is_finished
+from clinic_onboard.uploads import StoredFile
+
+CONFLICT_MESSAGE = "Someone else just updated this record; please check and try again."
+FORM_KINDS = {"acknowledgement": "acknowledged", "credential": "credential_recorded"}
+UNDOABLE = frozenset({TaskStatus.AWAITING_SIGNOFF, TaskStatus.DONE})
+NOT_VOIDABLE = frozenset({EventKind.VOIDED, EventKind.FINAL_SIGNOFF})
+
+
+class ProgressRefused(ValueError):
+    """The record does not allow this step now; the message says why, for the person."""
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One task's status and its live (not voided) events, in order."""
+
+    status: TaskStatus
+    events: tuple[OnboardingEvent, ...]
+
+    def last(self, kinds: Iterable[str]) -> OnboardingEvent | None:
+        wanted = set(kinds)
+        return next((e for e in reversed(self.events) if e.kind in wanted), None)
+
+    @property
+    def completion(self) -> OnboardingEvent | None:
+        """The hire's latest completion, acknowledgement or credential."""
+        return self.last(DONE_KINDS)
+
+    @property
+    def practice_comment(self) -> str | None:
+        if self.status is not TaskStatus.NEEDS_PRACTICE:
+            return None
+        event = self.last([EventKind.NEEDS_PRACTICE])
+        return event.payload.get("comment") if event else None
+
+
+@dataclass(frozen=True)
+class CredentialDetails:
+    issuer: str
+    number: str
+    issued_on: date
+    expires_on: date | None
+
+
+def fold_records(
+    tasks: Sequence[OnboardingTask], events: Sequence[OnboardingEvent]
+) -> dict[int, TaskRecord]:
+    """Each live task's record from events already loaded (no query here)."""
+    live = [t for t in tasks if t.withdrawn_at is None]
+    status = statuses(
+        [task_facts(t) for t in live],
+        [as_task_event(e) for e in events],
+        {e.id: e.task_id for e in events},
+    )
+    voided = voided_ids(events)
+    by_task: dict[int, list[OnboardingEvent]] = {t.id: [] for t in live}
+    for event in events:
+        if event.task_id in by_task and event.id not in voided:
+            by_task[event.task_id].append(event)
+    return {t.id: TaskRecord(status[t.id], tuple(by_task[t.id])) for t in live}
+
+
+def voided_ids(events: Iterable[OnboardingEvent]) -> set[int]:
+    return {e.payload.get("voids") for e in events if e.kind == EventKind.VOIDED}
+
+
+def events_of(onboarding: Onboarding) -> list[OnboardingEvent]:
+    query = (
+        select(OnboardingEvent)
+        .where(OnboardingEvent.onboarding_id == onboarding.id)
+        .order_by(OnboardingEvent.seq)
+    )
+    return list(db.session.scalars(query))
+
+
+def task_records(onboarding: Onboarding) -> dict[int, TaskRecord]:
+    return fold_records(onboarding.tasks, events_of(onboarding))
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later, the day clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def same_name(typed: str, display_name: str) -> bool:
+    """Names match ignoring case and spacing."""
+    return " ".join(typed.split()).casefold() == " ".join(display_name.split()).casefold()
+
+
+# The hire's verbs -----------------------------------------------------------------------------
+
+
+def complete_task(
+    onboarding: Onboarding, task: OnboardingTask, hire: Membership, note: str = ""
+) -> OnboardingEvent:
+    """The hire marks an ordinary item done (acknowledgements and credentials have forms)."""
+    _hire_may_act(onboarding, task, hire)
+    if task.kind in FORM_KINDS:
+        raise ProgressRefused("This item is completed with its own form.")
+    payload = {"note": note.strip()} if note.strip() else {}
+    return append_event(onboarding, task, EventKind.COMPLETED, hire, payload)
+
+
+def undo_task(onboarding: Onboarding, task: OnboardingTask, hire: Membership) -> OnboardingEvent:
+    """Take back one's own completion while it is not signed off."""
+    _require_hire(onboarding, hire)
+    found = task_records(onboarding).get(task.id)
+    if found is None or found.status not in UNDOABLE:
+        raise ProgressRefused("Only a completed item that is not signed off can be undone.")
+    if found.completion is None or found.completion.actor_id != hire.user_id:
+        raise ProgressRefused("Only the person who completed this item can undo it.")
+    return append_event(onboarding, task, EventKind.UNDONE, hire)
+
+
+def acknowledge_task(
+    onboarding: Onboarding, task: OnboardingTask, hire: Membership, typed_name: str
+) -> OnboardingEvent:
+    """Sign a policy by typing one's full name as the account gives it."""
+    _hire_may_act(onboarding, task, hire, kind="acknowledgement")
+    if not same_name(typed_name, hire.user.display_name):
+        raise ProgressRefused(f"Type your full name exactly as {hire.user.display_name!r}.")
+    payload = {"typed_name": " ".join(typed_name.split())}
+    return append_event(onboarding, task, EventKind.ACKNOWLEDGED, hire, payload)
+
+
+def record_credential(
+    onboarding: Onboarding,
+    task: OnboardingTask,
+    hire: Membership,
+    details: CredentialDetails,
+    stored: StoredFile | None,
+) -> OnboardingEvent:
+    """Record a certificate; a blank expiry is the issue date plus the item's validity."""
+    _hire_may_act(onboarding, task, hire, kind="credential")
+    expires_on = details.expires_on
+    if expires_on is None and task.validity_months:
+        expires_on = add_months(details.issued_on, task.validity_months)
+    if expires_on is not None and expires_on <= details.issued_on:
+        raise ProgressRefused("The expiry date must be after the issue date.")
+    payload = {
+        "issuer": details.issuer.strip(),
+        "number": details.number.strip(),
+        "issued_on": details.issued_on.isoformat(),
+        "expires_on": expires_on.isoformat() if expires_on else None,
+        "file": stored.as_payload() if stored else None,
+    }
+    return append_event(onboarding, task, EventKind.CREDENTIAL, hire, payload)
+
+
+def _require_hire(onboarding: Onboarding, hire: Membership) -> None:
+    if onboarding.membership_id != hire.id:
+        raise ProgressRefused("Only the person being onboarded can do this.")
+    _require_active(onboarding)
+
+
+def _require_active(onboarding: Onboarding) -> None:
+    if onboarding.status != OnboardingStatus.ACTIVE:
+        raise ProgressRefused("This onboarding is complete; the record can no longer change.")
+
+
+def _hire_may_act(
+    onboarding: Onboarding, task: OnboardingTask, hire: Membership, kind: str | None = None
+) -> None:
+    _require_hire(onboarding, hire)
+    if kind is not None and task.kind != kind:
+        raise ProgressRefused("This item is not completed with this form.")
+    found = task_records(onboarding).get(task.id)
+    if found is None or found.status not in HIRE_TO_ACT:
+        raise ProgressRefused("This item is already done or waiting for sign-off.")
+
+
+# The supervisor's and the manager's verbs ----------------------------------------------------
+
+
+def sign_off(
+    onboarding: Onboarding,
+    task: OnboardingTask,
+    signer: Membership,
+    method: str,
+    competent: bool,
+    comment: str = "",
+) -> OnboardingEvent:
+    """Competent signs the item off; needs practice re-opens it for the hire."""
+    _require_active(onboarding)
+    if not _may_sign(onboarding, task, signer):
+        raise ProgressRefused("You cannot sign off this item.")
+    found = task_records(onboarding).get(task.id)
+    if found is None or found.status is not TaskStatus.AWAITING_SIGNOFF:
+        raise ProgressRefused("This item is not waiting for sign-off.")
+    if not competent and not comment.strip():
+        raise ProgressRefused("Say what to practise.")
+    kind = EventKind.SIGNED_OFF if competent else EventKind.NEEDS_PRACTICE
+    event = append_event(onboarding, task, kind, signer, {"method": method, "comment": comment})
+    _audit(signer, f"onboarding.{kind.value}", onboarding, {"task": task.item_id})
+    return event
+
+
+def _may_sign(onboarding: Onboarding, task: OnboardingTask, signer: Membership) -> bool:
+    return policy.can_sign_off(
+        signer.role,
+        signer.user_id,
+        onboarding.membership.user_id,
+        onboarding.supervisor_id,
+        task.signoff,
+    )
+
+
+def items_left(onboarding: Onboarding) -> list[OnboardingTask]:
+    """Live items that are neither done nor signed off, in plan order."""
+    records = task_records(onboarding)
+    return [
+        t for t in onboarding.tasks if t.id in records and not is_finished(records[t.id].status)
+    ]
+
+
+def complete_onboarding(onboarding: Onboarding, manager: Membership) -> OnboardingEvent:
+    """The manager's final sign-off, once every live item is done or signed off."""
+    _require_active(onboarding)
+    if not policy.can_complete_onboarding(
+        manager.role, manager.user_id, onboarding.membership.user_id
+    ):
+        raise ProgressRefused("Only a manager other than the hire gives the final sign-off.")
+    left = items_left(onboarding)
+    if left:
+        raise ProgressRefused(_left_message(left))
+    event = append_event(onboarding, None, EventKind.FINAL_SIGNOFF, manager)
+    onboarding.status = OnboardingStatus.COMPLETED
+    onboarding.completed_at = event.created_at
+    _audit(manager, "onboarding.final_signoff", onboarding, {"status": "completed"})
+    return event
+
+
+def _left_message(left: list[OnboardingTask], shown: int = 8) -> str:
+    titles = "; ".join(t.title for t in left[:shown])
+    more = f"; and {len(left) - shown} more" if len(left) > shown else ""
+    return f"{len(left)} item{'s' if len(left) != 1 else ''} still to finish: {titles}{more}."
+
+
+def void_event(
+    onboarding: Onboarding, event: OnboardingEvent, manager: Membership, reason: str
+) -> OnboardingEvent:
+    """A correction: a new event cancelling an earlier one; the task's status re-folds."""
+    _require_active(onboarding)
+    if not policy.can_correct_record(manager.role):
+        raise ProgressRefused("Only a manager can correct the record.")
+    if event.onboarding_id != onboarding.id or event.kind in NOT_VOIDABLE:
+        raise ProgressRefused("This entry cannot be voided.")
+    if event.id in voided_ids(events_of(onboarding)):
+        raise ProgressRefused("This entry is already voided.")
+    if not reason.strip():
+        raise ProgressRefused("Give the reason for the correction.")
+    payload = {"voids": event.id, "reason": reason.strip()}
+    voiding = append_event(onboarding, event.task, EventKind.VOIDED, manager, payload)
+    _audit(manager, "onboarding.void", onboarding, {"voids": event.seq, "reason": reason})
+    return voiding
+
+
+def _audit(actor: Membership, action: str, onboarding: Onboarding, after: dict[str, Any]) -> None:
+    subject = f"onboarding {onboarding.id} ({onboarding.membership.user.display_name})"
+    audit.record(onboarding.clinic_id, actor.user, action, subject, after=after)

@@ -1,0 +1,261 @@
+"""The new hire's own onboarding: the plan, ticking items off, signing policies, credentials.
+
+A hire only ever reaches their own onboarding: a task of anyone else answers 404, even in the
+same clinic. Every change is an event appended by ``operations.progress``.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from clinic_onboard import policy, uploads
+from clinic_onboard.extensions import db
+from clinic_onboard.models import Onboarding, OnboardingEvent, OnboardingStatus, OnboardingTask
+from clinic_onboard.operations import progress
+from clinic_onboard.operations.record import task_facts
+from clinic_onboard.record.progress import HIRE_TO_ACT, Progress
+from clinic_onboard.record.progress import progress as fold_progress
+from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.web.progress_forms import (
+    AcknowledgeForm,
+    ActionForm,
+    CredentialForm,
+    NoteForm,
+)
+from clinic_onboard.web.recording import save
+from clinic_onboard.web.tenancy import current_membership, get_for_clinic_or_404
+
+bp = Blueprint("my", __name__, url_prefix="/my")
+
+PHASES = {
+    "before_start": "Before your first day",
+    "day_1": "Day 1",
+    "week_1": "Week 1",
+    "first_30_days": "First 30 days",
+    "first_90_days": "First 90 days",
+}
+BY_DATE = "By date"
+STATUS_LABELS = {
+    TaskStatus.NOT_STARTED: "Not started",
+    TaskStatus.AWAITING_SIGNOFF: "Waiting for sign-off",
+    TaskStatus.NEEDS_PRACTICE: "Needs practice",
+    TaskStatus.DONE: "Done",
+    TaskStatus.SIGNED_OFF: "Signed off",
+}
+FREQUENCIES = {
+    "start_of_day": "Start of day",
+    "per_patient": "With every patient",
+    "end_of_day": "End of day",
+    "weekly": "Weekly",
+    "monthly": "Monthly",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    task: OnboardingTask
+    record: progress.TaskRecord
+    overdue: bool
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here needs a signed-in member of the clinic."""
+    current_membership()
+
+
+@bp.get("/")
+def index() -> str:
+    onboarding = _my_onboarding()
+    if onboarding is None:
+        return render_template("my/index.html", onboarding=None)
+    records, today = progress.task_records(onboarding), date.today()
+    return render_template(
+        "my/index.html",
+        onboarding=onboarding,
+        groups=_groups(onboarding, records, today),
+        figures=_figures(onboarding, records, today),
+        duties=_duties(onboarding),
+        labels=STATUS_LABELS,
+        note_form=NoteForm(),
+        action_form=ActionForm(),
+        can_undo=partial(_can_undo, current_membership().user_id),
+    )
+
+
+def _my_onboarding() -> Onboarding | None:
+    """The person's onboarding in this clinic: the active one first, else the latest."""
+    membership = current_membership()
+    query = (
+        select(Onboarding)
+        .where(Onboarding.clinic_id == membership.clinic_id)
+        .where(Onboarding.membership_id == membership.id)
+        .order_by((Onboarding.status == OnboardingStatus.ACTIVE).desc(), Onboarding.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
+def _groups(
+    onboarding: Onboarding, records: dict[int, progress.TaskRecord], today: date
+) -> list[tuple[str, list[Row]]]:
+    """The plan by phase; items timed by a number of days sit in a last group, by date."""
+    grouped: dict[str, list[Row]] = {title: [] for title in [*PHASES.values(), BY_DATE]}
+    for task in onboarding.tasks:
+        if task.id in records:
+            late = task.due_date < today and records[task.id].status in HIRE_TO_ACT
+            grouped[PHASES.get(task.phase or "", BY_DATE)].append(Row(task, records[task.id], late))
+    grouped[BY_DATE].sort(key=lambda row: (row.task.due_date, row.task.position))
+    return [(title, rows) for title, rows in grouped.items() if rows]
+
+
+def _figures(
+    onboarding: Onboarding, records: dict[int, progress.TaskRecord], today: date
+) -> Progress:
+    facts = [task_facts(t) for t in onboarding.tasks if t.id in records]
+    return fold_progress(facts, {i: r.status for i, r in records.items()}, today)
+
+
+def _duties(onboarding: Onboarding) -> list[tuple[str, list]]:
+    by_frequency = [
+        (title, [d for d in onboarding.duties if d.frequency == key])
+        for key, title in FREQUENCIES.items()
+    ]
+    return [(title, duties) for title, duties in by_frequency if duties]
+
+
+def _can_undo(user_id: int, record: progress.TaskRecord) -> bool:
+    completion = record.completion
+    return (
+        record.status in progress.UNDOABLE
+        and completion is not None
+        and completion.actor_id == user_id
+    )
+
+
+def _my_task(task_id: int, kind: str | None = None) -> OnboardingTask:
+    """One live task of the person's own onboarding, or 404."""
+    task = get_for_clinic_or_404(OnboardingTask, task_id)
+    mine = task.onboarding.membership_id == current_membership().id
+    if not mine or task.withdrawn_at is not None or (kind and task.kind != kind):
+        abort(404)
+    return task
+
+
+def _back(task: OnboardingTask) -> Response:
+    return redirect(url_for("my.index", _anchor=f"task-{task.id}"))
+
+
+@bp.post("/tasks/<int:task_id>/done")
+def done(task_id: int) -> Response:
+    """Mark an item done, with an optional note for the supervisor."""
+    task = _my_task(task_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    hire = current_membership()
+    save(
+        lambda: progress.complete_task(task.onboarding, task, hire, form.note.data or ""),
+        f"“{task.title}” is marked as done.",
+    )
+    return _back(task)
+
+
+@bp.post("/tasks/<int:task_id>/undo")
+def undo(task_id: int) -> Response:
+    """Take back one's own completion that is not signed off yet."""
+    task = _my_task(task_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    hire = current_membership()
+    save(lambda: progress.undo_task(task.onboarding, task, hire), f"“{task.title}” is re-opened.")
+    return _back(task)
+
+
+@bp.route("/tasks/<int:task_id>/acknowledge", methods=["GET", "POST"])
+def acknowledge(task_id: int) -> str | Response:
+    """Read a policy and sign it by typing one's full name."""
+    task = _my_task(task_id, kind="acknowledgement")
+    form = AcknowledgeForm()
+    hire = current_membership()
+    if form.validate_on_submit() and save(
+        lambda: progress.acknowledge_task(task.onboarding, task, hire, form.typed_name.data),
+        "Thank you; your signature is recorded.",
+        refused=form.typed_name.errors.append,
+    ):
+        return _back(task)
+    return render_template("my/acknowledge.html", task=task, form=form)
+
+
+@bp.route("/tasks/<int:task_id>/credential", methods=["GET", "POST"])
+def credential(task_id: int) -> str | Response:
+    """Record a certificate or licence, with an optional copy of it."""
+    task = _my_task(task_id, kind="credential")
+    form = CredentialForm()
+    if form.validate_on_submit() and _record_credential(task, form):
+        return _back(task)
+    return render_template("my/credential.html", task=task, form=form)
+
+
+def _record_credential(task: OnboardingTask, form: CredentialForm) -> bool:
+    folder = uploads.clinic_folder(current_app.config, current_app.instance_path, task.clinic_id)
+    try:
+        stored = _store_file(form, folder)
+    except uploads.UploadRejected as rejected:
+        form.file.errors.append(str(rejected))
+        return False
+    details = progress.CredentialDetails(
+        form.issuer.data, form.number.data or "", form.issued_on.data, form.expires_on.data
+    )
+    hire = current_membership()
+    saved = save(
+        lambda: progress.record_credential(task.onboarding, task, hire, details, stored),
+        f"Your {task.title} is recorded.",
+    )
+    if not saved:
+        uploads.discard(folder, stored)
+    return saved
+
+
+def _store_file(form: CredentialForm, folder: Path) -> uploads.StoredFile | None:
+    upload = form.file.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    limit = current_app.config.get("UPLOAD_MAX_BYTES", uploads.DEFAULT_MAX_BYTES)
+    return uploads.save_upload(upload.stream, upload.filename, folder, limit)
+
+
+@bp.get("/files/<int:event_id>")
+def file(event_id: int) -> Response:
+    """A credential's copy, for the hire, their supervisor and the clinic's managers only."""
+    event = get_for_clinic_or_404(OnboardingEvent, event_id)
+    stored = event.payload.get("file") if event.kind == EventKind.CREDENTIAL else None
+    viewer, onboarding = current_membership(), event.onboarding
+    if not stored or not policy.can_view_record(
+        viewer.role, viewer.user_id, onboarding.membership.user_id, onboarding.supervisor_id
+    ):
+        abort(404)
+    folder = uploads.clinic_folder(current_app.config, current_app.instance_path, event.clinic_id)
+    try:
+        path = uploads.stored_path(folder, stored["stored_name"])
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=stored["content_type"],
+        as_attachment=True,
+        download_name=uploads.download_name(stored["original_name"], stored["content_type"]),
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

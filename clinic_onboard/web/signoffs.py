@@ -1,0 +1,257 @@
+"""Supervisor and manager sign-offs, the manager's final sign-off and corrections, and the
+record page that shows every event and whether the hash chain still holds.
+
+Tenancy first (another clinic's id answers 404), then ``policy``; every change is an event
+appended by ``operations.progress`` and committed once here.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from clinic_onboard import policy
+from clinic_onboard.extensions import db, limiter
+from clinic_onboard.models import (
+    AppRole,
+    Membership,
+    Onboarding,
+    OnboardingEvent,
+    OnboardingStatus,
+    OnboardingTask,
+)
+from clinic_onboard.operations import progress
+from clinic_onboard.passwords import verify_password
+from clinic_onboard.record.chain import GENESIS, first_broken_link
+from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.web.progress_forms import METHODS, PasswordForm, SignOffForm, VoidForm
+from clinic_onboard.web.recording import save
+from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
+
+bp = Blueprint("signoffs", __name__, url_prefix="/signoffs")
+WRONG_PASSWORD = "That password is not right. Nothing was recorded."
+KIND_LABELS = {
+    "completed": "Completed",
+    "acknowledged": "Signed the policy",
+    "credential_recorded": "Recorded a credential",
+    "undone": "Took back a completion",
+    "signed_off": "Signed off: competent",
+    "needs_practice": "Needs practice",
+    "voided": "Correction",
+    "final_signoff": "Final sign-off",
+}
+
+
+def _signoff_limit() -> str:
+    return current_app.config.get("SIGNOFF_RATE_LIMIT", "10 per minute")
+
+
+def _account_key() -> str:
+    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def _rate_limited(view: Any) -> Any:
+    """Password-confirmed POSTs: limited per account and per address (guessing a password)."""
+    per_address = limiter.limit(_signoff_limit, methods=["POST"])
+    return per_address(limiter.limit(_signoff_limit, methods=["POST"], key_func=_account_key)(view))
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here needs a signed-in member of the clinic."""
+    current_membership()
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    onboarding: Onboarding
+    task: OnboardingTask
+    completion: OnboardingEvent | None
+
+
+@bp.get("/")
+@allowed(policy.can_review_signoffs)
+def index() -> str:
+    return render_template("signoffs/index.html", rows=_queue(current_membership()))
+
+
+def _queue(signer: Membership) -> list[QueueRow]:
+    """Items waiting for this person's sign-off, in three queries whatever the number of hires."""
+    query = (
+        select(Onboarding)
+        .where(Onboarding.clinic_id == signer.clinic_id)
+        .where(Onboarding.status == OnboardingStatus.ACTIVE)
+        .options(joinedload(Onboarding.membership).joinedload(Membership.user))
+        .order_by(Onboarding.start_date, Onboarding.id)
+    )
+    if signer.role != AppRole.MANAGER:
+        query = query.where(Onboarding.supervisor_id == signer.user_id)
+    onboardings = list(db.session.scalars(query).unique())
+    tasks, events = _tasks_and_events(signer, [o.id for o in onboardings])
+    rows = [row for o in onboardings for row in _waiting(o, tasks[o.id], events[o.id], signer)]
+    return sorted(rows, key=lambda r: r.completion.created_at if r.completion else r.task.due_date)
+
+
+def _tasks_and_events(signer: Membership, ids: list[int]) -> tuple[dict, dict]:
+    tasks: dict[int, list[OnboardingTask]] = defaultdict(list)
+    events: dict[int, list[OnboardingEvent]] = defaultdict(list)
+    wanted = ["supervisor", "manager"] if signer.role == AppRole.MANAGER else ["supervisor"]
+    for task in db.session.scalars(
+        select(OnboardingTask)
+        .where(OnboardingTask.onboarding_id.in_(ids), OnboardingTask.signoff.in_(wanted))
+        .order_by(OnboardingTask.position)
+    ):
+        tasks[task.onboarding_id].append(task)
+    for event in db.session.scalars(
+        select(OnboardingEvent)
+        .where(OnboardingEvent.onboarding_id.in_(ids))
+        .order_by(OnboardingEvent.onboarding_id, OnboardingEvent.seq)
+    ):
+        events[event.onboarding_id].append(event)
+    return tasks, events
+
+
+def _waiting(
+    onboarding: Onboarding, tasks: list, events: list, signer: Membership
+) -> list[QueueRow]:
+    records = progress.fold_records(tasks, events)
+    return [
+        QueueRow(onboarding, task, records[task.id].completion)
+        for task in tasks
+        if task.id in records
+        and records[task.id].status is TaskStatus.AWAITING_SIGNOFF
+        and _may_sign(signer, onboarding, task)
+    ]
+
+
+def _may_sign(signer: Membership, onboarding: Onboarding, task: OnboardingTask) -> bool:
+    return policy.can_sign_off(
+        signer.role,
+        signer.user_id,
+        onboarding.membership.user_id,
+        onboarding.supervisor_id,
+        task.signoff,
+    )
+
+
+@bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+@allowed(policy.can_review_signoffs)
+@_rate_limited
+def task(task_id: int) -> str | Response:
+    """Sign an item off (or send it back for practice) after re-entering one's password."""
+    task = get_for_clinic_or_404(OnboardingTask, task_id)
+    onboarding, signer = task.onboarding, current_membership()
+    if task.withdrawn_at is not None or not _may_sign(signer, onboarding, task):
+        abort(403)
+    form = SignOffForm()
+    if form.validate_on_submit() and _sign(form, onboarding, task, signer):
+        return redirect(url_for("signoffs.index"))
+    record = progress.task_records(onboarding)[task.id]
+    return render_template(
+        "signoffs/task.html", task=task, onboarding=onboarding, record=record, form=form
+    )
+
+
+def _sign(
+    form: SignOffForm, onboarding: Onboarding, task: OnboardingTask, signer: Membership
+) -> bool:
+    if not verify_password(current_user.password_hash, form.password.data):
+        form.password.errors.append(WRONG_PASSWORD)
+        return False
+    competent = form.outcome.data == "competent"
+    hire = onboarding.membership.user.display_name
+    return save(
+        lambda: progress.sign_off(
+            onboarding, task, signer, form.method.data, competent, form.comment.data or ""
+        ),
+        f"Signed off “{task.title}” for {hire}."
+        if competent
+        else f"“{task.title}” is back with {hire} to practise.",
+    )
+
+
+@bp.post("/onboardings/<int:onboarding_id>/complete")
+@allowed(policy.can_correct_record)
+@_rate_limited
+def complete(onboarding_id: int) -> Response:
+    """The manager's final sign-off, password re-entered, once every item is finished."""
+    onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
+    form = PasswordForm()
+    if not form.validate_on_submit() or not verify_password(
+        current_user.password_hash, form.password.data
+    ):
+        flash(WRONG_PASSWORD, "error")
+    else:
+        manager = current_membership()
+        save(
+            lambda: progress.complete_onboarding(onboarding, manager),
+            f"{onboarding.membership.user.display_name}'s onboarding is complete.",
+        )
+    return redirect(url_for("signoffs.record", onboarding_id=onboarding.id))
+
+
+@bp.post("/events/<int:event_id>/void")
+@allowed(policy.can_correct_record)
+def void(event_id: int) -> Response:
+    """Correct the record: a new entry cancels an earlier one, with the reason."""
+    event = get_for_clinic_or_404(OnboardingEvent, event_id)
+    form = VoidForm()
+    if not form.validate_on_submit():
+        flash("Give the reason for the correction (up to 500 characters).", "error")
+    else:
+        manager = current_membership()
+        save(
+            lambda: progress.void_event(event.onboarding, event, manager, form.reason.data),
+            f"Entry {event.seq} is voided; the correction is recorded.",
+        )
+    return redirect(url_for("signoffs.record", onboarding_id=event.onboarding_id))
+
+
+@bp.get("/onboardings/<int:onboarding_id>/record")
+def record(onboarding_id: int) -> str:
+    """Every event in order, and whether the hash chain verifies."""
+    onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
+    viewer = current_membership()
+    if not policy.can_view_record(
+        viewer.role, viewer.user_id, onboarding.membership.user_id, onboarding.supervisor_id
+    ):
+        abort(404)
+    rows = db.session.execute(
+        select(OnboardingEvent, OnboardingTask.item_id, OnboardingTask.title)
+        .outerjoin(OnboardingTask, OnboardingEvent.task_id == OnboardingTask.id)
+        .where(OnboardingEvent.onboarding_id == onboarding.id)
+        .order_by(OnboardingEvent.seq)
+    ).all()
+    events = [event for event, _, _ in rows]
+    manager_here = policy.can_correct_record(viewer.role)
+    return render_template(
+        "signoffs/record.html",
+        onboarding=onboarding,
+        rows=[(event, title, _summary(event, events)) for event, _, title in rows],
+        broken=first_broken_link((e.facts(item), e.hash) for e, item, _ in rows),
+        head=events[-1].hash if events else GENESIS,
+        voided=progress.voided_ids(events),
+        labels=KIND_LABELS,
+        may_correct=manager_here and onboarding.status == OnboardingStatus.ACTIVE,
+        void_form=VoidForm(),
+        complete_form=PasswordForm(),
+    )
+
+
+def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
+    """The payload in a line of plain words (the file link is added by the template)."""
+    payload = dict(event.payload)
+    if "voids" in payload:
+        seq = next((e.seq for e in events if e.id == payload.pop("voids")), "?")
+        payload = {"voids entry": seq, **payload}
+    if "method" in payload:
+        payload["method"] = METHODS.get(payload["method"], payload["method"])
+    payload.pop("file", None)
+    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in payload.items() if value)
