@@ -6,6 +6,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from clinic_onboard.app import create_app
 from clinic_onboard.commands.catalog import catalog_group, plan_command
+from clinic_onboard.commands.pdf import pdf_group
 from clinic_onboard.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed_demo
 from clinic_onboard.extensions import db
 from clinic_onboard.operations import record
@@ -16,6 +17,7 @@ cli = FlaskGroup(
 )
 cli.add_command(catalog_group)
 cli.add_command(plan_command)
+cli.add_command(pdf_group)
 
 
 @cli.command("seed-demo")

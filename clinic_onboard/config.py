@@ -52,22 +52,55 @@ def _defaults(environment: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
+        "SIGNOFF_RATE_LIMIT": "10 per minute",
+        "SET_PASSWORD_MAX_AGE": 7 * 24 * 60 * 60,
+        "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+        "CSV_IMPORT_MAX_BYTES": 256 * 1024,
+        "MAIL_USE_TLS": True,
         # argon2id parameters: the library's defaults (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
     }
 
 
+# Environment variable -> (config key, type). Unset variables are simply absent.
+ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str),
+    "SIGNOFF_RATE_LIMIT": ("SIGNOFF_RATE_LIMIT", str),
+    "SET_PASSWORD_MAX_AGE": ("SET_PASSWORD_MAX_AGE", int),
+    "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
+    "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
+    "MAIL_SERVER": ("MAIL_SERVER", str),
+    "MAIL_PORT": ("MAIL_PORT", int),
+    "MAIL_USE_TLS": ("MAIL_USE_TLS", bool),
+    "MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "MAIL_SENDER": ("MAIL_SENDER", str),
+}
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
 def _from_environment(environment: str) -> dict[str, Any]:
-    """Read the documented environment variables; unset ones are simply absent."""
+    """Read the documented environment variables, converting and naming any bad value."""
     found: dict[str, Any] = {}
-    if url := os.environ.get("DATABASE_URL"):
-        found["SQLALCHEMY_DATABASE_URI"] = url
-    if key := os.environ.get("SECRET_KEY"):
-        found["SECRET_KEY"] = key
-    if storage := os.environ.get("RATELIMIT_STORAGE_URI"):
-        found["RATELIMIT_STORAGE_URI"] = storage
+    for variable, (key, kind) in ENVIRONMENT_SETTINGS.items():
+        raw = os.environ.get(variable)
+        if raw:
+            found[key] = _convert(variable, raw, kind)
     return found
+
+
+def _convert(variable: str, raw: str, kind: type) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in TRUE_WORDS
+    if kind is int:
+        if not raw.strip().isdigit():
+            raise ConfigError(f"{variable} must be a whole number, not {raw!r}.")
+        return int(raw)
+    return raw
 
 
 def _fill_development_gaps(config: dict[str, Any], instance_path: Path) -> None:

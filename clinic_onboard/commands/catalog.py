@@ -17,7 +17,7 @@ from clinic_onboard.paths import checklists_dir
 from clinic_onboard.planner import ClinicProfile, Plan, PlannedTask, build_plan, plan_to_dict
 
 
-def _load() -> Catalog:
+def load_library() -> Catalog:
     """The library, or exit 1 listing every problem: a broken library must never plan."""
     try:
         return load_catalog(checklists_dir())
@@ -34,7 +34,7 @@ def catalog_group() -> None:
 @catalog_group.command("check")
 def check_command() -> None:
     """Validate the whole library: a summary and exit 0, or every problem and exit 1."""
-    catalog = _load()
+    catalog = load_library()
     items = sum(len(module.items) for module in catalog.modules)
     duties = sum(len(module.duties) for module in catalog.modules)
     click.echo(
@@ -48,7 +48,7 @@ def check_command() -> None:
 @click.option("--module", "module_id", metavar="ID", help="Show one module's items and duties.")
 def list_command(module_id: str | None) -> None:
     """List the modules, or the items and duties of one module."""
-    catalog = _load()
+    catalog = load_library()
     if module_id is None:
         for module in catalog.modules:
             counts = f"{len(module.items):>3} items {len(module.duties):>3} duties"
@@ -91,16 +91,29 @@ def plan_command(
     output: str,
 ) -> None:
     """Print the duty checklist and dated onboarding plan for a role at a clinic."""
-    catalog = _load()
-    profile = ClinicProfile(province.upper(), setting, emr, frozenset(options))
-    try:
-        plan = build_plan(catalog, profile, role, start.date() if start else date.today())
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
+    catalog = load_library()
+    plan = plan_from_options(catalog, province, setting, role, emr, options, start)
     if output == "json":
         click.echo(json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(_plan_lines(catalog, plan)))
+
+
+def plan_from_options(
+    catalog: Catalog,
+    province: str,
+    setting: str,
+    role: str,
+    emr: str | None,
+    options: tuple[str, ...],
+    start: datetime | None,
+) -> Plan:
+    """The plan for the command-line profile options; a bad slug is a usage error (exit 2)."""
+    profile = ClinicProfile(province.upper(), setting, emr, frozenset(options))
+    try:
+        return build_plan(catalog, profile, role, start.date() if start else date.today())
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def _plan_lines(catalog: Catalog, plan: Plan) -> Iterator[str]:

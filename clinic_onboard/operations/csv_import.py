@@ -77,7 +77,7 @@ class CsvProblem(ValueError):
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("CSV_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(current_app.config["CSV_IMPORT_MAX_BYTES"])
 
 
 def template_csv() -> str:

@@ -26,7 +26,6 @@ from clinic_onboard.operations import audit
 from clinic_onboard.passwords import hash_password
 
 SALT = "set-password"
-DEFAULT_MAX_AGE = 7 * 24 * 60 * 60
 
 
 class LinkProblem(StrEnum):
@@ -70,7 +69,7 @@ class IssuedLink:
 
 
 def max_age() -> int:
-    return int(current_app.config.get("SET_PASSWORD_MAX_AGE", DEFAULT_MAX_AGE))
+    return int(current_app.config["SET_PASSWORD_MAX_AGE"])
 
 
 def _serializer() -> URLSafeTimedSerializer:

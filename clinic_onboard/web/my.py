@@ -228,7 +228,7 @@ def _store_file(form: CredentialForm, folder: Path) -> uploads.StoredFile | None
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    limit = current_app.config.get("UPLOAD_MAX_BYTES", uploads.DEFAULT_MAX_BYTES)
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
     return uploads.save_upload(upload.stream, upload.filename, folder, limit)
 
 

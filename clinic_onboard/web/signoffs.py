@@ -49,7 +49,7 @@ KIND_LABELS = {
 
 
 def _signoff_limit() -> str:
-    return current_app.config.get("SIGNOFF_RATE_LIMIT", "10 per minute")
+    return current_app.config["SIGNOFF_RATE_LIMIT"]
 
 
 def _account_key() -> str:

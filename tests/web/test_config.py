@@ -9,7 +9,13 @@ from clinic_onboard.config import ConfigError, build_config
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("CLINIC_ONBOARD_ENV", "DATABASE_URL", "SECRET_KEY", "CHECKLISTS_DIR"):
+    for name in (
+        "CLINIC_ONBOARD_ENV",
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "CHECKLISTS_DIR",
+        "MAIL_SERVER",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -68,4 +74,21 @@ def test_a_missing_checklists_folder_is_named(
 ) -> None:
     monkeypatch.setenv("CHECKLISTS_DIR", str(tmp_path / "nowhere"))
     with pytest.raises(ConfigError, match=r"CHECKLISTS_DIR .*nowhere.* is not a folder"):
+        build_config(tmp_path)
+
+
+def test_numbers_and_switches_are_read_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAIL_SERVER", "smtp.clinic.example.com")
+    monkeypatch.setenv("MAIL_PORT", "2525")
+    monkeypatch.setenv("MAIL_USE_TLS", "no")
+    config = build_config(tmp_path)
+    assert (config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USE_TLS"]) == (
+        "smtp.clinic.example.com",
+        2525,
+        False,
+    )
+    monkeypatch.setenv("UPLOAD_MAX_BYTES", "five megabytes")
+    with pytest.raises(ConfigError, match="^UPLOAD_MAX_BYTES must be a whole number"):
         build_config(tmp_path)

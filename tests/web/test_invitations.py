@@ -221,10 +221,10 @@ def app_config(app_config: dict[str, Any], request: pytest.FixtureRequest) -> di
     if "smtp_server" in request.fixturenames:
         server = request.getfixturevalue("smtp_server")
         port = server.server_address[1]
-        return {**app_config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
+        return {**app_config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False}
     if "closed_port" in request.fixturenames:
         port = request.getfixturevalue("closed_port")
-        return {**app_config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
+        return {**app_config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False}
     return app_config
 
 

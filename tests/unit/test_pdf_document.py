@@ -1,0 +1,384 @@
+"""pdf.document: what each export says, checked as plain data (nothing is rendered here)."""
+
+import subprocess
+import sys
+import unicodedata
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clinic_onboard.catalog import Catalog
+from clinic_onboard.pdf import (
+    DISCLAIMER,
+    ClinicInfo,
+    CredentialEntry,
+    Document,
+    ExpiringCredential,
+    HireInfo,
+    RecordInput,
+    RecordItem,
+    StaffRow,
+    SummaryInput,
+    blank_checklist,
+    blank_plan,
+    completed_record,
+    compliance_summary,
+)
+from clinic_onboard.pdf.document import matrix_spans, short
+from clinic_onboard.pdf.model import Cell, Column, Section, Table, Verification
+from clinic_onboard.planner import (
+    ClinicProfile,
+    CustomItem,
+    Plan,
+    RoleCustomization,
+    build_plan,
+)
+
+START = date(2026, 12, 1)  # a Tuesday
+EST = timezone(timedelta(hours=-5), "EST")
+GENERATED = datetime(2026, 12, 18, 16, 40, tzinfo=EST)
+NAMES = ("Ontario", "Family medicine clinic", "Medical assistant", "2026.11.0+test")
+
+
+def plan_for(catalog: Catalog, *custom: CustomItem) -> Plan:
+    profile = ClinicProfile("ON", "family_medicine")
+    return build_plan(
+        catalog, profile, "medical_assistant", START, RoleCustomization(custom_items=custom)
+    )
+
+
+def by_day(days: int) -> CustomItem:
+    return CustomItem(
+        id=f"custom.day_{days}",
+        title=f"Shadow the nurse, day {days}",
+        guidance="Spend a clinic with the nurse.",
+        kind="task",
+        signoff="supervisor",
+        due_days=days,
+    )
+
+
+def headings(document: Document) -> list[str]:
+    return [section.heading for section in document.sections]
+
+
+def tables(section: Section) -> list[Table]:
+    return [block for block in section.blocks if isinstance(block, Table)]
+
+
+def all_rows(document: Document) -> list[tuple[Cell, ...]]:
+    return [row for section in document.sections for t in tables(section) for row in t.rows]
+
+
+def item(number: int, **changes: object) -> RecordItem:
+    fields: dict[str, object] = {
+        "id": f"ipac.item_{number}",
+        "title": f"Item {number}",
+        "module_title": "Infection prevention and control",
+        "kind": "competency",
+        "status": "Signed off",
+        "completed_on": date(2026, 12, 2),
+        "signed_by": "Grace Okafor",
+        "signer_role": "Supervisor",
+        "method": "observed",
+        "signed_at": datetime(2026, 12, 2, 15, 5, tzinfo=EST),
+    }
+    return RecordItem(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def record(*items: RecordItem, **changes: object) -> RecordInput:
+    fields: dict[str, object] = {
+        "clinic": ClinicInfo("Maple Grove Family Health", "Ontario", "Family medicine clinic"),
+        "hire": HireInfo("Émilie Côté-Lévesque", "Medical assistant", START, "Grace Okafor"),
+        "catalog_version": "2026.11.0+test",
+        "generated_at": GENERATED,
+        "items": items or (item(1),),
+        "credentials": (),
+        "acknowledgements": (),
+        "signature_meaning": "A sign-off means the signer saw it done.",
+        "fingerprint": "9f2c4be07a1d36e85c0f47b2a9d13e6c58b0f7a2e4c91d3b6a08e5f27c4d19b3",
+        "verify_url": "https://example.org/verify/1",
+    }
+    return RecordInput(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+# ---- blank checklist --------------------------------------------------------------------------
+
+
+def test_checklist_groups_duties_by_frequency_in_the_working_order(minimal_catalog: Catalog):
+    document = blank_checklist(plan_for(minimal_catalog), "Maple Grove", *NAMES)
+
+    frequencies = ["Start of day", "With every patient", "End of day", "Weekly"]
+    assert headings(document) == [*frequencies, "Review"]
+    first = tables(document.sections[0])[0]
+    assert [column.heading for column in first.columns] == ["", "Duty", "Initials", "Date"]
+    assert first.write_in
+    checkbox, duty, initials, day = first.rows[0]
+    assert checkbox.kind == "checkbox"
+    assert duty.text and duty.detail and not initials.text and not day.text
+
+
+def test_checklist_header_names_the_clinic_place_setting_and_role(minimal_catalog: Catalog):
+    document = blank_checklist(plan_for(minimal_catalog), "Maple Grove", *NAMES)
+
+    assert document.kicker == "Maple Grove"
+    assert [fact.value for fact in document.header] == list(NAMES[:3])
+    assert document.footer.disclaimer == DISCLAIMER
+    assert "Content 2026.11.0+test" in document.footer.facts
+    assert (document.author, document.language) == ("clinic_onboard", "en-CA")
+
+
+def test_blank_footer_prints_a_date_only_when_given(minimal_catalog: Catalog):
+    plan = plan_for(minimal_catalog)
+
+    undated = blank_plan(plan, "Maple Grove", *NAMES)
+    dated = blank_plan(plan, "Maple Grove", *NAMES, printed_on=date(2026, 11, 24))
+
+    assert not any("Printed" in fact for fact in undated.footer.facts)
+    assert "Printed 2026-11-24" in dated.footer.facts
+
+
+# ---- blank plan -------------------------------------------------------------------------------
+
+
+def test_plan_lists_tasks_by_phase_and_by_day_with_offsets(minimal_catalog: Catalog):
+    plan = plan_for(minimal_catalog, by_day(14), by_day(90))
+
+    document = blank_plan(plan, "Maple Grove", *NAMES)
+
+    assert headings(document) == [
+        "Before the first day",
+        "Day 1",
+        "Week 1",
+        "By day 14",
+        "First 30 days",
+        "First 90 days",
+        "Plan complete",
+    ]
+    offsets = {row[1].text: row[0].text for row in all_rows(document)}
+    assert offsets["Shadow the nurse, day 14"] == "Day 14"
+    assert offsets["Shadow the nurse, day 90"] == "Day 90"
+
+
+def test_plan_rows_show_kind_sign_off_and_blank_lines(minimal_catalog: Catalog):
+    plan = plan_for(minimal_catalog)
+    titles = {task.id: task.title for task in plan.tasks}
+
+    document = blank_plan(plan, "Maple Grove", *NAMES)
+
+    columns = [column.heading for column in tables(document.sections[0])[0].columns]
+    assert columns == ["Due", "Task", "Completed by", "Signed off by", "Date"]
+    rows = {row[1].text: row for row in all_rows(document)}
+    due, task, done_by, signer, day = rows[titles["ipac.routine_practices"]]
+    assert (due.text, due.detail) == ("Before day 1", "Mon 2026-11-30")
+    assert task.detail.endswith("· no sign-off")
+    assert signer.text == "Not needed" and not done_by.text and not day.text
+    _, bls, _, bls_signer, _ = rows[titles["bls.certificate"]]
+    assert bls.detail.endswith("· manager signs off") and bls_signer.text == ""
+
+
+def test_plan_lists_items_the_clinic_switched_off_with_its_reason(minimal_catalog: Catalog):
+    profile = ClinicProfile("ON", "family_medicine")
+    customization = RoleCustomization(disabled={"emr.scheduling": "We use paper booking."})
+    plan = build_plan(minimal_catalog, profile, "medical_assistant", START, customization)
+
+    document = blank_plan(plan, "Maple Grove", *NAMES)
+
+    section = next(s for s in document.sections if s.heading == "Switched off by the clinic")
+    assert tables(section)[0].rows[0][1].text == "We use paper booking."
+
+
+# ---- completed record -------------------------------------------------------------------------
+
+
+def test_record_rows_carry_status_date_signer_role_method_and_time():
+    document = completed_record(record(item(1, note="Repeat next week.")))
+
+    title, status, completed, signer, method, signed_at = all_rows(document)[0]
+    assert (title.text, status.text, status.tone) == ("Item 1", "Signed off", "good")
+    assert "ipac.item_1" in title.detail and "Note: Repeat next week." in title.detail
+    assert completed.text == "2026-12-02"
+    assert (signer.text, signer.detail, method.text) == ("Grace Okafor", "Supervisor", "Observed")
+    assert (signed_at.text, signed_at.detail) == ("2026-12-02", "15:05 EST")
+
+
+def test_record_states_the_meaning_of_a_sign_off_and_ends_with_the_proof():
+    document = completed_record(record())
+
+    last = document.sections[-1]
+    assert last.keep_together
+    assert "A sign-off means the signer saw it done." in [
+        getattr(b, "text", "") for b in last.blocks
+    ]
+    proof = last.blocks[-1]
+    assert isinstance(proof, Verification)
+    assert proof.fingerprint == record().fingerprint and proof.url == "https://example.org/verify/1"
+    assert "Fingerprint 9f2c4be07a1d…" in document.footer.facts
+    assert "Generated 2026-12-18 16:40 EST" in document.footer.facts
+
+
+def test_record_summary_counts_statuses_in_a_fixed_order():
+    items = (
+        item(1, status="Not started"),
+        item(2),
+        item(3),
+        item(4, status="Needs practice"),
+    )
+
+    assert completed_record(record(*items)).intro == (
+        "4 items: 2 signed off, 1 needs practice, 1 not started."
+    )
+
+
+def test_record_flags_expired_and_soon_expiring_credentials():
+    credentials = (
+        CredentialEntry("BLS", "Heart and Stroke", "A1", date(2025, 12, 1), date(2026, 12, 1)),
+        CredentialEntry("Police check", "OPP", "B2", date(2026, 10, 1), date(2027, 1, 10)),
+        CredentialEntry("WHMIS", "Clinic", "", date(2026, 12, 2), None),
+    )
+
+    document = completed_record(record(credentials=credentials))
+
+    section = next(s for s in document.sections if s.heading == "Credentials")
+    expiry = [row[-1] for row in tables(section)[0].rows]
+    assert [(cell.detail, cell.tone) for cell in expiry] == [
+        ("Expired", "bad"),
+        ("In 23 days", "warn"),
+        ("", "muted"),
+    ]
+
+
+def test_record_groups_items_by_module_in_the_order_given():
+    items = (item(1), item(2, module_title="Privacy"), item(3))
+
+    sections = completed_record(record(*items)).sections
+
+    assert [s.heading for s in sections[:2]] == ["Infection prevention and control", "Privacy"]
+    assert [row[0].text for row in tables(sections[0])[0].rows] == ["Item 1", "Item 3"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda naive: record(generated_at=naive),
+        lambda naive: item(1, signed_at=naive),
+    ],
+)
+def test_naive_times_are_refused(make):
+    with pytest.raises(ValueError, match="timezone-aware"):
+        make(datetime(2026, 12, 18, 16, 40))
+
+
+def test_every_text_is_nfc_normalized():
+    decomposed = unicodedata.normalize("NFD", "Émilie Côté-Lévesque")
+    assert decomposed != "Émilie Côté-Lévesque"
+
+    document = completed_record(record(hire=HireInfo(decomposed, "MA", START, decomposed)))
+
+    assert document.headline == "Onboarding record — Émilie Côté-Lévesque"
+    assert Cell(decomposed, decomposed).detail == "Émilie Côté-Lévesque"
+    assert Column(decomposed, 1).heading == "Émilie Côté-Lévesque"
+
+
+# ---- compliance summary -----------------------------------------------------------------------
+
+
+def summary(modules: int, staff: int = 2, **changes: object) -> SummaryInput:
+    titles = tuple(f"Module {n}" for n in range(modules))
+    rows = tuple(
+        StaffRow(f"Person {p}", "Medical assistant", ("Done",) * modules) for p in range(staff)
+    )
+    fields: dict[str, object] = {
+        "clinic": ClinicInfo("Maple Grove Family Health", "Ontario", "Family medicine clinic"),
+        "generated_at": GENERATED,
+        "catalog_version": "2026.11.0+test",
+        "modules": titles,
+        "staff": rows,
+        "expiring": (),
+    }
+    return SummaryInput(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def test_summary_matrix_has_a_status_per_person_and_module():
+    row = StaffRow("Noah Kakfwi", "MOA", ("Done", "Overdue", "In progress", "—"))
+
+    document = compliance_summary(replace(summary(4), staff=(row,)))
+
+    matrix = tables(document.sections[0])[0]
+    assert [column.heading for column in matrix.columns][1:] == [f"Module {n}" for n in range(4)]
+    cells = matrix.rows[0]
+    assert (cells[0].text, cells[0].detail) == ("Noah Kakfwi", "MOA")
+    assert [(c.text, c.tone) for c in cells[1:]] == [
+        ("Done", "good"),
+        ("Overdue", "bad"),
+        ("In progress", "plain"),
+        ("—", "muted"),
+    ]
+    assert matrix.keep_together and not document.landscape
+
+
+def test_a_wide_matrix_turns_landscape_and_splits_into_balanced_tables():
+    document = compliance_summary(summary(15))
+
+    assert document.landscape
+    matrices = tables(document.sections[0])
+    assert [len(matrix.columns) - 1 for matrix in matrices] == [5, 5, 5]
+
+
+def test_summary_lists_expiring_credentials_soonest_first_with_days_left():
+    expiring = (
+        ExpiringCredential("Mei-Lin Zhang", "BLS", date(2027, 2, 3)),
+        ExpiringCredential("Jordan Whitehorse", "Police check", date(2026, 12, 12)),
+        ExpiringCredential("Aaliyah Haddad", "N95 fit test", date(2026, 12, 28)),
+    )
+
+    document = compliance_summary(summary(3, expiring=expiring))
+
+    rows = tables(document.sections[1])[0].rows
+    assert [(row[0].text, row[3].text, row[3].tone) for row in rows] == [
+        ("Jordan Whitehorse", "Expired", "bad"),
+        ("Aaliyah Haddad", "10", "warn"),
+        ("Mei-Lin Zhang", "47", "plain"),
+    ]
+
+
+def test_summary_refuses_a_row_without_one_status_per_module():
+    with pytest.raises(ValueError, match="one status per module"):
+        replace(summary(3), staff=(StaffRow("Noah", "MOA", ("Done",)),))
+
+
+# ---- helpers and purity -----------------------------------------------------------------------
+
+
+@given(st.integers(min_value=0, max_value=60))
+def test_matrix_spans_cover_every_module_once_in_balanced_tables(modules: int):
+    spans = matrix_spans(modules)
+
+    assert [i for span in spans for i in span] == list(range(modules))
+    sizes = [len(span) for span in spans]
+    assert all(size <= 7 for size in sizes)
+    assert len(spans) == -(-modules // 7) or modules <= 4
+    assert not sizes or max(sizes) - min(sizes) <= 1
+
+
+@given(st.text(min_size=1, max_size=600).filter(str.strip))
+def test_short_guidance_stays_near_its_limit(text: str):
+    shortened = short(text, 120)
+
+    assert len(shortened) <= 121
+    same = " ".join(text.split()).startswith(" ".join(shortened.removesuffix("…").split())[:20])
+    assert same  # the start of the guidance, spacing aside, never a rewrite
+
+
+def test_document_layer_imports_no_reportlab_and_no_flask():
+    code = (
+        "import sys, clinic_onboard.pdf.document; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'flask')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,297 @@
+"""pdf.render: the PDFs themselves, read back with pypdf (text, metadata, fonts, page furniture)."""
+
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+
+from clinic_onboard.catalog import load_catalog
+from clinic_onboard.paths import checklists_dir
+from clinic_onboard.pdf import (
+    DISCLAIMER,
+    AcknowledgementEntry,
+    ClinicInfo,
+    CredentialEntry,
+    Document,
+    ExpiringCredential,
+    HireInfo,
+    RecordInput,
+    RecordItem,
+    StaffRow,
+    SummaryInput,
+    blank_checklist,
+    blank_plan,
+    completed_record,
+    compliance_summary,
+)
+from clinic_onboard.pdf import fonts as fonts_module
+from clinic_onboard.pdf.fonts import register_fonts
+from clinic_onboard.pdf.render import MARGIN_X, _qr, render
+from clinic_onboard.planner import ClinicProfile, Plan, build_plan
+
+EST = timezone(timedelta(hours=-5), "EST")
+FINGERPRINT = "9f2c4be07a1d36e85c0f47b2a9d13e6c58b0f7a2e4c91d3b6a08e5f27c4d19b3"
+CLINIC = "Clinique Saint-Éloi"
+START = date(2026, 12, 1)
+
+
+def item(number: int, **changes: object) -> RecordItem:
+    fields: dict[str, object] = {
+        "id": f"m{number // 25}.item_{number:03d}",
+        "title": f"Clean your hands at each moment of care, step {number}",
+        "module_title": f"Module {number // 25}",
+        "kind": "competency",
+        "status": "Signed off",
+        "completed_on": date(2026, 12, 2),
+        "signed_by": "Grace Okafor",
+        "signer_role": "Supervisor, RN",
+        "method": "demonstrated",
+        "signed_at": datetime(2026, 12, 2, 15, 5, tzinfo=EST),
+        "note": "",
+    }
+    return RecordItem(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def record(items: tuple[RecordItem, ...] = (), **changes: object) -> RecordInput:
+    fields: dict[str, object] = {
+        "clinic": ClinicInfo(CLINIC, "Ontario", "Family medicine clinic"),
+        "hire": HireInfo("Émilie Côté-Lévesque", "Medical assistant", START, "Grace Okafor"),
+        "catalog_version": "2026.11.0+test",
+        "generated_at": datetime(2026, 12, 18, 16, 40, tzinfo=EST),
+        "items": items or tuple(item(n) for n in range(3)),
+        "credentials": (
+            CredentialEntry(
+                "BLS", "Heart and Stroke", "HSF-1", date(2025, 12, 1), date(2026, 12, 30)
+            ),
+        ),
+        "acknowledgements": (
+            AcknowledgementEntry(
+                "Confidentiality agreement",
+                "Émilie Côté-Lévesque",
+                datetime(2026, 11, 30, 10, 12, tzinfo=EST),
+            ),
+        ),
+        "signature_meaning": "A sign-off means the signer watched the task done.",
+        "fingerprint": FINGERPRINT,
+        "verify_url": "https://onboard.example.ca/verify/r/8c1f3a7e",
+    }
+    return RecordInput(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def summary() -> SummaryInput:
+    modules = tuple(f"Module {n}" for n in range(9))
+    return SummaryInput(
+        clinic=ClinicInfo(CLINIC, "Ontario", "Family medicine clinic"),
+        generated_at=datetime(2026, 12, 18, 16, 45, tzinfo=EST),
+        catalog_version="2026.11.0+test",
+        modules=modules,
+        staff=(StaffRow("Noah Kakfwi", "MOA", ("Done", "Overdue", "—") * 3),),
+        expiring=(ExpiringCredential("Noah Kakfwi", "BLS", date(2026, 12, 22)),),
+    )
+
+
+@pytest.fixture(scope="module")
+def real_plan() -> tuple[Plan, tuple[str, str, str, str]]:
+    catalog = load_catalog(checklists_dir())
+    profile = ClinicProfile("ON", "family_medicine", "accuro")
+    plan = build_plan(catalog, profile, "medical_assistant", START)
+    names = (
+        catalog.jurisdictions["ON"].name,
+        catalog.settings["family_medicine"].name,
+        catalog.roles["medical_assistant"].name,
+        catalog.version,
+    )
+    return plan, names
+
+
+def read(document: Document) -> PdfReader:
+    return PdfReader(BytesIO(render(document)))
+
+
+def texts(reader: PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def words(text: str) -> str:
+    """Whitespace collapsed: a title wrapped onto two lines still reads as one."""
+    return " ".join(text.split())
+
+
+def squeezed(text: str) -> str:
+    """Whitespace removed: an id split mid-word to fit its cell still reads as one."""
+    return "".join(text.split())
+
+
+# ---- Unicode ----------------------------------------------------------------------------------
+
+
+def test_accented_and_syllabic_names_come_back_out_of_the_pdf():
+    decomposed = unicodedata.normalize("NFD", "Émilie Côté-Lévesque")
+    items = (item(1, title="ᐃᓄᒃᑎᑐᑦ: greet patients in Inuktitut", signed_by="Siaja Qaunaq"),)
+    document = completed_record(
+        record(items, hire=HireInfo(decomposed, "Medical assistant", START, "Nguyễn Thị Hạnh"))
+    )
+
+    text = words("\n".join(texts(read(document))))
+
+    assert "Émilie Côté-Lévesque" in text  # composed again, and findable by a search
+    assert "ᐃᓄᒃᑎᑐᑦ: greet patients in Inuktitut" in text
+    assert "Nguyễn Thị Hạnh" in text and "Clinique Saint-Éloi" in text
+
+
+def test_the_dejavu_font_is_embedded_from_the_package():
+    reader = read(completed_record(record()))
+
+    fonts = {
+        font["/BaseFont"].split("+")[-1]: font
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert set(fonts) == {"DejaVuSans", "DejaVuSans-Bold"}
+    assert all("/FontFile2" in font["/FontDescriptor"] for font in fonts.values())  # embedded
+    package_fonts = Path(fonts_module.__file__).parent / "fonts"
+    register_fonts()
+    loaded = Path(getFont("DejaVuSans").face.filename)
+    assert loaded.parent == package_fonts  # from the package, never the system's font folders
+    assert {p.name for p in package_fonts.glob("*.ttf")} == {
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+    }
+    assert (package_fonts / "LICENSE").read_text().count("Bitstream") > 3
+
+
+# ---- long tables ------------------------------------------------------------------------------
+
+
+def test_a_300_item_record_splits_with_headers_on_every_page_and_every_item():
+    items = tuple(item(n) for n in range(300))
+
+    pages = texts(read(completed_record(record(items))))
+
+    assert len(pages) > 1
+    everything = squeezed("".join(pages))
+    assert all(squeezed(each.id) in everything for each in items)
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert DISCLAIMER in page
+        assert "Content 2026.11.0+test" in page and "Fingerprint 9f2c4be07a1d" in page
+        if any(squeezed(each.id) in squeezed(page) for each in items):
+            assert "Signed off by" in page and "Signed at" in page  # the repeated header row
+        if number > 1:
+            assert "Clinique Saint-Éloi · Onboarding record · Émilie Côté-Lévesque" in page
+
+
+def test_the_last_page_carries_the_full_fingerprint_and_the_qr_target():
+    pages = texts(read(completed_record(record())))
+
+    assert FINGERPRINT in squeezed(pages[-1])
+    assert "https://onboard.example.ca/verify/r/8c1f3a7e" in squeezed(pages[-1])
+    assert "A sign-off means the signer watched the task done." in words(pages[-1])
+
+
+def test_the_qr_code_encodes_the_verify_address():
+    drawing = _qr("https://onboard.example.ca/verify/r/8c1f3a7e")
+
+    assert drawing.contents[0].value == "https://onboard.example.ca/verify/r/8c1f3a7e"
+
+
+def test_long_unbroken_strings_wrap_inside_their_cells():
+    email = "emilie.cote-levesque.medical.assistant.maplegrove.familyhealth@example-clinic.ca" * 2
+    items = (item(1, note=email, signed_by="Grace" + "x" * 60 + "Okafor"),)
+    reader = read(completed_record(record(items)))
+
+    runs = _text_runs(reader.pages[0])
+    starts = {text: x for text, x, _ in runs}
+    note_limit, signer_limit = starts["Status"], starts["Method"]
+    assert _pieces(runs, email) and _pieces(runs, "x" * 20)
+    assert all(right <= note_limit for right in _pieces(runs, email))
+    assert all(right <= signer_limit for right in _pieces(runs, "Grace" + "x" * 60 + "Okafor"))
+    assert all(right <= 612 - MARGIN_X + 0.5 for _, _, right in runs)
+
+
+def _text_runs(page) -> list[tuple[str, float, float]]:
+    """Every line of text on the page: its text, left and right edge in points."""
+    runs: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        line = text.strip()
+        if line and font:
+            name = font["/BaseFont"].split("+")[-1]
+            left = cm[4] + tm[4]
+            runs.append((line, left, left + stringWidth(line, name, size)))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def _pieces(runs: list[tuple[str, float, float]], whole: str) -> list[float]:
+    """Right edges of the lines that are parts of ``whole`` (split to fit their cell)."""
+    return [right for text, _, right in runs if len(text) >= 5 and text in whole]
+
+
+# ---- stable bytes and metadata ----------------------------------------------------------------
+
+KINDS: dict[str, Callable[..., Document]] = {
+    "record": lambda plan, names: completed_record(record()),
+    "summary": lambda plan, names: compliance_summary(summary()),
+    "checklist": lambda plan, names: blank_checklist(plan, CLINIC, *names),
+    "plan": lambda plan, names: blank_plan(plan, CLINIC, *names, printed_on=date(2026, 11, 24)),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_same_input_gives_the_same_bytes(kind: str, real_plan):
+    document = KINDS[kind](*real_plan)
+
+    assert render(document) == render(document)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_title_author_and_language_are_in_the_pdf(kind: str, real_plan):
+    document = KINDS[kind](*real_plan)
+
+    reader = read(document)
+
+    assert reader.metadata is not None
+    assert reader.metadata.title == document.title and CLINIC in document.title
+    assert reader.metadata.author == "clinic_onboard"
+    assert reader.trailer["/Root"]["/Lang"] == "en-CA"
+
+
+def test_a_wide_summary_prints_landscape_on_letter():
+    reader = read(compliance_summary(summary()))
+
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (792, 612)
+    assert "Noah Kakfwi" in reader.pages[0].extract_text()
+
+
+# ---- real plans from the content library -----------------------------------------------------
+
+
+def test_a_real_blank_checklist_lists_every_duty(real_plan):
+    plan, names = real_plan
+
+    pages = texts(read(blank_checklist(plan, CLINIC, *names)))
+
+    text = words("\n".join(pages))
+    assert CLINIC in pages[0] and "Duty checklist" in pages[0]
+    assert all(words(duty.title) in text for duty in plan.duties)
+    assert "Start of day" in text and "With every patient" in text
+
+
+def test_a_real_blank_plan_lists_every_task_with_lines_to_sign(real_plan):
+    plan, names = real_plan
+
+    pages = texts(read(blank_plan(plan, CLINIC, *names)))
+
+    text = words("\n".join(pages))
+    assert CLINIC in pages[0] and "Tuesday 1 December 2026" in words(pages[0])
+    assert all(words(task.title) in text for task in plan.tasks)
+    assert all("Completed by" in page and "Signed off by" in page for page in pages[:-1])
+    assert "Before the first day" in text and "Day 1" in text
