@@ -1,5 +1,7 @@
 """The ``clinic-onboard`` command: Flask's commands (run, db, shell) plus the project's own."""
 
+from datetime import date
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -26,7 +28,7 @@ def seed_demo_command() -> None:
     """Load the demo clinic into an empty database and print its logins."""
     if current_app.config["ENVIRONMENT"] == "production":
         raise click.ClickException("The demo clinic is never loaded in production.")
-    if seed_demo():
+    if seed_demo(date.today()):
         db.session.commit()
         click.echo(f"Loaded the demo clinic: {DEMO_CLINIC.name}.")
     elif not demo_present():

@@ -1,9 +1,13 @@
-"""The demo clinic that ``make run`` loads: an Ontario family practice with four people."""
+"""The demo clinic that ``make run`` loads: an Ontario family practice with four people, two
+roles and two hires, one of them three weeks in with items done and signed off."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from clinic_onboard.models import AppRole
-from clinic_onboard.operations import accounts
+from clinic_onboard.extensions import db
+from clinic_onboard.models import AppRole, Clinic, ClinicRole, Membership, Onboarding, User
+from clinic_onboard.operations import accounts, progress, roles
+from clinic_onboard.operations.onboarding import start_onboarding
 
 
 @dataclass(frozen=True)
@@ -33,15 +37,58 @@ DEMO_PEOPLE = (
 )
 
 
-def seed_demo() -> bool:
+def seed_demo(today: date) -> bool:
     """Create the demo clinic and people; False (and nothing done) if the database has users."""
     if accounts.count_users():
         return False
     clinic = accounts.create_clinic(DEMO_CLINIC)
-    for person in DEMO_PEOPLE:
-        user = accounts.create_user(person.email, person.name, person.password)
-        accounts.add_member(user, clinic, person.role)
+    people = [_person(clinic, person) for person in DEMO_PEOPLE]
+    manager, supervisor, amira, luc = people
+    db.session.flush()
+    assistant = roles.add_role(clinic, manager.user, "medical_assistant", "Medical assistant")
+    office = roles.add_role(clinic, manager.user, "medical_office_assistant", "")
+    amira_plan = _hire(clinic, manager, amira, assistant, today - timedelta(days=21), supervisor)
+    _hire(clinic, manager, luc, office, today + timedelta(days=7), supervisor)
+    _progress(amira_plan, amira, supervisor, today)
     return True
+
+
+def _person(clinic: Clinic, person: DemoPerson) -> Membership:
+    user = accounts.create_user(person.email, person.name, person.password)
+    return accounts.add_member(user, clinic, person.role)
+
+
+def _hire(
+    clinic: Clinic,
+    manager: Membership,
+    hire: Membership,
+    role: ClinicRole,
+    start: date,
+    supervisor: Membership,
+) -> Onboarding:
+    user: User = hire.user
+    return start_onboarding(
+        clinic,
+        manager.user,
+        name=user.display_name,
+        email=user.email,
+        role=role,
+        start_date=start,
+        supervisor=supervisor.user,
+    )
+
+
+def _progress(plan: Onboarding, hire: Membership, supervisor: Membership, today: date) -> None:
+    """Three weeks in: ordinary items due so far done, some signed off, some still waiting."""
+    due = [t for t in plan.tasks if t.due_date <= today and t.kind not in progress.FORM_KINDS]
+    for task in due:
+        progress.complete_task(plan, task, hire, "Done with Sam on the floor.")
+    waiting = [t for t in due if t.signoff == "supervisor"]
+    for task in waiting[:3]:
+        progress.sign_off(plan, task, supervisor, "observed", competent=True)
+    if len(waiting) > 3:
+        comment = "Practise once more with a colleague watching."
+        progress.sign_off(plan, waiting[3], supervisor, "demonstrated", False, comment)
 
 
 def demo_present() -> bool:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from clinic_onboard.cli import cli
 from clinic_onboard.demo import DEMO_PEOPLE
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, Clinic, Membership, User
+from clinic_onboard.models import AppRole, Clinic, Membership, Onboarding, OnboardingEvent, User
 from tests.conftest import Auth
 
 
@@ -24,6 +24,10 @@ def test_seed_demo_loads_an_ontario_family_practice_once(app: Flask) -> None:
     assert second.exit_code == 0 and "not loaded" not in second.output
     assert "Demo logins" in second.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 4
+    plans = db.session.scalars(select(Onboarding).order_by(Onboarding.start_date)).all()
+    assert [p.membership.user.display_name for p in plans] == ["Amira Haddad", "Luc Tremblay"]
+    assert db.session.scalar(select(func.count()).select_from(OnboardingEvent)) > 0
+    assert runner.invoke(cli, ["verify-signoffs"]).output == "All 2 onboarding records verify.\n"
 
 
 def test_seed_demo_leaves_a_real_database_alone(app: Flask, make_member) -> None:

@@ -90,5 +90,5 @@ def test_numbers_and_switches_are_read_and_checked(
         False,
     )
     monkeypatch.setenv("UPLOAD_MAX_BYTES", "five megabytes")
-    with pytest.raises(ConfigError, match="^UPLOAD_MAX_BYTES must be a whole number"):
+    with pytest.raises(ConfigError, match=r"^UPLOAD_MAX_BYTES must be a whole number"):
         build_config(tmp_path)
