@@ -1,12 +1,9 @@
 """The manager dashboard: right figures for hires in different states, constant query count."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -19,7 +16,7 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import accounts, record
-from tests.conftest import Auth
+from tests.conftest import Auth, counting_queries
 
 TODAY = date.today()
 
@@ -149,20 +146,6 @@ def test_only_managers_see_the_dashboard(
 ) -> None:
     auth.login_as(make_member(role))
     assert client.get("/dashboard/").status_code == 403
-
-
-@contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_query_count_is_the_same_for_5_and_500_hires(

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -19,7 +19,7 @@ from clinic_onboard.models import (
     SwitchedOffItem,
 )
 from clinic_onboard.operations import roles as ops
-from tests.conftest import Auth
+from tests.conftest import Auth, counting_queries
 
 # Ontario (the fixtures' default province) gets Ontario's hand hygiene item, not the generic one.
 ON_ITEM = "ipac.hand_hygiene_on"
@@ -431,16 +431,8 @@ def test_another_roles_items_in_the_same_clinic_are_404(client: FlaskClient, mak
 
 
 def _count_queries(run: Callable[[], object]) -> int:
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting_queries() as statements:
         run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 

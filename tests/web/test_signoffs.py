@@ -1,12 +1,8 @@
 """Sign-offs: password-confirmed, accountable, corrected by new entries, never by edits."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from clinic_onboard import policy
 from clinic_onboard.cli import cli
@@ -14,7 +10,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, OnboardingStatus
 from clinic_onboard.operations import progress
 from clinic_onboard.record.states import TaskStatus
-from tests.conftest import PASSWORD, Auth, config_for_tests
+from tests.conftest import PASSWORD, Auth, config_for_tests, counting_queries
 from tests.web.onboarding_factory import build_onboarding, make_team, task_of
 
 HAND = "ipac.hand_hygiene"
@@ -214,20 +210,6 @@ def test_record_page_for_the_hire_the_supervisor_and_managers_only(client, auth,
     assert url in client.get("/my/").get_data(as_text=True)
 
 
-@contextmanager
-def _count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def test_the_queue_takes_the_same_queries_for_one_hire_or_many(
     client, auth, team, make_member
 ) -> None:
@@ -237,7 +219,7 @@ def test_the_queue_takes_the_same_queries_for_one_hire_or_many(
     db.session.commit()
     auth.login_as(people["manager"])
     db.session.expire_all()
-    with _count_queries() as one:
+    with counting_queries() as one:
         client.get("/signoffs/")
     for _ in range(3):
         hire = make_member(AppRole.STAFF, clinic=people["hire"].clinic)
@@ -245,7 +227,7 @@ def test_the_queue_takes_the_same_queries_for_one_hire_or_many(
         progress.complete_task(plan, task_of(plan, HAND), hire)
         db.session.commit()
     db.session.expire_all()
-    with _count_queries() as many:
+    with counting_queries() as many:
         page = client.get("/signoffs/").get_data(as_text=True)
     assert page.count('href="/signoffs/tasks/') == 4
     assert len(many) == len(one)
