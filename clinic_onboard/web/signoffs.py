@@ -249,7 +249,8 @@ def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
     """The payload in a line of plain words (the file link is added by the template)."""
     payload = dict(event.payload)
     if "voids" in payload:
-        seq = next((e.seq for e in events if e.id == payload.pop("voids")), "?")
+        voided_id = payload.pop("voids")
+        seq = next((e.seq for e in events if e.id == voided_id), "?")
         payload = {"voids entry": seq, **payload}
     if "method" in payload:
         payload["method"] = METHODS.get(payload["method"], payload["method"])
