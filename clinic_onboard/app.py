@@ -15,6 +15,7 @@ from clinic_onboard.web import (
     clinic,
     dashboard,
     errors,
+    exports,
     invitations,
     main,
     my,
@@ -60,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
         invitations.bp,
         my.bp,
         signoffs.bp,
+        exports.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(tenancy.load_membership)

@@ -1,17 +1,22 @@
 """The ``clinic-onboard`` command: Flask's commands (run, db, shell) plus the project's own."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from clinic_onboard import pdf_exports
 from clinic_onboard.app import create_app
 from clinic_onboard.commands.catalog import catalog_group, plan_command
 from clinic_onboard.commands.pdf import pdf_group
 from clinic_onboard.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed_demo
 from clinic_onboard.extensions import db
+from clinic_onboard.models import Clinic, Onboarding
 from clinic_onboard.operations import record
+from clinic_onboard.pdf import Document, completed_record, compliance_summary
+from clinic_onboard.pdf.render import render
 
 cli = FlaskGroup(
     create_app=lambda: create_app(),
@@ -60,3 +65,43 @@ def verify_signoffs_command() -> None:
     if broken:
         raise click.ClickException(f"{broken} of {checked} records fail verification.")
     click.echo(f"All {checked} onboarding records verify.")
+
+
+@pdf_group.command("record")
+@click.argument("onboarding_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the app is served; the QR code leads to the record's page there.",
+)
+@with_appcontext
+def pdf_record_command(onboarding_id: int, output: Path, base_url: str) -> None:
+    """Write one hire's completed onboarding record."""
+    onboarding = db.session.get(Onboarding, onboarding_id)
+    if onboarding is None:
+        raise click.BadParameter(
+            f"no onboarding has id {onboarding_id}", param_hint="ONBOARDING_ID"
+        )
+    verify_url = f"{base_url.rstrip('/')}/signoffs/onboardings/{onboarding_id}/record"
+    data = pdf_exports.record_input(onboarding, verify_url, datetime.now(UTC))
+    _write(output, completed_record(data))
+
+
+@pdf_group.command("summary")
+@click.argument("clinic_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def pdf_summary_command(clinic_id: int, output: Path) -> None:
+    """Write a clinic's compliance summary: staff by module, and credentials expiring soon."""
+    clinic = db.session.get(Clinic, clinic_id)
+    if clinic is None:
+        raise click.BadParameter(f"no clinic has id {clinic_id}", param_hint="CLINIC_ID")
+    _write(output, compliance_summary(pdf_exports.summary_input(clinic, datetime.now(UTC))))
+
+
+def _write(output: Path, document: Document) -> None:
+    """Render in full before opening the file, so a failure never leaves half a PDF."""
+    output.write_bytes(render(document))
+    click.echo(f"Wrote {output}")

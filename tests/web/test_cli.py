@@ -49,3 +49,22 @@ def test_help_lists_the_project_commands(app: Flask) -> None:
     output = app.test_cli_runner().invoke(cli, ["--help"]).output
     for command in ("seed-demo", "catalog", "plan", "db", "run"):
         assert command in output
+
+
+def test_pdf_record_and_summary_from_the_database(app: Flask, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    runner = app.test_cli_runner()
+    runner.invoke(cli, ["seed-demo"])
+    amira = db.session.scalars(select(Onboarding).order_by(Onboarding.start_date)).first()
+    record_pdf, summary_pdf = tmp_path / "record.pdf", tmp_path / "summary.pdf"
+    args = ["pdf", "record", str(amira.id), "-o", str(record_pdf), "--base-url", "https://x.test"]
+    assert runner.invoke(cli, args).exit_code == 0
+    first_page = PdfReader(record_pdf).pages[0].extract_text()
+    assert "Amira Haddad" in first_page and "Page 1 of" in first_page
+    clinic_args = ["pdf", "summary", str(amira.clinic_id), "-o", str(summary_pdf)]
+    assert runner.invoke(cli, clinic_args).exit_code == 0
+    assert "Maple Grove Family Health" in PdfReader(summary_pdf).pages[0].extract_text()
+    missing = runner.invoke(cli, ["pdf", "record", "999999", "-o", str(tmp_path / "no.pdf")])
+    assert missing.exit_code == 2 and "no onboarding has id 999999" in missing.output
+    assert not (tmp_path / "no.pdf").exists()

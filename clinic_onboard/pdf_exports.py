@@ -1,0 +1,220 @@
+"""From database rows to the PDF layer's inputs: records, summaries and a role's blank sheets.
+
+A thin mapping layer: it reads the clinic's data (inside an app context) and hands plain data to
+``clinic_onboard.pdf``; it handles no request and decides no access, which the views do first.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from clinic_onboard.catalog import Catalog
+from clinic_onboard.dashboard import build_dashboard
+from clinic_onboard.extensions import db
+from clinic_onboard.library import catalog
+from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingTask
+from clinic_onboard.operations.progress import TaskRecord, task_records
+from clinic_onboard.operations.record import chain_head
+from clinic_onboard.pdf import (
+    AcknowledgementEntry,
+    ClinicInfo,
+    CredentialEntry,
+    Document,
+    ExpiringCredential,
+    HireInfo,
+    RecordInput,
+    RecordItem,
+    StaffRow,
+    SummaryInput,
+    blank_checklist,
+    blank_plan,
+)
+from clinic_onboard.planning import plan_for
+from clinic_onboard.record.states import EventKind, TaskStatus
+
+# What a sign-off on this record means, in the words the sign-off page puts before the signer.
+SIGNATURE_MEANING = (
+    "By signing off an item, the person named confirmed that they personally verified that the "
+    "staff member can do it safely and as the clinic expects, by the method shown. Their name, "
+    "role and the time were recorded and cannot be changed; a correction is added as a new entry."
+)
+STATUS_WORDS = {
+    TaskStatus.SIGNED_OFF: "Signed off",
+    TaskStatus.DONE: "Completed",
+    TaskStatus.AWAITING_SIGNOFF: "Waiting for sign-off",
+    TaskStatus.NEEDS_PRACTICE: "Needs practice",
+    TaskStatus.NOT_STARTED: "Not started",
+}
+CELL_WORDS = {
+    "done": "Done",
+    "overdue": "Overdue",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+}
+# The statuses in which the hire's latest completion (or form) still stands.
+_COMPLETION_STANDS = frozenset(
+    {TaskStatus.DONE, TaskStatus.AWAITING_SIGNOFF, TaskStatus.SIGNED_OFF}
+)
+
+
+def clinic_info(clinic: Clinic, library: Catalog | None = None) -> ClinicInfo:
+    """The clinic's name with its province and setting spelled out as the library names them."""
+    library = library or catalog()
+    jurisdiction = library.jurisdictions.get(clinic.province)
+    setting = library.settings.get(clinic.setting)
+    return ClinicInfo(
+        name=clinic.name,
+        province_name=jurisdiction.name if jurisdiction else clinic.province,
+        setting_name=setting.name if setting else clinic.setting,
+    )
+
+
+# ---- the completed record ---------------------------------------------------------------------
+
+
+def record_input(onboarding: Onboarding, verify_url: str, generated_at: datetime) -> RecordInput:
+    """Every live item of ``onboarding`` as it stands, with its credentials and signatures."""
+    records = task_records(onboarding)
+    live = [task for task in onboarding.tasks if task.id in records]
+    supervisor = onboarding.supervisor
+    return RecordInput(
+        clinic=clinic_info(db.session.get(Clinic, onboarding.clinic_id)),
+        hire=HireInfo(
+            name=onboarding.membership.user.display_name,
+            role_name=onboarding.role.name,
+            start_date=onboarding.start_date,
+            supervisor_name=supervisor.display_name if supervisor else "None named",
+        ),
+        catalog_version=onboarding.catalog_version,
+        generated_at=generated_at,
+        items=tuple(_item(task, records[task.id]) for task in live),
+        credentials=tuple(_credentials(live, records)),
+        acknowledgements=tuple(_acknowledgements(live, records)),
+        signature_meaning=SIGNATURE_MEANING,
+        fingerprint=chain_head(onboarding),
+        verify_url=verify_url,
+    )
+
+
+def _item(task: OnboardingTask, record: TaskRecord) -> RecordItem:
+    completion = record.completion if record.status in _COMPLETION_STANDS else None
+    signed = record.last([EventKind.SIGNED_OFF]) if record.status is TaskStatus.SIGNED_OFF else None
+    note = ""
+    if record.status is TaskStatus.NEEDS_PRACTICE:
+        note = f"To practise: {record.practice_comment}" if record.practice_comment else ""
+    elif completion is not None:
+        note = completion.payload.get("note") or ""
+    return RecordItem(
+        id=task.item_id,
+        title=task.title,
+        module_title=task.module_title,
+        kind=task.kind,
+        status=STATUS_WORDS[record.status],
+        completed_on=completion.created_at.date() if completion else None,
+        signed_by=signed.actor_name if signed else "",
+        signer_role=signed.actor_role.capitalize() if signed else "",
+        method=signed.payload.get("method", "") if signed else "",
+        signed_at=signed.created_at if signed else None,
+        note=note,
+    )
+
+
+def _credentials(
+    tasks: list[OnboardingTask], records: dict[int, TaskRecord]
+) -> Iterator[CredentialEntry]:
+    for task in tasks:
+        record = records[task.id]
+        event = record.last([EventKind.CREDENTIAL])
+        if event is None or record.status not in _COMPLETION_STANDS:
+            continue
+        payload = event.payload
+        yield CredentialEntry(
+            title=task.title,
+            issuer=payload.get("issuer") or "",
+            number=payload.get("number") or "",
+            issued_on=_day(payload.get("issued_on")),
+            expires_on=_day(payload.get("expires_on")),
+        )
+
+
+def _acknowledgements(
+    tasks: list[OnboardingTask], records: dict[int, TaskRecord]
+) -> Iterator[AcknowledgementEntry]:
+    for task in tasks:
+        record = records[task.id]
+        event = record.last([EventKind.ACKNOWLEDGED])
+        if event is None or record.status not in _COMPLETION_STANDS:
+            continue
+        typed = event.payload.get("typed_name") or event.actor_name
+        yield AcknowledgementEntry(title=task.title, typed_name=typed, signed_at=event.created_at)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+# ---- the compliance summary -------------------------------------------------------------------
+
+
+def summary_input(clinic: Clinic, generated_at: datetime) -> SummaryInput:
+    """The dashboard's matrix and expiring credentials, as of ``generated_at``'s date."""
+    board = build_dashboard(clinic.id, generated_at.date())
+    staff = tuple(
+        StaffRow(
+            name=row.onboarding.membership.user.display_name,
+            role_name=row.onboarding.role.name,
+            statuses=tuple(
+                CELL_WORDS.get(row.progress.module_cells.get(module_id, ""), "—")
+                for module_id, _ in board.modules
+            ),
+        )
+        for row in board.hires
+    )
+    expiring = tuple(
+        ExpiringCredential(person=c.hire, credential=c.title, expires_on=c.expires_on)
+        for c in board.expiring
+    )
+    return SummaryInput(
+        clinic=clinic_info(clinic),
+        generated_at=generated_at,
+        catalog_version=catalog().version,
+        modules=tuple(title for _, title in board.modules),
+        staff=staff,
+        expiring=expiring,
+    )
+
+
+# ---- a role's blank checklist and plan --------------------------------------------------------
+
+
+def role_checklist(role: ClinicRole, start: date, printed_on: date | None = None) -> Document:
+    """The blank duty checklist a hire in ``role`` starting on ``start`` would get."""
+    clinic, info, library = _role_context(role)
+    return blank_checklist(
+        plan_for(library, clinic, role, start),
+        info.name,
+        info.province_name,
+        info.setting_name,
+        role.name,
+        library.version,
+        printed_on,
+    )
+
+
+def role_plan(role: ClinicRole, start: date, printed_on: date | None = None) -> Document:
+    """The blank dated onboarding plan a hire in ``role`` starting on ``start`` would get."""
+    clinic, info, library = _role_context(role)
+    return blank_plan(
+        plan_for(library, clinic, role, start),
+        info.name,
+        info.province_name,
+        info.setting_name,
+        role.name,
+        library.version,
+        printed_on,
+    )
+
+
+def _role_context(role: ClinicRole) -> tuple[Clinic, ClinicInfo, Catalog]:
+    library = catalog()
+    clinic = db.session.get(Clinic, role.clinic_id)
+    return clinic, clinic_info(clinic, library), library

@@ -1,0 +1,147 @@
+"""PDF downloads: each export renders from the database, and only for the people allowed."""
+
+import io
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from clinic_onboard.extensions import db
+from clinic_onboard.library import catalog
+from clinic_onboard.models import AppRole, ClinicRole
+from clinic_onboard.operations import progress
+from clinic_onboard.operations.record import chain_head
+from clinic_onboard.planning import plan_for
+from tests.web.onboarding_factory import TITLES, make_team, task_of
+
+
+@pytest.fixture
+def team(make_member: Callable, make_clinic: Callable) -> dict:
+    """The clinic of ``make_team`` with a completed, signed-off and credentialled record."""
+    people = make_team(make_member, make_clinic)()
+    onboarding, hire = people["onboarding"], people["hire"]
+    progress.complete_task(onboarding, task_of(onboarding, "privacy.read_policy"), hire)
+    progress.acknowledge_task(
+        onboarding,
+        task_of(onboarding, "privacy.confidentiality"),
+        hire,
+        hire.user.display_name,
+    )
+    progress.record_credential(
+        onboarding,
+        task_of(onboarding, "bls.certificate"),
+        hire,
+        progress.CredentialDetails(
+            "Heart and Stroke", "BLS-4471", date.today(), date.today() + timedelta(days=30)
+        ),
+        None,
+    )
+    hygiene = task_of(onboarding, "ipac.hand_hygiene")
+    progress.complete_task(onboarding, hygiene, hire)
+    progress.sign_off(onboarding, hygiene, people["supervisor"], "observed", True)
+    db.session.commit()
+    return people
+
+
+def pdf_text(response) -> str:
+    """The PDF's text with runs of whitespace made single spaces (cells wrap lines)."""
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert response.headers["Content-Disposition"].endswith('.pdf"')
+    reader = PdfReader(io.BytesIO(response.data))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_record_pdf_prints_the_record_and_its_fingerprint(client: FlaskClient, auth, team):
+    onboarding = team["onboarding"]
+    auth.login_as(team["manager"])
+    text = pdf_text(client.get(f"/exports/onboardings/{onboarding.id}/record.pdf"))
+    assert "Harbour Clinic" in text
+    assert team["hire"].user.display_name in text
+    assert TITLES["ipac.hand_hygiene"] in text
+    assert "Signed off" in text and "Waiting for sign-off" in text and "Not started" in text
+    assert team["supervisor"].user.display_name in text  # who signed
+    assert "Heart and Stroke" in text and "BLS-4471" in text
+    assert chain_head(onboarding)[:12] in text
+    assert "Page 1 of" in text
+
+
+@pytest.mark.parametrize("who", ["hire", "supervisor"])
+def test_the_hire_and_their_supervisor_download_the_record(client, auth, team, who):
+    auth.login_as(team[who])
+    response = client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf")
+    assert team["hire"].user.display_name in pdf_text(response)
+
+
+def test_another_hire_gets_404_for_a_record(client, auth, team):
+    auth.login_as(team["other_hire"])
+    assert client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").status_code == 404
+
+
+def test_summary_pdf_for_managers(client: FlaskClient, auth, team):
+    auth.login_as(team["manager"])
+    text = pdf_text(client.get("/exports/summary.pdf"))
+    assert "Harbour Clinic" in text
+    assert team["hire"].user.display_name in text
+    assert team["other_hire"].user.display_name in text
+    assert "IPAC" in text  # a module column
+    assert TITLES["bls.certificate"] in text  # expiring credentials lists it
+    assert "Page 1 of" in text
+
+
+def test_staff_get_403_for_the_summary(client, auth, team):
+    auth.login_as(team["hire"])
+    assert client.get("/exports/summary.pdf").status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["checklist", "plan"])
+def test_role_pdfs_for_managers(client: FlaskClient, auth, team, kind):
+    role = db.session.scalar(
+        select(ClinicRole).where(ClinicRole.clinic_id == team["hire"].clinic_id)
+    )
+    plan = plan_for(catalog(), team["manager"].clinic, role, date(2026, 12, 1))
+    auth.login_as(team["manager"])
+    text = pdf_text(client.get(f"/exports/roles/{role.id}/{kind}.pdf?start=2026-12-01"))
+    assert "Harbour Clinic" in text and role.name in text
+    first = plan.duties[0] if kind == "checklist" else plan.tasks[0]
+    assert re.sub(r"\s+", " ", first.title) in text
+    assert "Page 1 of" in text
+
+
+@pytest.mark.parametrize("kind", ["checklist", "plan"])
+def test_role_pdfs_are_for_managers_of_the_clinic(
+    client, auth, team, make_member, make_clinic, kind
+):
+    role = db.session.scalar(
+        select(ClinicRole).where(ClinicRole.clinic_id == team["hire"].clinic_id)
+    )
+    auth.login_as(team["supervisor"])
+    assert client.get(f"/exports/roles/{role.id}/{kind}.pdf").status_code == 403
+    auth.logout()
+    outsider = make_member(AppRole.MANAGER, clinic=make_clinic("Elsewhere Clinic"))
+    auth.login_as(outsider)
+    assert client.get(f"/exports/roles/{role.id}/{kind}.pdf").status_code == 404
+    assert client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").status_code == 404
+
+
+def test_pages_link_to_their_pdfs(client, auth, team):
+    role = db.session.scalar(
+        select(ClinicRole).where(ClinicRole.clinic_id == team["hire"].clinic_id)
+    )
+    auth.login_as(team["manager"])
+    record_page = client.get(f"/signoffs/onboardings/{team['onboarding'].id}/record").text
+    assert f"/exports/onboardings/{team['onboarding'].id}/record.pdf" in record_page
+    assert "/exports/summary.pdf" in client.get("/dashboard/").text
+    role_page = client.get(f"/roles/{role.id}").text
+    assert f"/exports/roles/{role.id}/checklist.pdf" in role_page
+    assert f"/exports/roles/{role.id}/plan.pdf" in role_page
+
+
+def test_signing_out_is_required(client, team):
+    response = client.get("/exports/summary.pdf")
+    assert response.status_code in (302, 401)
