@@ -4,7 +4,7 @@ A thin mapping layer: it reads the clinic's data (inside an app context) and han
 ``clinic_onboard.pdf``; it handles no request and decides no access, which the views do first.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from clinic_onboard.catalog import Catalog
@@ -188,33 +188,19 @@ def summary_input(clinic: Clinic, generated_at: datetime) -> SummaryInput:
 
 def role_checklist(role: ClinicRole, start: date, printed_on: date | None = None) -> Document:
     """The blank duty checklist a hire in ``role`` starting on ``start`` would get."""
-    clinic, info, library = _role_context(role)
-    return blank_checklist(
-        plan_for(library, clinic, role, start),
-        info.name,
-        info.province_name,
-        info.setting_name,
-        role.name,
-        library.version,
-        printed_on,
-    )
+    return _blank(blank_checklist, role, start, printed_on)
 
 
 def role_plan(role: ClinicRole, start: date, printed_on: date | None = None) -> Document:
     """The blank dated onboarding plan a hire in ``role`` starting on ``start`` would get."""
-    clinic, info, library = _role_context(role)
-    return blank_plan(
-        plan_for(library, clinic, role, start),
-        info.name,
-        info.province_name,
-        info.setting_name,
-        role.name,
-        library.version,
-        printed_on,
-    )
+    return _blank(blank_plan, role, start, printed_on)
 
 
-def _role_context(role: ClinicRole) -> tuple[Clinic, ClinicInfo, Catalog]:
+def _blank(
+    builder: Callable[..., Document], role: ClinicRole, start: date, printed_on: date | None
+) -> Document:
     library = catalog()
     clinic = db.session.get(Clinic, role.clinic_id)
-    return clinic, clinic_info(clinic, library), library
+    info = clinic_info(clinic, library)
+    header = (info.name, info.province_name, info.setting_name, role.name, library.version)
+    return builder(plan_for(library, clinic, role, start), *header, printed_on)
