@@ -296,16 +296,24 @@ def _subject(onboarding: Onboarding) -> str:
 # --- comparing -----------------------------------------------------------------------------------
 
 
-def plan_differences(onboarding: Onboarding, catalog: Catalog) -> PlanDifferences:
-    """How the snapshot differs from the plan the role, library and clinic give today."""
+def plan_differences(
+    onboarding: Onboarding, catalog: Catalog, plans: dict[tuple[int, date], Plan] | None = None
+) -> PlanDifferences:
+    """How the snapshot differs from the plan the role, library and clinic give today.
+
+    ``plans`` lets a caller comparing many hires build each (role, start date) plan once.
+    """
     if onboarding.status is not OnboardingStatus.ACTIVE:
         return PlanDifferences(catalog_version=catalog.version)
-    clinic = db.session.get(Clinic, onboarding.clinic_id)
+    plans = {} if plans is None else plans
+    key = (onboarding.role_id, onboarding.start_date)
     try:
-        plan = _plan(catalog, clinic, onboarding.role, onboarding.start_date)
+        if key not in plans:
+            clinic = db.session.get(Clinic, onboarding.clinic_id)
+            plans[key] = _plan(catalog, clinic, onboarding.role, onboarding.start_date)
     except OnboardingError as error:
         return PlanDifferences(catalog_version=catalog.version, problem=str(error))
-    return _compare(onboarding, plan)
+    return _compare(onboarding, plans[key])
 
 
 def _compare(onboarding: Onboarding, plan: Plan) -> PlanDifferences:
@@ -346,7 +354,8 @@ def _value(source: Any, name: str) -> Any:
 
 def behind_ids(onboardings: Iterable[Onboarding], catalog: Catalog) -> set[int]:
     """The ids of the onboardings whose snapshot differs from what their role gives today."""
-    return {o.id for o in onboardings if plan_differences(o, catalog)}
+    plans: dict[tuple[int, date], Plan] = {}
+    return {o.id for o in onboardings if plan_differences(o, catalog, plans)}
 
 
 # --- applying ------------------------------------------------------------------------------------

@@ -420,3 +420,21 @@ def test_another_clinics_onboarding_is_a_404(
         assert client.post(path).status_code == 404, path
     assert "Jo Lee" not in client.get("/staff/").get_data(as_text=True)
     assert actions() == ["member.add", "onboarding.start"]
+
+
+def test_the_staff_list_builds_one_plan_per_role_and_start_date(
+    client, signed_in: Membership, role: ClinicRole, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(4):
+        start_hire(signed_in.clinic, signed_in.user, role, f"same{number}@clinic.example.com")
+    db.session.commit()
+    built = []
+    real = plans.plan_for
+
+    def counting(*args, **kwargs):
+        built.append(args[2].id)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plans, "plan_for", counting)
+    assert client.get("/staff/").status_code == 200
+    assert built == [role.id]  # four hires, same role and start date: one plan
