@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g, session
+from flask import abort, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -23,7 +23,8 @@ CLINIC_KEY = "clinic_id"
 def load_membership() -> None:
     """Before each request: the signed-in person's membership in the chosen clinic."""
     g.membership = None
-    if not current_user.is_authenticated:
+    # Static files need no clinic; skipping them saves the user and membership queries.
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return
     memberships = my_memberships()
     wanted = session.get(CLINIC_KEY)
