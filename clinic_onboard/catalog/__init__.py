@@ -24,9 +24,17 @@ from clinic_onboard.catalog.schema import (
     Signoff,
 )
 from clinic_onboard.catalog.task_rules import check_task_fields
+from clinic_onboard.catalog.text import (
+    LANGUAGES,
+    Language,
+    Text,
+    check_language,
+    french_spacing,
+)
 
 __all__ = [
     "JURISDICTION_CODES",
+    "LANGUAGES",
     "SETTING_SLUGS",
     "Applies",
     "Catalog",
@@ -38,6 +46,7 @@ __all__ = [
     "Item",
     "Jurisdiction",
     "Kind",
+    "Language",
     "Module",
     "Option",
     "Phase",
@@ -45,7 +54,10 @@ __all__ = [
     "Role",
     "Setting",
     "Signoff",
+    "Text",
+    "check_language",
     "check_task_fields",
+    "french_spacing",
     "load_catalog",
     "render",
 ]

@@ -14,13 +14,14 @@ from clinic_onboard.catalog.schema import (
     Role,
     Setting,
 )
+from clinic_onboard.catalog.text import Text
 
 
 @dataclass(frozen=True)
 class Module:
     id: str
-    title: str
-    summary: str
+    title: Text
+    summary: Text
     order: int
     items: tuple[Item, ...]
     duties: tuple[Duty, ...]
@@ -35,8 +36,8 @@ class Catalog:
     """
 
     version: str
-    title: str
-    disclaimer: str
+    title: Text
+    disclaimer: Text
     jurisdictions: Mapping[str, Jurisdiction]
     settings: Mapping[str, Setting]
     roles: Mapping[str, Role]

@@ -3,13 +3,27 @@
 Scalars are strict (YAML ``"10"`` is not the number 10, ``yes`` is not true) and unknown keys are
 errors, so a typo in the content fails the check instead of silently meaning "all". Rules that span
 entries (known slugs, unique ids, cycles) live in ``checks``.
+
+Every text a person can be shown is a ``Text`` in English and French; notes that only content
+authors read (``breach_duty``, ``card_note``, ...) are ``Plain``, in English.
 """
 
 import re
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
+
+from clinic_onboard.catalog.text import Text, parse_optional_text
 
 Kind = Literal["task", "competency", "credential", "acknowledgement", "reading"]
 Phase = Literal["before_start", "day_1", "week_1", "first_30_days", "first_90_days"]
@@ -41,8 +55,10 @@ def _within(low: int, high: int) -> Callable[[int], int]:
     return check
 
 
-Text = Annotated[StrictStr, Field(min_length=1)]
-MaybeEmptyText = StrictStr  # for facts the reference could not confirm: "" rather than a guess
+Plain = Annotated[StrictStr, Field(min_length=1)]  # one language: notes for content authors
+MaybeEmptyPlain = StrictStr  # for facts the reference could not confirm: "" rather than a guess
+# A printed fact the reference could not confirm: "" (in both languages) rather than a guess.
+MaybeEmptyText = Annotated[Text, PlainValidator(parse_optional_text)]
 Slug = Annotated[
     StrictStr, AfterValidator(_matching(r"[a-z][a-z0-9_]*", "a slug (a-z, 0-9 and _)"))
 ]
@@ -51,7 +67,7 @@ EntryId = Annotated[
     StrictStr,
     AfterValidator(_matching(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+", "an id like module.name")),
 ]
-Language = Annotated[StrictStr, AfterValidator(_matching(r"[a-z]{2,3}", "an ISO 639 code"))]
+LanguageCode = Annotated[StrictStr, AfterValidator(_matching(r"[a-z]{2,3}", "an ISO 639 code"))]
 DueDays = Annotated[StrictInt, AfterValidator(_within(0, 365))]
 ValidityMonths = Annotated[StrictInt, AfterValidator(_within(1, 120))]
 Version = Annotated[
@@ -59,6 +75,7 @@ Version = Annotated[
 ]
 # Lists that must not be empty: an empty ``applies`` list would silently mean "nobody".
 Texts = Annotated[tuple[Text, ...], Field(min_length=1)]
+Plains = tuple[Plain, ...]
 Slugs = Annotated[tuple[Slug, ...], Field(min_length=1)]
 Codes = Annotated[tuple[Code, ...], Field(min_length=1)]
 
@@ -79,22 +96,22 @@ class Privacy(Strict):
     regulator: Text
     worker_term: Text
     pipeda: Pipeda
-    breach_duty: Text
+    breach_duty: Plain
     status: Status
 
 
 class HealthPlan(Strict):
     name: Text
     short: MaybeEmptyText
-    card_note: Text
-    claims: MaybeEmptyText
+    card_note: Plain
+    claims: MaybeEmptyPlain
     status: Status
 
 
 class Ohs(Strict):
     regulator: Text
     law: MaybeEmptyText
-    worker_training: MaybeEmptyText
+    worker_training: MaybeEmptyPlain
     whmis_law: MaybeEmptyText
     status: Status
 
@@ -102,22 +119,23 @@ class Ohs(Strict):
 class Accessibility(Strict):
     law: MaybeEmptyText
     private_clinic_training: StrictBool
-    note: Text
+    note: Plain
     status: Status
 
 
 class Ipac(Strict):
     body: Text
-    documents: tuple[Text, ...]
+    documents: Plains
     status: Status
 
 
 class Jurisdiction(Strict):
     code: Code
     name: Text
+    in_name: Text  # "in Ontario" / "en Ontario", "au Québec": French prepositions vary by place
     type: JurisdictionType
-    languages: Annotated[tuple[Language, ...], Field(min_length=1)]
-    languages_note: Text
+    languages: Annotated[tuple[LanguageCode, ...], Field(min_length=1)]
+    languages_note: Plain
     privacy: Privacy
     health_plan: HealthPlan
     ohs: Ohs

@@ -1,6 +1,7 @@
 """build_plan: the library, a clinic and a role in; a dated, role-specific plan out.
 
-Pure: no clock, no database. The same arguments always give an equal plan.
+Pure: no clock, no database. The same arguments always give an equal plan. Every text comes out
+as a plain string in the language asked for, with the jurisdiction's facts in that language too.
 """
 
 from collections.abc import Iterator, Mapping
@@ -8,12 +9,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, get_args
 
-from clinic_onboard.catalog import Catalog, Duty, Frequency, Item, Jurisdiction, Module, render
+from clinic_onboard.catalog import (
+    Catalog,
+    Duty,
+    Frequency,
+    Item,
+    Jurisdiction,
+    Language,
+    Module,
+    check_language,
+    render,
+)
 from clinic_onboard.planner.plan import Plan, PlannedDuty, PlannedTask, SwitchedOff
 from clinic_onboard.planner.profile import ClinicProfile, CustomItem, RoleCustomization
 from clinic_onboard.planner.requests import (
     CUSTOM_MODULE,
-    CUSTOM_MODULE_TITLE,
+    CUSTOM_MODULE_TITLES,
     check_custom_items,
     check_request,
 )
@@ -32,21 +43,38 @@ class _Selection:
     switched_off: tuple[tuple[Item | Duty, str], ...]
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where and in which language the texts are rendered: one jurisdiction, one language."""
+
+    jurisdiction: Jurisdiction
+    lang: Language
+
+    def render(self, text: str) -> str:
+        return render(text, self.jurisdiction, self.lang)
+
+    def render_all(self, texts: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self.render(text) for text in texts)
+
+
 def build_plan(
     catalog: Catalog,
     profile: ClinicProfile,
     role: str,
     start_date: date,
     customization: RoleCustomization | None = None,
+    lang: str = "en",
 ) -> Plan:
-    """The plan for a hire in ``role`` at this clinic starting on ``start_date``.
+    """The plan for a hire in ``role`` at this clinic starting on ``start_date``, in ``lang``.
 
-    Raises ValueError for a slug the catalog does not know or a custom item that breaks a rule.
+    Raises ValueError for a slug or language the catalog does not know, or a custom item that
+    breaks a rule. A clinic's own items keep the words the clinic wrote.
     """
     customization = customization or RoleCustomization()
+    language = check_language(lang)
     check_request(catalog, profile, role)
     check_custom_items(catalog, customization.custom_items)
-    jurisdiction = catalog.jurisdictions[profile.province]
+    place = _Place(catalog.jurisdictions[profile.province], language)
     chosen = _select(catalog, Audience(profile, catalog.role_scope(role)), customization.disabled)
     schedule = Schedule.starting(profile.province, start_date)
     return Plan(
@@ -54,15 +82,16 @@ def build_plan(
         profile=profile,
         role=role,
         start_date=start_date,
-        duties=_duties(chosen.duties, jurisdiction),
-        tasks=_tasks(chosen.items, customization.custom_items, schedule, jurisdiction),
+        duties=_duties(chosen.duties, place),
+        tasks=_tasks(chosen.items, customization.custom_items, schedule, place),
         switched_off=tuple(
-            SwitchedOff(entry.id, render(entry.title, jurisdiction), reason)
+            SwitchedOff(entry.id, place.render(entry.title), reason)
             for entry, reason in chosen.switched_off
         ),
         unknown_switch_offs=tuple(
             sorted(i for i in customization.disabled if not catalog.has_entry(i))
         ),
+        language=place.lang,
     )
 
 
@@ -78,10 +107,8 @@ def _select(catalog: Catalog, audience: Audience, disabled: Mapping[str, str]) -
     )
 
 
-def _duties(
-    chosen: tuple[tuple[Module, Duty], ...], jurisdiction: Jurisdiction
-) -> tuple[PlannedDuty, ...]:
-    duties = (_duty(module, duty, jurisdiction) for module, duty in chosen)
+def _duties(chosen: tuple[tuple[Module, Duty], ...], place: _Place) -> tuple[PlannedDuty, ...]:
+    duties = (_duty(module, duty, place) for module, duty in chosen)
     # a stable sort keeps module order, then file order, within each frequency
     return tuple(sorted(duties, key=lambda duty: _FREQUENCIES.index(duty.frequency)))
 
@@ -90,16 +117,16 @@ def _tasks(
     chosen: tuple[tuple[Module, Item], ...],
     custom: tuple[CustomItem, ...],
     schedule: Schedule,
-    jurisdiction: Jurisdiction,
+    place: _Place,
 ) -> tuple[PlannedTask, ...]:
-    tasks = [*_library_tasks(chosen, schedule, jurisdiction)]
-    tasks += [_custom_task(item, schedule) for item in custom]
+    tasks = [*_library_tasks(chosen, schedule, place)]
+    tasks += [_custom_task(item, schedule, place.lang) for item in custom]
     # a stable sort keeps module order, then file order, then custom items last, within a date
     return tuple(sorted(tasks, key=lambda task: task.due_date))
 
 
 def _library_tasks(
-    chosen: tuple[tuple[Module, Item], ...], schedule: Schedule, jurisdiction: Jurisdiction
+    chosen: tuple[tuple[Module, Item], ...], schedule: Schedule, place: _Place
 ) -> Iterator[PlannedTask]:
     due = after_requirements(
         {item.id: schedule.due(item.phase, item.due_days) for _, item in chosen},
@@ -108,24 +135,24 @@ def _library_tasks(
     for module, item in chosen:
         yield _task(
             item,
-            title=render(item.title, jurisdiction),
-            guidance=render(item.guidance, jurisdiction),
+            title=place.render(item.title),
+            guidance=place.render(item.guidance),
             module=module.id,
-            module_title=module.title,
+            module_title=module.title.get(place.lang),
             due_date=due[item.id],
             basis=item.basis,
-            references=_rendered(item.references, jurisdiction),
+            references=place.render_all(item.references),
             custom=False,
         )
 
 
-def _custom_task(item: CustomItem, schedule: Schedule) -> PlannedTask:
+def _custom_task(item: CustomItem, schedule: Schedule, lang: Language) -> PlannedTask:
     return _task(
         item,
         title=item.title,
         guidance=item.guidance,
         module=CUSTOM_MODULE,
-        module_title=CUSTOM_MODULE_TITLE,
+        module_title=CUSTOM_MODULE_TITLES[lang],
         due_date=schedule.due(item.phase, item.due_days),
         basis="policy",
         references=tuple(item.references),
@@ -147,18 +174,14 @@ def _task(source: Item | CustomItem, **fields: Any) -> PlannedTask:
     )
 
 
-def _duty(module: Module, duty: Duty, jurisdiction: Jurisdiction) -> PlannedDuty:
+def _duty(module: Module, duty: Duty, place: _Place) -> PlannedDuty:
     return PlannedDuty(
         id=duty.id,
-        title=render(duty.title, jurisdiction),
-        guidance=render(duty.guidance, jurisdiction),
+        title=place.render(duty.title),
+        guidance=place.render(duty.guidance),
         frequency=duty.frequency,
         module=module.id,
-        module_title=module.title,
+        module_title=module.title.get(place.lang),
         basis=duty.basis,
-        references=_rendered(duty.references, jurisdiction),
+        references=place.render_all(duty.references),
     )
-
-
-def _rendered(texts: tuple[str, ...], jurisdiction: Jurisdiction) -> tuple[str, ...]:
-    return tuple(render(text, jurisdiction) for text in texts)

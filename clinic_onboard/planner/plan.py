@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from clinic_onboard.catalog.text import Language
 from clinic_onboard.planner.profile import ClinicProfile
 
 
@@ -50,6 +51,8 @@ class SwitchedOff(NamedTuple):
 
 @dataclass(frozen=True)
 class Plan:
+    """Every text in ``language``, except a clinic's own items, which keep the clinic's words."""
+
     catalog_version: str
     profile: ClinicProfile
     role: str
@@ -58,3 +61,4 @@ class Plan:
     tasks: tuple[PlannedTask, ...]
     switched_off: tuple[SwitchedOff, ...]
     unknown_switch_offs: tuple[str, ...]
+    language: Language = "en"

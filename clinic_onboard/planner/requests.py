@@ -6,7 +6,12 @@ from clinic_onboard.catalog import Catalog, FieldProblem, check_task_fields
 from clinic_onboard.planner.profile import ClinicProfile, CustomItem
 
 CUSTOM_MODULE = "clinic"
-CUSTOM_MODULE_TITLE = "Clinic-specific items"
+# The module heading of a clinic's own items, in each language a plan can be made in.
+CUSTOM_MODULE_TITLES: Mapping[str, str] = {
+    "en": "Clinic-specific items",
+    "fr": "Éléments propres à la clinique",
+}
+CUSTOM_MODULE_TITLE = CUSTOM_MODULE_TITLES["en"]
 
 
 def check_request(catalog: Catalog, profile: ClinicProfile, role: str) -> None:

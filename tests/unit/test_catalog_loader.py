@@ -91,7 +91,8 @@ def test_role_scope_is_transitive(library: Path) -> None:
     path = library / "roles.yaml"
     path.write_text(
         path.read_text()
-        + "  - slug: clinic_manager\n    name: Manager\n    summary: Runs the clinic.\n"
+        + "  - slug: clinic_manager\n    name: {en: Manager, fr: Gestionnaire}\n"
+        + "    summary: {en: Runs the clinic., fr: Dirige la clinique.}\n"
         + "    clinical: false\n    includes: [lead_medical_assistant]\n"
     )
     assert load_catalog(library).role_scope("clinic_manager") == {

@@ -274,12 +274,17 @@ def test_requires_cycle(edit: Edit, problems: Problems) -> None:
     assert len(found) == 1, "one problem per cycle, not one per member"
 
 
+def both(en: str, fr: str | None = None) -> dict[str, str]:
+    """A library text: the same words in both languages unless French ones are given."""
+    return {"en": en, "fr": en if fr is None else fr}
+
+
 @pytest.mark.parametrize(
     ("field", "value", "path"),
     [
-        ("title", "Training on {privacy_act}", "title"),
-        ("guidance", "Read {Privacy_law}.", "guidance"),
-        ("references", ["ok", "{ipac}"], "references[1]"),
+        ("title", both("Training on {privacy_act}", "Formation sur {privacy_act}"), "title.en"),
+        ("guidance", both("Read {privacy_law}.", "Lisez {Privacy_law}."), "guidance.fr"),
+        ("references", [both("ok", "bien"), both("{ipac}")], "references[1].en"),
     ],
 )
 def test_unknown_placeholder(
@@ -290,15 +295,19 @@ def test_unknown_placeholder(
 
 
 def test_stray_brace(edit: Edit, problems: Problems) -> None:
-    edit(PRIVACY, change("privacy.training", guidance="Read {privacy_law} {too"))
-    assert_problem(problems(), PRIVACY, "privacy.training", "guidance", "a { or } that is not")
+    guidance = both("Read {privacy_law}.", "Lisez {privacy_law} {trop")
+    edit(PRIVACY, change("privacy.training", guidance=guidance))
+    assert_problem(problems(), PRIVACY, "privacy.training", "guidance.fr", "a { or } that is not")
 
 
-def test_placeholder_empty_for_a_jurisdiction_it_can_reach(edit: Edit, problems: Problems) -> None:
-    edit(PRIVACY, change("privacy.training", guidance="Learn the {whmis_law} labels."))
-    assert_problem(
-        problems(), PRIVACY, "privacy.training", "guidance", "{whmis_law} is empty for QC, YT"
-    )
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_placeholder_empty_for_a_jurisdiction_it_can_reach(
+    edit: Edit, problems: Problems, lang: str
+) -> None:
+    guidance = both("Learn the {whmis_law} labels.", "Apprenez les étiquettes ({whmis_law}).")
+    edit(PRIVACY, change("privacy.training", guidance=guidance))
+    message = "{whmis_law} is empty for QC, YT"
+    assert_problem(problems(), PRIVACY, "privacy.training", f"guidance.{lang}", message)
 
 
 def test_placeholder_limited_to_jurisdictions_with_a_value_is_fine(
@@ -306,14 +315,14 @@ def test_placeholder_limited_to_jurisdictions_with_a_value_is_fine(
 ) -> None:
     edit(
         PRIVACY,
-        change("privacy.accessibility", title="{whmis_law}", applies={"provinces": ["ON"]}),
+        change("privacy.accessibility", title=both("{whmis_law}"), applies={"provinces": ["ON"]}),
     )
     assert load_catalog(library).item("privacy.accessibility").applies.provinces == ("ON",)
 
 
 def test_accessibility_placeholder_needs_provinces(edit: Edit, problems: Problems) -> None:
     edit(PRIVACY, drop("privacy.accessibility", "applies"))
-    assert_problem(problems(), PRIVACY, "privacy.accessibility", "title", "AB, BC, NB")
+    assert_problem(problems(), PRIVACY, "privacy.accessibility", "title.fr", "AB, BC, NB")
 
 
 def test_module_id_must_match_file_name(edit: Edit, problems: Problems) -> None:
@@ -352,7 +361,7 @@ def test_missing_setting(edit: Edit, problems: Problems) -> None:
 def test_extra_setting(edit: Edit, problems: Problems) -> None:
     edit(
         "settings.yaml",
-        lambda d: d["settings"].append({"slug": "spa", "name": "S", "summary": "S"}),
+        lambda d: d["settings"].append({"slug": "spa", "name": both("S"), "summary": both("S")}),
     )
     assert_problem(problems(), "settings.yaml", "spa", "slug", "not one of family_medicine")
 
@@ -423,7 +432,7 @@ def test_file_that_is_not_a_mapping(library: Path, problems: Problems) -> None:
 
 def test_every_problem_is_reported_at_once(edit: Edit, problems: Problems) -> None:
     edit(IPAC, change("ipac.hand_hygiene", kind="chore", signoff="boss"))
-    edit(PRIVACY, change("privacy.training", title="{nope}"))
+    edit(PRIVACY, change("privacy.training", title=both("{nope}", "Formation")))
     edit("roles.yaml", change("lead_medical_assistant", includes=["nurse"]))
     edit("settings.yaml", lambda d: d["settings"].pop())
     assert len(problems()) == 5
