@@ -1,0 +1,44 @@
+"""What a manager may do to a member's sign-in: end their sessions, reset their two-factor."""
+
+from sqlalchemy import select
+
+from clinic_onboard.extensions import db
+from clinic_onboard.models import AppRole, Membership, User
+from clinic_onboard.operations import audit
+
+
+def end_sessions(member: Membership, manager: User) -> None:
+    """Sign the member out on every device (a lost phone, a shared computer left signed in)."""
+    member.user.end_all_sessions()
+    audit.record(member.clinic_id, manager, "account.end_sessions", member.user.display_name)
+    db.session.flush()
+
+
+def reset_two_factor(member: Membership, manager: User) -> None:
+    """Remove a member's second factor (a lost phone); their sessions end too, and they can
+    enrol a new app at their next sign-in."""
+    user = member.user
+    user.totp_secret = user.totp_last_step = None
+    user.end_all_sessions()
+    audit.record(
+        member.clinic_id,
+        manager,
+        "account.two_factor_reset",
+        user.display_name,
+        before={"two_factor": True},
+        after={"two_factor": False},
+    )
+    db.session.flush()
+
+
+def manages_every_clinic_of(manager_memberships: list[Membership], user: User) -> bool:
+    """True when every clinic the person belongs to is managed by this manager.
+
+    Removing a second factor weakens an account everywhere it is used; without this rule a
+    manager could add another clinic's manager as a "hire" by email and strip their protection.
+    """
+    managed = {m.clinic_id for m in manager_memberships if m.role == AppRole.MANAGER}
+    theirs = set(
+        db.session.scalars(select(Membership.clinic_id).where(Membership.user_id == user.id))
+    )
+    return theirs <= managed

@@ -1,0 +1,210 @@
+"""A clinic with its whole cast for the security crawlers, built with the app's own operations.
+
+Every name, email and text is derived from the clinic's ``tag`` (a made-up word), so a crawler
+can look for any of them in a page of another clinic: ``Cast.secrets`` lists them all.
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+
+from clinic_onboard import uploads
+from clinic_onboard.extensions import db
+from clinic_onboard.library import catalog
+from clinic_onboard.models import (
+    AppRole,
+    Clinic,
+    ClinicRole,
+    Membership,
+    Onboarding,
+    OnboardingEvent,
+    OnboardingTask,
+)
+from clinic_onboard.operations import accounts, progress, roles
+from clinic_onboard.operations.onboarding import start_onboarding
+from clinic_onboard.record.states import TaskStatus
+from tests.conftest import PASSWORD
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Personas of one clinic: the hire is supervised by "supervisor", the other hire by
+# "other_supervisor", so each supervisor has a hire that is not theirs.
+PERSONAS = ("manager", "supervisor", "other_supervisor", "hire", "other_hire")
+APP_ROLES = {
+    "manager": AppRole.MANAGER,
+    "supervisor": AppRole.SUPERVISOR,
+    "other_supervisor": AppRole.SUPERVISOR,
+    "hire": AppRole.STAFF,
+    "other_hire": AppRole.STAFF,
+}
+
+
+@dataclass
+class Cast:
+    """One seeded clinic: its people by persona, the objects worth crawling, its secrets."""
+
+    clinic: Clinic
+    people: dict[str, Membership]
+    role: ClinicRole
+    onboardings: dict[str, Onboarding]
+    # Ids the crawlers try first, by model: the objects with the most behind them.
+    featured: dict[type, list[int]] = field(default_factory=dict)
+    # The hire's objects by what they are ("task.waiting", "event.file"...), for the matrix.
+    named: dict[str, int] = field(default_factory=dict)
+    library_item: str = ""
+    secrets: list[str] = field(default_factory=list)
+
+    def email(self, persona: str) -> str:
+        return self.people[persona].user.email
+
+
+def build_cast(tag: str, today: date | None = None) -> Cast:
+    """Seed a clinic named after ``tag`` with two supervised hires part-way through."""
+    today = today or date.today()
+    clinic = accounts.create_clinic(
+        accounts.ClinicDetails(f"{tag} Health Centre", "ON", "family_medicine", "accuro", ())
+    )
+    people = {persona: _person(clinic, tag, persona) for persona in PERSONAS}
+    db.session.flush()
+    role = _tailored_role(clinic, people["manager"], tag)
+    cast = Cast(clinic, people, role, {})
+    for hire, supervisor in (("hire", "supervisor"), ("other_hire", "other_supervisor")):
+        cast.onboardings[hire] = _onboard(cast, hire, supervisor, today - timedelta(days=10))
+    _progress(cast, tag)
+    db.session.commit()
+    _name_objects(cast)
+    cast.secrets = _secrets(cast, tag)
+    return cast
+
+
+def _person(clinic: Clinic, tag: str, persona: str) -> Membership:
+    words = persona.replace("_", " ").title()
+    user = accounts.create_user(f"{persona}@{tag.lower()}.example.com", f"{tag} {words}", PASSWORD)
+    return accounts.add_member(user, clinic, APP_ROLES[persona])
+
+
+def _tailored_role(clinic: Clinic, manager: Membership, tag: str) -> ClinicRole:
+    """A role with one of the clinic's own items and one library item switched off."""
+    role = roles.add_role(clinic, manager.user, "medical_assistant", f"{tag} Assistant")
+    details = roles.CustomItemDetails(
+        title=f"{tag} custom ritual",
+        guidance=f"Follow the {tag} ritual.",
+        kind="competency",
+        phase="week_1",
+        signoff="supervisor",
+    )
+    roles.add_custom_item(role, manager.user, details)
+    library = sorted(roles.applicable_entries(catalog(), role))
+    roles.switch_off(role, manager.user, library[0], f"{tag} does not do this here")
+    db.session.flush()
+    return role
+
+
+def _onboard(cast: Cast, hire: str, supervisor: str, start: date) -> Onboarding:
+    user = cast.people[hire].user
+    onboarding = start_onboarding(
+        cast.clinic,
+        cast.people["manager"].user,
+        name=user.display_name,
+        email=user.email,
+        role=cast.role,
+        start_date=start,
+        supervisor=cast.people[supervisor].user,
+    )
+    cast.people[hire] = onboarding.membership
+    return onboarding
+
+
+def _first(onboarding: Onboarding, kind: str, signoff: str | None = None) -> OnboardingTask:
+    return next(
+        t
+        for t in onboarding.tasks
+        if t.kind == kind and (signoff is None or t.signoff == signoff) and not t.custom
+    )
+
+
+def _open(onboarding: Onboarding, records: dict, kind: str) -> int:
+    return next(
+        t.id
+        for t in onboarding.tasks
+        if t.kind == kind and records[t.id].status is TaskStatus.NOT_STARTED and not t.custom
+    )
+
+
+def _progress(cast: Cast, tag: str) -> None:
+    """Events of every kind: done, waiting, signed off, signed, a credential with a file, voided."""
+    for hire, supervisor in (("hire", "supervisor"), ("other_hire", "other_supervisor")):
+        onboarding, member = cast.onboardings[hire], cast.people[hire]
+        waiting = [
+            t for t in onboarding.tasks if t.signoff == "supervisor" and t.kind != "credential"
+        ]
+        for task in waiting[:3]:
+            progress.complete_task(onboarding, task, member, f"{tag} note on {task.item_id}")
+        progress.sign_off(onboarding, waiting[1], cast.people[supervisor], "observed", True)
+        progress.complete_task(onboarding, _first(onboarding, "task", "manager"), member)
+        progress.acknowledge_task(
+            onboarding, _first(onboarding, "acknowledgement"), member, member.user.display_name
+        )
+        _credential(cast, onboarding, member, tag)
+        voided = progress.complete_task(onboarding, _first(onboarding, "reading"), member)
+        progress.void_event(onboarding, voided, cast.people["manager"], f"{tag} correction")
+
+
+def _credential(cast: Cast, onboarding: Onboarding, member: Membership, tag: str) -> None:
+    folder = uploads.clinic_folder(current_app.config, current_app.instance_path, cast.clinic.id)
+    stored = uploads.save_upload(io.BytesIO(PDF), f"{tag} card.pdf", folder)
+    details = progress.CredentialDetails(
+        f"{tag} Heart Institute", f"{tag}-0042", date(2026, 1, 5), None
+    )
+    progress.record_credential(
+        onboarding, _first(onboarding, "credential"), member, details, stored
+    )
+
+
+def _name_objects(cast: Cast) -> None:
+    """Name the hire's objects with the most behind them; the crawlers try them first."""
+    onboarding = cast.onboardings["hire"]
+    events = progress.events_of(onboarding)
+    records = progress.task_records(onboarding)
+    waiting = [t for t in onboarding.tasks if records[t.id].status is TaskStatus.AWAITING_SIGNOFF]
+    cast.named = {
+        "onboarding": onboarding.id,
+        "membership": cast.people["hire"].id,
+        "role": cast.role.id,
+        "custom_item": cast.role.custom_items[0].id,
+        "switched_off": cast.role.switched_off[0].id,
+        "task.waiting": next(t.id for t in waiting if t.signoff == "supervisor"),
+        "task.manager": next(t.id for t in waiting if t.signoff == "manager"),
+        # Still open: their forms can be filled in (the first of each kind is done).
+        "task.acknowledgement": _open(onboarding, records, "acknowledgement"),
+        "task.credential": _open(onboarding, records, "credential"),
+        "event.file": next(e.id for e in events if e.kind == "credential_recorded"),
+        "event.completed": next(e.id for e in events if e.kind == "completed"),
+    }
+    named = cast.named
+    cast.featured = {
+        Onboarding: [onboarding.id, cast.onboardings["other_hire"].id],
+        OnboardingTask: [named["task.waiting"], named["task.credential"]],
+        OnboardingEvent: [named["event.file"], named["event.completed"]],
+        Membership: [cast.people["hire"].id, cast.people["supervisor"].id],
+    }
+    cast.library_item = sorted(roles.applicable_entries(catalog(), cast.role))[1]
+
+
+def _secrets(cast: Cast, tag: str) -> list[str]:
+    """Strings that only this clinic's pages may show (the tag is in every one of them)."""
+    people = [m.user for m in cast.people.values()]
+    return sorted(
+        {
+            cast.clinic.name,
+            cast.role.name,
+            f"{tag} custom ritual",
+            f"{tag} does not do this here",
+            f"{tag} Heart Institute",
+            f"{tag} correction",
+            *(u.display_name for u in people),
+            *(u.email for u in people),
+            tag,
+        }
+    )
