@@ -1,0 +1,179 @@
+"""The backup on disk: a directory or a ``.zip`` holding ``manifest.json``, ``data.json`` and
+``files/...``, written whole or not at all, read back without trusting any name inside it.
+
+Files are streamed and hashed in chunks, so a clinic's uploads are never held in memory.
+"""
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import IO, Protocol
+
+MANIFEST = "manifest.json"
+DATA = "data.json"
+FILES = "files"
+CHUNK = 1024 * 1024
+# Names inside a backup are ours (table data, a clinic id, random hex): anything else is refused.
+SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+class BackupError(RuntimeError):
+    """The backup cannot be written or restored; the message says what and where."""
+
+
+def safe_name(name: str) -> str:
+    """A relative POSIX path of plain parts; absolute paths, ``..`` and odd characters raise."""
+    parts = PurePosixPath(name).parts
+    if not parts or not all(SAFE_PART.fullmatch(part) for part in parts):
+        raise BackupError(f"the backup holds an unsafe file name: {name!r}")
+    return "/".join(parts)
+
+
+def hash_stream(stream: IO[bytes], sink: IO[bytes] | None = None) -> str:
+    """SHA-256 of a stream read in chunks, copying it to ``sink`` on the way when given."""
+    digest = hashlib.sha256()
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+        if sink is not None:
+            sink.write(chunk)
+    return digest.hexdigest()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Writer(Protocol):
+    def add_bytes(self, name: str, data: bytes) -> None: ...
+
+    def add_file(self, name: str, source: Path) -> str:
+        """Copy ``source`` in as ``name`` and return its SHA-256."""
+        ...
+
+
+class _DirectoryWriter:
+    def __init__(self, root: Path) -> None:
+        self._root = root
+
+    def _target(self, name: str) -> Path:
+        path = self._root / safe_name(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def add_bytes(self, name: str, data: bytes) -> None:
+        self._target(name).write_bytes(data)
+
+    def add_file(self, name: str, source: Path) -> str:
+        with source.open("rb") as stream, self._target(name).open("wb") as sink:
+            return hash_stream(stream, sink)
+
+
+class _ZipWriter:
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self._archive = archive
+
+    def add_bytes(self, name: str, data: bytes) -> None:
+        self._archive.writestr(safe_name(name), data)
+
+    def add_file(self, name: str, source: Path) -> str:
+        with source.open("rb") as stream, self._archive.open(safe_name(name), "w") as sink:
+            return hash_stream(stream, sink)
+
+
+def is_zip_target(target: Path) -> bool:
+    return target.suffix.lower() == ".zip"
+
+
+@contextmanager
+def open_writer(target: Path) -> Iterator[Writer]:
+    """Write into a private temporary sibling, then rename it into place: all or nothing."""
+    if target.exists():
+        raise BackupError(f"{target} already exists; choose a new name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        if is_zip_target(target):
+            yield from _write_zip(temporary / target.name)
+            os.replace(temporary / target.name, target)
+        else:
+            yield _DirectoryWriter(temporary)
+            os.rename(temporary, target)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _write_zip(path: Path) -> Iterator[Writer]:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        yield _ZipWriter(archive)
+    path.chmod(0o600)  # password hashes and personal information: for the owner only
+
+
+class Reader(Protocol):
+    def names(self) -> set[str]: ...
+
+    def read(self, name: str) -> bytes: ...
+
+    def open(self, name: str) -> IO[bytes]: ...
+
+
+class _DirectoryReader:
+    def __init__(self, root: Path) -> None:
+        self._root = root
+
+    def names(self) -> set[str]:
+        found = (p for p in self._root.rglob("*") if p.is_file() or p.is_symlink())
+        return {p.relative_to(self._root).as_posix() for p in found}
+
+    def _path(self, name: str) -> Path:
+        path = self._root / safe_name(name)
+        if path.is_symlink() or not path.is_file():
+            raise BackupError(f"the backup has no regular file {name}")
+        return path
+
+    def read(self, name: str) -> bytes:
+        return self._path(name).read_bytes()
+
+    def open(self, name: str) -> IO[bytes]:
+        return self._path(name).open("rb")
+
+
+class _ZipReader:
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self._archive = archive
+
+    def names(self) -> set[str]:
+        return {info.filename for info in self._archive.infolist() if not info.is_dir()}
+
+    def read(self, name: str) -> bytes:
+        with self.open(name) as stream:
+            return stream.read()
+
+    def open(self, name: str) -> IO[bytes]:
+        try:
+            return self._archive.open(safe_name(name))
+        except KeyError:
+            raise BackupError(f"the backup has no file {name}") from None
+
+
+@contextmanager
+def open_reader(source: Path) -> Iterator[Reader]:
+    """A backup directory or zip; anything else is refused with a plain message."""
+    if source.is_dir():
+        yield _DirectoryReader(source)
+        return
+    try:
+        archive = zipfile.ZipFile(source)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise BackupError(f"{source} is neither a backup folder nor a zip file") from error
+    with archive:
+        try:
+            yield _ZipReader(archive)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # damaged member or header
+            raise BackupError(f"{source} is damaged: {error}") from None

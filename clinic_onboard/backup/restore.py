@@ -1,0 +1,239 @@
+"""Restore a clinic's backup into an empty database, keeping every id as it was exported.
+
+Keeping the ids keeps every foreign key and every id inside event payloads (``voids``) true,
+and with them the hash chains, which are checked before anything is kept. Everything is
+checked first (manifest, checksums, columns, an empty database); the rows go in one
+transaction that the caller commits; files are copied last and removed again on failure.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, func, insert, literal, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from clinic_onboard.backup.archive import (
+    DATA,
+    FILES,
+    MANIFEST,
+    BackupError,
+    Reader,
+    hash_stream,
+    open_reader,
+    safe_name,
+)
+from clinic_onboard.backup.encoding import decode_row
+from clinic_onboard.backup.export import FORMAT, FORMAT_VERSION
+from clinic_onboard.backup.scope import RULES, Skip
+from clinic_onboard.extensions import db
+from clinic_onboard.operations.record import verify_chains
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+@dataclass
+class Restored:
+    """What an import put in place; ``discard`` removes its files if the commit fails."""
+
+    manifest: dict[str, Any]
+    files: list[Path] = field(default_factory=list)
+
+    def discard(self) -> None:
+        for path in self.files:
+            path.unlink(missing_ok=True)
+
+
+def import_backup(source: Path, folder_for: Callable[[int], Path]) -> Restored:
+    """Check and load the backup at ``source``; ``folder_for(clinic_id)`` is its uploads folder."""
+    with open_reader(source) as reader:
+        manifest = read_manifest(reader)
+        check_checksums(reader, manifest)
+        rows = _decoded(read_data(reader, manifest))
+        refuse_unless_empty(rows)
+        _insert(rows)
+        check_chains()
+        restored = Restored(manifest)
+        _copy_files(reader, manifest, folder_for(manifest["clinic"]["id"]), restored)
+    return restored
+
+
+def read_manifest(reader: Reader) -> dict[str, Any]:
+    """The manifest, refused unless it is one this version of the app understands."""
+    manifest = _json(reader, MANIFEST)
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{MANIFEST} is not a clinic-onboard backup manifest")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupError(
+            f"backup format {manifest.get('format_version')!r} is not {FORMAT_VERSION}; "
+            "import it with the version of clinic-onboard that wrote it"
+        )
+    checks = ("clinic", dict), ("tables", dict), ("sha256", dict)
+    if not all(isinstance(manifest.get(key), kind) for key, kind in checks):
+        raise BackupError(f"{MANIFEST} lacks its clinic, tables or sha256 section")
+    if not isinstance(manifest["clinic"].get("id"), int):
+        raise BackupError(f"{MANIFEST} does not say which clinic it holds")
+    return manifest
+
+
+def _json(reader: Reader, name: str) -> Any:
+    try:
+        return json.loads(reader.read(name))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BackupError(f"{name} is not valid JSON: {error}") from None
+
+
+def check_checksums(reader: Reader, manifest: dict[str, Any]) -> None:
+    """Every file matches its SHA-256, and nothing is there that the manifest does not list."""
+    listed: dict[str, str] = manifest["sha256"]
+    if DATA not in listed:
+        raise BackupError(f"{MANIFEST} has no checksum for {DATA}")
+    unlisted = sorted(reader.names() - set(listed) - {MANIFEST})
+    if unlisted:
+        raise BackupError(f"files not listed in {MANIFEST}: {', '.join(unlisted)}")
+    for name, expected in sorted(listed.items()):
+        with reader.open(name) as stream:
+            if hash_stream(stream) != expected:
+                raise BackupError(f"{name} does not match its checksum: the backup is damaged")
+
+
+def read_data(reader: Reader, manifest: dict[str, Any]) -> Rows:
+    """The rows by table, their counts as the manifest says, for the manifest's clinic only."""
+    data = _json(reader, DATA)
+    if not isinstance(data, dict) or not all(_is_rows(rows) for rows in data.values()):
+        raise BackupError(f"{DATA} must map each table to a list of rows")
+    counts = {name: len(rows) for name, rows in data.items()}
+    if counts != manifest["tables"]:
+        raise BackupError(f"{DATA} does not hold the rows {MANIFEST} counts")
+    clinics = [row.get("id") for row in data.get("clinics", [])]
+    if clinics != [manifest["clinic"]["id"]]:
+        raise BackupError(f"{DATA} does not hold exactly the clinic {MANIFEST} names")
+    return data
+
+
+def _is_rows(rows: Any) -> bool:
+    return isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
+
+
+def _decoded(data: Rows) -> dict[Table, list[dict[str, Any]]]:
+    """Rows ready for the database, parents first; an unknown table is refused by name."""
+    unknown = sorted(set(data) - set(db.metadata.tables))
+    if unknown:
+        raise BackupError(f"this database has no table {', '.join(unknown)}; upgrade it first")
+    skipped = sorted(name for name in data if isinstance(RULES.get(name), Skip))
+    if skipped:
+        raise BackupError(f"{', '.join(skipped)} are never part of a backup")
+    return {
+        table: _parents_first(table, [decode_row(table, row) for row in data[table.name]])
+        for table in db.metadata.sorted_tables
+        if table.name in data
+    }
+
+
+def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Order rows that point at rows of their own table (renewals) after what they point at."""
+    columns = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+    if not columns:
+        return rows
+    [key] = [column.name for column in table.primary_key.columns]
+    waiting, ordered, remaining = {row.get(key) for row in rows}, [], rows
+    while remaining:
+        ready = [r for r in remaining if not any(_waits(r, c, key, waiting) for c in columns)]
+        if not ready:
+            raise BackupError(f"{table.name}: rows point at each other in a circle")
+        ordered.extend(ready)
+        waiting -= {row.get(key) for row in ready}
+        remaining = [row for row in remaining if row.get(key) in waiting]
+    return ordered
+
+
+def _waits(row: dict[str, Any], column: str, key: str, waiting: set[Any]) -> bool:
+    value = row.get(column)
+    return value is not None and value != row.get(key) and value in waiting
+
+
+def refuse_unless_empty(rows: dict[Table, list[dict[str, Any]]]) -> None:
+    """Import restores into an empty database only: ids are kept, so nothing may be there."""
+    tables = [t for t in db.metadata.sorted_tables if not isinstance(RULES.get(t.name), Skip)]
+    occupied = [t.name for t in tables if db.session.scalar(select(literal(1)).select_from(t))]
+    if not occupied:
+        return
+    users = db.metadata.tables["users"]
+    emails = [row.get("email") for table, found in rows.items() if table is users for row in found]
+    taken = db.session.scalars(select(users.c.email).where(users.c.email.in_(emails))).all()
+    detail = f"; these people already have accounts: {', '.join(sorted(taken))}" if taken else ""
+    raise BackupError(
+        f"the database is not empty ({', '.join(occupied)} hold rows){detail}. "
+        "Import restores a clinic into a new, empty database (after clinic-onboard db upgrade)."
+    )
+
+
+def _insert(rows: dict[Table, list[dict[str, Any]]]) -> None:
+    """Every row with its id as exported, then PostgreSQL's id sequences moved past them."""
+    try:
+        for table, found in rows.items():
+            if found:
+                db.session.execute(insert(table), found)
+        if db.session.get_bind().dialect.name == "postgresql":
+            _reset_sequences(list(rows))
+        db.session.flush()
+    except SQLAlchemyError as error:
+        reason = getattr(error, "orig", None) or error
+        raise BackupError(f"the database refused the rows: {reason}") from None
+
+
+def _reset_sequences(tables: list[Table]) -> None:
+    """Rows inserted with explicit ids leave SERIAL sequences behind; the next id must follow."""
+    for table in tables:
+        for column in table.primary_key.columns:
+            sequence = func.pg_get_serial_sequence(table.name, column.name)
+            following = select(func.coalesce(func.max(column), 0) + 1).scalar_subquery()
+            db.session.execute(select(func.setval(sequence, following, False)))
+
+
+def check_chains() -> None:
+    """Every record's hash chain must verify as it did when exported, or nothing is kept."""
+    broken = [
+        f"onboarding {report.onboarding_id}: event {report.broken.seq} {report.broken.reason}"
+        for report in verify_chains()
+        if report.broken is not None
+    ]
+    if broken:
+        raise BackupError("hash chains do not verify:\n  " + "\n  ".join(broken))
+
+
+def _copy_files(reader: Reader, manifest: dict[str, Any], folder: Path, into: Restored) -> None:
+    """Copy the uploads into place, hashing again on the way; on any failure remove them."""
+    try:
+        for name, expected in _uploads(manifest):
+            target = folder / safe_name(name)
+            if _already_there(target, expected):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with reader.open(f"{FILES}/{name}") as stream, target.open("xb") as sink:
+                into.files.append(target)
+                if hash_stream(stream, sink) != expected:
+                    raise BackupError(f"{FILES}/{name} changed while it was being restored")
+            target.chmod(0o600)
+    except (BackupError, OSError) as error:
+        into.discard()
+        raise BackupError(f"could not restore the uploaded files: {error}") from None
+
+
+def _uploads(manifest: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    prefix = f"{FILES}/"
+    for name, expected in sorted(manifest["sha256"].items()):
+        if name.startswith(prefix):
+            yield name.removeprefix(prefix), expected
+
+
+def _already_there(target: Path, expected: str) -> bool:
+    """The same file left from before (a surviving uploads folder) is kept; another is not."""
+    if not target.exists():
+        return False
+    with target.open("rb") as stream:
+        if hash_stream(stream) == expected:
+            return True
+    raise BackupError(f"{target} already exists with other contents")
