@@ -1,0 +1,392 @@
+"""Reminder digests and calendar feeds: load every clinic at once, decide, send, record.
+
+A run reads everything in a fixed number of queries whatever the number of clinics
+(``load_snapshot``), lets the pure ``clinic_onboard.reminders`` rules decide, then:
+
+1. ``claim``: insert the log rows of every digest with ``sent_at`` empty. The unique
+   (person, kind, item, stage) makes a concurrent run's insert skip rows already claimed, so
+   no item goes out twice; the caller commits before sending.
+2. ``deliver``: send each digest over SMTP (no database work); one failure does not stop the
+   others.
+3. ``confirm``: stamp ``sent_at`` on what the SMTP server accepted and delete the claims of
+   what failed, so the next run tries those again.
+
+Claims left by a run that died between 1 and 3 are released after ``CLAIM_TIMEOUT``.
+Like every operation these flush and never commit; ``commands.reminders`` commits.
+"""
+
+import hmac
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale, get_translations
+from sqlalchemy import ColumnElement, delete, func, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from clinic_onboard import mail, policy, reminders
+from clinic_onboard.extensions import db
+from clinic_onboard.i18n import LOCALES
+from clinic_onboard.models import (
+    AppRole,
+    Clinic,
+    Membership,
+    Onboarding,
+    OnboardingEvent,
+    OnboardingTask,
+    ReminderSettings,
+    SentReminder,
+    User,
+)
+from clinic_onboard.models.reminder import new_feed_secret
+from clinic_onboard.operations.progress import TaskRecord, fold_records
+from clinic_onboard.record.states import EventKind
+from clinic_onboard.reminders import Digest, Frequency, Link, RunPlan, Snapshot
+
+CLAIM_TIMEOUT = timedelta(hours=6)
+UNIQUE = ("user_id", "kind", "item_key", "stage")
+LinkUrl = Callable[[Link], str]
+
+
+# Loading --------------------------------------------------------------------------------------
+
+
+def load_snapshot(scope: ColumnElement[bool] | None = None, people: bool = True) -> Snapshot:
+    """Hires, their live tasks folded from the record, and their cards; ``scope`` filters
+    onboardings (all clinics when None). Four queries, or three without ``people``."""
+    where = true() if scope is None else scope
+    hires = _hires(where)
+    tasks, credentials = _folded(where)
+    found_people, members = _people_and_members() if people else ({}, [])
+    return Snapshot(found_people, members, hires, tasks, credentials)
+
+
+def _hires(where: ColumnElement[bool]) -> list[reminders.Hire]:
+    rows = db.session.execute(
+        select(
+            Onboarding.id,
+            Onboarding.clinic_id,
+            Clinic.name,
+            User.id,
+            User.display_name,
+            Onboarding.supervisor_id,
+        )
+        .join(Clinic, Onboarding.clinic_id == Clinic.id)
+        .join(Membership, Onboarding.membership_id == Membership.id)
+        .join(User, Membership.user_id == User.id)
+        .where(where)
+    )
+    return [reminders.Hire(*row) for row in rows]
+
+
+def _folded(
+    where: ColumnElement[bool],
+) -> tuple[list[reminders.Task], list[reminders.CredentialRecord]]:
+    """Every live task's status and every held card, from two queries for all onboardings."""
+    tasks: dict[int, list[OnboardingTask]] = defaultdict(list)
+    for task in db.session.scalars(
+        select(OnboardingTask)
+        .join(Onboarding, OnboardingTask.onboarding_id == Onboarding.id)
+        .where(where, OnboardingTask.withdrawn_at.is_(None))
+    ):
+        tasks[task.onboarding_id].append(task)
+    events: dict[int, list[OnboardingEvent]] = defaultdict(list)
+    for event in db.session.scalars(
+        select(OnboardingEvent)
+        .join(Onboarding, OnboardingEvent.onboarding_id == Onboarding.id)
+        .where(where)
+        .order_by(OnboardingEvent.onboarding_id, OnboardingEvent.seq)
+    ):
+        events[event.onboarding_id].append(event)
+    found: list[reminders.Task] = []
+    cards: list[reminders.CredentialRecord] = []
+    for onboarding_id, listed in tasks.items():
+        records = fold_records(listed, events[onboarding_id])
+        found += [_task(task, records[task.id]) for task in listed]
+        cards += [card for task in listed if (card := _card(task, records[task.id]))]
+    return found, cards
+
+
+def _task(task: OnboardingTask, record: TaskRecord) -> reminders.Task:
+    completion = record.completion
+    return reminders.Task(
+        id=task.id,
+        onboarding_id=task.onboarding_id,
+        title=task.title,
+        kind=task.kind,
+        due_date=task.due_date,
+        status=record.status,
+        signoff=task.signoff,
+        renewal_of_id=task.renewal_of_id,
+        completion_id=completion.id if completion else None,
+        completed_on=completion.created_at.date() if completion else None,
+    )
+
+
+def _card(task: OnboardingTask, record: TaskRecord) -> reminders.CredentialRecord | None:
+    """The card the item's latest live completion recorded, when it has an expiry."""
+    completion = record.completion
+    if completion is None or completion.kind != EventKind.CREDENTIAL:
+        return None
+    expires = completion.payload.get("expires_on")
+    if not expires:
+        return None
+    return reminders.CredentialRecord(task.id, completion.seq, date.fromisoformat(expires))
+
+
+def _people_and_members() -> tuple[dict[int, reminders.Person], list[reminders.Member]]:
+    """Active people with their digest choice (daily when they never chose), and their roles."""
+    rows = db.session.execute(
+        select(
+            Membership.user_id,
+            Membership.clinic_id,
+            Membership.role,
+            User.display_name,
+            User.email,
+            ReminderSettings.frequency,
+            func.coalesce(User.language, Clinic.language),
+        )
+        .join(User, Membership.user_id == User.id)
+        .join(Clinic, Membership.clinic_id == Clinic.id)
+        .outerjoin(ReminderSettings, ReminderSettings.user_id == User.id)
+        .where(User.active.is_(True))
+        .order_by(Membership.clinic_id.desc())
+    )
+    people: dict[int, reminders.Person] = {}
+    members: list[reminders.Member] = []
+    # Rows come last clinic first, so a person's first clinic gives the language they keep.
+    for user_id, clinic_id, role, name, email, frequency, language in rows:
+        often = frequency or Frequency.DAILY
+        people[user_id] = reminders.Person(user_id, name, email, often, language)
+        members.append(reminders.Member(user_id, clinic_id, role.value))
+    return people, members
+
+
+# Deciding -------------------------------------------------------------------------------------
+
+
+def plan_run(today: date) -> RunPlan:
+    """Who gets which digest today, for every clinic, in a fixed number of queries."""
+    snapshot = load_snapshot()
+    items = reminders.reminder_items(snapshot, today, _can_sign)
+    return reminders.plan_digests(snapshot.people, items, _already_sent(today), _last_sent(), today)
+
+
+def _can_sign(
+    role: str, signer_id: int, hire_id: int, supervisor_id: int | None, signoff: str
+) -> bool:
+    return policy.can_sign_off(AppRole(role), signer_id, hire_id, supervisor_id, signoff)
+
+
+def _already_sent(today: date) -> set[tuple[int, str, str, str]]:
+    """Items told recently enough that their stage may still be current (older stages cannot
+    come back: each holds for at most ``STAGE_LIFETIME_DAYS``); claims count as told."""
+    since = today - timedelta(days=reminders.STAGE_LIFETIME_DAYS)
+    rows = db.session.execute(
+        select(
+            SentReminder.user_id, SentReminder.kind, SentReminder.item_key, SentReminder.stage
+        ).where(SentReminder.sent_on >= since)
+    )
+    return {tuple(row) for row in rows}  # type: ignore[misc]
+
+
+def _last_sent() -> dict[int, date]:
+    rows = db.session.execute(
+        select(SentReminder.user_id, func.max(SentReminder.sent_on)).group_by(SentReminder.user_id)
+    )
+    return {user_id: day for user_id, day in rows}
+
+
+# Claiming, sending, confirming ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A digest whose log rows this run holds (items another run claimed first are left out)."""
+
+    digest: Digest
+    run: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    claim: Claim
+    error: str | None = None
+
+
+def release_stale_claims(now: datetime) -> int:
+    """Free the claims of a run that stopped before confirming, so their items go out again."""
+    result = db.session.execute(
+        delete(SentReminder).where(
+            SentReminder.sent_at.is_(None), SentReminder.claimed_at < now - CLAIM_TIMEOUT
+        )
+    )
+    return result.rowcount or 0
+
+
+def claim(plan: RunPlan, today: date, now: datetime) -> list[Claim]:
+    """Insert the plan's log rows unsent; digests keep only the items this run won."""
+    run = secrets.token_hex(8)
+    rows = [_row(line, run, today, now) for d in plan.digests for line in reminders.lines(d, today)]
+    won = _insert_unclaimed(rows) if rows else set()
+    claims = []
+    for digest in plan.digests:
+        mine = tuple(item for item in digest.items if item.identity in won)
+        if mine:
+            claims.append(Claim(Digest(digest.person, mine), run))
+    return claims
+
+
+def _row(line: reminders.Line, run: str, today: date, now: datetime) -> dict[str, Any]:
+    item = line.item
+    return {
+        "clinic_id": item.clinic_id,
+        "user_id": item.recipient_id,
+        "kind": item.kind.value,
+        "item_key": item.key,
+        "stage": item.stage,
+        "summary": line.summary(),
+        "run": run,
+        "sent_on": today,
+        "claimed_at": now,
+    }
+
+
+def _insert_unclaimed(rows: list[dict[str, Any]]) -> set[tuple[int, str, str, str]]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: the identities this run inserted."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    table = SentReminder.__table__
+    statement = (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=UNIQUE)
+        .returning(*(table.c[name] for name in UNIQUE))
+    )
+    return {tuple(row) for row in db.session.execute(statement, rows)}  # type: ignore[misc]
+
+
+def deliver(claims: Sequence[Claim], today: date, link_url: LinkUrl) -> Iterator[Outcome]:
+    """Send every claimed digest, yielding each outcome as it happens (so a caller stopped
+    half-way can still confirm what went out); one failure does not stop the others."""
+    for found in claims:
+        try:
+            send_digest(found.digest, today, link_url)
+        except mail.MailError as error:
+            current_app.logger.warning("Digest to %s failed: %s", found.digest.person.email, error)
+            yield Outcome(found, str(error))
+        else:
+            yield Outcome(found)
+
+
+def send_digest(digest: Digest, today: date, link_url: LinkUrl) -> None:
+    """One person's email, in their language (their own choice, else their first clinic's)."""
+    with force_locale(LOCALES.get(digest.person.language, LOCALES["en"])):
+        _send_digest(digest, today, link_url)
+
+
+def _send_digest(digest: Digest, today: date, link_url: LinkUrl) -> None:
+    words = get_translations()
+    context = {
+        "person": digest.person,
+        "today": today,
+        "sections": [
+            (heading, [(line, link_url(line.item.link)) for line in found])
+            for heading, found in reminders.sections(digest, today, words)
+        ],
+        "settings_url": link_url(Link("reminders.settings")),
+    }
+    mail.send_email(
+        digest.person.email,
+        reminders.subject(digest, words),
+        render_template("email/digest.txt", **context),
+        render_template("email/digest.html", **context),
+    )
+
+
+def confirm(outcomes: Iterable[Outcome], now: datetime) -> None:
+    """Stamp what went out; drop the claims of what did not, so the next run retries them."""
+    by_run: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for outcome in outcomes:
+        sent, failed = by_run[outcome.claim.run]
+        (failed if outcome.error else sent).append(outcome.claim.digest.person.user_id)
+    for run, (sent, failed) in by_run.items():
+        mine = (SentReminder.run == run, SentReminder.sent_at.is_(None))
+        if sent:
+            db.session.execute(
+                update(SentReminder)
+                .where(*mine, SentReminder.user_id.in_(sent))
+                .values(sent_at=now)
+            )
+        if failed:
+            db.session.execute(delete(SentReminder).where(*mine, SentReminder.user_id.in_(failed)))
+
+
+def link_builder(base_url: str) -> LinkUrl:
+    """Absolute URLs for links in emails sent from the command line (no request to copy)."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{base_url!r} is not an http:// or https:// address")
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme
+    )
+    return lambda link: adapter.build(link.endpoint, dict(link.values), force_external=True)
+
+
+# Preferences and the calendar feed -------------------------------------------------------------
+
+
+def settings_of(user: User) -> ReminderSettings:
+    """The person's settings row, added (with the defaults) when they have none yet."""
+    found = db.session.get(ReminderSettings, user.id)
+    if found is None:
+        found = ReminderSettings(user_id=user.id, frequency=Frequency.DAILY)
+        db.session.add(found)
+    return found
+
+
+def choose_frequency(user: User, frequency: Frequency) -> None:
+    settings_of(user).frequency = frequency
+    db.session.flush()
+
+
+def reset_feed(user: User) -> bool:
+    """A new calendar secret, so the old URL stops working at once; True if one existed."""
+    settings = settings_of(user)
+    replaced = settings.feed_secret is not None
+    settings.feed_secret = new_feed_secret()
+    db.session.flush()
+    return replaced
+
+
+def feed_token(settings: ReminderSettings) -> str | None:
+    """The secret part of the person's calendar URL: ``<user id>.<secret>``."""
+    if settings.feed_secret is None:
+        return None
+    return f"{settings.user_id}.{settings.feed_secret}"
+
+
+def feed_owner(token: str) -> User | None:
+    """The active person whose calendar token this is (secret compared in constant time)."""
+    user_part, _, secret = token.partition(".")
+    # Digits only, and few enough for any database integer: a bad token is "not found".
+    if not (user_part.isascii() and user_part.isdigit() and len(user_part) <= 9) or not secret:
+        return None
+    found = db.session.get(ReminderSettings, int(user_part))
+    expected = found.feed_secret if found is not None else None
+    if expected is None or not hmac.compare_digest(expected.encode(), secret.encode()):
+        return None
+    return found.user if found.user.active else None  # type: ignore[union-attr]
+
+
+def calendar_for(user: User, link_url: LinkUrl, domain: str, stamp: datetime) -> bytes:
+    """The person's iCalendar feed: their own onboardings, in every clinic they belong to."""
+    mine = Onboarding.membership_id.in_(select(Membership.id).where(Membership.user_id == user.id))
+    entries = reminders.calendar_entries(load_snapshot(mine, people=False), user.id)
+    name = f"{user.display_name}: onboarding due dates"
+    return reminders.render_calendar(
+        name, [(entry, link_url(entry.link)) for entry in entries], domain, stamp
+    )
