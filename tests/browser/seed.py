@@ -1,0 +1,181 @@
+"""Clinics, people and progress written into the live server's database through the app's own
+operations, so each journey starts from the state it needs without replaying the others.
+
+Every clinic is a British Columbia rehabilitation centre on OSCAR Pro, like the one journey 1
+sets up by hand; each call makes a new clinic (same name, new people), so journeys never see
+each other's hires.
+"""
+
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask
+
+from clinic_onboard.app import create_app
+from clinic_onboard.extensions import db
+from clinic_onboard.models import AppRole, Clinic, Membership, Onboarding, OnboardingTask
+from clinic_onboard.operations import accounts, invitations, progress, roles
+from clinic_onboard.operations.onboarding import start_onboarding
+from tests.browser.server import LiveServer
+
+PASSWORD = "a long browser passphrase"
+CLINIC = "Coast Rehab Centre"
+# Who issues the credentials of a clinic assistant's plan, by module, for the seeded records.
+ISSUERS = {
+    "background_checks": ("Vancouver Police Department", "VPD-2026-88213"),
+    "bls": ("Heart and Stroke Foundation", "HSF-2026-55120"),
+    "ipac": ("Coastal Fit Testing", "FT-2291"),
+}
+ROLE_TEMPLATE, ROLE_NAME = "clinic_assistant", "Rehab assistant"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+    password: str = PASSWORD
+
+
+@dataclass(frozen=True)
+class Item:
+    """One task of the hire's plan (renewals aside), as the hire sees it."""
+
+    title: str
+    kind: str
+    signoff: str
+    due: date
+
+
+@dataclass(frozen=True)
+class Team:
+    clinic: str
+    manager: Person
+    supervisor: Person
+    hire: Person
+    onboarding_id: int
+    items: tuple[Item, ...]
+    link: str = ""  # the hire's set-password link, when they have not set a password
+
+    def first(self, kinds: set[str], signoff: str) -> Item:
+        """The first item of the plan of one of ``kinds`` signed off by ``signoff``."""
+        return next(i for i in self.items if i.kind in kinds and i.signoff == signoff)
+
+
+class Seeder:
+    """An app on the server's database and secret key (so its set-password links verify there)
+    with a cheap password hash: the hashes carry their cost, so the server checks them as is."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server = server
+        self.app: Flask = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": server.database_url,
+                "SECRET_KEY": server.secret_key,
+                "UPLOAD_FOLDER": str(server.upload_folder),
+                "ARGON2_TIME_COST": 1,
+                "ARGON2_MEMORY_COST": 1024,
+            }
+        )
+        self._numbers = itertools.count(1)
+
+    def close(self) -> None:
+        with self.app.app_context():
+            db.engine.dispose()
+
+    @contextmanager
+    def _request(self) -> Iterator[None]:
+        """A request context on the server's address, so links point at the live server."""
+        with self.app.test_request_context(base_url=self.server.url):
+            yield
+            db.session.remove()
+
+    def new_hire(self, hire_name: str) -> Team:
+        """A hire added today who has only their set-password link."""
+        with self._request():
+            onboarding, people = self._start(hire_name, hire_password=None)
+            manager = people[0]
+            link = invitations.issue_link(onboarding.membership, manager.user)
+            db.session.commit()
+            return _team(onboarding, people, link.url)
+
+    def nearly_done(self, hire_name: str, held: int = 2) -> tuple[Team, list[Item]]:
+        """A hire who finished everything, signed off too, except ``held`` competencies waiting
+        for their supervisor; returns the team and those competencies."""
+        with self._request():
+            onboarding, (manager, supervisor, hire) = self._start(hire_name, hire_password=PASSWORD)
+            plan = list(onboarding.tasks)  # recording a credential appends its renewal
+            kept = [t for t in plan if t.kind == "competency" and t.signoff == "supervisor"][:held]
+            for task in plan:
+                _finish(onboarding, task, hire)
+            signers = {"supervisor": supervisor, "manager": manager}
+            for task in plan:
+                if task.signoff in signers and task not in kept:
+                    progress.sign_off(onboarding, task, signers[task.signoff], "observed", True)
+            db.session.commit()
+            return _team(onboarding, [manager, supervisor, hire]), [_item(t) for t in kept]
+
+    def _start(
+        self, hire_name: str, hire_password: str | None
+    ) -> tuple[Onboarding, list[Membership]]:
+        number = next(self._numbers)
+        details = accounts.ClinicDetails(CLINIC, "BC", "rehabilitation_centre", "oscar_pro")
+        clinic = accounts.create_clinic(details)
+        manager = _member(clinic, "Dana Okafor", f"manager{number}", AppRole.MANAGER)
+        supervisor = _member(clinic, "Sam Whitehorse", f"supervisor{number}", AppRole.SUPERVISOR)
+        hire_email = f"hire{number}@coastrehab.example.ca"
+        if hire_password:  # an account of their own already; start_onboarding reuses it
+            accounts.create_user(hire_email, hire_name, hire_password)
+        db.session.flush()
+        role = roles.add_role(clinic, manager.user, ROLE_TEMPLATE, ROLE_NAME)
+        onboarding = start_onboarding(
+            clinic,
+            manager.user,
+            name=hire_name,
+            email=hire_email,
+            role=role,
+            start_date=date.today(),
+            supervisor=supervisor.user,
+        )
+        return onboarding, [manager, supervisor, onboarding.membership]
+
+
+def _member(clinic: Clinic, name: str, mailbox: str, role: AppRole) -> Membership:
+    user = accounts.create_user(f"{mailbox}@coastrehab.example.ca", name, PASSWORD)
+    return accounts.add_member(user, clinic, role)
+
+
+def _finish(onboarding: Onboarding, task: OnboardingTask, hire: Membership) -> None:
+    """Do an item as the hire would, with the form its kind needs."""
+    if task.kind == "acknowledgement":
+        progress.acknowledge_task(onboarding, task, hire, hire.user.display_name)
+    elif task.kind == "credential":
+        issuer, number = ISSUERS.get(task.module, ("Issuing body", "C-1"))
+        details = progress.CredentialDetails(issuer, number, date.today(), None)
+        progress.record_credential(onboarding, task, hire, details, None)
+    else:
+        progress.complete_task(onboarding, task, hire, "Done on the floor.")
+
+
+def _item(task: OnboardingTask) -> Item:
+    return Item(task.title, task.kind, task.signoff, task.due_date)
+
+
+def _person(membership: Membership) -> Person:
+    return Person(membership.user.display_name, membership.user.email)
+
+
+def _team(onboarding: Onboarding, people: list[Membership], link: str = "") -> Team:
+    manager, supervisor, hire = (_person(m) for m in people)
+    live = [t for t in onboarding.tasks if t.withdrawn_at is None and t.renewal_of_id is None]
+    return Team(
+        clinic=onboarding.membership.clinic.name,
+        manager=manager,
+        supervisor=supervisor,
+        hire=hire,
+        onboarding_id=onboarding.id,
+        items=tuple(_item(t) for t in sorted(live, key=lambda t: t.position)),
+        link=link,
+    )
