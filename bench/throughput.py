@@ -1,0 +1,217 @@
+"""Requests per second under gunicorn (2 workers), a hire's plan page against a trivial route.
+
+gunicorn serves the seeded database in production mode on 127.0.0.1 and a free port. The load
+comes from Debian's ``wrk`` when it is installed (a C client that leaves the two cores to the
+server), else from Python threads; either way it is bounded in connections and seconds. The
+routes take turns of a few seconds each, so the ratio compares them under the same conditions.
+"""
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from bench.common import PASSWORD, SECRET_KEY
+
+HOST = "127.0.0.1"
+CONNECTIONS = 4
+ROUND = 2  # seconds per turn of one route
+RATIO_GOAL = 0.25
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Rate:
+    route: str
+    requests: int  # answered 200 (wrk: 2xx; a redirect is checked for before loading)
+    errors: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+
+@dataclass(frozen=True)
+class Throughput:
+    client: str
+    plan: Rate
+    trivial: Rate  # /healthz: no session, no database, a few bytes of JSON
+    sign_in: Rate  # the sign-in page: a template and a CSRF token, still no database
+
+    @property
+    def ratio(self) -> float:
+        return self.plan.per_second / self.trivial.per_second
+
+
+def measure_throughput(database_url: str, hire_email: str, seconds: float) -> Throughput:
+    """Start gunicorn on the database, sign the hire in, and load each route for ``seconds``
+    in all, in turns of ROUND seconds so a busy moment on the machine lands on every route."""
+    with gunicorn(database_url) as port:
+        cookie = sign_in(port, hire_email)
+        _check_once(port, "/my/", cookie)
+        load = _wrk if shutil.which("wrk") else _threads
+        routes = [("/my/", cookie), ("/healthz", ""), ("/auth/login", "")]
+        for path, sent in routes:
+            load(port, path, sent, 1)  # warm-up
+        rounds = max(1, round(seconds / ROUND))
+        measured = [[load(port, path, sent, ROUND) for path, sent in routes] for _ in range(rounds)]
+    plan, trivial, sign_in_page = (_total([r[n] for r in measured]) for n in range(len(routes)))
+    return Throughput("wrk" if load is _wrk else "Python threads", plan, trivial, sign_in_page)
+
+
+def _total(rates: list[Rate]) -> Rate:
+    return Rate(
+        rates[0].route,
+        sum(r.requests for r in rates),
+        sum(r.errors for r in rates),
+        sum(r.seconds for r in rates),
+    )
+
+
+def _check_once(port: int, path: str, cookie: str) -> None:
+    """wrk counts a redirect to the sign-in page as an answer: make sure the page is served."""
+    status, _, page = request(port, "GET", path, cookie=cookie)
+    if status != 200 or "My onboarding" not in page:
+        raise RuntimeError(f"GET {path} as the hire answered {status}, not their plan")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str) -> Iterator[int]:
+    """gunicorn with 2 sync workers, as the README's production section runs it."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "CLINIC_ONBOARD_ENV": "production",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+    }
+    command = [
+        *(sys.executable, "-m", "gunicorn", "--workers", "2"),
+        *("--bind", f"{HOST}:{port}", "--log-level", "warning"),
+        "clinic_onboard.app:create_app()",
+    ]
+    server = subprocess.Popen(command, env=environment)
+    try:
+        _wait_until_up(port, server)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_until_up(port: int, server: subprocess.Popen, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with code {server.returncode}")
+        try:
+            status, _, _ = request(port, "GET", "/healthz")
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if status == 200:
+            return
+    raise RuntimeError("gunicorn did not answer /healthz within a minute")
+
+
+def request(
+    port: int, method: str, path: str, body: str | None = None, cookie: str = ""
+) -> tuple[int, dict[str, list[str]], str]:
+    """One request on a fresh connection: status, headers (several Set-Cookie) and body."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    headers = {"Cookie": cookie} if cookie else {}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        found: dict[str, list[str]] = {}
+        for name, value in response.getheaders():
+            found.setdefault(name.lower(), []).append(value)
+        return response.status, found, response.read().decode()
+    finally:
+        connection.close()
+
+
+def sign_in(port: int, email: str) -> str:
+    """Sign in through the real form (CSRF token and all); the Cookie header to send after."""
+    status, headers, page = request(port, "GET", "/auth/login")
+    token = CSRF_FIELD.search(page)
+    if status != 200 or token is None:
+        raise RuntimeError(f"the sign-in page answered {status} without a CSRF token")
+    cookies = _cookies(headers, {})
+    form = urlencode({"csrf_token": token.group(1), "email": email, "password": PASSWORD})
+    status, headers, _ = request(port, "POST", "/auth/login", form, _header(cookies))
+    if status != 302:
+        raise RuntimeError(f"signing in as {email} answered {status}")
+    return _header(_cookies(headers, cookies))
+
+
+def _cookies(headers: dict[str, list[str]], known: dict[str, str]) -> dict[str, str]:
+    found = dict(known)
+    for line in headers.get("set-cookie", []):
+        name, _, value = line.split(";", 1)[0].partition("=")
+        found[name.strip()] = value.strip()
+    return found
+
+
+def _header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def _wrk(port: int, path: str, cookie: str, seconds: float) -> Rate:
+    """wrk with 2 threads and CONNECTIONS connections."""
+    url = f"http://{HOST}:{port}{path}"
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    base = ["wrk", "-t2", f"-c{CONNECTIONS}", *headers]
+    output = subprocess.run(
+        [*base, f"-d{max(1, round(seconds))}s", url], check=True, capture_output=True, text=True
+    ).stdout
+    total, took, unit = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)\b", output).groups()
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = int(bad.group(1)) if bad else 0
+    elapsed = float(took) * {"ms": 0.001, "s": 1, "m": 60}[unit]
+    return Rate(path, int(total) - errors, errors, elapsed)
+
+
+def _threads(port: int, path: str, cookie: str, seconds: float) -> Rate:
+    """CONNECTIONS threads, each sending one request after another."""
+    started = time.perf_counter()
+    counts = _run_threads(port, path, cookie, seconds)
+    elapsed = time.perf_counter() - started
+    return Rate(path, sum(ok for ok, _ in counts), sum(bad for _, bad in counts), elapsed)
+
+
+def _run_threads(port: int, path: str, cookie: str, seconds: float) -> list[tuple[int, int]]:
+    deadline = time.perf_counter() + seconds
+    counts: list[tuple[int, int]] = [(0, 0)] * CONNECTIONS
+
+    def work(slot: int) -> None:
+        ok = bad = 0
+        while time.perf_counter() < deadline:
+            status, _, _ = request(port, "GET", path, cookie=cookie)
+            ok, bad = (ok + 1, bad) if status == 200 else (ok, bad + 1)
+        counts[slot] = (ok, bad)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counts
