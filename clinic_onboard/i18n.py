@@ -1,0 +1,86 @@
+"""The interface language of a request: the person's choice, else the clinic's, else the browser's.
+
+The app speaks two languages, stored as ``"en"`` and ``"fr"`` on users and clinics; the
+translation catalog is Canadian French (``fr_CA``), so Babel formats dates and numbers the
+Canadian way in both.
+"""
+
+from flask import Flask, g, has_request_context, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from clinic_onboard.extensions import babel
+from clinic_onboard.paths import translations_dir
+
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+# Babel locale of each stored language code.
+LOCALES = {"en": "en_CA", "fr": "fr_CA"}
+# Quebec's Charter of the French language makes French the working language there.
+FRENCH_BY_DEFAULT = frozenset({"QC"})
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(translations_dir()))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.filters["in_clinic_language"] = in_clinic_language
+
+
+# App roles, and who signs an item off, as people read them.
+ROLE_LABELS = {
+    "manager": _l("Manager"),
+    "supervisor": _l("Supervisor"),
+    "staff": _l("Staff"),
+}
+
+
+def role_label(value: object) -> str:
+    """``manager`` → "Manager" / « Gestionnaire »; an unknown value is shown as it is."""
+    text = str(getattr(value, "value", value))
+    return str(ROLE_LABELS.get(text, text.capitalize()))
+
+
+def in_clinic_language(text: object) -> str:
+    """A library text (``Text``) in the current clinic's language; other values as they are."""
+    membership = g.get("membership")
+    language = membership.clinic.language if membership is not None else DEFAULT_LANGUAGE
+    get = getattr(text, "get", None)
+    return get(language) if callable(get) else str(text)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog where it must stay plain text; translate it when shown."""
+    return message
+
+
+def default_language(province: str) -> str:
+    """The language a new clinic starts with: French in Quebec, English elsewhere."""
+    return "fr" if province in FRENCH_BY_DEFAULT else DEFAULT_LANGUAGE
+
+
+def interface_language() -> str:
+    """``"en"`` or ``"fr"`` for the current request (English outside a request)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    # The user Flask-Login has loaded, if any: asking ``current_user`` here would load it, and
+    # loading may itself need a translated message (a session that timed out).
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated and user.language in LANGUAGES:
+        return user.language
+    membership = g.get("membership")
+    if membership is not None and membership.clinic.language in LANGUAGES:
+        return membership.clinic.language
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def html_lang() -> str:
+    """The ``lang`` of a rendered page or email; it follows ``force_locale`` too."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    return LOCALES[interface_language()]
