@@ -6,12 +6,13 @@ from typing import Any
 
 from flask import Flask
 
-from clinic_onboard import database, library, passwords
+from clinic_onboard import database, i18n, library, passwords
 from clinic_onboard.config import build_config
 from clinic_onboard.extensions import csrf, db, limiter, login_manager, migrate
 from clinic_onboard.paths import migrations_dir, templates_dir
 from clinic_onboard.web import (
     auth,
+    calendar,
     clinic,
     dashboard,
     errors,
@@ -19,6 +20,7 @@ from clinic_onboard.web import (
     invitations,
     main,
     my,
+    reminders,
     roles,
     security,
     signoffs,
@@ -48,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     passwords.init_app(app)
+    i18n.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -62,6 +65,8 @@ def _register_blueprints(app: Flask) -> None:
         my.bp,
         signoffs.bp,
         exports.bp,
+        reminders.bp,
+        calendar.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(tenancy.load_membership)

@@ -8,9 +8,11 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from clinic_onboard import pdf_exports
-from clinic_onboard.app import create_app
+from clinic_onboard.commands.backup import export_command, import_command
 from clinic_onboard.commands.catalog import catalog_group, plan_command
 from clinic_onboard.commands.pdf import pdf_group
+from clinic_onboard.commands.reminders import send_reminders_command
+from clinic_onboard.commands.serve import checked_run_command, cli_app
 from clinic_onboard.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed_demo
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic, Onboarding
@@ -19,12 +21,16 @@ from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
 
 cli = FlaskGroup(
-    create_app=lambda: create_app(),
+    create_app=cli_app,
     help="Onboarding plans and duty checklists for Canadian outpatient clinics.",
 )
+cli.add_command(checked_run_command(), "run")
 cli.add_command(catalog_group)
 cli.add_command(plan_command)
 cli.add_command(pdf_group)
+cli.add_command(export_command)
+cli.add_command(import_command)
+cli.add_command(send_reminders_command)
 
 
 @cli.command("seed-demo")
@@ -67,6 +73,14 @@ def verify_signoffs_command() -> None:
     click.echo(f"All {checked} onboarding records verify.")
 
 
+_lang_option = click.option(
+    "--lang",
+    type=click.Choice(("en", "fr")),
+    default=None,
+    help="Language of the labels: en or fr (default: the clinic's language).",
+)
+
+
 @pdf_group.command("record")
 @click.argument("onboarding_id", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
@@ -76,8 +90,9 @@ def verify_signoffs_command() -> None:
     show_default=True,
     help="Where the app is served; the QR code leads to the record's page there.",
 )
+@_lang_option
 @with_appcontext
-def pdf_record_command(onboarding_id: int, output: Path, base_url: str) -> None:
+def pdf_record_command(onboarding_id: int, output: Path, base_url: str, lang: str | None) -> None:
     """Write one hire's completed onboarding record."""
     onboarding = db.session.get(Onboarding, onboarding_id)
     if onboarding is None:
@@ -85,20 +100,22 @@ def pdf_record_command(onboarding_id: int, output: Path, base_url: str) -> None:
             f"no onboarding has id {onboarding_id}", param_hint="ONBOARDING_ID"
         )
     verify_url = f"{base_url.rstrip('/')}/signoffs/onboardings/{onboarding_id}/record"
-    data = pdf_exports.record_input(onboarding, verify_url, datetime.now(UTC))
+    data = pdf_exports.record_input(onboarding, verify_url, datetime.now(UTC), lang)
     _write(output, completed_record(data))
 
 
 @pdf_group.command("summary")
 @click.argument("clinic_id", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_lang_option
 @with_appcontext
-def pdf_summary_command(clinic_id: int, output: Path) -> None:
+def pdf_summary_command(clinic_id: int, output: Path, lang: str | None) -> None:
     """Write a clinic's compliance summary: staff by module, and credentials expiring soon."""
     clinic = db.session.get(Clinic, clinic_id)
     if clinic is None:
         raise click.BadParameter(f"no clinic has id {clinic_id}", param_hint="CLINIC_ID")
-    _write(output, compliance_summary(pdf_exports.summary_input(clinic, datetime.now(UTC))))
+    data = pdf_exports.summary_input(clinic, datetime.now(UTC), lang)
+    _write(output, compliance_summary(data))
 
 
 def _write(output: Path, document: Document) -> None:

@@ -10,10 +10,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
 from clinic_onboard.paths import checklists_dir
 
 ENVIRONMENTS = ("development", "production")
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL")
+DATABASE_HINT = "use sqlite:///path/to/file.db or postgresql+psycopg://user:password@host/dbname"
 
 
 class ConfigError(RuntimeError):
@@ -31,7 +35,7 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
     config.update(_from_environment(environment))
     config.update(overrides or {})
     _fill_development_gaps(config, instance_path)
-    _check(config)
+    _check(config, instance_path)
     return config
 
 
@@ -53,6 +57,10 @@ def _defaults(environment: str) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
         "SIGNOFF_RATE_LIMIT": "10 per minute",
+        # Six-digit codes: a tight limit keeps guessing hopeless (3 valid codes in a million).
+        "TWO_FACTOR_RATE_LIMIT": "5 per minute;30 per hour",
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 12,
         "SET_PASSWORD_MAX_AGE": 7 * 24 * 60 * 60,
         "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
         "CSV_IMPORT_MAX_BYTES": 256 * 1024,
@@ -70,6 +78,9 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str),
     "SIGNOFF_RATE_LIMIT": ("SIGNOFF_RATE_LIMIT", str),
+    "TWO_FACTOR_RATE_LIMIT": ("TWO_FACTOR_RATE_LIMIT", str),
+    "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
+    "SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
     "SET_PASSWORD_MAX_AGE": ("SET_PASSWORD_MAX_AGE", int),
     "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
@@ -79,6 +90,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "MAIL_USERNAME": ("MAIL_USERNAME", str),
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_SENDER": ("MAIL_SENDER", str),
+    # Where the app is served, for links in emails sent from the command line (reminders).
+    "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
 }
 TRUE_WORDS = ("1", "true", "yes", "on")
 
@@ -124,7 +137,7 @@ def _instance_secret(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-def _check(config: Mapping[str, Any]) -> None:
+def _check(config: Mapping[str, Any], instance_path: Path) -> None:
     missing = [name for name in REQUIRED_IN_PRODUCTION if not _has(config, name)]
     if missing:
         names = " and ".join(missing)
@@ -133,8 +146,58 @@ def _check(config: Mapping[str, Any]) -> None:
         )
     if not Path(config["CHECKLISTS_DIR"]).is_dir():
         raise ConfigError(f"CHECKLISTS_DIR {config['CHECKLISTS_DIR']!r} is not a folder.")
+    _check_database_url(config["SQLALCHEMY_DATABASE_URI"], instance_path)
 
 
 def _has(config: Mapping[str, Any], name: str) -> bool:
     key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
     return bool(config.get(key))
+
+
+def _check_database_url(text: str, instance_path: Path) -> None:
+    """Refuse a database URL the app cannot use now, rather than fail on the first request."""
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise ConfigError(
+            f"DATABASE_URL {text!r} is not a database URL; {DATABASE_HINT}."
+        ) from None
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"DATABASE_URL {shown!r} is not a database this app supports; {DATABASE_HINT}."
+        )
+    _check_driver(url, shown)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    if url.query.get("uri"):
+        return  # a file: URI with its own options; SQLite reports its own errors
+    if not Path(url.database).is_absolute():
+        # Flask-SQLAlchemy reads a relative path from the instance folder, which it creates.
+        instance_path.mkdir(parents=True, exist_ok=True)
+    _check_sqlite_file(instance_path / url.database)
+
+
+def _check_driver(url: URL, shown: str) -> None:
+    try:
+        url.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):
+        raise ConfigError(
+            f"DATABASE_URL {shown!r} needs a database driver that is not installed; for "
+            "PostgreSQL use postgresql+psycopg:// and install clinic-onboard[postgres]."
+        ) from None
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """SQLite needs the folder to exist and to be writable (it keeps its journal beside)."""
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise ConfigError(f"DATABASE_URL names a SQLite file in {str(folder)!r}, which {what}.")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise ConfigError(f"DATABASE_URL names {str(path)!r}, which this user cannot write.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"DATABASE_URL names a SQLite file in {str(folder)!r}, where this user cannot write "
+            "(SQLite keeps its journal beside the database)."
+        )

@@ -20,8 +20,16 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations.record import as_task_event, task_facts
-from clinic_onboard.record.progress import Progress, TaskFacts, expiry_window, progress, statuses
-from clinic_onboard.record.states import EventKind
+from clinic_onboard.record.progress import (
+    HIRE_TO_ACT,
+    Progress,
+    TaskFacts,
+    expiry_window,
+    progress,
+    statuses,
+)
+from clinic_onboard.record.renewals import is_coming_due, latest_expiries
+from clinic_onboard.record.states import EventKind, TaskStatus
 
 
 @dataclass(frozen=True)
@@ -45,10 +53,19 @@ class ExpiringCredential:
 
 
 @dataclass(frozen=True)
+class ReattestationDue:
+    hire: str
+    title: str
+    due_on: date
+    days_left: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
     hires: list[HireRow]
     modules: list[tuple[str, str]]  # (module id, title) in plan order
     expiring: list[ExpiringCredential]
+    reattestations: list[ReattestationDue]
 
     def count(self, state: str) -> int:
         return sum(row.state == state for row in self.hires)
@@ -65,9 +82,13 @@ def build_dashboard(clinic_id: int, today: date, role_id: int | None = None) -> 
     by_onboarding: dict[int, list[OnboardingEvent]] = defaultdict(list)
     for event in events:
         by_onboarding[event.onboarding_id].append(event)
-    rows = [_row(o, tasks.get(o.id, []), by_onboarding[o.id], today) for o in onboardings]
+    status = {o.id: _statuses(tasks.get(o.id, []), by_onboarding[o.id]) for o in onboardings}
+    rows = [_row(o, tasks.get(o.id, []), status[o.id], today) for o in onboardings]
     return Dashboard(
-        rows, _modules(tasks, onboardings), _expiring(onboardings, by_onboarding, tasks, today)
+        rows,
+        _modules(tasks, onboardings),
+        _expiring(onboardings, by_onboarding, tasks, status, today),
+        _reattestations(onboardings, tasks, status, today),
     )
 
 
@@ -96,11 +117,16 @@ def _tasks(clinic_id: int) -> dict[int, list[tuple[TaskFacts, OnboardingTask]]]:
     return grouped
 
 
-def _row(
-    onboarding: Onboarding, tasks: list, events: list[OnboardingEvent], today: date
-) -> HireRow:
+def _statuses(tasks: list, events: list[OnboardingEvent]) -> dict[int, TaskStatus]:
     facts = [fact for fact, _ in tasks]
-    status = statuses(facts, [as_task_event(e) for e in events], {e.id: e.task_id for e in events})
+    return statuses(facts, [as_task_event(e) for e in events], {e.id: e.task_id for e in events})
+
+
+def _row(
+    onboarding: Onboarding, tasks: list, status: dict[int, TaskStatus], today: date
+) -> HireRow:
+    """Progress of the plan itself: renewals that follow it are not part of onboarding."""
+    facts = [fact for fact, task in tasks if task.renewal_of_id is None]
     return HireRow(onboarding, progress(facts, status, today))
 
 
@@ -113,13 +139,18 @@ def _modules(tasks: dict, onboardings: list[Onboarding]) -> list[tuple[str, str]
 
 
 def _expiring(
-    onboardings: list[Onboarding], events: dict, tasks: dict, today: date
+    onboardings: list[Onboarding], events: dict, tasks: dict, status: dict, today: date
 ) -> list[ExpiringCredential]:
-    """The latest (not voided) credential of each task, when it expires within 90 days."""
-    titles = {task.id: task.title for listed in tasks.values() for _, task in listed}
+    """Each credential's latest standing card across its renewals, when it expires within 90
+    days (a BLS card renewed on its renewal task supersedes the card on the original item)."""
+    listed = [task for rows in tasks.values() for _, task in rows]
+    titles = {task.id: task.title for task in listed}
+    renews = {task.id: task.renewal_of_id for task in listed}
     found = []
     for onboarding in onboardings:
-        for task_id, expires_on in _latest_expiries(events[onboarding.id]).items():
+        standing = {i for i, s in status[onboarding.id].items() if s not in HIRE_TO_ACT}
+        cards = _cards(events[onboarding.id])
+        for task_id, expires_on in latest_expiries(cards, renews, standing).items():
             if task_id in titles and expiry_window(expires_on, today) is not None:
                 name = onboarding.membership.user.display_name
                 days = (expires_on - today).days
@@ -127,11 +158,34 @@ def _expiring(
     return sorted(found, key=lambda c: (c.expires_on, c.hire))
 
 
-def _latest_expiries(events: list[OnboardingEvent]) -> dict[int, date]:
+def _cards(events: list[OnboardingEvent]) -> list[tuple[int, date]]:
+    """The live (not voided) credential records as (task id, expiry), in record order."""
     voided = {e.payload.get("voids") for e in events if e.kind == EventKind.VOIDED}
-    latest: dict[int, date] = {}
-    for event in events:
-        expires = event.payload.get("expires_on")
-        if event.kind == EventKind.CREDENTIAL and expires and event.id not in voided:
-            latest[event.task_id] = date.fromisoformat(expires)
-    return latest
+    return [
+        (e.task_id, date.fromisoformat(e.payload["expires_on"]))
+        for e in events
+        if e.kind == EventKind.CREDENTIAL and e.payload.get("expires_on") and e.id not in voided
+    ]
+
+
+def _reattestations(
+    onboardings: list[Onboarding], tasks: dict, status: dict, today: date
+) -> list[ReattestationDue]:
+    """Yearly sign-offs (privacy, WHMIS…) whose renewal is due within 90 days or overdue."""
+    found = []
+    for onboarding in onboardings:
+        name = onboarding.membership.user.display_name
+        for _, task in tasks.get(onboarding.id, []):
+            if _reattestation_due(task, status[onboarding.id].get(task.id), today):
+                days = (task.due_date - today).days
+                found.append(ReattestationDue(name, task.title, task.due_date, days))
+    return sorted(found, key=lambda r: (r.due_on, r.hire))
+
+
+def _reattestation_due(task: OnboardingTask, status: TaskStatus | None, today: date) -> bool:
+    return (
+        task.renewal_of_id is not None
+        and task.kind == "acknowledgement"
+        and status in HIRE_TO_ACT
+        and is_coming_due(task.due_date, today)
+    )

@@ -21,6 +21,11 @@ def templates_dir() -> Path:
     return _bundled("templates")
 
 
+def translations_dir() -> Path:
+    """The compiled message catalogs; they live inside the package, so wheels carry them."""
+    return _PACKAGE / "translations"
+
+
 def migrations_dir() -> Path:
     """The Alembic migrations, so ``clinic-onboard db upgrade`` works from a wheel too."""
     return _bundled("migrations")

@@ -28,15 +28,11 @@ from clinic_onboard.pdf import (
     blank_checklist,
     blank_plan,
 )
+from clinic_onboard.pdf.labels import RecordLabels, record_labels_for, summary_labels_for
 from clinic_onboard.planning import plan_for
 from clinic_onboard.record.states import EventKind, TaskStatus
 
-# What a sign-off on this record means, in the words the sign-off page puts before the signer.
-SIGNATURE_MEANING = (
-    "By signing off an item, the person named confirmed that they personally verified that the "
-    "staff member can do it safely and as the clinic expects, by the method shown. Their name, "
-    "role and the time were recorded and cannot be changed; a correction is added as a new entry."
-)
+# The record names statuses in English; ``completed_record`` prints them in its language.
 STATUS_WORDS = {
     TaskStatus.SIGNED_OFF: "Signed off",
     TaskStatus.DONE: "Completed",
@@ -44,65 +40,78 @@ STATUS_WORDS = {
     TaskStatus.NEEDS_PRACTICE: "Needs practice",
     TaskStatus.NOT_STARTED: "Not started",
 }
-CELL_WORDS = {
-    "done": "Done",
-    "overdue": "Overdue",
-    "in_progress": "In progress",
-    "not_started": "Not started",
-}
 # The statuses in which the hire's latest completion (or form) still stands.
 _COMPLETION_STANDS = frozenset(
     {TaskStatus.DONE, TaskStatus.AWAITING_SIGNOFF, TaskStatus.SIGNED_OFF}
 )
 
 
-def clinic_info(clinic: Clinic, library: Catalog | None = None) -> ClinicInfo:
-    """The clinic's name with its province and setting spelled out as the library names them."""
-    library = library or catalog()
+def clinic_info(
+    clinic: Clinic, library: Catalog | None = None, lang: str | None = None
+) -> ClinicInfo:
+    """The clinic's name with its province and setting spelled out as the library names them,
+    in ``lang`` (the clinic's language when not given)."""
+    library, lang = library or catalog(), lang or clinic.language
     jurisdiction = library.jurisdictions.get(clinic.province)
     setting = library.settings.get(clinic.setting)
     return ClinicInfo(
         name=clinic.name,
-        province_name=jurisdiction.name if jurisdiction else clinic.province,
-        setting_name=setting.name if setting else clinic.setting,
+        province_name=jurisdiction.name.get(lang) if jurisdiction else clinic.province,
+        setting_name=setting.name.get(lang) if setting else clinic.setting,
     )
 
 
 # ---- the completed record ---------------------------------------------------------------------
 
 
-def record_input(onboarding: Onboarding, verify_url: str, generated_at: datetime) -> RecordInput:
-    """Every live item of ``onboarding`` as it stands, with its credentials and signatures."""
+def record_input(
+    onboarding: Onboarding, verify_url: str, generated_at: datetime, lang: str | None = None
+) -> RecordInput:
+    """Every live item of ``onboarding`` as it stands, with its credentials and signatures, in
+    ``lang`` (the clinic's language when not given).
+
+    Renewals appear once recorded; a renewal not yet due is not part of the onboarding.
+    """
+    clinic = db.session.get(Clinic, onboarding.clinic_id)
+    lang = lang or clinic.language
+    words = record_labels_for(lang)
     records = task_records(onboarding)
-    live = [task for task in onboarding.tasks if task.id in records]
+    live = [
+        task
+        for task in onboarding.tasks
+        if task.id in records and (task.renewal_of_id is None or records[task.id].events)
+    ]
     supervisor = onboarding.supervisor
     return RecordInput(
-        clinic=clinic_info(db.session.get(Clinic, onboarding.clinic_id)),
+        clinic=clinic_info(clinic, lang=lang),
         hire=HireInfo(
             name=onboarding.membership.user.display_name,
             role_name=onboarding.role.name,
             start_date=onboarding.start_date,
-            supervisor_name=supervisor.display_name if supervisor else "None named",
+            supervisor_name=supervisor.display_name if supervisor else words.no_supervisor,
         ),
         catalog_version=onboarding.catalog_version,
         generated_at=generated_at,
-        items=tuple(_item(task, records[task.id]) for task in live),
+        items=tuple(_item(task, records[task.id], words) for task in live),
         credentials=tuple(_credentials(live, records)),
         acknowledgements=tuple(_acknowledgements(live, records)),
-        signature_meaning=SIGNATURE_MEANING,
+        signature_meaning=words.signature_meaning,
         fingerprint=chain_head(onboarding),
         verify_url=verify_url,
+        language=lang,
     )
 
 
-def _item(task: OnboardingTask, record: TaskRecord) -> RecordItem:
+def _item(task: OnboardingTask, record: TaskRecord, words: RecordLabels) -> RecordItem:
     completion = record.completion if record.status in _COMPLETION_STANDS else None
     signed = record.last([EventKind.SIGNED_OFF]) if record.status is TaskStatus.SIGNED_OFF else None
     note = ""
     if record.status is TaskStatus.NEEDS_PRACTICE:
-        note = f"To practise: {record.practice_comment}" if record.practice_comment else ""
+        comment = record.practice_comment
+        note = words.to_practise.format(comment=comment) if comment else ""
     elif completion is not None:
         note = completion.payload.get("note") or ""
+    role = signed.actor_role if signed else ""
     return RecordItem(
         id=task.item_id,
         title=task.title,
@@ -111,7 +120,7 @@ def _item(task: OnboardingTask, record: TaskRecord) -> RecordItem:
         status=STATUS_WORDS[record.status],
         completed_on=completion.created_at.date() if completion else None,
         signed_by=signed.actor_name if signed else "",
-        signer_role=signed.actor_role.capitalize() if signed else "",
+        signer_role=words.roles.get(role, role.capitalize()),
         method=signed.payload.get("method", "") if signed else "",
         signed_at=signed.created_at if signed else None,
         note=note,
@@ -155,15 +164,18 @@ def _day(value: str | None) -> date | None:
 # ---- the compliance summary -------------------------------------------------------------------
 
 
-def summary_input(clinic: Clinic, generated_at: datetime) -> SummaryInput:
-    """The dashboard's matrix and expiring credentials, as of ``generated_at``'s date."""
+def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = None) -> SummaryInput:
+    """The dashboard's matrix and expiring credentials, as of ``generated_at``'s date, in
+    ``lang`` (the clinic's language when not given)."""
+    lang = lang or clinic.language
+    cells = summary_labels_for(lang).cells
     board = build_dashboard(clinic.id, generated_at.date())
     staff = tuple(
         StaffRow(
             name=row.onboarding.membership.user.display_name,
             role_name=row.onboarding.role.name,
             statuses=tuple(
-                CELL_WORDS.get(row.progress.module_cells.get(module_id, ""), "—")
+                cells.get(row.progress.module_cells.get(module_id, ""), "—")
                 for module_id, _ in board.modules
             ),
         )
@@ -174,12 +186,14 @@ def summary_input(clinic: Clinic, generated_at: datetime) -> SummaryInput:
         for c in board.expiring
     )
     return SummaryInput(
-        clinic=clinic_info(clinic),
+        clinic=clinic_info(clinic, lang=lang),
         generated_at=generated_at,
         catalog_version=catalog().version,
+        # Module titles come from the hires' stored plans, in the language they were made in.
         modules=tuple(title for _, title in board.modules),
         staff=staff,
         expiring=expiring,
+        language=lang,
     )
 
 

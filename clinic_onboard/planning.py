@@ -41,7 +41,11 @@ def plan_for(
     start: date,
     profile: ClinicProfile | None = None,
 ) -> Plan:
-    """The plan a hire in ``role`` starting on ``start`` gets (``profile`` previews a change)."""
-    return build_plan(
-        catalog, profile or clinic_profile(clinic), role.template, start, role_customization(role)
-    )
+    """The plan a hire in ``role`` starting on ``start`` gets (``profile`` previews a change).
+
+    It is written in the clinic's language, whatever the reader's interface language: the plan
+    is the clinic's document, and a stored plan must not depend on who created it.
+    """
+    customization = role_customization(role)
+    profile = profile or clinic_profile(clinic)
+    return build_plan(catalog, profile, role.template, start, customization, lang=clinic.language)

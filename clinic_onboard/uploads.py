@@ -74,8 +74,17 @@ def _read_capped(stream: IO[bytes], max_bytes: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
         if size > max_bytes:
-            raise UploadRejected(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+            raise UploadRejected(f"The file is larger than {size_words(max_bytes)}.")
     return b"".join(chunks)
+
+
+def size_words(size: int) -> str:
+    """A limit as people read it ("5 MB", "1.5 MB", "200 KB"); whole megabytes alone would
+    call a limit under 1 MB "0 MB"."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{round(size / scale, 1):g} {unit}"
+    return f"{size} bytes"
 
 
 def stored_path(folder: Path, stored_name: str) -> Path:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -70,11 +70,22 @@ def app_config(database_url: str) -> dict[str, Any]:
 @pytest.fixture
 def app(app_config: dict[str, Any], _schema: None) -> Iterator[Flask]:
     app = create_app(app_config)
+    request_started.connect(_fresh_g, app)
     with app.app_context():
         yield app
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+
+
+def _fresh_g(sender: Flask, **extra: Any) -> None:
+    """Give each request an empty ``g``, as production does.
+
+    The fixture keeps one app context pushed for the test's own queries, and Flask reuses it for
+    every request, so ``g`` (where Flask-Login caches the signed-in user) would otherwise leak
+    from one request to the next, even to another client with no cookie at all.
+    """
+    g.__dict__.clear()
 
 
 def _empty_tables() -> None:

@@ -1,20 +1,94 @@
 """``catalog check``, ``catalog list`` and ``plan``: the content library from the command line.
 
 The imperative shell around the pure catalog and planner: it reads the library folder, picks
-today's date when none is given, and turns errors into exit codes.
+today's date when none is given, and turns errors into exit codes. ``--lang`` chooses English or
+French for everything printed from the library and for the words around it.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
-from typing import get_args
 
 import click
 
-from clinic_onboard.catalog import Catalog, CatalogError, Frequency, Item, Module, load_catalog
+from clinic_onboard.catalog import (
+    LANGUAGES,
+    Catalog,
+    CatalogError,
+    Item,
+    Language,
+    Module,
+    load_catalog,
+)
 from clinic_onboard.paths import checklists_dir
+from clinic_onboard.pdf.labels import FRENCH, labels_for
 from clinic_onboard.planner import ClinicProfile, Plan, PlannedTask, build_plan, plan_to_dict
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the content and labels: en or fr.",
+)
+
+
+# How ``catalog list`` counts a module's entries.
+_LIST_WORDS: Mapping[Language, tuple[str, str]] = {
+    "en": ("items", "duties"),
+    "fr": ("éléments", "tâches"),
+}
+
+
+@dataclass(frozen=True)
+class _PlanWords:
+    """The words ``plan`` prints around the library's texts, in one language."""
+
+    heading: str
+    starting: str
+    duties: str
+    tasks: str
+    frequencies: Mapping[str, str]
+    kinds: Mapping[str, str]
+    signoff: str
+    no_signoff: str
+    signers: Mapping[str, str]
+
+
+_PLAN_WORDS: Mapping[Language, _PlanWords] = {
+    "en": _PlanWords(
+        heading="Onboarding plan: {role}, {setting}, {place}",
+        starting="Starting {day}; content library {version}",
+        duties="Duties",
+        tasks="Onboarding tasks",
+        frequencies={
+            "start_of_day": "Start of day",
+            "per_patient": "Per patient",
+            "end_of_day": "End of day",
+            "weekly": "Weekly",
+            "monthly": "Monthly",
+        },
+        kinds={},  # English prints the kind as the library spells it
+        signoff="sign-off: {who}",
+        no_signoff="no sign-off",
+        signers={},
+    ),
+    # "\u00a0": the no-break space French puts before ":" and ";"
+    "fr": _PlanWords(
+        heading="Plan d'intégration\u00a0: {role}, {setting}, {place}",
+        starting="Début le {day}\u00a0; bibliothèque de contenu {version}",
+        duties="Tâches courantes",
+        tasks="Étapes d'intégration",
+        # The same words as the French PDFs, lower-case inside a line of text.
+        frequencies=FRENCH.frequencies,
+        kinds={kind: word.lower() for kind, word in FRENCH.kinds.items()},
+        signoff="validation\u00a0: {who}",
+        no_signoff="sans validation",
+        signers={"supervisor": "superviseur", "manager": "gestionnaire"},
+    ),
+}
 
 
 def load_library() -> Catalog:
@@ -46,27 +120,32 @@ def check_command() -> None:
 
 @catalog_group.command("list")
 @click.option("--module", "module_id", metavar="ID", help="Show one module's items and duties.")
-def list_command(module_id: str | None) -> None:
-    """List the modules, or the items and duties of one module."""
+@lang_option
+def list_command(module_id: str | None, lang: Language) -> None:
+    """List the modules, or the items and duties of one module (titles as written, unfilled)."""
     catalog = load_library()
     if module_id is None:
+        items, duties = _LIST_WORDS[lang]
         for module in catalog.modules:
-            counts = f"{len(module.items):>3} items {len(module.duties):>3} duties"
-            click.echo(f"{module.id:<24} {counts}  {module.title}")
+            counts = f"{len(module.items):>3} {items} {len(module.duties):>3} {duties}"
+            click.echo(f"{module.id:<24} {counts}  {module.title.get(lang)}")
         return
     module = next((module for module in catalog.modules if module.id == module_id), None)
     if module is None:
         known = ", ".join(module.id for module in catalog.modules)
         raise click.BadParameter(f"unknown module {module_id!r}; choose one of {known}")
-    click.echo("\n".join(_module_lines(module)))
+    click.echo("\n".join(_module_lines(module, lang)))
 
 
-def _module_lines(module: Module) -> Iterator[str]:
-    yield f"{module.title} ({module.id})"
+def _module_lines(module: Module, lang: Language) -> Iterator[str]:
+    """One line per entry; the id, kind, timing and sign-off columns are the library's codes."""
+    yield f"{module.title.get(lang)} ({module.id})"
     for item in module.items:
-        yield f"  {item.id:<40} {item.kind:<15} {_timing(item):<15} {item.signoff:<10} {item.title}"
+        columns = f"{item.id:<40} {item.kind:<15} {_timing(item):<15} {item.signoff:<10}"
+        yield f"  {columns} {item.title.get(lang)}"
     for duty in module.duties:
-        yield f"  {duty.id:<40} {'duty':<15} {duty.frequency:<15} {'':<10} {duty.title}"
+        columns = f"{duty.id:<40} {'duty':<15} {duty.frequency:<15} {'':<10}"
+        yield f"  {columns} {duty.title.get(lang)}"
 
 
 def _timing(item: Item) -> str:
@@ -81,6 +160,7 @@ def _timing(item: Item) -> str:
 @click.option("--option", "options", multiple=True, help="A clinic option; repeat for more.")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: today).")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@lang_option
 def plan_command(
     province: str,
     setting: str,
@@ -89,10 +169,11 @@ def plan_command(
     options: tuple[str, ...],
     start: datetime | None,
     output: str,
+    lang: Language,
 ) -> None:
     """Print the duty checklist and dated onboarding plan for a role at a clinic."""
     catalog = load_library()
-    plan = plan_from_options(catalog, province, setting, role, emr, options, start)
+    plan = plan_from_options(catalog, province, setting, role, emr, options, start, lang)
     if output == "json":
         click.echo(json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False))
     else:
@@ -107,42 +188,61 @@ def plan_from_options(
     emr: str | None,
     options: tuple[str, ...],
     start: datetime | None,
+    lang: Language = "en",
 ) -> Plan:
     """The plan for the command-line profile options; a bad slug is a usage error (exit 2)."""
     profile = ClinicProfile(province.upper(), setting, emr, frozenset(options))
     try:
-        return build_plan(catalog, profile, role, start.date() if start else date.today())
+        day = start.date() if start else date.today()
+        return build_plan(catalog, profile, role, day, lang=lang)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 
 
+def profile_names(catalog: Catalog, plan: Plan) -> tuple[str, str, str]:
+    """The plan's province, setting and role by name, in the plan's language."""
+    lang = plan.language
+    return (
+        catalog.jurisdictions[plan.profile.province].name.get(lang),
+        catalog.settings[plan.profile.setting].name.get(lang),
+        catalog.roles[plan.role].name.get(lang),
+    )
+
+
 def _plan_lines(catalog: Catalog, plan: Plan) -> Iterator[str]:
-    role = catalog.roles[plan.role].name
-    setting = catalog.settings[plan.profile.setting].name
-    place = catalog.jurisdictions[plan.profile.province].name
-    yield f"Onboarding plan: {role}, {setting}, {place}"
-    yield f"Starting {plan.start_date:%a %Y-%m-%d}; content library {catalog.version}"
-    yield from _duty_lines(plan)
-    yield from _task_lines(plan)
-    yield f"\n{catalog.disclaimer}"
+    words = _PLAN_WORDS[plan.language]
+    place, setting, role = profile_names(catalog, plan)
+    yield words.heading.format(role=role, setting=setting, place=place)
+    day = _day(plan.start_date, plan.language)
+    yield words.starting.format(day=day, version=catalog.version)
+    yield from _duty_lines(plan, words)
+    yield from _task_lines(plan, words)
+    yield f"\n{catalog.disclaimer.get(plan.language)}"
 
 
-def _duty_lines(plan: Plan) -> Iterator[str]:
-    yield "\nDuties"
-    for frequency in get_args(Frequency):
+def _day(day: date, lang: Language) -> str:
+    """ "Tue 2026-12-01", "mar. 2026-12-01": weekday names from a table, not the locale."""
+    return f"{labels_for(lang).weekday(day)} {day.isoformat()}"
+
+
+def _duty_lines(plan: Plan, words: _PlanWords) -> Iterator[str]:
+    yield f"\n{words.duties}"
+    for frequency, heading in words.frequencies.items():
         duties = [duty for duty in plan.duties if duty.frequency == frequency]
         if duties:
-            yield f"  {frequency.replace('_', ' ').capitalize()}"
+            yield f"  {heading}"
             yield from (f"    - {duty.title}  [{duty.id}]" for duty in duties)
 
 
-def _task_lines(plan: Plan) -> Iterator[str]:
-    yield "\nOnboarding tasks"
+def _task_lines(plan: Plan, words: _PlanWords) -> Iterator[str]:
+    yield f"\n{words.tasks}"
     for due_date, tasks in groupby(plan.tasks, key=lambda task: task.due_date):
-        yield f"  {due_date:%a %Y-%m-%d}"
-        yield from (_task_line(task) for task in tasks)
+        yield f"  {_day(due_date, plan.language)}"
+        yield from (_task_line(task, words) for task in tasks)
 
 
-def _task_line(task: PlannedTask) -> str:
-    signoff = "no sign-off" if task.signoff == "none" else f"sign-off: {task.signoff}"
-    return f"    - {task.title}  ({task.kind}, {signoff})  [{task.id}]"
+def _task_line(task: PlannedTask, words: _PlanWords) -> str:
+    kind = words.kinds.get(task.kind, task.kind)
+    who = words.signers.get(task.signoff, task.signoff)
+    signoff = words.no_signoff if task.signoff == "none" else words.signoff.format(who=who)
+    return f"    - {task.title}  ({kind}, {signoff})  [{task.id}]"

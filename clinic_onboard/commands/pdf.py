@@ -1,7 +1,8 @@
 """``pdf checklist`` and ``pdf plan``: the blank, printable exports from the command line.
 
 They need the content library only (no app, no database), so they import click and never Flask.
-The profile options are the ``plan`` command's own, so the two commands cannot drift apart.
+The profile options (and ``--lang``) are the ``plan`` command's own, so the two commands cannot
+drift apart.
 """
 
 from collections.abc import Callable
@@ -10,14 +11,20 @@ from pathlib import Path
 
 import click
 
-from clinic_onboard.catalog import Catalog
-from clinic_onboard.commands.catalog import load_library, plan_command, plan_from_options
+from clinic_onboard.catalog import Catalog, Language
+from clinic_onboard.commands.catalog import (
+    load_library,
+    plan_command,
+    plan_from_options,
+    profile_names,
+)
 from clinic_onboard.pdf import Document, blank_checklist, blank_plan
 from clinic_onboard.pdf.render import render
 from clinic_onboard.planner import Plan
 
 Builder = Callable[..., Document]
-_PROFILE_OPTIONS = ("province", "setting", "role", "emr", "options", "start")
+_DEFAULT_CLINIC_NAME = {"en": "Your clinic", "fr": "Votre clinique"}
+_PROFILE_OPTIONS = ("province", "setting", "role", "emr", "options", "start", "lang")
 
 
 @click.group("pdf")
@@ -33,20 +40,25 @@ def _export_command(name: str, builder: Builder, help_text: str) -> click.Comman
         type=click.Path(dir_okay=False, path_type=Path),
         help="The PDF file to write.",
     )
-    @click.option("--clinic-name", default="Your clinic", show_default=True, help="Printed on top.")
+    @click.option(
+        "--clinic-name",
+        help='Printed on top (default: "Your clinic", or "Votre clinique" in French).',
+    )
     def command(
         output: Path,
-        clinic_name: str,
+        clinic_name: str | None,
         province: str,
         setting: str,
         role: str,
         emr: str | None,
         options: tuple[str, ...],
         start: datetime | None,
+        lang: Language,
     ) -> None:
         catalog = load_library()
-        plan = plan_from_options(catalog, province, setting, role, emr, options, start)
-        document = builder(plan, clinic_name, *_names(catalog, plan), printed_on=date.today())
+        plan = plan_from_options(catalog, province, setting, role, emr, options, start, lang)
+        clinic = clinic_name or _DEFAULT_CLINIC_NAME[lang]
+        document = builder(plan, clinic, *_names(catalog, plan), printed_on=date.today())
         # rendered in full before the file is opened: a failure never leaves half a PDF behind
         output.write_bytes(render(document))
         click.echo(f"Wrote {output}")
@@ -59,12 +71,7 @@ def _export_command(name: str, builder: Builder, help_text: str) -> click.Comman
 
 def _names(catalog: Catalog, plan: Plan) -> tuple[str, str, str, str]:
     """What the header prints: the province, setting and role by name, and the library version."""
-    return (
-        catalog.jurisdictions[plan.profile.province].name,
-        catalog.settings[plan.profile.setting].name,
-        catalog.roles[plan.role].name,
-        catalog.version,
-    )
+    return (*profile_names(catalog, plan), catalog.version)
 
 
 pdf_group.add_command(

@@ -9,6 +9,7 @@ from clinic_onboard.models.onboarding import (
     OnboardingStatus,
     OnboardingTask,
 )
+from clinic_onboard.models.reminder import ReminderSettings, SentReminder
 from clinic_onboard.models.role import ClinicRole, RoleCustomItem, SwitchedOffItem
 from clinic_onboard.models.user import User
 
@@ -23,7 +24,9 @@ __all__ = [
     "OnboardingEvent",
     "OnboardingStatus",
     "OnboardingTask",
+    "ReminderSettings",
     "RoleCustomItem",
+    "SentReminder",
     "SwitchedOffItem",
     "User",
 ]

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic_onboard.extensions import db
@@ -29,6 +29,10 @@ class Clinic(db.Model):
     setting: Mapped[str] = mapped_column(String(40))
     emr: Mapped[str | None] = mapped_column(String(40))
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Managers and supervisors must sign in with a second factor (see web.security).
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The default interface language and the language of the clinic's content ("en" or "fr").
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(

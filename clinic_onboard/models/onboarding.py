@@ -96,6 +96,11 @@ class OnboardingTask(PlanLine, db.Model):
     custom: Mapped[bool] = mapped_column(default=False)
     # Set when a later plan dropped the item and the manager applied that difference.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A renewal (next BLS card, yearly privacy re-attestation) points at the item it renews;
+    # renewals live on after the onboarding is complete and never hold up the final sign-off.
+    renewal_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("onboarding_tasks.id", ondelete="CASCADE"), index=True
+    )
 
     onboarding: Mapped[Onboarding] = relationship(back_populates="tasks")
 

@@ -25,6 +25,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the login cookie's identity: rotating it ends every session of this person.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Two-factor sign-in (RFC 6238 TOTP): None until the person enrols an authenticator app.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last time step whose code was accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column()
+    # The interface language the person chose ("en" or "fr"); None follows the clinic.
+    language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
@@ -34,6 +40,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
 
     def get_id(self) -> str:
         """Flask-Login's cookie identity: id plus the current session token."""

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 
 from clinic_onboard.extensions import db
+from clinic_onboard.i18n import default_language
 from clinic_onboard.models import AppRole, Clinic, Membership, User
 from clinic_onboard.operations import audit
 from clinic_onboard.passwords import hash_password, verify_password
@@ -21,6 +22,8 @@ class ClinicDetails:
     setting: str
     emr: str | None
     options: tuple[str, ...] = ()
+    # "en" or "fr"; empty means the province's default (see ``i18n.default_language``).
+    language: str = ""
 
 
 def normalize_email(email: str) -> str:
@@ -51,6 +54,7 @@ def create_clinic(details: ClinicDetails) -> Clinic:
         setting=details.setting,
         emr=details.emr,
         options=sorted(details.options),
+        language=details.language or default_language(details.province),
     )
     db.session.add(clinic)
     return clinic
@@ -86,6 +90,12 @@ def change_password(user: User, current: str, new: str) -> bool:
     user.end_all_sessions()
     db.session.flush()
     return True
+
+
+def set_language(user: User, language: str | None) -> None:
+    """The person's interface language; None lets the clinic's language decide."""
+    user.language = language or None
+    db.session.flush()
 
 
 def count_users() -> int:

@@ -71,6 +71,7 @@ def update_profile(clinic: Clinic, actor: User, details: ClinicDetails) -> None:
     clinic.name = details.name.strip()
     clinic.province, clinic.setting, clinic.emr = details.province, details.setting, details.emr
     clinic.options = sorted(details.options)
+    clinic.language = details.language or clinic.language
     audit.record(clinic.id, actor, "clinic.update_profile", clinic.name, before, _snapshot(clinic))
     db.session.flush()
 
@@ -82,8 +83,11 @@ def _snapshot(clinic: Clinic) -> dict[str, object]:
         "setting": clinic.setting,
         "emr": clinic.emr,
         "options": list(clinic.options),
+        "language": clinic.language,
     }
 
 
 def unchanged(clinic: Clinic, details: ClinicDetails) -> bool:
-    return clinic_profile(clinic) == profile_of(details) and clinic.name == details.name.strip()
+    same_language = details.language in ("", clinic.language)
+    same_name = clinic.name == details.name.strip()
+    return clinic_profile(clinic) == profile_of(details) and same_name and same_language

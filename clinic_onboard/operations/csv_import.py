@@ -14,10 +14,13 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
+from clinic_onboard.i18n import N_
 from clinic_onboard.models import (
     Clinic,
     ClinicRole,
@@ -89,20 +92,24 @@ def decode(data: bytes) -> str:
     """The file's text; raises CsvProblem for anything that is not a UTF-8 text file."""
     if len(data) > max_bytes():
         raise CsvProblem(
-            f"The file is larger than {max_bytes() // 1024} KB. Split it into smaller files."
+            _(
+                "The file is larger than %(size)s KB. Split it into smaller files.",
+                size=max_bytes() // 1024,
+            )
         )
     for signature, what in BINARY_SIGNATURES.items():
         if data.startswith(signature):
-            raise CsvProblem(f"This file is {what}, not a CSV file. {_SAVE_AS}")
+            problem = _("This file is %(what)s, not a CSV file.", what=what)
+            raise CsvProblem(f"{problem} {_(SAVE_AS)}")
     if b"\x00" in data:
-        raise CsvProblem(f"This file is not a CSV text file. {_SAVE_AS}")
+        raise CsvProblem(f"{_('This file is not a CSV text file.')} {_(SAVE_AS)}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise CsvProblem(f"This file is not in UTF-8. {_SAVE_AS}") from error
+        raise CsvProblem(f"{_('This file is not in UTF-8.')} {_(SAVE_AS)}") from error
 
 
-_SAVE_AS = 'In your spreadsheet, choose "Save as" and the format "CSV UTF-8".'
+SAVE_AS = N_('In your spreadsheet, choose "Save as" and the format "CSV UTF-8".')
 
 
 def import_hires(
@@ -155,13 +162,16 @@ def read_hires(clinic: Clinic, text: str) -> tuple[list[HireRow], list[str]]:
     errors: list[str] = []
     for line, values in records:
         if len(values) != len(columns):
-            errors.append(
-                f"Line {line}: has {len(values)} values but the header has {len(columns)} "
-                "columns; check for a missing or extra comma"
+            problem = _(
+                "has %(values)s values but the header has %(columns)s columns; "
+                "check for a missing or extra comma",
+                values=len(values),
+                columns=len(columns),
             )
+            errors.append(_line(line, problem))
             continue
         row, problems = checker.check(line, dict(zip(columns, values, strict=True)))
-        errors += [f"Line {line}: {problem}" for problem in problems]
+        errors += [_line(line, problem) for problem in problems]
         if row is not None:
             rows.append(row)
     return rows, errors
@@ -171,7 +181,9 @@ def _parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header's columns and (line number, stripped values) for each non-blank row."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise CsvProblem(f"The file is empty. The first line must be: {HEADER_LINE}")
+        raise CsvProblem(
+            _("The file is empty. The first line must be: %(header)s", header=HEADER_LINE)
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     records = []
     try:
@@ -182,13 +194,18 @@ def _parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if any(value.strip() for value in values):
                 records.append((start, [value.strip() for value in values]))
     except csv.Error as error:
-        raise CsvProblem(
-            f"Line {reader.line_num}: the file could not be read ({error})."
-        ) from error
+        problem = _("the file could not be read (%(error)s).", error=error)
+        raise CsvProblem(_line(reader.line_num, problem)) from error
     if not records:
-        raise CsvProblem("The file has a header line but no hires under it.")
+        raise CsvProblem(_("The file has a header line but no hires under it."))
     if len(records) > MAX_ROWS:
-        raise CsvProblem(f"The file has {len(records)} hires; import at most {MAX_ROWS} at a time.")
+        raise CsvProblem(
+            _(
+                "The file has %(count)s hires; import at most %(max)s at a time.",
+                count=len(records),
+                max=MAX_ROWS,
+            )
+        )
     return columns, records
 
 
@@ -208,15 +225,30 @@ def _columns(header: list[str]) -> list[str]:
         if names
     ]
     if problems:
+        found = _(" and ").join(problems)
         raise CsvProblem(
-            f"Line 1: the header has {' and '.join(problems)}. "
-            f"The first line must be: {HEADER_LINE}"
+            _(
+                "Line 1: the header has %(problems)s. The first line must be: %(header)s",
+                problems=found,
+                header=HEADER_LINE,
+            )
         )
     return columns
 
 
 def _listing(what: str, names: list[str]) -> str:
-    return f"{what} column{'s' if len(names) > 1 else ''} {', '.join(names)}"
+    """ "missing columns email, role": one call per wording, so each can be translated."""
+    n, joined = len(names), ", ".join(names)
+    if what == "missing":
+        return ngettext("missing column %(names)s", "missing columns %(names)s", n, names=joined)
+    if what == "unknown":
+        return ngettext("unknown column %(names)s", "unknown columns %(names)s", n, names=joined)
+    return ngettext("repeated column %(names)s", "repeated columns %(names)s", n, names=joined)
+
+
+def _line(number: int, problem: str) -> str:
+    """ "Line 4: email is empty", as the import page lists problems."""
+    return _("Line %(line)s: %(problem)s", line=number, problem=problem)
 
 
 class _RowChecker:
@@ -242,30 +274,33 @@ class _RowChecker:
 
     def _name(self, name: str, problems: list[str]) -> str:
         if not name:
-            problems.append("name is empty")
+            problems.append(_("name is empty"))
         elif len(name) > NAME_MAX:
-            problems.append(f"name is longer than {NAME_MAX} characters")
+            problems.append(_("name is longer than %(max)s characters", max=NAME_MAX))
         return name
 
     def _email(self, line: int, raw: str, problems: list[str]) -> str:
         if not raw:
-            problems.append("email is empty")
+            problems.append(_("email is empty"))
             return ""
         if len(raw) > EMAIL_MAX or not _valid_email(raw):
-            problems.append(f"email '{raw}' is not a valid email address")
+            problems.append(_("email '%(raw)s' is not a valid email address", raw=raw))
             return ""
         email = normalize_email(raw)
         if email in self.seen:
-            problems.append(f"email '{raw}' is already on line {self.seen[email]}")
+            seen = self.seen[email]
+            problems.append(_("email '%(raw)s' is already on line %(line)s", raw=raw, line=seen))
         else:
             self.seen[email] = line
         if email in self.onboarding_now:
-            problems.append(f"{email} already has an onboarding in progress in this clinic")
+            problems.append(
+                _("%(email)s already has an onboarding in progress in this clinic", email=email)
+            )
         return email
 
     def _role(self, raw: str, problems: list[str]) -> ClinicRole | None:
         if not raw:
-            problems.append("role is empty")
+            problems.append(_("role is empty"))
             return None
         wanted = raw.strip().casefold()
         by_name = [r for r in self.roles if r.name.casefold() == wanted]
@@ -274,10 +309,18 @@ class _RowChecker:
         if len(matches) == 1:
             return matches[0]
         if matches:
-            problems.append(f"role '{raw}' matches several roles here; use the role's name")
+            problems.append(
+                _("role '%(raw)s' matches several roles here; use the role's name", raw=raw)
+            )
         else:
             known = ", ".join(r.name for r in sorted(self.roles, key=lambda r: r.name)) or "none"
-            problems.append(f"role '{raw}' is not a role of this clinic (roles: {known})")
+            problems.append(
+                _(
+                    "role '%(raw)s' is not a role of this clinic (roles: %(known)s)",
+                    raw=raw,
+                    known=known,
+                )
+            )
         return None
 
     def _supervisor(self, raw: str, hire_email: str, problems: list[str]) -> User | None:
@@ -286,10 +329,13 @@ class _RowChecker:
         user = self.supervisors.get(normalize_email(raw))
         if user is None:
             problems.append(
-                f"supervisor_email '{raw}' is not a supervisor or manager of this clinic"
+                _(
+                    "supervisor_email '%(raw)s' is not a supervisor or manager of this clinic",
+                    raw=raw,
+                )
             )
         elif hire_email and user.email == hire_email:
-            problems.append("a hire cannot be their own supervisor")
+            problems.append(_("a hire cannot be their own supervisor"))
         return user
 
 
@@ -310,9 +356,11 @@ def _start_date(raw: str, problems: list[str]) -> date | None:
     except ValueError:
         start = None
     if start is None:
-        problems.append(f"start_date '{raw}' is not a date (use YYYY-MM-DD, like 2026-09-08)")
+        problems.append(
+            _("start_date '%(raw)s' is not a date (use YYYY-MM-DD, like 2026-09-08)", raw=raw)
+        )
     elif problem := check_start_date(start):
-        problems.append(f"start_date '{raw}': {problem}")
+        problems.append(_("start_date '%(raw)s': %(problem)s", raw=raw, problem=problem))
         return None
     return start
 

@@ -15,11 +15,13 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app, render_template, url_for
+from flask_babel import force_locale, gettext
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 
 from clinic_onboard import mail
 from clinic_onboard.extensions import db
+from clinic_onboard.i18n import LOCALES
 from clinic_onboard.models import Clinic, Membership, User
 from clinic_onboard.models.user import new_session_token
 from clinic_onboard.operations import audit
@@ -216,9 +218,11 @@ def _send(membership: Membership, actor: User, link: IssuedLink, role_name: str)
         "expires_on": link.expires_at.date(),
         "role_name": role_name,
     }
-    subject = f"Set your password for {clinic.name}"
-    text = render_template("invitations/email.txt", **context)
-    html = render_template("invitations/email.html", **context)
+    # In the language the hire will read: their own choice, else their clinic's.
+    with force_locale(LOCALES[user.language or clinic.language]):
+        subject = gettext("Set your password for %(clinic)s", clinic=clinic.name)
+        text = render_template("invitations/email.txt", **context)
+        html = render_template("invitations/email.html", **context)
     try:
         mail.send_email(user.email, subject, text, html)
     except mail.MailError as error:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from clinic_onboard import library
@@ -120,9 +121,9 @@ def check_start_date(start: date, today: date | None = None) -> str | None:
     """A message when ``start`` is implausibly far from today, else None."""
     today = today or date.today()
     if start < today - EARLIEST_START:
-        return "The start date is more than a year ago; check the year."
+        return _("The start date is more than a year ago; check the year.")
     if start > today + LATEST_START:
-        return "The start date is more than two years away; check the year."
+        return _("The start date is more than two years away; check the year.")
     return None
 
 
@@ -167,7 +168,7 @@ def start_onboarding(
     if user is None:
         user = create_user(email, name, None)
     elif user is supervisor:
-        raise OnboardingError("A hire cannot be their own supervisor.", "supervisor")
+        raise OnboardingError(_("A hire cannot be their own supervisor."), "supervisor")
     membership = _hire_membership(clinic, actor, user)
     onboarding = Onboarding(
         clinic_id=clinic.id,
@@ -201,9 +202,9 @@ def _check_new_hire(
     clinic: Clinic, role: ClinicRole, start_date: date, supervisor: User | None
 ) -> None:
     if role.clinic_id != clinic.id:
-        raise OnboardingError("That role belongs to another clinic.", "role")
+        raise OnboardingError(_("That role belongs to another clinic."), "role")
     if supervisor is not None and not is_supervisor(clinic, supervisor):
-        message = "The supervisor must be a supervisor or manager of this clinic."
+        message = _("The supervisor must be a supervisor or manager of this clinic.")
         raise OnboardingError(message, "supervisor")
     if problem := check_start_date(start_date):
         raise OnboardingError(problem, "start_date")
@@ -214,7 +215,7 @@ def _plan(catalog: Catalog, clinic: Clinic, role: ClinicRole, start: date) -> Pl
     try:
         return plan_for(catalog, clinic, role, start)
     except ValueError as error:
-        message = f"The plan for {role.name} cannot be made: {error}"
+        message = _("The plan for %(role)s cannot be made: %(error)s", role=role.name, error=error)
         raise OnboardingError(message, "role") from error
 
 
@@ -228,7 +229,11 @@ def _hire_membership(clinic: Clinic, actor: User, user: User) -> Membership:
         audit.record(clinic.id, actor, "member.add", user.display_name, None, after)
         return membership
     if _active_onboarding(membership) is not None:
-        message = f"{user.display_name} ({user.email}) already has an onboarding in progress here."
+        message = _(
+            "%(name)s (%(email)s) already has an onboarding in progress here.",
+            name=user.display_name,
+            email=user.email,
+        )
         raise OnboardingError(message, "email")
     return membership
 
@@ -317,7 +322,11 @@ def plan_differences(
 
 
 def _compare(onboarding: Onboarding, plan: Plan) -> PlanDifferences:
-    tasks = {t.item_id: t for t in onboarding.tasks if t.withdrawn_at is None}
+    tasks = {
+        t.item_id: t
+        for t in onboarding.tasks
+        if t.withdrawn_at is None and t.renewal_of_id is None  # renewals follow the record
+    }
     duties = {d.item_id: d for d in onboarding.duties}
     planned_tasks = {t.id: t for t in plan.tasks}
     planned_duties = {d.id: d for d in plan.duties}
@@ -374,7 +383,7 @@ def apply_differences(
         raise OnboardingError(differences.problem)
     plan = differences._plan
     if plan is None:
-        raise OnboardingError("Only an onboarding in progress can be brought up to date.")
+        raise OnboardingError(_("Only an onboarding in progress can be brought up to date."))
     if expected is not None and expected != differences.fingerprint():
         raise OnboardingError(
             "The role, the library or the clinic changed since that page was shown. "

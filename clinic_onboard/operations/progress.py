@@ -5,16 +5,17 @@ updates or deletes an event. Each verb checks the state folded from the record f
 and leaves the commit to the caller; ``RecordConflict`` from a simultaneous writer passes up.
 """
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
+from clinic_onboard.i18n import N_
 from clinic_onboard.models import (
     Membership,
     Onboarding,
@@ -23,12 +24,20 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import audit
-from clinic_onboard.operations.record import append_event, as_task_event, task_facts
+from clinic_onboard.operations.record import (
+    append_event,
+    as_task_event,
+    start_change,
+    task_facts,
+)
+from clinic_onboard.operations.renewals import sync_renewal
 from clinic_onboard.record.progress import HIRE_TO_ACT, statuses
+from clinic_onboard.record.renewals import add_months
 from clinic_onboard.record.states import DONE_KINDS, EventKind, TaskStatus, is_finished
 from clinic_onboard.uploads import StoredFile
 
-CONFLICT_MESSAGE = "Someone else just updated this record; please check and try again."
+# Plain text (callers compare it), translated where it is shown.
+CONFLICT_MESSAGE = N_("Someone else just updated this record; please check and try again.")
 FORM_KINDS = {"acknowledgement": "acknowledged", "credential": "credential_recorded"}
 UNDOABLE = frozenset({TaskStatus.AWAITING_SIGNOFF, TaskStatus.DONE})
 NOT_VOIDABLE = frozenset({EventKind.VOIDED, EventKind.FINAL_SIGNOFF})
@@ -105,13 +114,6 @@ def task_records(onboarding: Onboarding) -> dict[int, TaskRecord]:
     return fold_records(onboarding.tasks, events_of(onboarding))
 
 
-def add_months(day: date, months: int) -> date:
-    """Calendar months later, the day clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def same_name(typed: str, display_name: str) -> bool:
     """Names match ignoring case and spacing."""
     return " ".join(typed.split()).casefold() == " ".join(display_name.split()).casefold()
@@ -126,20 +128,20 @@ def complete_task(
     """The hire marks an ordinary item done (acknowledgements and credentials have forms)."""
     _hire_may_act(onboarding, task, hire)
     if task.kind in FORM_KINDS:
-        raise ProgressRefused("This item is completed with its own form.")
+        raise ProgressRefused(_("This item is completed with its own form."))
     payload = {"note": note.strip()} if note.strip() else {}
     return append_event(onboarding, task, EventKind.COMPLETED, hire, payload)
 
 
 def undo_task(onboarding: Onboarding, task: OnboardingTask, hire: Membership) -> OnboardingEvent:
     """Take back one's own completion while it is not signed off."""
-    _require_hire(onboarding, hire)
+    _require_hire(onboarding, task, hire)
     found = task_records(onboarding).get(task.id)
     if found is None or found.status not in UNDOABLE:
-        raise ProgressRefused("Only a completed item that is not signed off can be undone.")
+        raise ProgressRefused(_("Only a completed item that is not signed off can be undone."))
     if found.completion is None or found.completion.actor_id != hire.user_id:
-        raise ProgressRefused("Only the person who completed this item can undo it.")
-    return append_event(onboarding, task, EventKind.UNDONE, hire)
+        raise ProgressRefused(_("Only the person who completed this item can undo it."))
+    return _synced(onboarding, task, append_event(onboarding, task, EventKind.UNDONE, hire))
 
 
 def acknowledge_task(
@@ -148,9 +150,12 @@ def acknowledge_task(
     """Sign a policy by typing one's full name as the account gives it."""
     _hire_may_act(onboarding, task, hire, kind="acknowledgement")
     if not same_name(typed_name, hire.user.display_name):
-        raise ProgressRefused(f"Type your full name exactly as {hire.user.display_name!r}.")
+        raise ProgressRefused(
+            _("Type your full name exactly as %(name)s.", name=repr(hire.user.display_name))
+        )
     payload = {"typed_name": " ".join(typed_name.split())}
-    return append_event(onboarding, task, EventKind.ACKNOWLEDGED, hire, payload)
+    event = append_event(onboarding, task, EventKind.ACKNOWLEDGED, hire, payload)
+    return _synced(onboarding, task, event)
 
 
 def record_credential(
@@ -166,7 +171,7 @@ def record_credential(
     if expires_on is None and task.validity_months:
         expires_on = add_months(details.issued_on, task.validity_months)
     if expires_on is not None and expires_on <= details.issued_on:
-        raise ProgressRefused("The expiry date must be after the issue date.")
+        raise ProgressRefused(_("The expiry date must be after the issue date."))
     payload = {
         "issuer": details.issuer.strip(),
         "number": details.number.strip(),
@@ -174,29 +179,42 @@ def record_credential(
         "expires_on": expires_on.isoformat() if expires_on else None,
         "file": stored.as_payload() if stored else None,
     }
-    return append_event(onboarding, task, EventKind.CREDENTIAL, hire, payload)
+    event = append_event(onboarding, task, EventKind.CREDENTIAL, hire, payload)
+    return _synced(onboarding, task, event)
 
 
-def _require_hire(onboarding: Onboarding, hire: Membership) -> None:
+def _synced(
+    onboarding: Onboarding, task: OnboardingTask, event: OnboardingEvent
+) -> OnboardingEvent:
+    """Bring the item's next renewal in step with the event just appended."""
+    sync_renewal(onboarding, task, task_records(onboarding))
+    return event
+
+
+def _require_hire(onboarding: Onboarding, task: OnboardingTask, hire: Membership) -> None:
     if onboarding.membership_id != hire.id:
-        raise ProgressRefused("Only the person being onboarded can do this.")
-    _require_active(onboarding)
+        raise ProgressRefused(_("Only the person being onboarded can do this."))
+    _require_open(onboarding, task)
 
 
-def _require_active(onboarding: Onboarding) -> None:
-    if onboarding.status != OnboardingStatus.ACTIVE:
-        raise ProgressRefused("This onboarding is complete; the record can no longer change.")
+def _require_open(onboarding: Onboarding, task: OnboardingTask | None) -> None:
+    """A completed onboarding's record is closed, except for the renewals that follow it."""
+    # Every verb starts here, before it reads the record's state (see start_change).
+    start_change(onboarding)
+    renewal = task is not None and task.renewal_of_id is not None
+    if onboarding.status != OnboardingStatus.ACTIVE and not renewal:
+        raise ProgressRefused(_("This onboarding is complete; the record can no longer change."))
 
 
 def _hire_may_act(
     onboarding: Onboarding, task: OnboardingTask, hire: Membership, kind: str | None = None
 ) -> None:
-    _require_hire(onboarding, hire)
+    _require_hire(onboarding, task, hire)
     if kind is not None and task.kind != kind:
-        raise ProgressRefused("This item is not completed with this form.")
+        raise ProgressRefused(_("This item is not completed with this form."))
     found = task_records(onboarding).get(task.id)
     if found is None or found.status not in HIRE_TO_ACT:
-        raise ProgressRefused("This item is already done or waiting for sign-off.")
+        raise ProgressRefused(_("This item is already done or waiting for sign-off."))
 
 
 # The supervisor's and the manager's verbs ----------------------------------------------------
@@ -211,18 +229,18 @@ def sign_off(
     comment: str = "",
 ) -> OnboardingEvent:
     """Competent signs the item off; needs practice re-opens it for the hire."""
-    _require_active(onboarding)
+    _require_open(onboarding, task)
     if not _may_sign(onboarding, task, signer):
-        raise ProgressRefused("You cannot sign off this item.")
+        raise ProgressRefused(_("You cannot sign off this item."))
     found = task_records(onboarding).get(task.id)
     if found is None or found.status is not TaskStatus.AWAITING_SIGNOFF:
-        raise ProgressRefused("This item is not waiting for sign-off.")
+        raise ProgressRefused(_("This item is not waiting for sign-off."))
     if not competent and not comment.strip():
-        raise ProgressRefused("Say what to practise.")
+        raise ProgressRefused(_("Say what to practise."))
     kind = EventKind.SIGNED_OFF if competent else EventKind.NEEDS_PRACTICE
     event = append_event(onboarding, task, kind, signer, {"method": method, "comment": comment})
     _audit(signer, f"onboarding.{kind.value}", onboarding, {"task": task.item_id})
-    return event
+    return _synced(onboarding, task, event)
 
 
 def _may_sign(onboarding: Onboarding, task: OnboardingTask, signer: Membership) -> bool:
@@ -236,20 +254,22 @@ def _may_sign(onboarding: Onboarding, task: OnboardingTask, signer: Membership) 
 
 
 def items_left(onboarding: Onboarding) -> list[OnboardingTask]:
-    """Live items that are neither done nor signed off, in plan order."""
+    """Live items that are neither done nor signed off, in plan order (renewals come later)."""
     records = task_records(onboarding)
     return [
-        t for t in onboarding.tasks if t.id in records and not is_finished(records[t.id].status)
+        t
+        for t in onboarding.tasks
+        if t.id in records and t.renewal_of_id is None and not is_finished(records[t.id].status)
     ]
 
 
 def complete_onboarding(onboarding: Onboarding, manager: Membership) -> OnboardingEvent:
     """The manager's final sign-off, once every live item is done or signed off."""
-    _require_active(onboarding)
+    _require_open(onboarding, None)
     if not policy.can_complete_onboarding(
         manager.role, manager.user_id, onboarding.membership.user_id
     ):
-        raise ProgressRefused("Only a manager other than the hire gives the final sign-off.")
+        raise ProgressRefused(_("Only a manager other than the hire gives the final sign-off."))
     left = items_left(onboarding)
     if left:
         raise ProgressRefused(_left_message(left))
@@ -270,19 +290,19 @@ def void_event(
     onboarding: Onboarding, event: OnboardingEvent, manager: Membership, reason: str
 ) -> OnboardingEvent:
     """A correction: a new event cancelling an earlier one; the task's status re-folds."""
-    _require_active(onboarding)
+    _require_open(onboarding, event.task)
     if not policy.can_correct_record(manager.role):
-        raise ProgressRefused("Only a manager can correct the record.")
+        raise ProgressRefused(_("Only a manager can correct the record."))
     if event.onboarding_id != onboarding.id or event.kind in NOT_VOIDABLE:
-        raise ProgressRefused("This entry cannot be voided.")
+        raise ProgressRefused(_("This entry cannot be voided."))
     if event.id in voided_ids(events_of(onboarding)):
-        raise ProgressRefused("This entry is already voided.")
+        raise ProgressRefused(_("This entry is already voided."))
     if not reason.strip():
-        raise ProgressRefused("Give the reason for the correction.")
+        raise ProgressRefused(_("Give the reason for the correction."))
     payload = {"voids": event.id, "reason": reason.strip()}
     voiding = append_event(onboarding, event.task, EventKind.VOIDED, manager, payload)
     _audit(manager, "onboarding.void", onboarding, {"voids": event.seq, "reason": reason})
-    return voiding
+    return _synced(onboarding, event.task, voiding) if event.task else voiding
 
 
 def _audit(actor: Membership, action: str, onboarding: Onboarding, after: dict[str, Any]) -> None:

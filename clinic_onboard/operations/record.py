@@ -14,6 +14,8 @@ from clinic_onboard.record.chain import GENESIS, BrokenLink, event_hash, first_b
 from clinic_onboard.record.progress import TaskFacts, statuses
 from clinic_onboard.record.states import TaskEvent, TaskStatus
 
+_HEADS = "record_heads"  # session.info: onboarding id -> last seq noted by start_change
+
 
 class RecordConflict(RuntimeError):
     """Someone else added to this record at the same moment; nothing of ours was saved."""
@@ -26,8 +28,12 @@ def append_event(
     actor: Membership,
     payload: dict[str, Any] | None = None,
 ) -> OnboardingEvent:
-    """Add the next event of the chain; a simultaneous writer makes this raise RecordConflict."""
+    """Add the next event of the chain; a simultaneous writer makes this raise RecordConflict,
+    as does any event added since ``start_change`` noted the record's last one."""
     last = _last_event(onboarding.id)
+    noted = db.session.info.get(_HEADS, {}).pop(onboarding.id, None)
+    if noted is not None and noted != (last.seq if last else 0):
+        raise RecordConflict("the record changed after its state was read")
     event = OnboardingEvent(
         clinic_id=onboarding.clinic_id,
         onboarding_id=onboarding.id,
@@ -44,6 +50,24 @@ def append_event(
     event.hash = event_hash(event.facts(task.item_id if task else None))
     _insert(event)
     return event
+
+
+def start_change(onboarding: Onboarding) -> None:
+    """Note the record's last event, then reload the onboarding, before a verb reads the state.
+
+    A verb checks the state folded from the events, then appends. The next ``append_event``
+    raises RecordConflict if any event was added since this note: otherwise a sign-off landing
+    between the check and the append would let a second sign-off of the same item through,
+    its own sequence number being still free. Optimistic, so no lock is held while folding.
+    """
+    last = _last_event(onboarding.id)
+    db.session.info.setdefault(_HEADS, {})[onboarding.id] = last.seq if last else 0
+    # The status too must be read after the note (a final sign-off closes the record).
+    db.session.execute(
+        select(Onboarding)
+        .where(Onboarding.id == onboarding.id)
+        .execution_options(populate_existing=True)
+    )
 
 
 def _last_event(onboarding_id: int) -> OnboardingEvent | None:

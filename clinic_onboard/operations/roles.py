@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, get_args
 
-from sqlalchemy import func, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, or_, select
 
 from clinic_onboard.catalog import Catalog, Phase, Signoff
 from clinic_onboard.extensions import db
@@ -50,7 +51,10 @@ def add_role(
     """A new role from a library role template; a blank ``name`` takes the template's name."""
     library = catalog or library_catalog()
     if template not in library.roles:
-        raise Rejected("template", f"“{template}” is not a role template in the content library.")
+        raise Rejected(
+            "template",
+            _("“%(slug)s” is not a role template in the content library.", slug=template),
+        )
     name = _clean(name) or library.roles[template].name
     _check_name(clinic.id, name)
     role = ClinicRole(clinic_id=clinic.id, template=template, name=name)
@@ -102,13 +106,14 @@ def _check_switch_off(role: ClinicRole, item_id: str, reason: str, titles: dict[
             "reason", "Give a reason, such as a clinic policy or work outside this role."
         )
     if len(reason) > REASON_MAX:
-        raise Rejected("reason", f"Use at most {REASON_MAX} characters.")
+        raise Rejected("reason", _("Use at most %(max)s characters.", max=REASON_MAX))
     if any(entry.item_id == item_id for entry in role.switched_off):
-        raise Rejected("reason", "This item is already switched off for this role.")
+        raise Rejected("reason", _("This item is already switched off for this role."))
 
 
 def switch_on(entry: SwitchedOffItem, actor: User | None) -> None:
-    """Give a switched-off item to hires in the role again."""
+    """Give a switched-off item to hires in the role again. Rejected when another manager
+    switched it on at the same moment: the audit log must not record it twice."""
     role = entry.role
     before = {
         "role_id": role.id,
@@ -116,7 +121,11 @@ def switch_on(entry: SwitchedOffItem, actor: User | None) -> None:
         "switched_off": True,
         "reason": entry.reason,
     }
-    role.switched_off.remove(entry)  # delete-orphan: the row goes at the flush
+    gone = delete(SwitchedOffItem).where(SwitchedOffItem.id == entry.id)
+    if db.session.execute(gone, execution_options={"synchronize_session": False}).rowcount == 0:
+        raise Rejected("reason", _("This item was already switched back on."))
+    db.session.expunge(entry)
+    db.session.expire(role, ["switched_off"])
     after = {"role_id": role.id, "item_id": entry.item_id, "switched_off": False}
     _record(role, actor, "role.switch_on", before, after, entry.item_id)
 
@@ -199,16 +208,19 @@ def _check_with_planner(details: CustomItemDetails, catalog: Catalog) -> None:
 
 def _check_name(clinic_id: int, name: str, role_id: int | None = None) -> None:
     if not name:
-        raise Rejected("name", "Give the role a name.")
+        raise Rejected("name", _("Give the role a name."))
     if len(name) > NAME_MAX:
-        raise Rejected("name", f"Use at most {NAME_MAX} characters.")
+        raise Rejected("name", _("Use at most %(max)s characters.", max=NAME_MAX))
     # SQLite's lower() folds ASCII only, so compare the exact name too (the unique constraint's).
     same = or_(ClinicRole.name == name, func.lower(ClinicRole.name) == name.lower())
     query = select(ClinicRole.id).where(ClinicRole.clinic_id == clinic_id, same)
     if role_id is not None:
         query = query.where(ClinicRole.id != role_id)
     if db.session.scalar(query.limit(1)) is not None:
-        raise Rejected("name", f"This clinic already has a role called “{name}”. Choose another.")
+        raise Rejected(
+            "name",
+            _("This clinic already has a role called “%(name)s”. Choose another.", name=name),
+        )
 
 
 def _clean(text: str | None) -> str:

@@ -3,7 +3,9 @@
 Pure: no reportlab, no Flask, no database and no clock. Every date and time is passed in (a
 record's ``generated_at`` included), so the same input always describes the same document and
 the renderer can make it byte for byte identical. The database layer maps its rows onto
-``RecordInput`` and ``SummaryInput``; the blank exports need only a ``Plan``.
+``RecordInput`` and ``SummaryInput``; the blank exports need only a ``Plan``, and print their
+labels in the plan's language (``labels``). The record and the summary print their labels in the
+language their input names; their item and module titles are the database's stored snapshots.
 """
 
 import re
@@ -13,6 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, get_args
 
+from clinic_onboard.pdf.labels import (
+    ENGLISH,
+    ENGLISH_RECORD,
+    SUMMARY_LABELS,
+    Labels,
+    RecordLabels,
+    SummaryLabels,
+    labels_for,
+    record_labels_for,
+    summary_labels_for,
+)
 from clinic_onboard.pdf.model import (
     Block,
     Cell,
@@ -29,29 +42,26 @@ from clinic_onboard.pdf.model import (
 )
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 
-DISCLAIMER = "Guidance to adapt with your privacy officer; not legal advice."
+DISCLAIMER = ENGLISH.disclaimer
 
 ItemStatus = Literal["Signed off", "Completed", "Needs practice", "Not started", "Switched off"]
 SignoffMethod = Literal["observed", "demonstrated", "discussed", "document reviewed"]
 _ITEM_STATUSES = set(get_args(ItemStatus))
 ModuleStatus = Literal["Done", "In progress", "Overdue", "Not started", "—"]
 
-FREQUENCY_TITLES = {
-    "start_of_day": "Start of day",
-    "per_patient": "With every patient",
-    "end_of_day": "End of day",
-    "weekly": "Weekly",
-    "monthly": "Monthly",
-}
-# A phase's title, the offset printed beside its tasks, and the day it sorts at among "By day N".
-PHASES = {
-    "before_start": ("Before the first day", "Before day 1", -1),
-    "day_1": ("Day 1", "Day 1", 1),
-    "week_1": ("Week 1", "Week 1", 7),
-    "first_30_days": ("First 30 days", "By day 30", 30),
-    "first_90_days": ("First 90 days", "By day 90", 90),
-}
+FREQUENCY_TITLES = ENGLISH.frequencies
 _STATUS_TONES: dict[str, Tone] = {
+    # The summary's cells in every language, by what they mean.
+    **{
+        words.cells[key]: tone
+        for words in SUMMARY_LABELS.values()
+        for key, tone in (
+            ("done", "good"),
+            ("in_progress", "plain"),
+            ("overdue", "bad"),
+            ("not_started", "muted"),
+        )
+    },
     "Signed off": "good",
     "Completed": "plain",
     "Needs practice": "warn",
@@ -61,11 +71,6 @@ _STATUS_TONES: dict[str, Tone] = {
     "In progress": "plain",
     "Overdue": "bad",
     "—": "muted",
-}
-_SIGNOFF_TEXT = {
-    "none": "no sign-off",
-    "supervisor": "supervisor signs off",
-    "manager": "manager signs off",
 }
 _EXPIRY_WARNING_DAYS = 60
 # A matrix column must fit words such as "confidentiality" whole: wider libraries are split into
@@ -149,6 +154,7 @@ class RecordInput:
     signature_meaning: str
     fingerprint: str  # hex head of the record's sign-off hash chain
     verify_url: str
+    language: str = "en"  # of the labels; the caller gives the other texts in the same language
 
     def __post_init__(self) -> None:
         _require_aware(self.generated_at, "generated_at")
@@ -178,6 +184,7 @@ class SummaryInput:
     modules: tuple[str, ...]
     staff: tuple[StaffRow, ...]
     expiring: tuple[ExpiringCredential, ...]
+    language: str = "en"  # of the labels; the caller gives the names in the same language
 
     def __post_init__(self) -> None:
         _require_aware(self.generated_at, "generated_at")
@@ -198,48 +205,55 @@ def blank_checklist(
     catalog_version: str,
     printed_on: date | None = None,
 ) -> Document:
-    """The role's duties by frequency, with a box to tick and room to initial and date each."""
-    sections = tuple(_duty_sections(plan.duties))
-    review = Section("Review", (SignatureLines(("Reviewed by (supervisor)", "Signature", "Date")),))
+    """The role's duties by frequency, with a box to tick and room to initial and date each.
+
+    Printed in the plan's language; the names passed in should be in that language too.
+    """
+    words = labels_for(plan.language)
+    names = {"role": role_name, "clinic": clinic_name}
+    review = Section(
+        words.review, (SignatureLines((words.reviewed_by, words.signature, words.date)),)
+    )
     return Document(
-        title=f"Duty checklist: {role_name}, {clinic_name}",
+        title=words.checklist_title.format(**names),
         kicker=clinic_name,
-        headline=f"Duty checklist — {role_name}",
-        running_head=f"{clinic_name} · Duty checklist · {role_name}",
-        header=_profile_facts(jurisdiction_name, setting_name, role_name),
-        intro="Tick each duty when you have done it and know how, then initial and date it. "
-        "Ask your supervisor about anything you are unsure of.",
-        fill_ins=("Staff member", "Supervisor"),
-        sections=(*sections, review),
-        footer=_blank_footer(catalog_version, printed_on),
-        subject="Role duty checklist",
+        headline=words.checklist_headline.format(**names),
+        running_head=words.checklist_running_head.format(**names),
+        header=_profile_facts(words, jurisdiction_name, setting_name, role_name),
+        intro=words.checklist_intro,
+        fill_ins=(words.staff_member, words.supervisor),
+        sections=(*_duty_sections(plan.duties, words), review),
+        footer=_blank_footer(words, catalog_version, printed_on),
+        subject=words.checklist_subject,
+        language=words.pdf_language,
     )
 
 
-def _profile_facts(jurisdiction: str, setting: str, role: str) -> tuple[Fact, ...]:
+def _profile_facts(words: Labels, jurisdiction: str, setting: str, role: str) -> tuple[Fact, ...]:
     return (
-        Fact("Province or territory", jurisdiction),
-        Fact("Setting", setting),
-        Fact("Role", role),
+        Fact(words.province, jurisdiction),
+        Fact(words.setting, setting),
+        Fact(words.role, role),
     )
 
 
-def _blank_footer(catalog_version: str, printed_on: date | None) -> Footer:
-    printed = (f"Printed {printed_on.isoformat()}",) if printed_on else ()
-    return Footer((*printed, f"Content {catalog_version}"), DISCLAIMER)
+def _blank_footer(words: Labels, catalog_version: str, printed_on: date | None) -> Footer:
+    printed = (words.printed.format(date=printed_on.isoformat()),) if printed_on else ()
+    content = words.content.format(version=catalog_version)
+    return Footer((*printed, content), words.disclaimer, words.page)
 
 
-def _duty_sections(duties: Sequence[PlannedDuty]) -> Iterator[Section]:
+def _duty_sections(duties: Sequence[PlannedDuty], words: Labels) -> Iterator[Section]:
     columns = (
         Column("", 0.06, "center"),
-        Column("Duty", 0.60),
-        Column("Initials", 0.15),
-        Column("Date", 0.19),
+        Column(words.duty, 0.60),
+        Column(words.initials, 0.15),
+        Column(words.date, 0.19),
     )
-    for frequency, title in FREQUENCY_TITLES.items():
+    for frequency, title in words.frequencies.items():
         rows = tuple(_duty_row(duty) for duty in duties if duty.frequency == frequency)
         if rows:
-            count = _count(len(rows), "duty", "duties")
+            count = words.count(len(rows), words.duties)
             yield Section(title, (Table(columns, rows, write_in=True),), count)
 
 
@@ -265,10 +279,6 @@ def short(text: str, limit: int = 240) -> str:
     return kept
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
 # ---- the blank onboarding plan ----------------------------------------------------------------
 
 
@@ -281,158 +291,182 @@ def blank_plan(
     catalog_version: str,
     printed_on: date | None = None,
 ) -> Document:
-    """The dated onboarding tasks by phase, with lines for who did each, who signed, and when."""
+    """The dated onboarding tasks by phase, with lines for who did each, who signed, and when.
+
+    Printed in the plan's language; the names passed in should be in that language too.
+    """
+    words = labels_for(plan.language)
+    names = {"role": role_name, "clinic": clinic_name}
     closing = Section(
-        "Plan complete",
-        (SignatureLines(("Staff member", "Supervisor", "Manager", "Date")),),
+        words.plan_complete,
+        (SignatureLines((words.staff_member, words.supervisor, words.manager, words.date)),),
     )
     return Document(
-        title=f"Onboarding plan: {role_name}, {clinic_name}",
+        title=words.plan_title.format(**names),
         kicker=clinic_name,
-        headline=f"Onboarding plan — {role_name}",
-        running_head=f"{clinic_name} · Onboarding plan · {role_name}",
+        headline=words.plan_headline.format(**names),
+        running_head=words.plan_running_head.format(**names),
         header=(
-            *_profile_facts(jurisdiction_name, setting_name, role_name),
-            Fact("First day", long_date(plan.start_date)),
+            *_profile_facts(words, jurisdiction_name, setting_name, role_name),
+            Fact(words.first_day, words.long_date(plan.start_date)),
         ),
-        intro=f"Due dates fall on {jurisdiction_name}'s working days. When a task is done, the "
-        "staff member writes their name; where a sign-off is needed, the person signing "
-        "confirms they saw it done as described.",
-        fill_ins=("Staff member", "Supervisor"),
-        sections=(*_task_sections(plan.tasks), *_switched_off(plan), closing),
-        footer=_blank_footer(catalog_version, printed_on),
-        subject="Onboarding plan",
+        intro=words.plan_intro.format(jurisdiction=jurisdiction_name),
+        fill_ins=(words.staff_member, words.supervisor),
+        sections=(*_task_sections(plan.tasks, words), *_switched_off(plan, words), closing),
+        footer=_blank_footer(words, catalog_version, printed_on),
+        subject=words.plan_subject,
+        language=words.pdf_language,
     )
 
 
-def _task_sections(tasks: Sequence[PlannedTask]) -> Iterator[Section]:
+def _task_sections(tasks: Sequence[PlannedTask], words: Labels) -> Iterator[Section]:
     """One section per phase, plus "By day N" for day-count items that match no phase."""
     groups: dict[tuple[int, str], list[PlannedTask]] = {}
     for task in tasks:
-        groups.setdefault(_group(task), []).append(task)
+        groups.setdefault(_group(task, words), []).append(task)
     columns = (
-        Column("Due", 0.16),
-        Column("Task", 0.38),
-        Column("Completed by", 0.17),
-        Column("Signed off by", 0.17),
-        Column("Date", 0.12),
+        Column(words.due, 0.16),
+        Column(words.task, 0.38),
+        Column(words.completed_by, 0.17),
+        Column(words.signed_off_by, 0.17),
+        Column(words.date, 0.12),
     )
     for (_, title), members in sorted(groups.items()):
-        rows = tuple(_task_row(task) for task in members)
-        count = _count(len(rows), "task", "tasks")
+        rows = tuple(_task_row(task, words) for task in members)
+        count = words.count(len(rows), words.tasks)
         yield Section(title, (Table(columns, rows, write_in=True),), count)
 
 
-def _group(task: PlannedTask) -> tuple[int, str]:
+def _group(task: PlannedTask, words: Labels) -> tuple[int, str]:
     """Where a task is listed: its phase, the phase its day count matches, or "By day N"."""
     if task.phase is not None:
-        title, _, day = PHASES[task.phase]
-        return day, title
+        phase = words.phases[task.phase]
+        return phase.day, phase.title
     days = max(task.due_days or 0, 1)
-    for title, _, day in PHASES.values():
-        if day == days:
-            return day, title
-    return days, f"By day {days}"
+    for phase in words.phases.values():
+        if phase.day == days:
+            return phase.day, phase.title
+    return days, words.by_day.format(days=days)
 
 
-def _task_row(task: PlannedTask) -> tuple[Cell, ...]:
-    kind = task.kind.capitalize()
-    signer = Cell() if task.signoff != "none" else Cell("Not needed", tone="muted")
-    due = Cell(offset(task), f"{task.due_date:%a} {task.due_date.isoformat()}", bold=True)
-    title = Cell(task.title, f"{kind} · {_SIGNOFF_TEXT[task.signoff]}", bold=True)
+def _task_row(task: PlannedTask, words: Labels) -> tuple[Cell, ...]:
+    kind = words.kinds.get(task.kind, task.kind.capitalize())
+    signer = Cell() if task.signoff != "none" else Cell(words.not_needed, tone="muted")
+    when = f"{words.weekday(task.due_date)} {task.due_date.isoformat()}"
+    due = Cell(offset(task, words), when, bold=True)
+    title = Cell(task.title, f"{kind} · {words.signoffs[task.signoff]}", bold=True)
     return (due, title, Cell(), signer, Cell())
 
 
-def offset(task: PlannedTask) -> str:
+def offset(task: PlannedTask, words: Labels = ENGLISH) -> str:
     """When a task falls due relative to the first day: "Day 14", "Week 1", "Before day 1"."""
     if task.phase is not None:
-        return PHASES[task.phase][1]
-    return f"Day {max(task.due_days or 0, 1)}"
+        return words.phases[task.phase].offset
+    return words.day.format(days=max(task.due_days or 0, 1))
 
 
-def _switched_off(plan: Plan) -> Iterator[Section]:
+def _switched_off(plan: Plan, words: Labels) -> Iterator[Section]:
     if not plan.switched_off:
         return
-    columns = (Column("Item", 0.5), Column("The clinic's reason", 0.5))
+    columns = (Column(words.item, 0.5), Column(words.reason, 0.5))
     rows = tuple((Cell(entry.title), Cell(entry.reason)) for entry in plan.switched_off)
-    count = _count(len(rows), "item", "items")
-    yield Section("Switched off by the clinic", (Table(columns, rows),), count)
+    count = words.count(len(rows), words.items)
+    yield Section(words.switched_off, (Table(columns, rows),), count)
 
 
 # ---- the completed, signed record -------------------------------------------------------------
 
 
 def completed_record(record: RecordInput) -> Document:
-    """Every item with its status and sign-off, credentials, acknowledgements and the proof."""
+    """Every item with its status and sign-off, credentials, acknowledgements and the proof,
+    in the record's language."""
     clinic, hire = record.clinic, record.hire
+    words, page = record_labels_for(record.language), labels_for(record.language)
+    names = {"name": hire.name, "role": hire.role_name, "clinic": clinic.name}
     return Document(
-        title=f"Onboarding record: {hire.name}, {hire.role_name}, {clinic.name}",
+        title=words.title.format(**names),
         kicker=clinic.name,
-        headline=f"Onboarding record — {hire.name}",
-        running_head=f"{clinic.name} · Onboarding record · {hire.name}",
+        headline=words.headline.format(**names),
+        running_head=words.running_head.format(**names),
         header=(
-            Fact("Staff member", hire.name),
-            Fact("Role", hire.role_name),
-            Fact("First day", long_date(hire.start_date)),
-            Fact("Supervisor", hire.supervisor_name),
-            Fact("Province or territory", clinic.province_name),
-            Fact("Setting", clinic.setting_name),
+            Fact(words.staff_member, hire.name),
+            Fact(words.role, hire.role_name),
+            Fact(words.first_day, page.long_date(hire.start_date)),
+            Fact(words.supervisor, hire.supervisor_name),
+            Fact(words.province, clinic.province_name),
+            Fact(words.setting, clinic.setting_name),
         ),
-        intro=status_summary(record.items),
+        intro=status_summary(record.items, words, page),
         sections=(
-            *_item_sections(record.items),
-            _credentials_section(record.credentials, record.generated_at.date()),
-            _acknowledgements_section(record.acknowledgements),
-            _closing_section(record),
+            *_item_sections(record.items, words, page),
+            _credentials_section(record.credentials, record.generated_at.date(), words, page),
+            _acknowledgements_section(record.acknowledgements, words, page),
+            _closing_section(record, words),
         ),
         footer=Footer(
             (
-                f"Generated {moment(record.generated_at)}",
-                f"Content {record.catalog_version}",
-                f"Fingerprint {record.fingerprint[:12]}…",
+                words.generated.format(moment=moment(record.generated_at)),
+                words.content.format(version=record.catalog_version),
+                words.fingerprint.format(fingerprint=record.fingerprint[:12]),
             ),
-            DISCLAIMER,
+            words.disclaimer,
+            words.page,
         ),
-        subject="Completed onboarding record",
+        subject=words.subject,
+        language=words.pdf_language,
     )
 
 
-def status_summary(items: Sequence[RecordItem]) -> str:
+def status_summary(
+    items: Sequence[RecordItem], words: RecordLabels = ENGLISH_RECORD, page: Labels = ENGLISH
+) -> str:
     """One line a reader takes in at a glance: "24 items: 18 signed off, 2 not started"."""
+    if not items:
+        return words.no_items
     counts = Counter(item.status for item in items)
     # the usual statuses in a fixed order, then any others the database layer passes
     order = [s for s in get_args(ItemStatus) if s in counts] + sorted(set(counts) - _ITEM_STATUSES)
-    parts = ", ".join(f"{counts[status]} {status.lower()}" for status in order)
-    return f"{_count(len(items), 'item', 'items')}: {parts}." if items else "No items."
+    parts = ", ".join(
+        page.count(counts[status], words.status_counts.get(status, (status.lower(),) * 2))
+        for status in order
+    )
+    return words.summary.format(items=page.count(len(items), words.items), statuses=parts)
 
 
-def _item_sections(items: Sequence[RecordItem]) -> Iterator[Section]:
+def _item_sections(
+    items: Sequence[RecordItem], words: RecordLabels, page: Labels
+) -> Iterator[Section]:
     columns = (
-        Column("Item", 0.325),
-        Column("Status", 0.12),
-        Column("Completed", 0.12),
-        Column("Signed off by", 0.17),
-        Column("Method", 0.145),
-        Column("Signed at", 0.12),
+        Column(words.item, 0.325),
+        Column(words.status, 0.12),
+        Column(words.completed, 0.12),
+        Column(words.signed_off_by, 0.17),
+        Column(words.method, 0.145),
+        Column(words.signed_at, 0.12),
     )
     modules: dict[str, list[RecordItem]] = {}
     for item in items:
         modules.setdefault(item.module_title, []).append(item)
     for module_title, members in modules.items():
-        rows = tuple(_item_row(item) for item in members)
-        yield Section(module_title, (Table(columns, rows),), _count(len(rows), "item", "items"))
+        rows = tuple(_item_row(item, words) for item in members)
+        yield Section(module_title, (Table(columns, rows),), page.count(len(rows), words.items))
 
 
-def _item_row(item: RecordItem) -> tuple[Cell, ...]:
-    about = f"{item.kind.capitalize()} · {item.id}"
+def _item_row(item: RecordItem, words: RecordLabels) -> tuple[Cell, ...]:
+    about = f"{words.kinds.get(item.kind, item.kind.capitalize())} · {item.id}"
     if item.note:
-        about = f"{about}\nNote: {item.note}"
+        about = f"{about}\n{words.note.format(note=item.note)}"
+    method = words.methods.get(item.method, item.method.capitalize()) if item.method else "—"
     return (
         Cell(item.title, about, bold=True),
-        Cell(item.status, tone=_STATUS_TONES.get(item.status, "plain"), bold=True),
+        Cell(
+            words.statuses.get(item.status, item.status),
+            tone=_STATUS_TONES.get(item.status, "plain"),
+            bold=True,
+        ),
         Cell(item.completed_on.isoformat() if item.completed_on else "—"),
         Cell(item.signed_by or "—", item.signer_role),
-        Cell(item.method.capitalize() if item.method else "—"),
+        Cell(method),
         _moment_cell(item.signed_at),
     )
 
@@ -443,118 +477,129 @@ def _moment_cell(when: datetime | None) -> Cell:
     return Cell(when.date().isoformat(), f"{when:%H:%M} {when.tzname()}")
 
 
-def _credentials_section(credentials: Sequence[CredentialEntry], today: date) -> Section:
+def _credentials_section(
+    credentials: Sequence[CredentialEntry], today: date, words: RecordLabels, page: Labels
+) -> Section:
     if not credentials:
-        return Section("Credentials", (Note("No credentials are recorded."),))
+        return Section(words.credentials_title, (Note(words.no_credentials),))
     columns = (
-        Column("Credential", 0.29),
-        Column("Issuer", 0.23),
-        Column("Number", 0.19),
-        Column("Issued", 0.14),
-        Column("Expires", 0.15),
+        Column(words.credential, 0.29),
+        Column(words.issuer, 0.23),
+        Column(words.number, 0.19),
+        Column(words.issued, 0.14),
+        Column(words.expires, 0.15),
     )
-    rows = tuple(_credential_row(credential, today) for credential in credentials)
-    return Section(
-        "Credentials", (Table(columns, rows),), _count(len(rows), "credential", "credentials")
-    )
+    rows = tuple(_credential_row(credential, today, words, page) for credential in credentials)
+    count = page.count(len(rows), words.credentials)
+    return Section(words.credentials_title, (Table(columns, rows),), count)
 
 
-def _credential_row(credential: CredentialEntry, today: date) -> tuple[Cell, ...]:
+def _credential_row(
+    credential: CredentialEntry, today: date, words: RecordLabels, page: Labels
+) -> tuple[Cell, ...]:
     issued = credential.issued_on.isoformat() if credential.issued_on else "—"
     return (
         Cell(credential.title, bold=True),
         Cell(credential.issuer),
         Cell(credential.number or "—"),
         Cell(issued),
-        _expiry_cell(credential.expires_on, today),
+        _expiry_cell(credential.expires_on, today, words, page),
     )
 
 
-def _expiry_cell(expires_on: date | None, today: date) -> Cell:
+def _expiry_cell(expires_on: date | None, today: date, words: RecordLabels, page: Labels) -> Cell:
     """The expiry date with how far off it is: expired and soon-to-expire stand out."""
     if expires_on is None:
-        return Cell("No expiry", tone="muted")
+        return Cell(words.no_expiry, tone="muted")
     days = (expires_on - today).days
     if days < 0:
-        return Cell(expires_on.isoformat(), "Expired", tone="bad", bold=True)
+        return Cell(expires_on.isoformat(), words.expired, tone="bad", bold=True)
     if days <= _EXPIRY_WARNING_DAYS:
-        return Cell(expires_on.isoformat(), f"In {_count(days, 'day', 'days')}", tone="warn")
+        left = words.expires_in.format(days=page.count(days, words.days))
+        return Cell(expires_on.isoformat(), left, tone="warn")
     return Cell(expires_on.isoformat())
 
 
-def _acknowledgements_section(acknowledgements: Sequence[AcknowledgementEntry]) -> Section:
+def _acknowledgements_section(
+    acknowledgements: Sequence[AcknowledgementEntry], words: RecordLabels, page: Labels
+) -> Section:
     if not acknowledgements:
-        return Section("Acknowledgements", (Note("No acknowledgements are recorded."),))
+        return Section(words.acknowledgements_title, (Note(words.no_acknowledgements),))
     columns = (
-        Column("Acknowledgement", 0.52),
-        Column("Typed name", 0.26),
-        Column("Signed at", 0.22),
+        Column(words.acknowledgement, 0.52),
+        Column(words.typed_name, 0.26),
+        Column(words.signed_at, 0.22),
     )
     rows = tuple(
         (Cell(ack.title, bold=True), Cell(ack.typed_name), _moment_cell(ack.signed_at))
         for ack in acknowledgements
     )
-    return Section(
-        "Acknowledgements",
-        (Table(columns, rows),),
-        _count(len(rows), "acknowledgement", "acknowledgements"),
-    )
+    count = page.count(len(rows), words.acknowledgements)
+    return Section(words.acknowledgements_title, (Table(columns, rows),), count)
 
 
-def _closing_section(record: RecordInput) -> Section:
+def _closing_section(record: RecordInput, words: RecordLabels) -> Section:
     """What a sign-off means, signature lines and the proof, together on the last page."""
-    explanation = (
-        "The fingerprint is the head of this record's chain of sign-offs: each sign-off is "
-        "hashed together with the one before it, so changing any of them changes the "
-        "fingerprint. Scan the code or open the address to check this printout against the "
-        "clinic's record."
+    proof = Verification(
+        record.fingerprint,
+        record.verify_url,
+        words.explanation,
+        words.fingerprint_heading,
+        words.verify_at,
     )
     blocks = (
         Note(record.signature_meaning, emphasis=True),
-        SignatureLines(("Staff member", "Manager", "Date")),
-        Verification(record.fingerprint, record.verify_url, explanation),
+        SignatureLines((words.staff_member, words.manager, words.date)),
+        proof,
     )
-    return Section("What a sign-off means", blocks, keep_together=True)
+    return Section(words.meaning_title, blocks, keep_together=True)
 
 
 # ---- the compliance summary -------------------------------------------------------------------
 
 
 def compliance_summary(summary: SummaryInput) -> Document:
-    """Staff by module at a glance, and the credentials about to lapse."""
-    clinic = summary.clinic
+    """Staff by module at a glance and the credentials about to lapse, in the summary language."""
+    clinic, words = summary.clinic, summary_labels_for(summary.language)
+    page = labels_for(summary.language)
     today = summary.generated_at.date()
     return Document(
-        title=f"Compliance summary: {clinic.name}",
+        title=words.title.format(clinic=clinic.name),
         kicker=clinic.name,
-        headline="Onboarding and credentials summary",
-        running_head=f"{clinic.name} · Compliance summary · {today.isoformat()}",
+        headline=words.headline,
+        running_head=words.running_head.format(clinic=clinic.name, date=today.isoformat()),
         header=(
-            Fact("Province or territory", clinic.province_name),
-            Fact("Setting", clinic.setting_name),
-            Fact("Staff", str(len(summary.staff))),
-            Fact("As of", long_date(today)),
+            Fact(page.province, clinic.province_name),
+            Fact(page.setting, clinic.setting_name),
+            Fact(words.staff, str(len(summary.staff))),
+            Fact(words.as_of, page.long_date(today)),
         ),
-        intro="Each cell is a staff member's progress through one module. "
-        "Done: every item complete and signed off. Overdue: an item is past its due date. "
-        "—: the module does not apply to their role.",
-        sections=(_matrix_section(summary), _expiring_section(summary.expiring, today)),
+        intro=words.intro,
+        sections=(
+            _matrix_section(summary, words, page),
+            _expiring_section(summary.expiring, today, words, page),
+        ),
         footer=Footer(
-            (f"Generated {moment(summary.generated_at)}", f"Content {summary.catalog_version}"),
-            DISCLAIMER,
+            (
+                words.generated.format(moment=moment(summary.generated_at)),
+                page.content.format(version=summary.catalog_version),
+            ),
+            page.disclaimer,
+            page.page,
         ),
         landscape=len(summary.modules) > _MATRIX_COLUMNS_PORTRAIT,
-        subject="Compliance summary",
+        subject=words.subject,
+        language=page.pdf_language,
     )
 
 
-def _matrix_section(summary: SummaryInput) -> Section:
+def _matrix_section(summary: SummaryInput, words: SummaryLabels, page: Labels) -> Section:
     if not summary.staff:
-        return Section("Onboarding by module", (Note("No staff are onboarding."),))
-    tables: list[Block] = [_matrix(summary, span) for span in matrix_spans(len(summary.modules))]
-    return Section(
-        "Onboarding by module", tuple(tables), _count(len(summary.staff), "person", "people")
-    )
+        return Section(words.by_module, (Note(words.no_staff),))
+    tables: list[Block] = [
+        _matrix(summary, span, words) for span in matrix_spans(len(summary.modules))
+    ]
+    return Section(words.by_module, tuple(tables), page.count(len(summary.staff), words.people))
 
 
 def matrix_spans(modules: int) -> list[range]:
@@ -570,12 +615,12 @@ def matrix_spans(modules: int) -> list[range]:
     return spans
 
 
-def _matrix(summary: SummaryInput, span: range) -> Table:
+def _matrix(summary: SummaryInput, span: range, words: SummaryLabels) -> Table:
     """Staff down the side, modules ``span`` across: wide libraries split into several tables."""
     person_share = 0.22
     share = (1 - person_share) / len(span)
     columns = (
-        Column("Staff member", person_share),
+        Column(words.staff_member, person_share),
         *(Column(summary.modules[i], share, "center") for i in span),
     )
     rows = tuple(
@@ -589,23 +634,25 @@ def _matrix(summary: SummaryInput, span: range) -> Table:
 
 
 def _status_cell(status: str) -> Cell:
-    return Cell(status, tone=_STATUS_TONES.get(status, "plain"), bold=status == "Overdue")
+    tone = _STATUS_TONES.get(status, "plain")
+    return Cell(status, tone=tone, bold=tone == "bad")
 
 
-def _expiring_section(expiring: Sequence[ExpiringCredential], today: date) -> Section:
+def _expiring_section(
+    expiring: Sequence[ExpiringCredential], today: date, words: SummaryLabels, page: Labels
+) -> Section:
     if not expiring:
-        return Section("Credentials expiring soon", (Note("No credentials expire soon."),))
+        return Section(words.expiring, (Note(words.no_expiring),))
     columns = (
-        Column("Staff member", 0.30),
-        Column("Credential", 0.36),
-        Column("Expires", 0.17),
-        Column("Days left", 0.17),
+        Column(words.staff_member, 0.30),
+        Column(words.credential, 0.36),
+        Column(words.expires, 0.17),
+        Column(words.days_left, 0.17),
     )
-    rows = tuple(_expiring_row(entry, today) for entry in sorted(expiring, key=_by_expiry))
+    entries = sorted(expiring, key=_by_expiry)
+    rows = tuple(_expiring_row(entry, today, words) for entry in entries)
     return Section(
-        "Credentials expiring soon",
-        (Table(columns, rows),),
-        _count(len(rows), "credential", "credentials"),
+        words.expiring, (Table(columns, rows),), page.count(len(rows), words.credentials)
     )
 
 
@@ -613,10 +660,10 @@ def _by_expiry(entry: ExpiringCredential) -> tuple[date, str]:
     return entry.expires_on, entry.person
 
 
-def _expiring_row(entry: ExpiringCredential, today: date) -> tuple[Cell, ...]:
+def _expiring_row(entry: ExpiringCredential, today: date, words: SummaryLabels) -> tuple[Cell, ...]:
     days = (entry.expires_on - today).days
     left = (
-        Cell("Expired", tone="bad", bold=True)
+        Cell(words.expired, tone="bad", bold=True)
         if days < 0
         else Cell(str(days), tone="warn" if days <= 30 else "plain")
     )
@@ -633,7 +680,7 @@ def _expiring_row(entry: ExpiringCredential, today: date) -> tuple[Cell, ...]:
 
 def long_date(day: date) -> str:
     """ "Tuesday 1 December 2026": unambiguous on paper, unlike 01/12/2026."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return ENGLISH.long_date(day)
 
 
 def moment(when: datetime) -> str:

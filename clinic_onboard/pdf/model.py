@@ -28,8 +28,11 @@ class _Normalized:
 
 
 def nfc(text: str) -> str:
-    """Composed form: "é" as one code point, so text extraction and search find it."""
-    return unicodedata.normalize("NFC", text)
+    """Composed form: "é" as one code point, so text extraction and search find it.
+
+    Always a plain ``str``: a library ``Text`` passed in as a name keeps only the words shown.
+    """
+    return unicodedata.normalize("NFC", str(text))
 
 
 @dataclass(frozen=True)
@@ -105,11 +108,16 @@ class SignatureLines(_Normalized):
 
 @dataclass(frozen=True)
 class Verification(_Normalized):
-    """The record's fingerprint in full, and a QR code of the address that checks it."""
+    """The record's fingerprint in full, and a QR code of the address that checks it.
+
+    ``heading`` and ``verify_at`` label the fingerprint and the address in the record's language.
+    """
 
     fingerprint: str
     url: str
     explanation: str
+    heading: str
+    verify_at: str
 
 
 Block = Note | FactGrid | Table | SignatureLines | Verification
@@ -125,10 +133,14 @@ class Section(_Normalized):
 
 @dataclass(frozen=True)
 class Footer(_Normalized):
-    """Facts printed on every page next to "Page X of Y", and the disclaimer line."""
+    """Facts printed on every page next to "Page X of Y", and the disclaimer line.
+
+    ``page`` spells "Page X of Y" in the document's language, with ``{page}`` and ``{total}``.
+    """
 
     facts: tuple[str, ...]
     disclaimer: str
+    page: str = "Page {page} of {total}"
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,8 @@ def _furniture(
     canvas.saveState()
     if canvas.getPageNumber() > 1:
         _running_head(canvas, document.running_head, page_height, right)
-    _footer(canvas, document.footer, f"Page {canvas.getPageNumber()} of {total}", right)
+    page = document.footer.page.format(page=canvas.getPageNumber(), total=total)
+    _footer(canvas, document.footer, page, right)
     canvas.restoreState()
 
 
@@ -432,10 +433,10 @@ def _note(note: Note, width: float) -> Flowable:
 def _verification(verification: Verification, width: float) -> KeepTogether:
     """The QR code beside the full fingerprint and address, kept together on the last page."""
     text = [
-        _para("Record fingerprint (head of the sign-off chain)", _Look(size=8, tone="muted")),
+        _para(verification.heading, _Look(size=8, tone="muted")),
         _para(verification.fingerprint, _Look(size=9.5, bold=True)),
         Spacer(1, 6),
-        _para("Verify at", _Look(size=8, tone="muted")),
+        _para(verification.verify_at, _Look(size=8, tone="muted")),
         _para(verification.url, _Look(size=9.5, color=ACCENT)),
         Spacer(1, 6),
         _para(verification.explanation, _Look(size=8.5, tone="muted")),

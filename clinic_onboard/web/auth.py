@@ -1,24 +1,69 @@
-"""Sign up, sign in, sign out and change password."""
+"""Sign up, sign in (with a second step for those who use two-factor), sign out, change the
+password, and set up or turn off two-factor sign-in."""
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from clinic_onboard import totp
 from clinic_onboard.extensions import db, limiter
 from clinic_onboard.library import catalog
-from clinic_onboard.operations import accounts
-from clinic_onboard.web.forms import ChangePasswordForm, LoginForm, SignUpForm
+from clinic_onboard.models import User
+from clinic_onboard.operations import accounts, two_factor
+from clinic_onboard.passwords import verify_password
+from clinic_onboard.web import security
+from clinic_onboard.web.forms import ChangePasswordForm, LanguageForm, LoginForm, SignUpForm
+from clinic_onboard.web.security_forms import EnrolTwoFactorForm, TwoFactorCodeForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+WRONG_LOGIN = _l("That email and password do not match an active account.")
+WRONG_CODE = _l(
+    "That code is not right, or it was already used. Wait for the next one and try again."
+)
+# Between the password and the code: who, since when, and where to go next. Grants nothing.
+PENDING_KEY = security.PENDING_SIGN_IN
+PENDING_SECONDS = 5 * 60
+# The secret shown on the set-up page, kept until a code confirms it.
+ENROL_KEY = security.ENROL_SECRET
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _code_limit() -> str:
+    return current_app.config["TWO_FACTOR_RATE_LIMIT"]
+
+
+def _email_key() -> str:
+    """The account being tried, whether or not it exists, so a limit never tells them apart."""
+    email = accounts.normalize_email(request.form.get("email", ""))[:254]
+    return f"email:{email}" if email else get_remote_address()
+
+
+def _pending_key() -> str:
+    pending = session.get(PENDING_KEY) or {}
+    user_id = str(pending.get("user", "")).partition(":")[0]
+    return f"account:{user_id}" if user_id else get_remote_address()
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def signup() -> str | Response:
     """Create a manager account and the manager's first clinic."""
     form = SignUpForm()
@@ -29,17 +74,19 @@ def signup() -> str | Response:
                 form.email.data, form.display_name.data, form.password.data, form.details()
             )
         except accounts.EmailTaken:
-            form.email.errors.append("An account already uses this email. Sign in instead.")
+            # Said plainly: a neutral flow needs email, which is optional here (see README).
+            form.email.errors.append(_("An account already uses this email. Sign in instead."))
         else:
             db.session.commit()
             login_user(membership.user)
-            flash(f"Welcome! {membership.clinic.name} is ready.", "success")
+            flash(_("Welcome! %(clinic)s is ready.", clinic=membership.clinic.name), "success")
             return redirect(url_for("clinic.home"))
     return render_template("auth/signup.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
 def login() -> str | Response:
     """Sign in; the message never says whether the email exists."""
     if current_user.is_authenticated:
@@ -48,10 +95,18 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        flash("That email and password do not match an active account.", "error")
+            return _after_password(user, _safe_next(request.args.get("next")))
+        flash(str(WRONG_LOGIN), "error")
     return render_template("auth/login.html", form=form)
+
+
+def _after_password(user: User, target: str) -> Response:
+    """Straight in, or on to the code step for someone who uses two-factor sign-in."""
+    if not user.has_two_factor:
+        login_user(user)
+        return redirect(target)
+    session[PENDING_KEY] = {"user": user.get_id(), "at": int(security.now()), "next": target}
+    return redirect(url_for(".two_factor_code"))
 
 
 def _safe_next(target: str | None) -> str:
@@ -63,6 +118,34 @@ def _safe_next(target: str | None) -> str:
     return url_for("clinic.home")
 
 
+@bp.route("/two-factor/code", methods=["GET", "POST"])
+@security.per_account_and_address(_code_limit, account=_pending_key)
+def two_factor_code() -> str | Response:
+    """The second step of signing in: a fresh code from the person's app."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_KEY, None)
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for(".login"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        if two_factor.check_code(user, form.code.data, security.now()):
+            db.session.commit()
+            target = session.pop(PENDING_KEY)["next"]
+            login_user(user)
+            return redirect(_safe_next(target))
+        form.code.errors.append(WRONG_CODE)
+    return render_template("auth/two_factor_code.html", form=form)
+
+
+def _pending_user() -> User | None:
+    """The person who gave the right password a few minutes ago, if still valid."""
+    pending: dict[str, Any] = session.get(PENDING_KEY) or {}
+    if security.now() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return security.user_for_cookie_id(str(pending.get("user", "")))
+
+
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
@@ -70,7 +153,7 @@ def logout() -> Response:
     current_user.end_all_sessions()
     db.session.commit()
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -78,12 +161,91 @@ def logout() -> Response:
 @login_required
 def change_password() -> str | Response:
     form = ChangePasswordForm()
-    user = current_user._get_current_object()  # the User itself: login_user keeps a reference
+    user = _me()
     if form.validate_on_submit():
         if accounts.change_password(user, form.current.data, form.password.data):
             db.session.commit()
             login_user(user)
-            flash("Your password is changed. Other devices have been signed out.", "success")
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
             return redirect(url_for("clinic.home"))
-        form.current.errors.append("That is not your current password.")
-    return render_template("auth/password.html", form=form)
+        form.current.errors.append(_("That is not your current password."))
+    return render_template("auth/password.html", form=form, language_form=_language_form(user))
+
+
+def _language_form(user: User) -> LanguageForm:
+    form = LanguageForm(formdata=None)
+    form.language.data = user.language or ""
+    return form
+
+
+@bp.post("/language")
+@login_required
+def language() -> Response:
+    """Keep the person's language choice; it outranks the clinic's language."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        accounts.set_language(_me(), form.language.data)
+        db.session.commit()
+        flash(_("Your language is saved."), "success")
+    else:
+        flash(_("Choose one of the languages offered."), "error")
+    return redirect(url_for(".change_password"))
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@login_required
+@security.per_account_and_address(_code_limit)
+def two_factor_setup() -> str | Response:
+    """Set up two-factor sign-in, or see that it is on and turn it off."""
+    user = _me()
+    if user.has_two_factor:
+        return render_template("auth/two_factor.html", form=TwoFactorCodeForm())
+    secret = session.setdefault(ENROL_KEY, totp.new_secret())
+    form = EnrolTwoFactorForm()
+    if form.validate_on_submit() and _enrolled(form, user, secret):
+        return redirect(url_for("clinic.home"))
+    uri = totp.provisioning_uri(secret, user.email)
+    return render_template(
+        "auth/two_factor_setup.html",
+        form=form,
+        secret=totp.grouped(secret),
+        qr=totp.qr_data_uri(uri),
+    )
+
+
+def _enrolled(form: EnrolTwoFactorForm, user: User, secret: str) -> bool:
+    """The password again (a borrowed session must not enrol its own phone), then a code."""
+    if not verify_password(user.password_hash, form.password.data):
+        form.password.errors.append(_("That is not your password."))
+        return False
+    if not two_factor.enrol(user, secret, form.code.data, security.now()):
+        form.code.errors.append(WRONG_CODE)
+        return False
+    db.session.commit()
+    session.pop(ENROL_KEY, None)
+    login_user(user)  # the token rotated: this session carries on, the others end
+    flash(_("Two-factor sign-in is on. Other devices have been signed out."), "success")
+    return True
+
+
+@bp.post("/two-factor/off")
+@login_required
+@security.per_account_and_address(_code_limit)
+def turn_off_two_factor() -> str | Response:
+    """Turn two-factor off with a current code (a lost phone needs a manager instead)."""
+    user, form = _me(), TwoFactorCodeForm()
+    if not user.has_two_factor:
+        return redirect(url_for(".two_factor_setup"))
+    if form.validate_on_submit():
+        if two_factor.check_code(user, form.code.data, security.now()):
+            two_factor.turn_off(user)
+            db.session.commit()
+            flash(_("Two-factor sign-in is off."), "info")
+            return redirect(url_for(".two_factor_setup"))
+        form.code.errors.append(WRONG_CODE)
+    return render_template("auth/two_factor.html", form=form)
+
+
+def _me() -> User:
+    """The signed-in User itself: login_user keeps a reference to it."""
+    return current_user._get_current_object()

@@ -2,7 +2,17 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -11,9 +21,16 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
-from clinic_onboard.models import AuditEvent, Membership
-from clinic_onboard.operations import clinic_profile
+from clinic_onboard.models import AuditEvent, Membership, User
+from clinic_onboard.operations import account_security, clinic_profile, two_factor
+from clinic_onboard.passwords import verify_password
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
+from clinic_onboard.web.security import password_check_limit, per_account_and_address
+from clinic_onboard.web.security_forms import (
+    ClinicSecurityForm,
+    EndSessionsForm,
+    ResetTwoFactorForm,
+)
 from clinic_onboard.web.tenancy import (
     allowed,
     choose_clinic,
@@ -22,6 +39,7 @@ from clinic_onboard.web.tenancy import (
 )
 
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 AUDIT_PAGE = 200
 
 
@@ -43,12 +61,15 @@ def home() -> str:
 def _profile_labels(membership: Membership) -> dict[str, str]:
     """The clinic's codes and slugs as the names the content library gives them."""
     library, clinic = catalog(), membership.clinic
+    lang = clinic.language
     emr = library.emr_products.get(clinic.emr) if clinic.emr else None
     return {
-        "Province or territory": library.jurisdictions[clinic.province].name,
-        "Type of clinic": library.settings[clinic.setting].name,
-        "EMR product": emr.name if emr else "None recorded",
-        "On site": ", ".join(library.options[o].name for o in clinic.options) or "None",
+        _("Province or territory"): library.jurisdictions[clinic.province].name.get(lang),
+        _("Type of clinic"): library.settings[clinic.setting].name.get(lang),
+        _("EMR product"): emr.name.get(lang) if emr else _("None recorded"),
+        _("On site"): ", ".join(library.options[o].name.get(lang) for o in clinic.options)
+        or _("None"),
+        _("Language of the clinic"): LANGUAGE_NAMES[lang],
     }
 
 
@@ -68,8 +89,61 @@ def members() -> str:
 @allowed(policy.can_view_people)
 def member(membership_id: int) -> str:
     return render_template(
-        "clinic/member.html", member=get_for_clinic_or_404(Membership, membership_id)
+        "clinic/member.html",
+        member=get_for_clinic_or_404(Membership, membership_id),
+        end_form=EndSessionsForm(),
+        reset_form=ResetTwoFactorForm(),
     )
+
+
+@bp.post("/members/<int:membership_id>/sessions/end")
+@allowed(policy.can_manage_clinic)
+def end_sessions(membership_id: int) -> Response:
+    """Sign a member out on every device (a lost phone, a computer left signed in)."""
+    member = get_for_clinic_or_404(Membership, membership_id)
+    if EndSessionsForm().validate_on_submit():
+        account_security.end_sessions(member, _me())
+        db.session.commit()
+        flash(
+            _("%(name)s is signed out on every device.", name=member.user.display_name), "success"
+        )
+    return redirect(url_for(".member", membership_id=member.id))
+
+
+@bp.post("/members/<int:membership_id>/two-factor/reset")
+@allowed(policy.can_manage_clinic)
+@per_account_and_address(password_check_limit)
+def reset_two_factor(membership_id: int) -> Response:
+    """Remove a member's second factor so they can set up a new phone; password re-entered."""
+    member = get_for_clinic_or_404(Membership, membership_id)
+    problem = _reset_problem(ResetTwoFactorForm(), member)
+    if problem:
+        flash(problem, "error")
+    else:
+        account_security.reset_two_factor(member, _me())
+        db.session.commit()
+        flash(
+            _("%(name)s's two-factor sign-in is reset.", name=member.user.display_name),
+            "success",
+        )
+    return redirect(url_for(".member", membership_id=member.id))
+
+
+def _reset_problem(form: ResetTwoFactorForm, member: Membership) -> str | None:
+    name = member.user.display_name
+    if not form.validate_on_submit() or not verify_password(
+        _me().password_hash, form.password.data
+    ):
+        return _("That password is not right. Nothing was changed.")
+    if not member.user.has_two_factor:
+        return _("%(name)s does not use two-factor sign-in.", name=name)
+    if not account_security.manages_every_clinic_of(g.memberships, member.user):
+        return _(
+            "%(name)s also belongs to a clinic you do not manage, so only someone who "
+            "manages all of their clinics can reset their two-factor sign-in.",
+            name=name,
+        )
+    return None
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -84,16 +158,42 @@ def profile() -> str | Response:
     elif form.validate_on_submit():
         details = form.details()
         if clinic_profile.unchanged(clinic, details):
-            flash("Nothing changed.", "info")
+            flash(_("Nothing changed."), "info")
             return redirect(url_for("clinic.home"))
         if form.confirmed.data == "yes":
             clinic_profile.update_profile(clinic, current_user, details)
             db.session.commit()
-            flash("The clinic profile is updated.", "success")
+            flash(_("The clinic profile is updated."), "success")
             return redirect(url_for("clinic.home"))
         changes = clinic_profile.preview_changes(catalog(), clinic, details, date.today())
         return render_template("clinic/profile_preview.html", form=form, changes=changes)
     return render_template("clinic/profile.html", form=form)
+
+
+@bp.route("/security", methods=["GET", "POST"])
+@allowed(policy.can_manage_clinic)
+def security() -> str | Response:
+    """Whether the clinic's managers and supervisors must use two-factor sign-in."""
+    clinic = current_membership().clinic
+    form = ClinicSecurityForm(require_two_factor=clinic.require_two_factor)
+    if form.validate_on_submit():
+        if form.require_two_factor.data != clinic.require_two_factor:
+            two_factor.set_requirement(clinic, _me(), form.require_two_factor.data)
+            db.session.commit()
+        flash(_("The security settings are saved."), "success")
+        return redirect(url_for(".security"))
+    return render_template("clinic/security.html", form=form, people=_signers_and_managers())
+
+
+def _signers_and_managers() -> list[Membership]:
+    """The people the requirement applies to, so the manager sees who has set it up."""
+    query = (
+        select(Membership)
+        .where(Membership.clinic_id == current_membership().clinic_id)
+        .where(Membership.role.in_(two_factor.REQUIRED_ROLES))
+        .options(joinedload(Membership.user))
+    )
+    return sorted(db.session.scalars(query), key=lambda m: m.user.display_name.lower())
 
 
 @bp.get("/audit")
@@ -116,5 +216,10 @@ def switch() -> Response:
     if not form.validate_on_submit() or not choose_clinic(form.clinic_id.data):
         abort(404)
     clinic = next(m.clinic for m in g.memberships if m.clinic_id == form.clinic_id.data)
-    flash(f"You are now working in {clinic.name}.", "info")
+    flash(_("You are now working in %(clinic)s.", clinic=clinic.name), "info")
     return redirect(url_for("clinic.home"))
+
+
+def _me() -> User:
+    """The signed-in manager as a User (operations store it as the actor)."""
+    return current_user._get_current_object()

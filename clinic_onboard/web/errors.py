@@ -1,18 +1,19 @@
 """Friendly error pages; a server error also rolls the session back."""
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from clinic_onboard.extensions import db
 
 PAGES = {
-    400: "The form could not be read. Please go back and try again.",
-    403: "You do not have access to this page in the current clinic.",
-    404: "We could not find that page. It may have moved, or it belongs to another clinic.",
-    405: "That action is not available here.",
-    413: "That upload is too large.",
-    429: "Too many attempts. Please wait a minute and try again.",
+    400: _l("The form could not be read. Please go back and try again."),
+    403: _l("You do not have access to this page in the current clinic."),
+    404: _l("We could not find that page. It may have moved, or it belongs to another clinic."),
+    405: _l("That action is not available here."),
+    413: _l("That upload is too large."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
 }
 
 

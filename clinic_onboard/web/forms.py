@@ -1,8 +1,16 @@
 """Form shapes. They check types, lengths and choices only; business rules live in operations."""
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
     EmailField,
+    FileField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -11,16 +19,46 @@ from wtforms import (
     StringField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional
 
 from clinic_onboard.catalog import Catalog
+from clinic_onboard.i18n import interface_language
 from clinic_onboard.models import Clinic
 from clinic_onboard.operations.accounts import ClinicDetails
 
+NUL = "\x00"
+NUL_MESSAGE = _l("Remove the invisible NUL character: it cannot be stored.")
 PASSWORD_RULE = Length(
-    min=10, max=128, message="Use between 10 and 128 characters; a short sentence works well."
+    min=10, max=128, message=_l("Use between 10 and 128 characters; a short sentence works well.")
 )
 NO_EMR = ""
+
+
+class Form(FlaskForm):
+    """The base of every form: odd input gets the form back with a message, never a server
+    error. A NUL character in any answer (no keyboard types one, and PostgreSQL cannot store
+    it) is an error on that field, and a file sent in place of text is not given to the field."""
+
+    class Meta:
+        def wrap_formdata(self, form: FlaskForm, formdata: Any) -> Any:
+            """Files reach file fields only: a text or date field handed a file would fail
+            with a TypeError while reading it."""
+            wrapped = super().wrap_formdata(form, formdata)  # type: ignore[misc]
+            if not isinstance(wrapped, CombinedMultiDict):
+                return wrapped
+            wanted = {field.name for field in form if isinstance(field, FileField)}
+            sent = request.files.items(multi=True)
+            files = MultiDict([(name, file) for name, file in sent if name in wanted])
+            return CombinedMultiDict((files, request.form))
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(NUL in value for value in field.raw_data or () if isinstance(value, str)):
+                field.errors = [*field.errors, NUL_MESSAGE]
+                valid = False
+        return valid
 
 
 class CheckboxesField(SelectMultipleField):
@@ -33,26 +71,26 @@ class CheckboxesField(SelectMultipleField):
 class PersonFieldsMixin:
     """Who is signing up. Declared before the clinic fields so forms list them first."""
 
-    display_name = StringField("Your full name", validators=[DataRequired(), Length(max=120)])
+    display_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
-        "Work email",
+        _l("Work email"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
     )
-    password = PasswordField("Choose a password", validators=[DataRequired(), PASSWORD_RULE])
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired(), PASSWORD_RULE])
     confirm = PasswordField(
-        "Type the password again",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        _l("Type the password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
 
 
 class ClinicFieldsMixin:
     """The clinic profile fields; choices come from the content library."""
 
-    clinic_name = StringField("Clinic name", validators=[DataRequired(), Length(max=160)])
-    province = SelectField("Province or territory", validators=[DataRequired()])
-    setting = SelectField("Type of clinic", validators=[DataRequired()])
-    emr = SelectField("EMR product", validators=[Optional()])
-    options = CheckboxesField("What your clinic does on site", validators=[Optional()])
+    clinic_name = StringField(_l("Clinic name"), validators=[DataRequired(), Length(max=160)])
+    province = SelectField(_l("Province or territory"), validators=[DataRequired()])
+    setting = SelectField(_l("Type of clinic"), validators=[DataRequired()])
+    emr = SelectField(_l("EMR product"), validators=[Optional()])
+    options = CheckboxesField(_l("What your clinic does on site"), validators=[Optional()])
 
     def details(self) -> ClinicDetails:
         """The clinic as the operations take it."""
@@ -70,40 +108,72 @@ class ClinicFieldsMixin:
         self.options.data = list(clinic.options)
 
     def use_catalog(self, catalog: Catalog) -> None:
-        self.province.choices = _choices(catalog.jurisdictions, "Choose a province or territory")
-        self.setting.choices = _choices(catalog.settings, "Choose a type of clinic")
-        emr_choices = [(slug, p.name) for slug, p in catalog.emr_products.items()]
-        self.emr.choices = [(NO_EMR, "No EMR yet / paper charts"), *emr_choices]
-        self.options.choices = [(slug, o.name) for slug, o in catalog.options.items()]
+        self.province.choices = _choices(
+            catalog.jurisdictions, _l("Choose a province or territory")
+        )
+        self.setting.choices = _choices(catalog.settings, _l("Choose a type of clinic"))
+        lang = interface_language()
+        emr_choices = [(slug, p.name.get(lang)) for slug, p in catalog.emr_products.items()]
+        self.emr.choices = [(NO_EMR, _l("No EMR yet / paper charts")), *emr_choices]
+        self.options.choices = [(slug, o.name.get(lang)) for slug, o in catalog.options.items()]
 
 
 def _choices(items: dict, prompt: str) -> list[tuple[str, str]]:
-    return [("", prompt), *((key, item.name) for key, item in items.items())]
+    lang = interface_language()
+    return [("", prompt), *((key, item.name.get(lang)) for key, item in items.items())]
 
 
-class SignUpForm(PersonFieldsMixin, ClinicFieldsMixin, FlaskForm):
+class SignUpForm(PersonFieldsMixin, ClinicFieldsMixin, Form):
     """A manager and their first clinic."""
 
 
-class ClinicProfileForm(ClinicFieldsMixin, FlaskForm):
+class ClinicProfileForm(ClinicFieldsMixin, Form):
     """Edit the clinic; ``confirmed`` is set by the preview page's "Apply" button."""
 
+    language = SelectField(
+        _l("Language of the clinic"),
+        choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
+        # Not sent (an older form, a script): the clinic keeps its language.
+        validate_choice=False,
+        validators=[Optional(), AnyOf(("en", "fr"), message=_l("Choose English or French."))],
+    )
     confirmed = HiddenField(default="")
 
+    def details(self) -> ClinicDetails:
+        return replace(super().details(), language=self.language.data or "")
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
+    def fill_from(self, clinic: Clinic) -> None:
+        super().fill_from(clinic)
+        self.language.data = clinic.language
 
 
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=128)])
-    password = PasswordField("New password", validators=[DataRequired(), PASSWORD_RULE])
+class LoginForm(Form):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+
+
+class ChangePasswordForm(Form):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), PASSWORD_RULE])
     confirm = PasswordField(
-        "Type the new password again",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        _l("Type the new password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
 
 
-class SwitchClinicForm(FlaskForm):
+class LanguageForm(Form):
+    """The person's own interface language; empty follows the clinic's."""
+
+    language = SelectField(
+        _l("Language of the interface"),
+        choices=[
+            SelectChoice("", _l("The clinic's language")),
+            SelectChoice("en", "English"),
+            SelectChoice("fr", "Français"),
+        ],
+        validators=[Optional()],
+    )
+
+
+class SwitchClinicForm(Form):
     clinic_id = IntegerField(widget=widgets.HiddenInput(), validators=[DataRequired()])

@@ -1,6 +1,8 @@
 """The set-password page a new hire reaches from their one-time link."""
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
@@ -16,18 +18,18 @@ bp = Blueprint("invitations", __name__, url_prefix="/welcome")
 PROBLEMS = {
     LinkProblem.EXPIRED: (
         410,
-        "This link has expired",
-        "Set-password links work for a limited time, and this one has run out.",
+        _l("This link has expired"),
+        _l("Set-password links work for a limited time, and this one has run out."),
     ),
     LinkProblem.USED: (
         410,
-        "This link has already been used",
-        "Each set-password link works once, and a newer link replaces older ones.",
+        _l("This link has already been used"),
+        _l("Each set-password link works once, and a newer link replaces older ones."),
     ),
     LinkProblem.INVALID: (
         400,
-        "This link does not work",
-        "The link may have been cut short or changed when it was copied.",
+        _l("This link does not work"),
+        _l("The link may have been cut short or changed when it was copied."),
     ),
 }
 
@@ -50,7 +52,7 @@ def welcome(token: str) -> str | Response | tuple[str, int]:
         login_user(user)
         if invitation.clinic is not None:
             session[CLINIC_KEY] = invitation.clinic.id
-        flash(f"Welcome, {user.display_name}! Your password is set.", "success")
+        flash(_("Welcome, %(name)s! Your password is set.", name=user.display_name), "success")
         return redirect(url_for("clinic.home"))
     return render_template("invitations/welcome.html", form=form, invitation=invitation)
 

@@ -10,6 +10,8 @@ from functools import partial
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -21,6 +23,7 @@ from clinic_onboard.operations import progress
 from clinic_onboard.operations.record import task_facts
 from clinic_onboard.record.progress import HIRE_TO_ACT, Progress
 from clinic_onboard.record.progress import progress as fold_progress
+from clinic_onboard.record.renewals import is_coming_due
 from clinic_onboard.record.states import EventKind, TaskStatus
 from clinic_onboard.web.progress_forms import (
     AcknowledgeForm,
@@ -34,26 +37,26 @@ from clinic_onboard.web.tenancy import current_membership, get_for_clinic_or_404
 bp = Blueprint("my", __name__, url_prefix="/my")
 
 PHASES = {
-    "before_start": "Before your first day",
-    "day_1": "Day 1",
-    "week_1": "Week 1",
-    "first_30_days": "First 30 days",
-    "first_90_days": "First 90 days",
+    "before_start": _l("Before your first day"),
+    "day_1": _l("Day 1"),
+    "week_1": _l("Week 1"),
+    "first_30_days": _l("First 30 days"),
+    "first_90_days": _l("First 90 days"),
 }
-BY_DATE = "By date"
+BY_DATE = _l("By date")
 STATUS_LABELS = {
-    TaskStatus.NOT_STARTED: "Not started",
-    TaskStatus.AWAITING_SIGNOFF: "Waiting for sign-off",
-    TaskStatus.NEEDS_PRACTICE: "Needs practice",
-    TaskStatus.DONE: "Done",
-    TaskStatus.SIGNED_OFF: "Signed off",
+    TaskStatus.NOT_STARTED: _l("Not started"),
+    TaskStatus.AWAITING_SIGNOFF: _l("Waiting for sign-off"),
+    TaskStatus.NEEDS_PRACTICE: _l("Needs practice"),
+    TaskStatus.DONE: _l("Done"),
+    TaskStatus.SIGNED_OFF: _l("Signed off"),
 }
 FREQUENCIES = {
-    "start_of_day": "Start of day",
-    "per_patient": "With every patient",
-    "end_of_day": "End of day",
-    "weekly": "Weekly",
-    "monthly": "Monthly",
+    "start_of_day": _l("Start of day"),
+    "per_patient": _l("With every patient"),
+    "end_of_day": _l("End of day"),
+    "weekly": _l("Weekly"),
+    "monthly": _l("Monthly"),
 }
 
 
@@ -77,10 +80,13 @@ def index() -> str:
     if onboarding is None:
         return render_template("my/index.html", onboarding=None)
     records, today = progress.task_records(onboarding), date.today()
+    renewals = _renewals(onboarding, records, today)
     return render_template(
         "my/index.html",
         onboarding=onboarding,
         groups=_groups(onboarding, records, today),
+        renewals=renewals,
+        coming_due=[r for r in renewals if _coming_due(r, today)],
         figures=_figures(onboarding, records, today),
         duties=_duties(onboarding),
         labels=STATUS_LABELS,
@@ -108,19 +114,44 @@ def _groups(
 ) -> list[tuple[str, list[Row]]]:
     """The plan by phase; items timed by a number of days sit in a last group, by date."""
     grouped: dict[str, list[Row]] = {title: [] for title in [*PHASES.values(), BY_DATE]}
-    for task in onboarding.tasks:
-        if task.id in records:
-            late = task.due_date < today and records[task.id].status in HIRE_TO_ACT
-            grouped[PHASES.get(task.phase or "", BY_DATE)].append(Row(task, records[task.id], late))
+    for task in _plan_tasks(onboarding, records):
+        grouped[PHASES.get(task.phase or "", BY_DATE)].append(_row(task, records, today))
     grouped[BY_DATE].sort(key=lambda row: (row.task.due_date, row.task.position))
     return [(title, rows) for title, rows in grouped.items() if rows]
+
+
+def _renewals(
+    onboarding: Onboarding, records: dict[int, progress.TaskRecord], today: date
+) -> list[Row]:
+    """Renewals (next BLS card, yearly re-attestation), soonest first; they outlive the plan."""
+    rows = [
+        _row(t, records, today)
+        for t in onboarding.tasks
+        if t.id in records and t.renewal_of_id is not None
+    ]
+    return sorted(rows, key=lambda row: (row.task.due_date, row.task.position))
+
+
+def _coming_due(row: Row, today: date) -> bool:
+    return row.record.status in HIRE_TO_ACT and is_coming_due(row.task.due_date, today)
+
+
+def _plan_tasks(
+    onboarding: Onboarding, records: dict[int, progress.TaskRecord]
+) -> list[OnboardingTask]:
+    return [t for t in onboarding.tasks if t.id in records and t.renewal_of_id is None]
+
+
+def _row(task: OnboardingTask, records: dict[int, progress.TaskRecord], today: date) -> Row:
+    late = task.due_date < today and records[task.id].status in HIRE_TO_ACT
+    return Row(task, records[task.id], late)
 
 
 def _figures(
     onboarding: Onboarding, records: dict[int, progress.TaskRecord], today: date
 ) -> Progress:
-    facts = [task_facts(t) for t in onboarding.tasks if t.id in records]
-    return fold_progress(facts, {i: r.status for i, r in records.items()}, today)
+    facts = [task_facts(t) for t in _plan_tasks(onboarding, records)]
+    return fold_progress(facts, {f.id: records[f.id].status for f in facts}, today)
 
 
 def _duties(onboarding: Onboarding) -> list[tuple[str, list]]:
@@ -163,7 +194,7 @@ def done(task_id: int) -> Response:
     hire = current_membership()
     save(
         lambda: progress.complete_task(task.onboarding, task, hire, form.note.data or ""),
-        f"“{task.title}” is marked as done.",
+        _("“%(item)s” is marked as done.", item=task.title),
     )
     return _back(task)
 
@@ -175,7 +206,10 @@ def undo(task_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     hire = current_membership()
-    save(lambda: progress.undo_task(task.onboarding, task, hire), f"“{task.title}” is re-opened.")
+    save(
+        lambda: progress.undo_task(task.onboarding, task, hire),
+        _("“%(item)s” is re-opened.", item=task.title),
+    )
     return _back(task)
 
 
@@ -187,7 +221,7 @@ def acknowledge(task_id: int) -> str | Response:
     hire = current_membership()
     if form.validate_on_submit() and save(
         lambda: progress.acknowledge_task(task.onboarding, task, hire, form.typed_name.data),
-        "Thank you; your signature is recorded.",
+        _("Thank you; your signature is recorded."),
         refused=form.typed_name.errors.append,
     ):
         return _back(task)
@@ -201,7 +235,8 @@ def credential(task_id: int) -> str | Response:
     form = CredentialForm()
     if form.validate_on_submit() and _record_credential(task, form):
         return _back(task)
-    return render_template("my/credential.html", task=task, form=form)
+    limit = uploads.size_words(current_app.config["UPLOAD_MAX_BYTES"])
+    return render_template("my/credential.html", task=task, form=form, limit=limit)
 
 
 def _record_credential(task: OnboardingTask, form: CredentialForm) -> bool:
@@ -217,7 +252,7 @@ def _record_credential(task: OnboardingTask, form: CredentialForm) -> bool:
     hire = current_membership()
     saved = save(
         lambda: progress.record_credential(task.onboarding, task, hire, details, stored),
-        f"Your {task.title} is recorded.",
+        _("Your %(item)s is recorded.", item=task.title),
     )
     if not saved:
         uploads.discard(folder, stored)

@@ -1,9 +1,12 @@
 """Form shapes for the hire's page and for sign-offs: types, lengths and choices only."""
 
-from flask_wtf import FlaskForm
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from clinic_onboard.web.forms import Form
 
 try:  # wtforms 3.3 deprecates (value, label) tuples in favour of SelectChoice.
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -14,61 +17,63 @@ except ImportError:  # pragma: no cover - wtforms < 3.3
 
 
 METHODS = {
-    "observed": "Observed",
-    "demonstrated": "Demonstrated",
-    "discussed": "Discussed",
-    "document reviewed": "Document reviewed",
+    "observed": _l("Observed"),
+    "demonstrated": _l("Demonstrated"),
+    "discussed": _l("Discussed"),
+    "document reviewed": _l("Document reviewed"),
 }
-OUTCOMES = {"competent": "Competent", "needs_practice": "Needs practice"}
+OUTCOMES = {"competent": _l("Competent"), "needs_practice": _l("Needs practice")}
 
 
 def _choices(labels: dict[str, str]) -> list:
     return [_Choice(value, label) for value, label in labels.items()]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button with nothing to fill in (CSRF only)."""
 
 
-class NoteForm(FlaskForm):
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=1000)])
+class NoteForm(Form):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     typed_name = StringField(
-        "Type your full name to sign", validators=[DataRequired(), Length(max=120)]
+        _l("Type your full name to sign"), validators=[DataRequired(), Length(max=120)]
     )
 
 
-class CredentialForm(FlaskForm):
-    issuer = StringField("Issued by", validators=[DataRequired(), Length(max=200)])
-    number = StringField("Certificate or licence number", validators=[Length(max=100)])
-    issued_on = DateField("Issue date", validators=[DataRequired()])
-    expires_on = DateField("Expiry date", validators=[Optional()])
-    file = FileField("Copy of the certificate (optional)")
+class CredentialForm(Form):
+    issuer = StringField(_l("Issued by"), validators=[DataRequired(), Length(max=200)])
+    number = StringField(_l("Certificate or licence number"), validators=[Length(max=100)])
+    issued_on = DateField(_l("Issue date"), validators=[DataRequired()])
+    expires_on = DateField(_l("Expiry date"), validators=[Optional()])
+    file = FileField(_l("Copy of the certificate (optional)"))
 
     def validate_expires_on(self, field: DateField) -> None:
         if field.data and self.issued_on.data and field.data <= self.issued_on.data:
-            raise ValidationError("The expiry date must be after the issue date.")
+            raise ValidationError(_("The expiry date must be after the issue date."))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField(
-        "Your password, to confirm it is you", validators=[DataRequired(), Length(max=128)]
+        _l("Your password, to confirm it is you"), validators=[DataRequired(), Length(max=128)]
     )
 
 
 class SignOffForm(PasswordForm):
     method = SelectField(
-        "How you verified it", choices=_choices(METHODS), validators=[DataRequired()]
+        _l("How you verified it"), choices=_choices(METHODS), validators=[DataRequired()]
     )
-    outcome = SelectField("Outcome", choices=_choices(OUTCOMES), validators=[DataRequired()])
-    comment = TextAreaField("Comment", validators=[Length(max=1000)])
+    outcome = SelectField(_l("Outcome"), choices=_choices(OUTCOMES), validators=[DataRequired()])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=1000)])
 
     def validate_comment(self, field: TextAreaField) -> None:
         if self.outcome.data == "needs_practice" and not (field.data or "").strip():
-            raise ValidationError("Say what the person should practise.")
+            raise ValidationError(_("Say what the person should practise."))
 
 
-class VoidForm(FlaskForm):
-    reason = StringField("Reason for the correction", validators=[DataRequired(), Length(max=500)])
+class VoidForm(Form):
+    reason = StringField(
+        _l("Reason for the correction"), validators=[DataRequired(), Length(max=500)]
+    )

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import partial
 
 from flask import flash
+from flask_babel import gettext
 
 from clinic_onboard.extensions import db
 from clinic_onboard.operations.progress import CONFLICT_MESSAGE, ProgressRefused
@@ -21,7 +22,7 @@ def save(
         change()
     except RecordConflict:
         db.session.rollback()
-        flash(CONFLICT_MESSAGE, "error")
+        flash(gettext(CONFLICT_MESSAGE), "error")
         return False
     except ProgressRefused as refusal:
         db.session.rollback()

@@ -6,12 +6,15 @@ free or an item applies is for ``operations.roles`` to say.
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from clinic_onboard.catalog import Catalog
+from clinic_onboard.i18n import interface_language
 from clinic_onboard.operations.roles import (
     CUSTOM_KINDS,
     GUIDANCE_MAX,
@@ -19,32 +22,33 @@ from clinic_onboard.operations.roles import (
     REASON_MAX,
     TITLE_MAX,
 )
+from clinic_onboard.web.forms import Form
 
 KIND_LABELS = {
-    "task": "Task",
-    "competency": "Competency",
-    "credential": "Credential",
-    "reading": "Reading",
-    "acknowledgement": "Acknowledgement",
+    "task": _l("Task"),
+    "competency": _l("Competency"),
+    "credential": _l("Credential"),
+    "reading": _l("Reading"),
+    "acknowledgement": _l("Acknowledgement"),
 }
 PHASE_LABELS = {
-    "before_start": "Before the first day",
-    "day_1": "First day",
-    "week_1": "First week",
-    "first_30_days": "First 30 days",
-    "first_90_days": "First 90 days",
+    "before_start": _l("Before the first day"),
+    "day_1": _l("First day"),
+    "week_1": _l("First week"),
+    "first_30_days": _l("First 30 days"),
+    "first_90_days": _l("First 90 days"),
 }
 SIGNOFF_LABELS = {
-    "none": "No sign-off",
-    "supervisor": "A supervisor signs off",
-    "manager": "A manager signs off",
+    "none": _l("No sign-off"),
+    "supervisor": _l("A supervisor signs off"),
+    "manager": _l("A manager signs off"),
 }
 FREQUENCY_LABELS = {
-    "start_of_day": "Start of day",
-    "per_patient": "With every patient",
-    "end_of_day": "End of day",
-    "weekly": "Weekly",
-    "monthly": "Monthly",
+    "start_of_day": _l("Start of day"),
+    "per_patient": _l("With every patient"),
+    "end_of_day": _l("End of day"),
+    "weekly": _l("Weekly"),
+    "monthly": _l("Monthly"),
 }
 LABELS = {
     "kind": KIND_LABELS,
@@ -60,62 +64,74 @@ def _choices(labels: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
-class AddRoleForm(FlaskForm):
+class AddRoleForm(Form):
     # The operation, not the form, rejects an unknown template, with a message that says so.
     template = SelectField(
-        "Role template", validate_choice=False, validators=[DataRequired("Choose a template.")]
+        _l("Role template"),
+        validate_choice=False,
+        validators=[DataRequired(_l("Choose a template."))],
     )
-    name = StringField("Name in your clinic", validators=[Optional(), Length(max=NAME_MAX)])
+    name = StringField(_l("Name in your clinic"), validators=[Optional(), Length(max=NAME_MAX)])
 
     def use_catalog(self, catalog: Catalog) -> None:
-        roles = [SelectChoice(slug, role.name) for slug, role in catalog.roles.items()]
-        self.template.choices = [SelectChoice("", "Choose a role template"), *roles]
+        lang = interface_language()
+        choices = catalog.roles.items()
+        roles = [SelectChoice(slug, role.name.get(lang)) for slug, role in choices]
+        self.template.choices = [SelectChoice("", _l("Choose a role template")), *roles]
 
 
-class RenameRoleForm(FlaskForm):
+class RenameRoleForm(Form):
     name = StringField(
-        "Name", validators=[DataRequired("Give the role a name."), Length(max=NAME_MAX)]
+        _l("Name"), validators=[DataRequired(_l("Give the role a name.")), Length(max=NAME_MAX)]
     )
 
 
-class SwitchOffForm(FlaskForm):
+class SwitchOffForm(Form):
     """One per library item on the role page, each with its own prefix so field ids differ."""
 
     reason = StringField(
-        "Reason",
+        _l("Reason"),
         validators=[
-            DataRequired("Give a reason, such as a clinic policy or work outside this role here."),
+            DataRequired(
+                _l("Give a reason, such as a clinic policy or work outside this role here.")
+            ),
             Length(max=REASON_MAX),
         ],
     )
 
 
-class CustomItemForm(FlaskForm):
+class CustomItemForm(Form):
     title = StringField(
-        "Title", validators=[DataRequired("Give the item a title."), Length(max=TITLE_MAX)]
+        _l("Title"), validators=[DataRequired(_l("Give the item a title.")), Length(max=TITLE_MAX)]
     )
     guidance = TextAreaField(
-        "Guidance for the hire",
-        validators=[DataRequired("Say what the hire should do."), Length(max=GUIDANCE_MAX)],
+        _l("Guidance for the hire"),
+        validators=[DataRequired(_l("Say what the hire should do.")), Length(max=GUIDANCE_MAX)],
     )
     kind = SelectField(
-        "Kind", choices=_choices({kind: KIND_LABELS[kind] for kind in CUSTOM_KINDS}), default="task"
+        _l("Kind"),
+        choices=_choices({kind: KIND_LABELS[kind] for kind in CUSTOM_KINDS}),
+        default="task",
     )
-    phase = SelectField("When it is due", choices=_choices(PHASE_LABELS), default="week_1")
-    signoff = SelectField("Sign-off", choices=_choices(SIGNOFF_LABELS), default="none")
+    phase = SelectField(_l("When it is due"), choices=_choices(PHASE_LABELS), default="week_1")
+    signoff = SelectField(_l("Sign-off"), choices=_choices(SIGNOFF_LABELS), default="none")
 
 
 def _in_range(form: FlaskForm, field: DateField) -> None:
     if field.data is not None and not EARLIEST_START <= field.data <= LATEST_START:
         raise ValidationError(
-            f"Choose a date between {EARLIEST_START.year} and {LATEST_START.year}."
+            _(
+                "Choose a date between %(first)s and %(last)s.",
+                first=EARLIEST_START.year,
+                last=LATEST_START.year,
+            )
         )
 
 
-class PreviewForm(FlaskForm):
+class PreviewForm(Form):
     """The preview's start date, read from the query string (a GET form needs no CSRF token)."""
 
     class Meta:
         csrf = False
 
-    start = DateField("Start date", validators=[Optional(), _in_range])
+    start = DateField(_l("Start date"), validators=[Optional(), _in_range])

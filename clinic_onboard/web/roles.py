@@ -7,9 +7,13 @@ from itertools import groupby
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -34,6 +38,7 @@ from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clin
 bp = Blueprint("roles", __name__, url_prefix="/roles")
 T = TypeVar("T")
 Child = TypeVar("Child", RoleCustomItem, SwitchedOffItem)
+SIMULTANEOUS = _l("Someone else changed this role at the same moment. Check it and try again.")
 
 
 @bp.before_request
@@ -61,7 +66,7 @@ def add() -> str | Response:
     role = _apply(form, lambda: ops.add_role(clinic, _actor(), form.template.data, form.name.data))
     if role is None:
         return _index_page(form)
-    return _saved(role, f"Added the role “{role.name}”.")
+    return _saved(role, _("Added the role “%(role)s”.", role=role.name))
 
 
 @bp.get("/<int:role_id>")
@@ -75,7 +80,7 @@ def rename(role_id: int) -> str | Response:
     form = RenameRoleForm()
     if _apply(form, lambda: ops.rename_role(role, _actor(), form.name.data)) is None:
         return _role_page(role, rename=form)
-    return _saved(role, f"The role is now called “{role.name}”.")
+    return _saved(role, _("The role is now called “%(role)s”.", role=role.name))
 
 
 @bp.post("/<int:role_id>/items/<item_id>/switch-off")
@@ -85,15 +90,20 @@ def switch_off(role_id: int, item_id: str) -> str | Response:
     form = SwitchOffForm(prefix=_off_prefix(item_id))
     if _apply(form, lambda: ops.switch_off(role, _actor(), item_id, form.reason.data)) is None:
         return _role_page(role, switch_off=(item_id, form))
-    return _saved(role, "Switched off. It is listed under “Switched off here” with your reason.")
+    return _saved(role, _("Switched off. It is listed under “Switched off here” with your reason."))
 
 
 @bp.post("/<int:role_id>/switched-off/<int:entry_id>/switch-on")
 def switch_on(role_id: int, entry_id: int) -> Response:
     role = get_for_clinic_or_404(ClinicRole, role_id)
-    ops.switch_on(_child_or_404(SwitchedOffItem, entry_id, role), _actor())
+    try:
+        ops.switch_on(_child_or_404(SwitchedOffItem, entry_id, role), _actor())
+    except ops.Rejected as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return redirect(url_for("roles.role", role_id=role_id))
     db.session.commit()
-    return _saved(role, "Switched back on: new hires in this role get it again.")
+    return _saved(role, _("Switched back on: new hires in this role get it again."))
 
 
 @bp.post("/<int:role_id>/custom-items")
@@ -103,7 +113,7 @@ def add_custom_item(role_id: int) -> str | Response:
     item = _apply(form, lambda: ops.add_custom_item(role, _actor(), _details(form)))
     if item is None:
         return _role_page(role, custom=form)
-    return _saved(role, f"Added “{item.title}” to the role.")
+    return _saved(role, _("Added “%(item)s” to the role.", item=item.title))
 
 
 @bp.post("/<int:role_id>/custom-items/<int:item_id>/remove")
@@ -113,7 +123,7 @@ def remove_custom_item(role_id: int, item_id: int) -> Response:
     title = item.title
     ops.remove_custom_item(item, _actor())
     db.session.commit()
-    return _saved(role, f"Removed “{title}” from the role.")
+    return _saved(role, _("Removed “%(item)s” from the role.", item=title))
 
 
 @bp.get("/<int:role_id>/preview")
@@ -143,11 +153,16 @@ def _apply(form: FlaskForm, change: Callable[[], T]) -> T | None:
         return None
     try:
         result = change()
+        db.session.commit()
     except ops.Rejected as refusal:
         field = form[refusal.field]
         field.errors = [*field.errors, str(refusal)]
         return None
-    db.session.commit()
+    except IntegrityError:
+        # Another manager made the same change at the same moment (a unique constraint held).
+        db.session.rollback()
+        flash(str(SIMULTANEOUS), "error")
+        return None
     return result
 
 
@@ -220,7 +235,7 @@ def _switch_off_forms(
         form = SwitchOffForm(formdata=None, prefix=_off_prefix(entry.id))
         if failed and failed[0] == entry.id:
             form = failed[1]
-        form.reason.label.text = f"Reason for switching off “{entry.title}”"
+        form.reason.label.text = _("Reason for switching off “%(item)s”", item=entry.title)
         forms[entry.id] = form
     return forms
 
@@ -268,4 +283,4 @@ def duty_groups(plan: Plan) -> list[tuple[str, tuple[PlannedDuty, ...]]]:
 
 def long_date(day: date) -> str:
     """Like "Tuesday 1 December 2026"."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return format_date(day, "EEEE d MMMM y")

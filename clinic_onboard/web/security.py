@@ -1,9 +1,31 @@
-"""Response headers every page gets, and the login manager's user loader."""
+"""Response headers every page gets, the login manager's user loader, and what every signed-in
+request must pass: the session's time limits and the clinic's two-factor requirement."""
 
-from flask import Flask, Response
+import time
+from collections.abc import Callable
+from typing import Any
 
-from clinic_onboard.extensions import db, login_manager
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, logout_user, user_logged_in, user_logged_out
+
+from clinic_onboard.extensions import db, limiter, login_manager
 from clinic_onboard.models import User
+from clinic_onboard.operations import two_factor
+from clinic_onboard.web.tenancy import my_memberships
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -27,12 +49,38 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+# Seconds since the epoch, kept in the signed session cookie.
+LOGIN_AT, SEEN_AT = "login_at", "seen_at"
+# Half-finished two-factor steps (see web.auth): forgotten whenever someone signs in or out, so
+# a shared computer never hands one person's set-up key or password step to the next.
+PENDING_SIGN_IN, ENROL_SECRET = "two_factor_pending", "two_factor_enrol_secret"
+SIGN_IN_KEYS = (LOGIN_AT, SEEN_AT, PENDING_SIGN_IN, ENROL_SECRET)
+# Rewrite the cookie at most once a minute for activity, not on every request.
+TOUCH_EVERY = 60
+# Pages an ended session may still reach without being sent to the sign-in page first.
+NO_SIGN_IN_NEEDED = frozenset(
+    {"static", "auth.login", "auth.signup", "auth.two_factor_code", "main.healthz"}
+)
+# What someone who must enrol a second factor may reach before doing so.
+OPEN_BEFORE_ENROLMENT = frozenset({"static", "auth.two_factor_setup", "auth.logout"})
+
+
+def now() -> float:
+    """The clock sessions and codes are measured by; tests replace it instead of sleeping."""
+    return time.time()
+
 
 def init_app(app: Flask) -> None:
     app.after_request(_set_headers)
+    # Registered after tenancy.load_membership, so g.memberships is ready when this runs.
+    app.before_request(_guard_session)
+    user_logged_in.connect(_start_clock, app)
+    user_logged_out.connect(_stop_clock, app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = _l("Please sign in to see that page.")
     login_manager.login_message_category = "info"
+    # Translated when flashed: the session stores plain text, never a lazy string.
+    login_manager.localize_callback = str
     login_manager.session_protection = "basic"
 
 
@@ -46,6 +94,12 @@ def _set_headers(response: Response) -> Response:
 
 @login_manager.user_loader
 def load_user(cookie_id: str) -> User | None:
+    """Resolve the cookie, unless the session has run past its idle or absolute limit."""
+    g.session_ended = _time_limit_passed()
+    return None if g.session_ended else user_for_cookie_id(cookie_id)
+
+
+def user_for_cookie_id(cookie_id: str) -> User | None:
     """Resolve ``id:token``; a rotated token (logout everywhere, new password) fails here."""
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
@@ -54,3 +108,105 @@ def load_user(cookie_id: str) -> User | None:
     if user is None or not user.active or user.session_token != token:
         return None
     return user
+
+
+def _time_limit_passed() -> LazyString | None:
+    """Why the session is over, or None while it is within both limits."""
+    moment, config = now(), current_app.config
+    if LOGIN_AT not in session or SEEN_AT not in session:
+        return _l("Please sign in again.")
+    idle = config["SESSION_IDLE_MINUTES"]
+    if moment - session[SEEN_AT] > idle * 60:
+        return _l("You were signed out after %(idle)s minutes without activity.", idle=idle)
+    hours = config["SESSION_MAX_HOURS"]
+    if moment - session[LOGIN_AT] > hours * 3600:
+        return _l(
+            "You were signed out: a session lasts at most %(hours)s hours. Please sign in again.",
+            hours=hours,
+        )
+    return None
+
+
+def _start_clock(app: Flask, user: User, **extra: Any) -> None:
+    """Every way of signing in (password, code, set-password link) starts both clocks."""
+    _forget_sign_in()
+    session[LOGIN_AT] = session[SEEN_AT] = int(now())
+
+
+def _stop_clock(app: Flask, user: Any, **extra: Any) -> None:
+    _forget_sign_in()
+
+
+def _forget_sign_in() -> None:
+    for key in SIGN_IN_KEYS:
+        session.pop(key, None)
+
+
+def _guard_session() -> Response | None:
+    """Before each request: end a timed-out session, note activity, demand enrolment."""
+    if request.endpoint == "static":
+        return None
+    if not current_user.is_authenticated:
+        return _end_timed_out_session()
+    _note_activity()
+    return _enrolment_needed()
+
+
+def _end_timed_out_session() -> Response | None:
+    reason = g.pop("session_ended", None)
+    if reason is None:
+        return None
+    logout_user()
+    flash(str(reason), "info")
+    if request.endpoint in NO_SIGN_IN_NEEDED:
+        return None
+    here = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=here))
+
+
+def _note_activity() -> None:
+    moment = int(now())
+    if moment - session.get(SEEN_AT, 0) >= TOUCH_EVERY:
+        session[SEEN_AT] = moment
+
+
+def _enrolment_needed() -> Response | None:
+    """A manager or supervisor of a clinic that requires two-factor reaches nothing else
+    until they have set it up."""
+    if current_user.has_two_factor or request.endpoint in OPEN_BEFORE_ENROLMENT:
+        return None
+    memberships = g.memberships if "memberships" in g else my_memberships()
+    if not two_factor.required_for(memberships):
+        return None
+    flash(
+        _(
+            "Your clinic requires two-factor sign-in for managers and supervisors. "
+            "Set it up to continue."
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.two_factor_setup"))
+
+
+def account_key() -> str:
+    """The signed-in person, for limits that must hold whichever address they come from."""
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    return get_remote_address()
+
+
+def password_check_limit() -> str:
+    """Every POST that re-checks a password (sign-off, final sign-off, a 2FA reset) shares it."""
+    return current_app.config["SIGNOFF_RATE_LIMIT"]
+
+
+def per_account_and_address(
+    limit: Callable[[], str], account: Callable[[], str] = account_key
+) -> Callable[[Any], Any]:
+    """Limit POSTs to a view per account and per address (guessing a password or a code)."""
+
+    def decorator(view: Any) -> Any:
+        per_account = limiter.limit(limit, methods=["POST"], key_func=account)(view)
+        return limiter.limit(limit, methods=["POST"])(per_account)
+
+    return decorator

@@ -7,17 +7,17 @@ appended by ``operations.progress`` and committed once here.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_limiter.util import get_remote_address
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
-from clinic_onboard.extensions import db, limiter
+from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
     Membership,
@@ -32,34 +32,21 @@ from clinic_onboard.record.chain import GENESIS, first_broken_link
 from clinic_onboard.record.states import TaskStatus
 from clinic_onboard.web.progress_forms import METHODS, PasswordForm, SignOffForm, VoidForm
 from clinic_onboard.web.recording import save
+from clinic_onboard.web.security import password_check_limit, per_account_and_address
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("signoffs", __name__, url_prefix="/signoffs")
-WRONG_PASSWORD = "That password is not right. Nothing was recorded."
+WRONG_PASSWORD = _l("That password is not right. Nothing was recorded.")
 KIND_LABELS = {
-    "completed": "Completed",
-    "acknowledged": "Signed the policy",
-    "credential_recorded": "Recorded a credential",
-    "undone": "Took back a completion",
-    "signed_off": "Signed off: competent",
-    "needs_practice": "Needs practice",
-    "voided": "Correction",
-    "final_signoff": "Final sign-off",
+    "completed": _l("Completed"),
+    "acknowledged": _l("Signed the policy"),
+    "credential_recorded": _l("Recorded a credential"),
+    "undone": _l("Took back a completion"),
+    "signed_off": _l("Signed off: competent"),
+    "needs_practice": _l("Needs practice"),
+    "voided": _l("Correction"),
+    "final_signoff": _l("Final sign-off"),
 }
-
-
-def _signoff_limit() -> str:
-    return current_app.config["SIGNOFF_RATE_LIMIT"]
-
-
-def _account_key() -> str:
-    return f"account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
-
-
-def _rate_limited(view: Any) -> Any:
-    """Password-confirmed POSTs: limited per account and per address (guessing a password)."""
-    per_address = limiter.limit(_signoff_limit, methods=["POST"])
-    return per_address(limiter.limit(_signoff_limit, methods=["POST"], key_func=_account_key)(view))
 
 
 @bp.before_request
@@ -83,11 +70,17 @@ def index() -> str:
 
 
 def _queue(signer: Membership) -> list[QueueRow]:
-    """Items waiting for this person's sign-off, in three queries whatever the number of hires."""
+    """Items waiting for this person's sign-off, in three queries whatever the number of hires.
+
+    Completed onboardings count only while a renewal of theirs is waiting.
+    """
+    renewing = select(OnboardingTask.onboarding_id).where(
+        OnboardingTask.clinic_id == signer.clinic_id, OnboardingTask.renewal_of_id.is_not(None)
+    )
     query = (
         select(Onboarding)
         .where(Onboarding.clinic_id == signer.clinic_id)
-        .where(Onboarding.status == OnboardingStatus.ACTIVE)
+        .where(or_(Onboarding.status == OnboardingStatus.ACTIVE, Onboarding.id.in_(renewing)))
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
         .order_by(Onboarding.start_date, Onboarding.id)
     )
@@ -105,7 +98,14 @@ def _tasks_and_events(signer: Membership, ids: list[int]) -> tuple[dict, dict]:
     wanted = ["supervisor", "manager"] if signer.role == AppRole.MANAGER else ["supervisor"]
     for task in db.session.scalars(
         select(OnboardingTask)
+        .join(Onboarding)
         .where(OnboardingTask.onboarding_id.in_(ids), OnboardingTask.signoff.in_(wanted))
+        .where(
+            or_(
+                Onboarding.status == OnboardingStatus.ACTIVE,
+                OnboardingTask.renewal_of_id.is_not(None),
+            )
+        )
         .order_by(OnboardingTask.position)
     ):
         tasks[task.onboarding_id].append(task)
@@ -143,7 +143,7 @@ def _may_sign(signer: Membership, onboarding: Onboarding, task: OnboardingTask) 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 @allowed(policy.can_review_signoffs)
-@_rate_limited
+@per_account_and_address(password_check_limit)
 def task(task_id: int) -> str | Response:
     """Sign an item off (or send it back for practice) after re-entering one's password."""
     task = get_for_clinic_or_404(OnboardingTask, task_id)
@@ -171,15 +171,15 @@ def _sign(
         lambda: progress.sign_off(
             onboarding, task, signer, form.method.data, competent, form.comment.data or ""
         ),
-        f"Signed off “{task.title}” for {hire}."
+        _("Signed off “%(item)s” for %(hire)s.", item=task.title, hire=hire)
         if competent
-        else f"“{task.title}” is back with {hire} to practise.",
+        else _("“%(item)s” is back with %(hire)s to practise.", item=task.title, hire=hire),
     )
 
 
 @bp.post("/onboardings/<int:onboarding_id>/complete")
 @allowed(policy.can_correct_record)
-@_rate_limited
+@per_account_and_address(password_check_limit)
 def complete(onboarding_id: int) -> Response:
     """The manager's final sign-off, password re-entered, once every item is finished."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
@@ -187,12 +187,15 @@ def complete(onboarding_id: int) -> Response:
     if not form.validate_on_submit() or not verify_password(
         current_user.password_hash, form.password.data
     ):
-        flash(WRONG_PASSWORD, "error")
+        flash(str(WRONG_PASSWORD), "error")
     else:
         manager = current_membership()
         save(
             lambda: progress.complete_onboarding(onboarding, manager),
-            f"{onboarding.membership.user.display_name}'s onboarding is complete.",
+            _(
+                "%(name)s's onboarding is complete.",
+                name=onboarding.membership.user.display_name,
+            ),
         )
     return redirect(url_for("signoffs.record", onboarding_id=onboarding.id))
 
@@ -204,12 +207,12 @@ def void(event_id: int) -> Response:
     event = get_for_clinic_or_404(OnboardingEvent, event_id)
     form = VoidForm()
     if not form.validate_on_submit():
-        flash("Give the reason for the correction (up to 500 characters).", "error")
+        flash(_("Give the reason for the correction (up to 500 characters)."), "error")
     else:
         manager = current_membership()
         save(
             lambda: progress.void_event(event.onboarding, event, manager, form.reason.data),
-            f"Entry {event.seq} is voided; the correction is recorded.",
+            _("Entry %(seq)s is voided; the correction is recorded.", seq=event.seq),
         )
     return redirect(url_for("signoffs.record", onboarding_id=event.onboarding_id))
 
@@ -224,22 +227,32 @@ def record(onboarding_id: int) -> str:
     ):
         abort(404)
     rows = db.session.execute(
-        select(OnboardingEvent, OnboardingTask.item_id, OnboardingTask.title)
+        select(
+            OnboardingEvent,
+            OnboardingTask.item_id,
+            OnboardingTask.title,
+            OnboardingTask.renewal_of_id,
+        )
         .outerjoin(OnboardingTask, OnboardingEvent.task_id == OnboardingTask.id)
         .where(OnboardingEvent.onboarding_id == onboarding.id)
         .order_by(OnboardingEvent.seq)
     ).all()
-    events = [event for event, _, _ in rows]
+    events = [row[0] for row in rows]
+    active = onboarding.status == OnboardingStatus.ACTIVE
     manager_here = policy.can_correct_record(viewer.role)
     return render_template(
         "signoffs/record.html",
         onboarding=onboarding,
-        rows=[(event, title, _summary(event, events)) for event, _, title in rows],
-        broken=first_broken_link((e.facts(item), e.hash) for e, item, _ in rows),
+        rows=[(event, title, _summary(event, events)) for event, _, title, _ in rows],
+        broken=first_broken_link((e.facts(item), e.hash) for e, item, _, _ in rows),
         head=events[-1].hash if events else GENESIS,
         voided=progress.voided_ids(events),
         labels=KIND_LABELS,
-        may_correct=manager_here and onboarding.status == OnboardingStatus.ACTIVE,
+        # A completed record stays closed, except for the renewals that follow it.
+        correctable={
+            e.id for e, _, _, renewal_of in rows if manager_here and (active or renewal_of)
+        },
+        may_complete=manager_here and active,
         void_form=VoidForm(),
         complete_form=PasswordForm(),
     )

@@ -4,6 +4,8 @@ bring a plan up to date with its role, and hand out set-password links."""
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -39,11 +41,15 @@ def _managers_only() -> None:
 
 @bp.get("/")
 def index() -> str:
+    # Each role's tailoring comes with the roles: "behind" compares every hire with their role.
+    role = joinedload(Onboarding.role)
     query = (
         select(Onboarding)
         .where(Onboarding.clinic_id == current_membership().clinic_id)
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
-        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
+        .options(joinedload(Onboarding.supervisor))
+        .options(role.selectinload(ClinicRole.switched_off))
+        .options(role.selectinload(ClinicRole.custom_items))
         .options(selectinload(Onboarding.tasks), selectinload(Onboarding.duties))
         .order_by(Onboarding.start_date.desc(), Onboarding.id)
     )
@@ -86,7 +92,10 @@ def _after_adding(onboarding: Onboarding) -> Response:
     user = onboarding.membership.user
     if user.password_hash is not None:
         db.session.commit()
-        flash(f"{user.display_name} already has an account and signs in with it.", "success")
+        flash(
+            _("%(name)s already has an account and signs in with it.", name=user.display_name),
+            "success",
+        )
         return redirect(url_for(".hire", onboarding_id=onboarding.id))
     return _send_link(onboarding, renew=False)
 
@@ -127,7 +136,7 @@ def new_link(onboarding_id: int) -> Response:
     if not NewLinkForm().validate_on_submit():
         return redirect(url_for(".hire", onboarding_id=onboarding.id))
     if onboarding.membership.user.password_hash is not None:
-        flash("This person has already set a password; they sign in with it.", "info")
+        flash(_("This person has already set a password; they sign in with it."), "info")
         return redirect(url_for(".hire", onboarding_id=onboarding.id))
     return _send_link(onboarding, renew=True)
 
@@ -164,13 +173,17 @@ def apply(onboarding_id: int) -> Response:
 
 
 def _applied_message(applied: plans.PlanDifferences) -> str:
-    counts = (
-        (len(applied.added_tasks) + len(applied.added_duties), "added"),
-        (len(applied.removed_tasks) + len(applied.removed_duties), "withdrawn"),
-        (len(applied.changed_tasks) + len(applied.changed_duties), "updated"),
+    added = len(applied.added_tasks) + len(applied.added_duties)
+    withdrawn = len(applied.removed_tasks) + len(applied.removed_duties)
+    updated = len(applied.changed_tasks) + len(applied.changed_duties)
+    parts = (
+        (added, ngettext("%(num)d item added", "%(num)d items added", added)),
+        (withdrawn, ngettext("%(num)d item withdrawn", "%(num)d items withdrawn", withdrawn)),
+        (updated, ngettext("%(num)d item updated", "%(num)d items updated", updated)),
     )
-    done = [f"{n} {'item' if n == 1 else 'items'} {what}" for n, what in counts if n]
-    return f"The plan now matches the role: {', '.join(done) or 'nothing to change'}."
+    done = [text for count, text in parts if count]
+    summary = ", ".join(done) or _("nothing to change")
+    return _("The plan now matches the role: %(summary)s.", summary=summary)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -7,7 +7,8 @@ plausible or the person already has a plan is for ``operations.onboarding`` to s
 
 from collections.abc import Iterable
 
-from flask_wtf import FlaskForm
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -20,9 +21,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
+from clinic_onboard.i18n import role_label
 from clinic_onboard.models import ClinicRole, Membership
 from clinic_onboard.operations.csv_import import DEFAULT_MAX_BYTES
-from clinic_onboard.web.forms import PASSWORD_RULE
+from clinic_onboard.web.forms import PASSWORD_RULE, Form
 
 NO_SUPERVISOR = ""
 
@@ -34,59 +36,67 @@ class IsoDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter a real date, like 2026-09-08.") from error
+            raise ValueError(_("Enter a real date, like 2026-09-08.")) from error
 
 
-class AddHireForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+class AddHireForm(Form):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
     )
-    role = SelectField("Role", validators=[DataRequired(message="Choose a role.")])
+    role = SelectField(_l("Role"), validators=[DataRequired(message=_l("Choose a role."))])
     start_date = IsoDateField(
-        "Start date", validators=[InputRequired(message="Enter the first day of work.")]
+        _l("Start date"), validators=[InputRequired(message=_l("Enter the first day of work."))]
     )
-    supervisor = SelectField("Supervisor", validators=[Optional()])
+    supervisor = SelectField(_l("Supervisor"), validators=[Optional()])
 
     def use_choices(self, roles: Iterable[ClinicRole], supervisors: Iterable[Membership]) -> None:
         """Only this clinic's roles and supervisors can be chosen."""
-        self.role.choices = [("", "Choose a role"), *((str(r.id), r.name) for r in roles)]
+        self.role.choices = [("", _("Choose a role")), *((str(r.id), r.name) for r in roles)]
         self.supervisor.choices = [
-            (NO_SUPERVISOR, "No supervisor yet"),
-            *((str(m.id), f"{m.user.display_name} ({m.role.value})") for m in supervisors),
+            (NO_SUPERVISOR, _("No supervisor yet")),
+            *((str(m.id), _supervisor_label(m)) for m in supervisors),
         ]
 
 
-class ApplyDifferencesForm(FlaskForm):
+class ApplyDifferencesForm(Form):
     """Names the differences the manager saw, so a stale page cannot apply newer ones."""
 
     fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 
-class NewLinkForm(FlaskForm):
+class NewLinkForm(Form):
     """A button: make a new set-password link (older links stop working)."""
 
 
-class CsvImportForm(FlaskForm):
-    upload = FileField("CSV file")
+class CsvImportForm(Form):
+    upload = FileField(_l("CSV file"))
     text = TextAreaField(
-        "Or paste the rows here",
-        validators=[Optional(), Length(max=DEFAULT_MAX_BYTES, message="That is too much text.")],
+        _l("Or paste the rows here"),
+        validators=[
+            Optional(),
+            Length(max=DEFAULT_MAX_BYTES, message=_l("That is too much text.")),
+        ],
     )
 
     def validate(self, extra_validators: dict | None = None) -> bool:
         if not super().validate(extra_validators):
             return False
         if not self.upload.data and not (self.text.data or "").strip():
-            self.upload.errors.append("Choose a CSV file, or paste the rows in the box.")
+            self.upload.errors.append(_("Choose a CSV file, or paste the rows in the box."))
             return False
         return True
 
 
-class SetPasswordForm(FlaskForm):
-    password = PasswordField("Choose a password", validators=[DataRequired(), PASSWORD_RULE])
+class SetPasswordForm(Form):
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired(), PASSWORD_RULE])
     confirm = PasswordField(
-        "Type the password again",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        _l("Type the password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+
+def _supervisor_label(member: Membership) -> str:
+    """ "Dana Manager (manager)": the role in lower case, as it reads inside a sentence."""
+    return f"{member.user.display_name} ({role_label(member.role).lower()})"

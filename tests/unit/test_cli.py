@@ -56,6 +56,22 @@ def test_list_modules(run: Run) -> None:
     assert "4 items   2 duties  Infection prevention and control" in lines[0]
 
 
+def test_list_modules_in_french(run: Run) -> None:
+    result = run(catalog_group, "list", "--lang", "fr")
+    assert result.exit_code == 0
+    first = result.output.splitlines()[0]
+    assert first.split()[0] == "ipac"
+    assert "4 éléments   2 tâches  Prévention et contrôle des infections" in first
+
+
+def test_list_one_module_in_french_keeps_the_codes(run: Run) -> None:
+    result = run(catalog_group, "list", "--module", "ipac", "--lang", "fr")
+    assert result.exit_code == 0
+    assert result.output.startswith("Prévention et contrôle des infections (ipac)\n")
+    assert "ipac.hand_hygiene" in result.output and "competency" in result.output
+    assert "Hygiène des mains aux quatre moments" in result.output
+
+
 def test_list_one_module(run: Run) -> None:
     result = run(catalog_group, "list", "--module", "ipac")
     assert result.exit_code == 0
@@ -99,6 +115,36 @@ def test_plan_text(run: Run) -> None:
     assert "(competency, sign-off: supervisor)  [ipac.hand_hygiene]" in result.output
 
 
+def test_plan_text_in_french(run: Run) -> None:
+    result = run(plan_command, *PLAN, "--start", "2026-12-01", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Plan d'intégration\u00a0: Assistant médical, Clinique de médecine familiale, Ontario\n"
+        "Début le mar. 2026-12-01\u00a0; bibliothèque de contenu "
+    )
+    assert (
+        "  Avec chaque patient\n    - Nettoyer et désinfecter la zone du patient" in result.output
+    )
+    assert "  lun. 2026-11-30\n    - Lire les pratiques de base de l'organisme de référence" in (
+        result.output
+    )
+    assert "(compétence, validation\u00a0: superviseur)  [ipac.hand_hygiene]" in result.output
+    assert result.output.rstrip().endswith("ce ne sont pas des consignes pour une clinique.")
+
+
+def test_plan_json_in_french(run: Run, library: Path) -> None:
+    result = run(plan_command, *PLAN, "--start", "2026-12-01", "--format", "json", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    plan = build_plan(
+        load_catalog(library),
+        ClinicProfile("ON", "family_medicine"),
+        "medical_assistant",
+        date(2026, 12, 1),
+        lang="fr",
+    )
+    assert json.loads(result.output) == plan_to_dict(plan)
+
+
 def test_plan_start_defaults_to_today(run: Run) -> None:
     assert run(plan_command, *PLAN).exit_code == 0
 
@@ -115,6 +161,7 @@ def test_plan_start_defaults_to_today(run: Run) -> None:
         ([*PLAN, "--emr", "epic"], "unknown EMR product 'epic'"),
         ([*PLAN, "--start", "01/12/2026"], "Invalid value for '--start'"),
         ([*PLAN, "--format", "pdf"], "Invalid value for '--format'"),
+        ([*PLAN, "--lang", "de"], "Invalid value for '--lang': 'de' is not one of 'en', 'fr'"),
         (PLAN[2:], "Missing option '--province'"),
     ],
 )

@@ -5,12 +5,13 @@ import sys
 import unicodedata
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
+from typing import get_args
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinic_onboard.catalog import Catalog
+from clinic_onboard.catalog import Catalog, Frequency, Kind, Phase, Signoff
 from clinic_onboard.pdf import (
     DISCLAIMER,
     ClinicInfo,
@@ -28,6 +29,7 @@ from clinic_onboard.pdf import (
     compliance_summary,
 )
 from clinic_onboard.pdf.document import matrix_spans, short
+from clinic_onboard.pdf.labels import ENGLISH, FRENCH, Labels
 from clinic_onboard.pdf.model import Cell, Column, Section, Table, Verification
 from clinic_onboard.planner import (
     ClinicProfile,
@@ -189,6 +191,91 @@ def test_plan_lists_items_the_clinic_switched_off_with_its_reason(minimal_catalo
 
     section = next(s for s in document.sections if s.heading == "Switched off by the clinic")
     assert tables(section)[0].rows[0][1].text == "We use paper booking."
+
+
+# ---- blank exports in French ------------------------------------------------------------------
+
+NOMS = ("Ontario", "Clinique de médecine familiale", "Assistant médical", "2026.11.0+test")
+
+
+def french_plan(catalog: Catalog, *custom: CustomItem) -> Plan:
+    profile = ClinicProfile("ON", "family_medicine")
+    customization = RoleCustomization(
+        disabled={"emr.scheduling": "Rendez-vous sur papier."}, custom_items=custom
+    )
+    return build_plan(catalog, profile, "medical_assistant", START, customization, lang="fr")
+
+
+def test_a_french_plan_gives_a_french_checklist(minimal_catalog: Catalog):
+    document = blank_checklist(french_plan(minimal_catalog), "Clinique des Érables", *NOMS)
+
+    frequencies = ["En début de journée", "Avec chaque patient", "En fin de journée"]
+    assert headings(document) == [*frequencies, "Chaque semaine", "Révision"]
+    columns = [column.heading for column in tables(document.sections[0])[0].columns]
+    assert columns == ["", "Tâche", "Initiales", "Date"]
+    assert document.headline == "Liste des tâches courantes — Assistant médical"
+    assert document.language == "fr-CA"
+    assert [s.count for s in document.sections[:2]] == ["1 tâche", "1 tâche"]
+    assert document.footer.page == "Page {page} sur {total}"
+    assert document.footer.disclaimer.endswith("ce n'est pas un avis juridique.")
+
+
+def test_a_french_plan_gives_a_french_plan_sheet(minimal_catalog: Catalog):
+    plan = french_plan(minimal_catalog, by_day(14))
+
+    document = blank_plan(plan, "Clinique des Érables", *NOMS, printed_on=date(2026, 11, 24))
+
+    assert headings(document) == [
+        "Avant le premier jour",
+        "Jour 1",
+        "Semaine 1",
+        "D'ici le jour 14",
+        "30 premiers jours",
+        "Désactivés par la clinique",
+        "Plan terminé",
+    ]
+    assert document.header[-1].value == "mardi 1er décembre 2026"
+    assert "Imprimé le 2026-11-24" in document.footer.facts
+    rows = {row[1].text: row for row in all_rows(document)}
+    due, task, _, signer, _ = rows[
+        "Lire les pratiques de base de l'organisme de référence (Santé"
+        " publique Ontario (SPO) et CCPMI)"
+    ]
+    assert (due.text, due.detail) == ("Avant le jour 1", "lun. 2026-11-30")
+    assert task.detail == "Lecture · sans validation" and signer.text == "Non requise"
+    assert rows["Shadow the nurse, day 14"][0].text == "Jour 14"
+
+
+@pytest.mark.parametrize(
+    ("day", "english", "french"),
+    [
+        (date(2026, 12, 1), "Tuesday 1 December 2026", "mardi 1er décembre 2026"),
+        (date(2027, 2, 14), "Sunday 14 February 2027", "dimanche 14 février 2027"),
+        (date(2027, 8, 2), "Monday 2 August 2027", "lundi 2 août 2027"),
+    ],
+)
+def test_long_dates_come_from_tables_not_the_locale(day: date, english: str, french: str):
+    assert (ENGLISH.long_date(day), FRENCH.long_date(day)) == (english, french)
+    assert ENGLISH.weekday(day) == f"{day:%a}"  # the C locale the tests run in
+
+
+def test_french_counts_zero_and_one_as_singular():
+    assert [FRENCH.count(n, FRENCH.tasks) for n in (0, 1, 2)] == ["0 étape", "1 étape", "2 étapes"]
+    assert [ENGLISH.count(n, ENGLISH.tasks) for n in (0, 1)] == ["0 tasks", "1 task"]
+
+
+@pytest.mark.parametrize("words", [ENGLISH, FRENCH], ids=["en", "fr"])
+def test_labels_cover_every_kind_phase_sign_off_and_frequency(words: Labels):
+    """A kind or phase added to the schema without its words would print a raw code."""
+    assert set(words.kinds) == set(get_args(Kind))
+    assert set(words.phases) == set(get_args(Phase))
+    assert set(words.signoffs) == set(get_args(Signoff))
+    assert list(words.frequencies) == list(get_args(Frequency))
+
+
+def test_french_labels_use_no_break_spaces():
+    assert FRENCH.plan_title == "Plan d'intégration\u00a0: {role}, {clinic}"
+    assert " :" not in str(FRENCH.__dict__) and " ;" not in str(FRENCH.__dict__)
 
 
 # ---- completed record -------------------------------------------------------------------------

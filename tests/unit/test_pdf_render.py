@@ -1,7 +1,9 @@
 """pdf.render: the PDFs themselves, read back with pypdf (text, metadata, fonts, page furniture)."""
 
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import fields, replace
 from datetime import date, datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
@@ -31,6 +33,7 @@ from clinic_onboard.pdf import (
 )
 from clinic_onboard.pdf import fonts as fonts_module
 from clinic_onboard.pdf.fonts import register_fonts
+from clinic_onboard.pdf.labels import RECORD_LABELS, RecordLabels, record_labels_for
 from clinic_onboard.pdf.render import MARGIN_X, _qr, render
 from clinic_onboard.planner import ClinicProfile, Plan, build_plan
 
@@ -163,6 +166,71 @@ def test_the_dejavu_font_is_embedded_from_the_package():
         "DejaVuSans-Bold.ttf",
     }
     assert (package_fonts / "LICENSE").read_text().count("Bitstream") > 3
+
+
+# ---- the record in French ---------------------------------------------------------------------
+
+
+def _label_texts(labels: RecordLabels) -> list[str]:
+    """Every text of ``labels``: the plain fields, the pairs' members and the tables' values."""
+    texts: list[str] = []
+    for field in fields(labels):
+        value = getattr(labels, field.name)
+        values = value.values() if isinstance(value, Mapping) else [value]
+        for each in values:
+            texts.extend([each] if isinstance(each, str) else each)
+    return texts
+
+
+def _long_words(text: str) -> set[str]:
+    """The words of five letters or more, lower-cased, leaving out ``{field}`` names."""
+    return {word.lower() for word in re.findall(r"[^\W\d_]{5,}", re.sub(r"\{\w+\}", "", text))}
+
+
+def french_record() -> RecordInput:
+    """A record whose data is all French, so any English left on the page is a label."""
+    items = (
+        item(1, title="Hygiène des mains", module_title="Prévention des infections", note="Revu."),
+        item(2, title="Accueil", module_title="Accueil", status="Needs practice", method=""),
+        item(3, title="Stérilisation", module_title="Accueil", status="Completed", method=""),
+        item(4, title="Confidentialité", module_title="Accueil", status="Waiting for sign-off"),
+    )
+    return record(
+        tuple(replace(each, signer_role="Superviseure") for each in items),
+        clinic=ClinicInfo(CLINIC, "Québec", "Clinique de médecine familiale"),
+        hire=HireInfo("Émilie Côté-Lévesque", "Adjointe médicale", START, "Grace Okafor"),
+        credentials=(
+            CredentialEntry("RCR", "Cœur + AVC", "HSF-1", date(2025, 12, 1), date(2026, 12, 30)),
+            CredentialEntry("Vaccin", "CIUSSS", "", None, None),
+            CredentialEntry("Permis", "OIIQ", "7", date(2024, 1, 1), date(2026, 1, 1)),
+        ),
+        acknowledgements=(
+            AcknowledgementEntry(
+                "Entente de confidentialité", "Émilie", datetime(2026, 11, 30, 9, tzinfo=EST)
+            ),
+        ),
+        signature_meaning=record_labels_for("fr").signature_meaning,
+        verify_url="https://integration.exemple.ca/v/8c1f3a7e",
+        language="fr",
+    )
+
+
+def test_a_french_record_prints_no_english_label():
+    french = words(" ".join(texts(read(completed_record(french_record())))))
+
+    english = _label_texts(RECORD_LABELS["en"])
+    same = _long_words(" ".join(_label_texts(RECORD_LABELS["fr"])))  # "document", "module"
+    leftover = (_long_words(" ".join(english)) - same) & _long_words(french)
+    assert not leftover
+    for text in english:
+        for piece in re.split(r"\{\w+\}", text):
+            assert len(piece.strip(" :.,…—·")) < 5 or piece.strip() not in french
+    for label in ("Dossier d'intégration — Émilie", "Page 1 sur", "Ce que signifie une validation"):
+        assert label in french
+    summary = "4 éléments : 1 validé, 1 terminé, 1 pratique requise, 1 en attente de validation."
+    assert summary in french
+    assert "Statut" in french and "Dans 12 jours" in french and "Sans expiration" in french
+    assert "Pratique requise" in french and "Observé" not in french  # no method, no word
 
 
 # ---- long tables ------------------------------------------------------------------------------

@@ -25,11 +25,13 @@ def test_signup_creates_a_manager_and_the_first_clinic(client: FlaskClient) -> N
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Clinique des Érables is ready" in page
-    assert "Quebec" in page and "Family medicine" in page
+    # A Quebec clinic starts in French, so its profile names come from the French library.
+    assert "Québec" in page and "Clinique de médecine familiale" in page
     membership = db.session.scalars(select(Membership)).one()
     assert membership.role is AppRole.MANAGER
     assert membership.user.email == "emilie@example.com"
     assert membership.clinic.options == ["specimen_collection", "vaccine_storage"]
+    assert membership.clinic.language == "fr"
     assert membership.user.password_hash.startswith("$argon2id$")
 
 

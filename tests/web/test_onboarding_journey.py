@@ -25,14 +25,14 @@ HIRE_PASSWORD = "a hire's own passphrase"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _add_hire(client, role: ClinicRole, supervisor_id: int) -> str:
+def _add_hire(client, role: ClinicRole, supervisor_member_id: int) -> str:
     """Add the hire through the staff form; return the set-password link the manager copies."""
     form = {
         "name": "Noor Rahman",
         "email": "noor@clinic.example.com",
         "role": str(role.id),
         "start_date": date.today().isoformat(),
-        "supervisor": str(supervisor_id),
+        "supervisor": str(supervisor_member_id),
     }
     page = client.post("/staff/new", data=form, follow_redirects=True).get_data(as_text=True)
     return html.unescape(re.search(r"readonly[^>]*>([^<]+)</textarea>", page).group(1)).strip()
@@ -76,7 +76,7 @@ def test_a_hire_from_first_login_to_completed_onboarding(
     db.session.commit()
 
     auth.login_as(manager)
-    link = _add_hire(client, role, supervisor.user_id)
+    link = _add_hire(client, role, supervisor.id)
     auth.logout()
     path = link.split("localhost", 1)[-1]
     reply = client.post(path, data={"password": HIRE_PASSWORD, "confirm": HIRE_PASSWORD})

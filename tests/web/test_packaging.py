@@ -38,6 +38,8 @@ def test_the_wheel_contains_the_data_folders(wheel: Path) -> None:
         "clinic_onboard/checklists/jurisdictions.yaml",
         "clinic_onboard/migrations/env.py",
         "clinic_onboard/static/app.css",
+        "clinic_onboard/translations/fr_CA/LC_MESSAGES/messages.po",
+        "clinic_onboard/translations/fr_CA/LC_MESSAGES/messages.mo",
     ):
         assert expected in names
 
