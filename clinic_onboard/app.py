@@ -20,6 +20,7 @@ from clinic_onboard.web import (
     invitations,
     main,
     my,
+    plan_cache,
     reminders,
     roles,
     security,
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     library.init_app(app)
+    plan_cache.init_app(app)
     return app
 
 

@@ -68,6 +68,8 @@ def _defaults(environment: str) -> dict[str, Any]:
         # argon2id parameters: the library's defaults (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
+        # Rendered plans each process keeps (web/plan_cache.py); 0 turns the cache off.
+        "PLAN_CACHE_BYTES": 16 * 1024 * 1024,
     }
 
 
@@ -84,6 +86,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "SET_PASSWORD_MAX_AGE": ("SET_PASSWORD_MAX_AGE", int),
     "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
+    "PLAN_CACHE_BYTES": ("PLAN_CACHE_BYTES", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", bool),

@@ -47,6 +47,9 @@ class Onboarding(db.Model):
     profile: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # One more after every flush that changes this row, its tasks, duties or events
+    # (models/revisions.py): what a rendered plan is cached by.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     membership: Mapped[Membership] = relationship()
     role: Mapped[ClinicRole] = relationship()

@@ -10,10 +10,13 @@ from functools import partial
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy, uploads
@@ -25,6 +28,7 @@ from clinic_onboard.record.progress import HIRE_TO_ACT, Progress
 from clinic_onboard.record.progress import progress as fold_progress
 from clinic_onboard.record.renewals import is_coming_due
 from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.web.plan_cache import plan_cache
 from clinic_onboard.web.progress_forms import (
     AcknowledgeForm,
     ActionForm,
@@ -79,10 +83,34 @@ def index() -> str:
     onboarding = _my_onboarding()
     if onboarding is None:
         return render_template("my/index.html", onboarding=None)
-    records, today = progress.task_records(onboarding), date.today()
+    today = date.today()
+    plan = plan_cache().get_or_render(
+        _plan_key(onboarding, today), partial(_render_plan, onboarding, today)
+    )
+    return render_template("my/index.html", onboarding=onboarding, plan=Markup(plan))
+
+
+def _plan_key(onboarding: Onboarding, today: date) -> tuple:
+    """What the plan is rendered from besides the onboarding's revision: the names shown
+    beside it, the day (overdue, coming due), the language, and who looks (undo is theirs)."""
+    supervisor = onboarding.supervisor.display_name if onboarding.supervisor else None
+    return (
+        onboarding.id,
+        onboarding.created_at,
+        onboarding.revision,
+        onboarding.role.name,
+        supervisor,
+        today,
+        str(get_locale()),
+        current_membership().user_id,
+    )
+
+
+def _render_plan(onboarding: Onboarding, today: date, token: str) -> str:
+    records = progress.task_records(onboarding)
     renewals = _renewals(onboarding, records, today)
     return render_template(
-        "my/index.html",
+        "my/_plan.html",
         onboarding=onboarding,
         groups=_groups(onboarding, records, today),
         renewals=renewals,
@@ -90,9 +118,8 @@ def index() -> str:
         figures=_figures(onboarding, records, today),
         duties=_duties(onboarding),
         labels=STATUS_LABELS,
-        note_form=NoteForm(),
-        action_form=ActionForm(),
         can_undo=partial(_can_undo, current_membership().user_id),
+        csrf_token=lambda: token,
     )
 
 
@@ -104,6 +131,7 @@ def _my_onboarding() -> Onboarding | None:
         .where(Onboarding.clinic_id == membership.clinic_id)
         .where(Onboarding.membership_id == membership.id)
         .order_by((Onboarding.status == OnboardingStatus.ACTIVE).desc(), Onboarding.id.desc())
+        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
         .limit(1)
     )
     return db.session.scalar(query)
