@@ -53,10 +53,14 @@ class Throughput:
         return self.plan.per_second / self.trivial.per_second
 
 
-def measure_throughput(database_url: str, hire_email: str, seconds: float) -> Throughput:
+def measure_throughput(
+    database_url: str, hire_email: str, seconds: float, plan_cache: bool = True
+) -> Throughput:
     """Start gunicorn on the database, sign the hire in, and load each route for ``seconds``
-    in all, in turns of ROUND seconds so a busy moment on the machine lands on every route."""
-    with gunicorn(database_url) as port:
+    in all, in turns of ROUND seconds so a busy moment on the machine lands on every route.
+    Without ``plan_cache`` every request renders the plan afresh, as the first visit after a
+    change does."""
+    with gunicorn(database_url, {} if plan_cache else {"PLAN_CACHE_BYTES": "0"}) as port:
         cookie = sign_in(port, hire_email)
         _check_once(port, "/my/", cookie)
         load = _wrk if shutil.which("wrk") else _threads
@@ -92,7 +96,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str) -> Iterator[int]:
+def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
     """gunicorn with 2 sync workers, as the README's production section runs it."""
     port = free_port()
     environment = {
@@ -100,6 +104,7 @@ def gunicorn(database_url: str) -> Iterator[int]:
         "CLINIC_ONBOARD_ENV": "production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
+        **settings,
     }
     command = [
         *(sys.executable, "-m", "gunicorn", "--workers", "2"),

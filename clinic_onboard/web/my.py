@@ -9,6 +9,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+from babel.dates import format_date
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -48,6 +49,8 @@ PHASES = {
     "first_90_days": _l("First 90 days"),
 }
 BY_DATE = _l("By date")
+# "Fri 25 Sep 2026" / « ven. 25 sept. 2026 », with Babel directly: once per item.
+DUE_FORMAT = "EEE d MMM y"
 STATUS_LABELS = {
     TaskStatus.NOT_STARTED: _l("Not started"),
     TaskStatus.AWAITING_SIGNOFF: _l("Waiting for sign-off"),
@@ -117,7 +120,8 @@ def _render_plan(onboarding: Onboarding, today: date, token: str) -> str:
         coming_due=[r for r in renewals if _coming_due(r, today)],
         figures=_figures(onboarding, records, today),
         duties=_duties(onboarding),
-        labels=STATUS_LABELS,
+        labels={status: str(label) for status, label in STATUS_LABELS.items()},
+        due_on=partial(format_date, format=DUE_FORMAT, locale=get_locale()),
         can_undo=partial(_can_undo, current_membership().user_id),
         csrf_token=lambda: token,
     )
