@@ -194,7 +194,7 @@ def start_onboarding(
         "tasks": len(plan.tasks),
         "duties": len(plan.duties),
     }
-    audit.record(clinic.id, actor, "onboarding.start", _subject(onboarding), None, facts)
+    audit.record(clinic.id, actor, "onboarding.start", audit.hire_subject(onboarding), None, facts)
     return onboarding
 
 
@@ -292,10 +292,6 @@ def _copy(source: PlannedTask | PlannedDuty, row: Any, names: Iterable[str]) -> 
     for name in names:
         value = getattr(source, name)
         setattr(row, name, list(value) if name == "references" else value)
-
-
-def _subject(onboarding: Onboarding) -> str:
-    return f"{onboarding.membership.user.display_name} · {onboarding.role.name}"
 
 
 # --- comparing -----------------------------------------------------------------------------------
@@ -411,7 +407,7 @@ class _Recorder:
     def __call__(
         self, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
     ) -> None:
-        subject = _subject(self.onboarding)
+        subject = audit.hire_subject(self.onboarding)
         audit.record(self.onboarding.clinic_id, self.actor, action, subject, before, after)
 
 
