@@ -5,8 +5,10 @@ translation catalog is Canadian French (``fr_CA``), so Babel formats dates and n
 Canadian way in both.
 """
 
+from datetime import datetime
+
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from clinic_onboard.extensions import babel
@@ -18,6 +20,13 @@ DEFAULT_LANGUAGE = "en"
 LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 # Quebec's Charter of the French language makes French the working language there.
 FRENCH_BY_DEFAULT = frozenset({"QC"})
+# Moments (stored in UTC) as each language writes them, without and with seconds: ISO dates,
+# the Canadian standard in both languages, and a 24-hour clock; French writes « 14 h 05 »
+# (Babel's fr_CA time patterns), English 14:05 (en_CA's own pattern is 12-hour).
+MOMENT_PATTERNS = {
+    "en": ("yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"),
+    "fr": ("yyyy-MM-dd HH 'h' mm", "yyyy-MM-dd HH 'h' mm 'min' ss 's'"),
+}
 
 
 def init_app(app: Flask) -> None:
@@ -27,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["in_clinic_language"] = in_clinic_language
+    app.jinja_env.filters["moment"] = moment
 
 
 # App roles, and who signs an item off, as people read them.
@@ -49,6 +59,11 @@ def in_clinic_language(text: object) -> str:
     language = membership.clinic.language if membership is not None else DEFAULT_LANGUAGE
     get = getattr(text, "get", None)
     return get(language) if callable(get) else str(text)
+
+
+def moment(when: datetime, seconds: bool = False) -> str:
+    """A stored UTC moment in the page's language: "2026-12-15 14:05", « 2026-12-15 14 h 05 »."""
+    return format_datetime(when, MOMENT_PATTERNS[html_lang()][seconds])
 
 
 def N_(message: str) -> str:

@@ -40,12 +40,15 @@ def plan_for(
     role: ClinicRole,
     start: date,
     profile: ClinicProfile | None = None,
+    lang: str | None = None,
 ) -> Plan:
     """The plan a hire in ``role`` starting on ``start`` gets (``profile`` previews a change).
 
     It is written in the clinic's language, whatever the reader's interface language: the plan
-    is the clinic's document, and a stored plan must not depend on who created it.
+    is the clinic's document, and a stored plan must not depend on who created it. ``lang``
+    asks for a stored plan's own language instead, to compare the plan with it.
     """
     customization = role_customization(role)
     profile = profile or clinic_profile(clinic)
-    return build_plan(catalog, profile, role.template, start, customization, lang=clinic.language)
+    language = lang or clinic.language
+    return build_plan(catalog, profile, role.template, start, customization, lang=language)

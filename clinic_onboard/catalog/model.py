@@ -73,6 +73,11 @@ class Catalog:
         """Items and duties share one id space; switch-offs and custom ids meet both."""
         return entry_id in self._items or entry_id in self._duties
 
+    def title_of(self, entry_id: str) -> Text | None:
+        """An item's or duty's title; None for an id the library does not have (any more)."""
+        entry = self._items.get(entry_id) or self._duties.get(entry_id)
+        return entry.title if entry is not None else None
+
     def role_scope(self, slug: str) -> frozenset[str]:
         """The role and every role it includes, transitively: whose items a hire in it gets."""
         return self._role_scopes[slug]

@@ -67,7 +67,11 @@ class SentReminder(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     item_key: Mapped[str] = mapped_column(String(80))
     stage: Mapped[str] = mapped_column(String(60))
+    # What the item is, in names as typed ("Noor Haddad: BLS certificate (Harbour Clinic)"), and
+    # its date (due, completed or expiry): the log words the rest in the reader's language.
+    # Rows sent before ``item_on`` existed have no date and keep a whole English sentence.
     summary: Mapped[str] = mapped_column(String(300))
+    item_on: Mapped[date | None]
     # Which run claimed the row: a run confirms or releases only its own claims.
     run: Mapped[str] = mapped_column(String(16))
     # The run's day (``--today``): what daily and weekly rhythms are measured by.

@@ -133,7 +133,8 @@ def import_hires(
         result.onboardings = []  # the caller rolls the flushed rows back
         return result
     after = {"count": len(rows), "emails": [row.email for row in rows]}
-    audit.record(clinic.id, actor, "onboarding.import", f"{len(rows)} hires", None, after)
+    # No one to name: the log counts the hires from ``after`` in the viewer's language.
+    audit.record(clinic.id, actor, "onboarding.import", "", None, after)
     db.session.flush()
     return result
 

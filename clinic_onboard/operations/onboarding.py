@@ -53,6 +53,8 @@ TASK_FIELDS = (
     "renews",
 )
 DUTY_FIELDS = ("title", "guidance", "frequency", "module_title", "references")
+# Plans built once while comparing many hires: (role id, start date, language).
+PlanKey = tuple[int, date, str]
 
 
 class OnboardingError(ValueError):
@@ -194,7 +196,7 @@ def start_onboarding(
         "tasks": len(plan.tasks),
         "duties": len(plan.duties),
     }
-    audit.record(clinic.id, actor, "onboarding.start", _subject(onboarding), None, facts)
+    audit.record(clinic.id, actor, "onboarding.start", audit.hire_subject(onboarding), None, facts)
     return onboarding
 
 
@@ -210,10 +212,12 @@ def _check_new_hire(
         raise OnboardingError(problem, "start_date")
 
 
-def _plan(catalog: Catalog, clinic: Clinic, role: ClinicRole, start: date) -> Plan:
+def _plan(
+    catalog: Catalog, clinic: Clinic, role: ClinicRole, start: date, lang: str | None = None
+) -> Plan:
     """Today's plan for ``role``; a library that no longer knows the role is a clear error."""
     try:
-        return plan_for(catalog, clinic, role, start)
+        return plan_for(catalog, clinic, role, start, lang=lang)
     except ValueError as error:
         message = _("The plan for %(role)s cannot be made: %(error)s", role=role.name, error=error)
         raise OnboardingError(message, "role") from error
@@ -265,7 +269,14 @@ def profile_dict(plan: Plan, role: ClinicRole) -> dict[str, Any]:
         "role_template": role.template,
         "role_name": role.name,
         "switched_off": sorted(entry.id for entry in plan.switched_off),
+        "language": plan.language,
     }
+
+
+def snapshot_language(onboarding: Onboarding) -> str:
+    """The language the stored plan is written in. Plans stored before plans followed the
+    clinic's language do not say, and are English."""
+    return onboarding.profile.get("language", "en")
 
 
 def _task_row(clinic_id: int, position: int, task: PlannedTask) -> OnboardingTask:
@@ -294,28 +305,28 @@ def _copy(source: PlannedTask | PlannedDuty, row: Any, names: Iterable[str]) -> 
         setattr(row, name, list(value) if name == "references" else value)
 
 
-def _subject(onboarding: Onboarding) -> str:
-    return f"{onboarding.membership.user.display_name} · {onboarding.role.name}"
-
-
 # --- comparing -----------------------------------------------------------------------------------
 
 
 def plan_differences(
-    onboarding: Onboarding, catalog: Catalog, plans: dict[tuple[int, date], Plan] | None = None
+    onboarding: Onboarding, catalog: Catalog, plans: dict[PlanKey, Plan] | None = None
 ) -> PlanDifferences:
     """How the snapshot differs from the plan the role, library and clinic give today.
 
-    ``plans`` lets a caller comparing many hires build each (role, start date) plan once.
+    Today's plan is made in the snapshot's language: the snapshot keeps the words it was made
+    with, so switching the clinic's language changes new plans only, and is no difference.
+    ``plans`` lets a caller comparing many hires build each (role, start date, language) plan
+    once.
     """
     if onboarding.status is not OnboardingStatus.ACTIVE:
         return PlanDifferences(catalog_version=catalog.version)
     plans = {} if plans is None else plans
-    key = (onboarding.role_id, onboarding.start_date)
+    lang = snapshot_language(onboarding)
+    key = (onboarding.role_id, onboarding.start_date, lang)
     try:
         if key not in plans:
             clinic = db.session.get(Clinic, onboarding.clinic_id)
-            plans[key] = _plan(catalog, clinic, onboarding.role, onboarding.start_date)
+            plans[key] = _plan(catalog, clinic, onboarding.role, onboarding.start_date, lang)
     except OnboardingError as error:
         return PlanDifferences(catalog_version=catalog.version, problem=str(error))
     return _compare(onboarding, plans[key])
@@ -363,7 +374,7 @@ def _value(source: Any, name: str) -> Any:
 
 def behind_ids(onboardings: Iterable[Onboarding], catalog: Catalog) -> set[int]:
     """The ids of the onboardings whose snapshot differs from what their role gives today."""
-    plans: dict[tuple[int, date], Plan] = {}
+    plans: dict[PlanKey, Plan] = {}
     return {o.id for o in onboardings if plan_differences(o, catalog, plans)}
 
 
@@ -411,7 +422,7 @@ class _Recorder:
     def __call__(
         self, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
     ) -> None:
-        subject = _subject(self.onboarding)
+        subject = audit.hire_subject(self.onboarding)
         audit.record(self.onboarding.clinic_id, self.actor, action, subject, before, after)
 
 

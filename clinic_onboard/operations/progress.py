@@ -306,5 +306,5 @@ def void_event(
 
 
 def _audit(actor: Membership, action: str, onboarding: Onboarding, after: dict[str, Any]) -> None:
-    subject = f"onboarding {onboarding.id} ({onboarding.membership.user.display_name})"
+    subject = audit.hire_subject(onboarding)
     audit.record(onboarding.clinic_id, actor.user, action, subject, after=after)

@@ -50,6 +50,7 @@ from clinic_onboard.reminders import Digest, Frequency, Link, RunPlan, Snapshot
 
 CLAIM_TIMEOUT = timedelta(hours=6)
 UNIQUE = ("user_id", "kind", "item_key", "stage")
+SUMMARY_MAX = SentReminder.summary.type.length
 LinkUrl = Callable[[Link], str]
 
 
@@ -250,7 +251,8 @@ def _row(line: reminders.Line, run: str, today: date, now: datetime) -> dict[str
         "kind": item.kind.value,
         "item_key": item.key,
         "stage": item.stage,
-        "summary": line.summary(),
+        "summary": line.headline[:SUMMARY_MAX],
+        "item_on": item.when,
         "run": run,
         "sent_on": today,
         "claimed_at": now,

@@ -23,7 +23,6 @@ _KIND_MESSAGE = (
     "Choose a task, competency, reading or acknowledgement; credentials come from the library."
 )
 NAME_MAX, TITLE_MAX, GUIDANCE_MAX, REASON_MAX = 120, 200, 4000, 500
-SUBJECT_MAX = 200
 # Which library entries apply depends on the clinic and the role, never on the start date.
 _ANY_START = date(2026, 1, 5)
 
@@ -92,7 +91,7 @@ def switch_off(
     role.switched_off.append(entry)
     after = {"role_id": role.id, "item_id": item_id, "switched_off": True, "reason": reason}
     before = {"role_id": role.id, "item_id": item_id, "switched_off": False}
-    _record(role, actor, "role.switch_off", before, after, titles[item_id])
+    _record(role, actor, "role.switch_off", before, after)
     return entry
 
 
@@ -127,7 +126,7 @@ def switch_on(entry: SwitchedOffItem, actor: User | None) -> None:
     db.session.expunge(entry)
     db.session.expire(role, ["switched_off"])
     after = {"role_id": role.id, "item_id": entry.item_id, "switched_off": False}
-    _record(role, actor, "role.switch_on", before, after, entry.item_id)
+    _record(role, actor, "role.switch_on", before, after)
 
 
 def add_custom_item(
@@ -150,7 +149,7 @@ def add_custom_item(
     )
     role.custom_items.append(item)
     db.session.flush()
-    _record(role, actor, "role.add_custom_item", None, _custom_snapshot(item), item.title)
+    _record(role, actor, "role.add_custom_item", None, _custom_snapshot(item))
     return item
 
 
@@ -159,7 +158,7 @@ def remove_custom_item(item: RoleCustomItem, actor: User | None) -> None:
     role = item.role
     before = _custom_snapshot(item)
     role.custom_items.remove(item)  # delete-orphan: the row goes at the flush
-    _record(role, actor, "role.remove_custom_item", before, None, item.title)
+    _record(role, actor, "role.remove_custom_item", before, None)
 
 
 def applicable_entries(catalog: Catalog, role: ClinicRole) -> dict[str, str]:
@@ -245,8 +244,8 @@ def _record(
     action: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-    detail: str | None = None,
 ) -> None:
-    subject = f"{role.name}: {detail}" if detail else role.name
-    audit.record(role.clinic_id, actor, action, subject[:SUBJECT_MAX], before, after)
+    """The subject is the role's name only: the item is in the values, by id, so the log can
+    name it in the viewer's language."""
+    audit.record(role.clinic_id, actor, action, role.name, before, after)
     db.session.flush()

@@ -405,7 +405,7 @@ def completed_record(record: RecordInput) -> Document:
         ),
         footer=Footer(
             (
-                words.generated.format(moment=moment(record.generated_at)),
+                words.generated.format(moment=page.moment(record.generated_at)),
                 words.content.format(version=record.catalog_version),
                 words.fingerprint.format(fingerprint=record.fingerprint[:12]),
             ),
@@ -448,11 +448,11 @@ def _item_sections(
     for item in items:
         modules.setdefault(item.module_title, []).append(item)
     for module_title, members in modules.items():
-        rows = tuple(_item_row(item, words) for item in members)
+        rows = tuple(_item_row(item, words, page) for item in members)
         yield Section(module_title, (Table(columns, rows),), page.count(len(rows), words.items))
 
 
-def _item_row(item: RecordItem, words: RecordLabels) -> tuple[Cell, ...]:
+def _item_row(item: RecordItem, words: RecordLabels, page: Labels) -> tuple[Cell, ...]:
     about = f"{words.kinds.get(item.kind, item.kind.capitalize())} · {item.id}"
     if item.note:
         about = f"{about}\n{words.note.format(note=item.note)}"
@@ -467,14 +467,14 @@ def _item_row(item: RecordItem, words: RecordLabels) -> tuple[Cell, ...]:
         Cell(item.completed_on.isoformat() if item.completed_on else "—"),
         Cell(item.signed_by or "—", item.signer_role),
         Cell(method),
-        _moment_cell(item.signed_at),
+        _moment_cell(item.signed_at, page),
     )
 
 
-def _moment_cell(when: datetime | None) -> Cell:
+def _moment_cell(when: datetime | None, page: Labels) -> Cell:
     if when is None:
         return Cell("—")
-    return Cell(when.date().isoformat(), f"{when:%H:%M} {when.tzname()}")
+    return Cell(when.date().isoformat(), page.clock(when))
 
 
 def _credentials_section(
@@ -531,7 +531,7 @@ def _acknowledgements_section(
         Column(words.signed_at, 0.22),
     )
     rows = tuple(
-        (Cell(ack.title, bold=True), Cell(ack.typed_name), _moment_cell(ack.signed_at))
+        (Cell(ack.title, bold=True), Cell(ack.typed_name), _moment_cell(ack.signed_at, page))
         for ack in acknowledgements
     )
     count = page.count(len(rows), words.acknowledgements)
@@ -581,7 +581,7 @@ def compliance_summary(summary: SummaryInput) -> Document:
         ),
         footer=Footer(
             (
-                words.generated.format(moment=moment(summary.generated_at)),
+                words.generated.format(moment=page.moment(summary.generated_at)),
                 page.content.format(version=summary.catalog_version),
             ),
             page.disclaimer,
@@ -681,8 +681,3 @@ def _expiring_row(entry: ExpiringCredential, today: date, words: SummaryLabels) 
 def long_date(day: date) -> str:
     """ "Tuesday 1 December 2026": unambiguous on paper, unlike 01/12/2026."""
     return ENGLISH.long_date(day)
-
-
-def moment(when: datetime) -> str:
-    """ "2026-12-15 16:40 EST": the zone printed, since a record may be read in another one."""
-    return f"{when:%Y-%m-%d %H:%M} {when.tzname()}"

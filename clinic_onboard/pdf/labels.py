@@ -8,7 +8,7 @@ the same plan prints the same bytes on any machine.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from clinic_onboard.catalog import Language, check_language, french_spacing
@@ -99,6 +99,16 @@ class Labels:
         number = "1er" if day.day == 1 and self.pdf_language.startswith("fr") else str(day.day)
         weekday = self.weekdays_long[day.weekday()]
         return f"{weekday} {number} {self.months[day.month - 1]} {day.year}"
+
+    def clock(self, when: datetime) -> str:
+        """A 24-hour time and its zone: "16:40 EST", « 16 h 40 EST » (no-break spaces)."""
+        french = self.pdf_language.startswith("fr")
+        hours = f"{when:%H}\u00a0h\u00a0{when:%M}" if french else f"{when:%H:%M}"
+        return f"{hours} {when.tzname()}"
+
+    def moment(self, when: datetime) -> str:
+        """ "2026-12-15 16:40 EST": the zone printed, since a record may be read in another one."""
+        return f"{when:%Y-%m-%d} {self.clock(when)}"
 
 
 ENGLISH = Labels(

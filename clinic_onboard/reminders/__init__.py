@@ -10,11 +10,13 @@ from clinic_onboard.reminders.digest import (
     Digest,
     Line,
     RunPlan,
+    detail,
     lines,
     may_send,
     plan_digests,
     sections,
     subject,
+    summary,
 )
 from clinic_onboard.reminders.items import SignRule, latest_credentials, reminder_items
 from clinic_onboard.reminders.model import (
@@ -57,6 +59,7 @@ __all__ = [
     "Task",
     "calendar_entries",
     "credential_stage",
+    "detail",
     "due_stage",
     "expiry_window",
     "latest_credentials",
@@ -67,4 +70,5 @@ __all__ = [
     "render_calendar",
     "sections",
     "subject",
+    "summary",
 ]

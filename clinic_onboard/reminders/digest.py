@@ -44,7 +44,6 @@ SHORT = {
 }
 MIN_GAP_DAYS = {Frequency.DAILY: 1, Frequency.WEEKLY: REPEAT_DAYS}
 ORDER = list(SECTIONS)
-SUMMARY_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -109,13 +108,21 @@ class Line:
     detail: str  # "expires 2026-12-01, in 7 days"
 
     def summary(self) -> str:
-        """The line as the sent-reminder log keeps it."""
-        text = f"{SECTIONS[self.item.kind]}: {self.headline} ({self.detail})"
-        return text[:SUMMARY_MAX]
+        """The line as one sentence, for the command's report (in English)."""
+        return summary(self.item.kind, self.headline, self.detail)
 
 
 def lines(digest: Digest, today: date, words: NullTranslations = ENGLISH) -> list[Line]:
-    return [Line(item, headline(item), detail(item, today, words)) for item in digest.items]
+    return [
+        Line(item, headline(item), detail(item.kind, item.when, today, words))
+        for item in digest.items
+    ]
+
+
+def summary(kind: Kind, headline: str, detail: str, words: NullTranslations = ENGLISH) -> str:
+    """ "Overdue: Task 1 (Harbour Clinic) (was due 2026-12-01, 3 days overdue)"."""
+    message = words.gettext("%(section)s: %(item)s (%(detail)s)")
+    return message % {"section": words.gettext(SECTIONS[kind]), "item": headline, "detail": detail}
 
 
 def sections(
@@ -142,14 +149,15 @@ def headline(item: Item) -> str:
     return f"{name}{item.title} ({item.clinic_name})"
 
 
-def detail(item: Item, today: date, words: NullTranslations = ENGLISH) -> str:
-    days = (item.when - today).days
-    when, _ = item.when.isoformat(), words.gettext
-    if item.kind in (Kind.OVERDUE, Kind.STAFF_OVERDUE):
+def detail(kind: Kind, day: date, today: date, words: NullTranslations = ENGLISH) -> str:
+    """What ``day`` (due, completed or expiry) means on ``today``: "due 2026-12-01, in 7 days"."""
+    days = (day - today).days
+    when, _ = day.isoformat(), words.gettext
+    if kind in (Kind.OVERDUE, Kind.STAFF_OVERDUE):
         return _("was due %(day)s, %(late)s overdue") % {"day": when, "late": _days(-days, words)}
-    if item.kind is Kind.DUE_SOON:
+    if kind is Kind.DUE_SOON:
         return _("due %(day)s, %(when)s") % {"day": when, "when": _relative(days, words)}
-    if item.kind is Kind.SIGNOFF:
+    if kind is Kind.SIGNOFF:
         return _("completed %(day)s, %(when)s") % {"day": when, "when": _relative(days, words)}
     if days < 0:
         return _("expired %(day)s, %(since)s ago") % {"day": when, "since": _days(-days, words)}

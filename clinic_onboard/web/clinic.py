@@ -24,6 +24,7 @@ from clinic_onboard.library import catalog
 from clinic_onboard.models import AuditEvent, Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
 from clinic_onboard.passwords import verify_password
+from clinic_onboard.web import audit_entries
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
 from clinic_onboard.web.security import password_check_limit, per_account_and_address
 from clinic_onboard.web.security_forms import (
@@ -206,7 +207,9 @@ def audit_log() -> str:
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         .limit(AUDIT_PAGE)
     )
-    return render_template("clinic/audit.html", events=db.session.scalars(query).all())
+    events = db.session.scalars(query).all()
+    rows = audit_entries.entries(events, current_membership().clinic, catalog())
+    return render_template("clinic/audit.html", entries=rows)
 
 
 @bp.post("/switch")

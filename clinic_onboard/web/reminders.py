@@ -6,6 +6,7 @@ current clinic like every tenant page.
 """
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -20,12 +21,13 @@ from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.models import ReminderSettings, SentReminder, User
 from clinic_onboard.operations import reminders
-from clinic_onboard.reminders import Frequency
+from clinic_onboard.reminders import Frequency, Kind, detail, summary
 from clinic_onboard.web.forms import Form
 from clinic_onboard.web.tenancy import allowed, current_membership
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 LOG_PAGE = 200
+KINDS = frozenset(kind.value for kind in Kind)
 FIRST_LINK = _l("Your calendar link is ready.")
 NEW_LINK = _l("Your calendar link is replaced; the old one no longer works.")
 FREQUENCIES = [
@@ -93,8 +95,17 @@ def log() -> str:
         .order_by(SentReminder.sent_at.desc(), SentReminder.id.desc())
         .limit(LOG_PAGE)
     )
-    rows = db.session.scalars(query).all()
+    rows = [(row, _summary(row)) for row in db.session.scalars(query)]
     return render_template("reminders/log.html", rows=rows, limit=LOG_PAGE)
+
+
+def _summary(row: SentReminder) -> str:
+    """The line in the reader's language, worded as on the day it was sent; a row without the
+    item's date (sent before it was kept) shows its stored English sentence."""
+    if row.item_on is None or row.kind not in KINDS:
+        return row.summary
+    words, kind = get_translations(), Kind(row.kind)
+    return summary(kind, row.summary, detail(kind, row.item_on, row.sent_on, words), words)
 
 
 def _feed_url(found: ReminderSettings | None) -> str | None:

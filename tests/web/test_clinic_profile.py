@@ -65,7 +65,8 @@ def test_confirming_applies_and_audits(
     assert event.before["province"] == "ON" and event.after["province"] == "AB"
     assert event.actor_id == manager.user_id
     audit_page = client.get("/clinic/audit").get_data(as_text=True)
-    assert "clinic.update_profile" in audit_page and manager.user.display_name in audit_page
+    assert "Clinic profile changed" in audit_page and manager.user.display_name in audit_page
+    assert "<dt>Province or territory</dt><dd>Alberta</dd>" in audit_page
 
 
 def test_bad_input_re_renders_with_the_values(

@@ -4,7 +4,7 @@ import html
 import io
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,14 +22,22 @@ from clinic_onboard.cli import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
+    AuditEvent,
     Clinic,
     ClinicRole,
     Membership,
     Onboarding,
     OnboardingTask,
+    SentReminder,
 )
 from clinic_onboard.operations import reminders as reminder_operations
-from clinic_onboard.operations.onboarding import start_onboarding
+from clinic_onboard.operations import roles
+from clinic_onboard.operations.onboarding import (
+    behind_ids,
+    plan_differences,
+    snapshot_language,
+    start_onboarding,
+)
 from clinic_onboard.passwords import hash_password
 from clinic_onboard.planner import build_plan
 from clinic_onboard.planning import clinic_profile
@@ -517,3 +525,182 @@ def test_pdf_record_takes_a_language(app: Flask, quebec: dict, tmp_path: Path) -
         assert heading in _pdf_words(output.read_bytes())
     refused = runner.invoke(cli, ["pdf", "record", onboarding_id, "-o", "x.pdf", "--lang", "de"])
     assert refused.exit_code == 2 and "'de' is not one of 'en', 'fr'" in refused.output
+
+
+# ---- records kept in codes, read in the viewer's language ----------------------------------------
+
+FRENCH_MOMENT = re.compile(r"\d{4}-\d\d-\d\d \d\d h \d\d")
+ENGLISH_MOMENT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")
+
+
+def _switch_off_an_item(quebec: dict) -> str:
+    """Switch off one library item of the role; its French title as the library gives it."""
+    role: ClinicRole = quebec["role"]
+    profile, today = clinic_profile(quebec["manager"].clinic), date.today()
+    plan = build_plan(library.catalog(), profile, role.template, today, lang="fr")
+    task = next(t for t in plan.tasks if t.id.startswith(("privacy", "ipac")))
+    roles.switch_off(role, quebec["manager"].user, task.id, "Politique de la clinique")
+    db.session.commit()
+    return task.title
+
+
+def _add_system_and_legacy_events(clinic_id: int) -> None:
+    db.session.add_all(
+        [
+            AuditEvent(clinic_id=clinic_id, action="legacy.renamed", subject="Ancien"),
+            AuditEvent(
+                clinic_id=clinic_id,
+                action="account.two_factor_reset",
+                subject="Noor Rahman",
+                before={"two_factor": True},
+                after={"two_factor": False},
+            ),
+        ]
+    )
+    db.session.commit()
+
+
+def test_a_quebec_clinics_audit_log_is_in_french(
+    client: FlaskClient, auth: Auth, quebec: dict
+) -> None:
+    title = _switch_off_an_item(quebec)
+    _add_system_and_legacy_events(quebec["manager"].clinic_id)
+    auth.login_as(quebec["manager"])
+    text = _visible_text(client.get("/clinic/audit").get_data(as_text=True))
+    for french in (
+        "Intégration commencée",
+        "Membre ajouté",
+        "Élément désactivé pour le poste",
+        "Connexion à deux facteurs réinitialisée",
+        title,
+        "Date de début",
+        "Nouveau compte",
+        "Gestionnaire",
+        "Système",
+    ):
+        assert french in text, french
+    assert FRENCH_MOMENT.search(text) and not ENGLISH_MOMENT.search(text)
+    # Codes, keys and short English words, too short for the leftover check.
+    for english in (
+        "onboarding.start",
+        "role.switch_off",
+        "item_id",
+        "start_date",
+        "switched_off",
+        "True",
+        "False",
+        "Yes",
+        "No",
+        "System",
+        "Staff",
+        "Role",
+    ):
+        assert not re.search(rf"(?<![\w.]){re.escape(english)}(?![\w.])", text), english
+    assert "legacy.renamed" in text  # an action this version does not know keeps its code
+
+
+def test_an_english_viewer_reads_the_same_log_in_english(
+    client: FlaskClient, auth: Auth, quebec: dict
+) -> None:
+    _switch_off_an_item(quebec)
+    auth.login_as(quebec["manager"])
+    client.post("/auth/language", data={"language": "en"})
+    text = _visible_text(client.get("/clinic/audit").get_data(as_text=True))
+    assert "Item switched off for the role" in text and "Onboarding started" in text
+    assert "Switched off Yes" in text and "Switched off No" in text
+    assert ENGLISH_MOMENT.search(text) and not FRENCH_MOMENT.search(text)
+
+
+def _sent(clinic_id: int, user_id: int, **fields: object) -> SentReminder:
+    today = date.today()
+    now = datetime.now(UTC)
+    return SentReminder(
+        clinic_id=clinic_id,
+        user_id=user_id,
+        item_key=f"task:{len(fields)}",
+        stage="s",
+        run="r",
+        sent_on=today,
+        claimed_at=now,
+        sent_at=now,
+        **fields,
+    )
+
+
+def test_a_quebec_clinics_reminder_log_is_in_french(
+    client: FlaskClient, auth: Auth, quebec: dict
+) -> None:
+    clinic_id, hire = quebec["manager"].clinic_id, quebec["hire"]
+    late = date.today() - timedelta(days=3)
+    new = _sent(
+        clinic_id,
+        quebec["manager"].user_id,
+        kind="staff_overdue",
+        summary="Noor Rahman: Formation (Clinique du Plateau)",
+        item_on=late,
+    )
+    legacy = _sent(clinic_id, hire.user_id, kind="overdue", summary="Overdue: Old sentence")
+    db.session.add_all([new, legacy])
+    db.session.commit()
+    auth.login_as(quebec["manager"])
+    text = _visible_text(client.get("/reminders/log").get_data(as_text=True))
+    expected = (
+        "Éléments du personnel en retard : Noor Rahman: Formation (Clinique du Plateau) "
+        f"(dû le {late.isoformat()}, 3 jours de retard)"
+    )
+    assert expected in text
+    assert "Staff items overdue" not in text and "overdue" not in text.replace("Overdue:", "")
+    assert "Overdue: Old sentence" in text  # sent before the date was kept: shown as stored
+    assert FRENCH_MOMENT.search(text) and not ENGLISH_MOMENT.search(text)
+
+
+def test_a_french_record_pdf_prints_french_times(
+    client: FlaskClient, auth: Auth, quebec: dict
+) -> None:
+    _fill_the_record(client, auth, quebec)
+    auth.login_as(quebec["supervisor"])
+    text = _pdf_words(client.get(f"/exports/onboardings/{quebec['onboarding'].id}/record.pdf").data)
+    assert re.search(r"\d\d h \d\d UTC", text) and not re.search(r"\d\d:\d\d UTC", text)
+
+
+# ---- switching a clinic's language ----------------------------------------------------------
+
+
+def _profile_form(clinic: Clinic, language: str) -> dict[str, str]:
+    return {
+        "clinic_name": clinic.name,
+        "province": clinic.province,
+        "setting": clinic.setting,
+        "emr": clinic.emr or "",
+        "options": list(clinic.options),
+        "language": language,
+        "confirmed": "yes",
+    }
+
+
+def test_switching_the_language_keeps_open_plans_up_to_date(
+    client: FlaskClient, auth: Auth, quebec: dict
+) -> None:
+    onboarding: Onboarding = quebec["onboarding"]
+    french_titles = [task.title for task in onboarding.tasks]
+    clinic = quebec["manager"].clinic
+    auth.login_as(quebec["manager"])
+    assert client.post("/clinic/profile", data=_profile_form(clinic, "en")).status_code == 302
+    db.session.expire_all()
+    assert clinic.language == "en"
+    assert not plan_differences(onboarding, library.catalog())
+    assert behind_ids([onboarding], library.catalog()) == set()
+    page = client.get(f"/staff/{onboarding.id}").get_data(as_text=True)
+    assert "Apply these changes" not in page and "/apply" not in page
+    # A real change is still found, and worded like the plan it would change.
+    title = _switch_off_an_item(quebec)
+    differences = plan_differences(onboarding, library.catalog())
+    assert [task.title for task in differences.removed_tasks] == [title]
+    assert [task.title for task in onboarding.tasks] == french_titles
+
+
+def test_plans_stored_before_they_had_a_language_are_english(quebec: dict) -> None:
+    onboarding: Onboarding = quebec["onboarding"]
+    assert snapshot_language(onboarding) == "fr"
+    onboarding.profile = {k: v for k, v in onboarding.profile.items() if k != "language"}
+    assert snapshot_language(onboarding) == "en"
