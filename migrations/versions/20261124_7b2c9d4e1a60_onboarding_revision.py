@@ -1,7 +1,7 @@
 """onboarding revision, what a rendered plan is cached by
 
 Revision ID: 7b2c9d4e1a60
-Revises: f9ba24f7f4a6
+Revises: d6cead5b57c5
 Create Date: 2026-11-24 09:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7b2c9d4e1a60'
-down_revision = 'f9ba24f7f4a6'
+down_revision = 'd6cead5b57c5'
 branch_labels = None
 depends_on = None
 
