@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from clinic_onboard.extensions import db, limiter, login_manager
@@ -100,14 +101,21 @@ def load_user(cookie_id: str) -> User | None:
     return None if g.session_ended else user_for_cookie_id(cookie_id)
 
 
+# Built once, as every signed-in request runs it; the person's memberships come in the same
+# query because every page needs them (web.tenancy).
+SIGNED_IN_USER = (
+    select(User)
+    .where(User.id == bindparam("id"))
+    .options(joinedload(User.memberships).joinedload(Membership.clinic))
+)
+
+
 def user_for_cookie_id(cookie_id: str) -> User | None:
     """Resolve ``id:token``; a rotated token (logout everywhere, new password) fails here."""
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # The person's memberships come in the same query: every page needs them (web.tenancy).
-    options = [joinedload(User.memberships).joinedload(Membership.clinic)]
-    user = db.session.get(User, int(user_id), options=options)
+    user = db.session.scalars(SIGNED_IN_USER, {"id": int(user_id)}).unique().first()
     if user is None or not user.active or user.session_token != token:
         return None
     return user
