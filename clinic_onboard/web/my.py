@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from markupsafe import Markup
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -50,6 +50,28 @@ PHASES = {
     "first_90_days": _l("First 90 days"),
 }
 BY_DATE = _l("By date")
+# What each item of the plan may say, translated once per plan rather than once per item.
+PHRASES = {
+    "overdue": _l("Overdue"),
+    "renewal_due": _l("Renewal due"),
+    "due": _l("Due"),
+    "by_manager": _l("· signed off by your manager"),
+    "by_supervisor": _l("· signed off by your supervisor"),
+    "what_to_do": _l("What to do"),
+    "your_supervisor_says": _l("Your supervisor says:"),
+    "recorded": _l("Recorded:"),
+    "no": _l("no."),
+    "issued": _l(", issued"),
+    "expires": _l(", expires"),
+    "copy": _l("copy"),
+    "your_note": _l("Your note:"),
+    "read_and_sign": _l("Read and sign"),
+    "record_credential": _l("Record credential"),
+    "add_a_note": _l("Add a note"),
+    "note_label": _l("Note for your supervisor (optional)"),
+    "mark_as_done": _l("Mark as done"),
+    "undo": _l("Undo"),
+}
 # "Fri 25 Sep 2026" / « ven. 25 sept. 2026 », with Babel directly: once per item.
 DUE_FORMAT = "EEE d MMM y"
 INDENTATION = re.compile(r"\n[ \t]+")
@@ -123,6 +145,7 @@ def _render_plan(onboarding: Onboarding, today: date, token: str) -> str:
         figures=_figures(onboarding, records, today),
         duties=_duties(onboarding),
         labels={status: str(label) for status, label in STATUS_LABELS.items()},
+        say={key: str(phrase) for key, phrase in PHRASES.items()},
         due_on=partial(format_date, format=DUE_FORMAT, locale=get_locale()),
         can_undo=partial(_can_undo, current_membership().user_id),
         csrf_token=lambda: token,
@@ -132,23 +155,18 @@ def _render_plan(onboarding: Onboarding, today: date, token: str) -> str:
     return INDENTATION.sub("\n", html)
 
 
-# Built once: the page is asked for again and again, and building the statement cost as much
-# as running it.
-MY_ONBOARDING = (
-    select(Onboarding)
-    .where(Onboarding.clinic_id == bindparam("clinic_id"))
-    .where(Onboarding.membership_id == bindparam("membership_id"))
-    .order_by((Onboarding.status == OnboardingStatus.ACTIVE).desc(), Onboarding.id.desc())
-    .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
-    .limit(1)
-)
-
-
 def _my_onboarding() -> Onboarding | None:
     """The person's onboarding in this clinic: the active one first, else the latest."""
     membership = current_membership()
-    found = {"clinic_id": membership.clinic_id, "membership_id": membership.id}
-    return db.session.scalar(MY_ONBOARDING, found)
+    query = (
+        select(Onboarding)
+        .where(Onboarding.clinic_id == membership.clinic_id)
+        .where(Onboarding.membership_id == membership.id)
+        .order_by((Onboarding.status == OnboardingStatus.ACTIVE).desc(), Onboarding.id.desc())
+        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
+        .limit(1)
+    )
+    return db.session.scalar(query)
 
 
 def _groups(

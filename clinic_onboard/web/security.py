@@ -21,11 +21,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 
 from clinic_onboard.extensions import db, limiter, login_manager
-from clinic_onboard.models import Membership, User
+from clinic_onboard.models import User
 from clinic_onboard.operations import two_factor
 from clinic_onboard.web.tenancy import my_memberships
 
@@ -101,21 +99,12 @@ def load_user(cookie_id: str) -> User | None:
     return None if g.session_ended else user_for_cookie_id(cookie_id)
 
 
-# Built once, as every signed-in request runs it; the person's memberships come in the same
-# query because every page needs them (web.tenancy).
-SIGNED_IN_USER = (
-    select(User)
-    .where(User.id == bindparam("id"))
-    .options(joinedload(User.memberships).joinedload(Membership.clinic))
-)
-
-
 def user_for_cookie_id(cookie_id: str) -> User | None:
     """Resolve ``id:token``; a rotated token (logout everywhere, new password) fails here."""
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalars(SIGNED_IN_USER, {"id": int(user_id)}).unique().first()
+    user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_token != token:
         return None
     return user

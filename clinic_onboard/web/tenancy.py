@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from flask import abort, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Membership
@@ -33,9 +34,12 @@ def load_membership() -> None:
 
 
 def my_memberships() -> list[Membership]:
-    """Loaded with the user (web.security.user_for_cookie_id), by clinic name."""
-    memberships = current_user.memberships
-    return sorted(memberships, key=lambda m: (m.clinic.name.lower(), m.clinic_id))
+    query = (
+        select(Membership)
+        .where(Membership.user_id == current_user.id)
+        .options(joinedload(Membership.clinic))
+    )
+    return sorted(db.session.scalars(query), key=lambda m: (m.clinic.name.lower(), m.clinic_id))
 
 
 def choose_clinic(clinic_id: int) -> bool:
