@@ -75,3 +75,6 @@ def test_gunicorn_under_bounded_load(launch, server_database: ServerDatabase) ->
     assert tally.server_errors() == {}, server.log()[-5000:]
     assert tally.errors == []
     assert tally.requests > len(people)  # every client got answers, not just its sign-in
+    # A worker that dies between requests (gunicorn: "Worker ... was sent SIGSEGV!") costs no
+    # client an answer, but is a crash all the same.
+    assert "was sent SIG" not in server.log(), server.log()[-5000:]
