@@ -63,7 +63,7 @@ PHRASES = {
     "no": _l("no."),
     "issued": _l(", issued"),
     "expires": _l(", expires"),
-    "copy": _l("copy"),
+    "copy_link": _l("copy"),
     "your_note": _l("Your note:"),
     "read_and_sign": _l("Read and sign"),
     "record_credential": _l("Record credential"),
