@@ -171,7 +171,7 @@ class LanguageForm(Form):
             SelectChoice("en", "English"),
             SelectChoice("fr", "Français"),
         ],
-        validators=[Optional()],
+        # No Optional(): it would pass white space through as a language ("" is a choice).
     )
 
 

@@ -704,3 +704,14 @@ def test_plans_stored_before_they_had_a_language_are_english(quebec: dict) -> No
     assert snapshot_language(onboarding) == "fr"
     onboarding.profile = {k: v for k, v in onboarding.profile.items() if k != "language"}
     assert snapshot_language(onboarding) == "en"
+
+
+def test_white_space_is_not_a_language(
+    client: FlaskClient, auth: Auth, make_member: Callable
+) -> None:
+    hire: Membership = make_member(AppRole.STAFF)
+    auth.login_as(hire)
+    page = client.post("/auth/language", data={"language": "\r" * 40}, follow_redirects=True)
+    assert "Choose one of the languages offered." in page.get_data(as_text=True)
+    db.session.refresh(hire.user)
+    assert hire.user.language is None
