@@ -133,8 +133,9 @@ class ClinicProfileForm(ClinicFieldsMixin, Form):
     language = SelectField(
         _l("Language of the clinic"),
         choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
-        # Not sent (an older form, a script): the clinic keeps its language.
+        # Not sent, or only white space (an older form, a script): the clinic keeps its language.
         validate_choice=False,
+        filters=[lambda value: (value or "").strip()],
         validators=[Optional(), AnyOf(("en", "fr"), message=_l("Choose English or French."))],
     )
     confirmed = HiddenField(default="")

@@ -715,3 +715,22 @@ def test_white_space_is_not_a_language(
     assert "Choose one of the languages offered." in page.get_data(as_text=True)
     db.session.refresh(hire.user)
     assert hire.user.language is None
+
+
+def test_white_space_leaves_the_clinics_language_alone(
+    client: FlaskClient, auth: Auth, make_member: Callable
+) -> None:
+    manager: Membership = make_member(AppRole.MANAGER)
+    auth.login_as(manager)
+    clinic = manager.clinic
+    data = {
+        "clinic_name": clinic.name,
+        "province": clinic.province,
+        "setting": clinic.setting,
+        "emr": clinic.emr,
+        "language": "\r" * 40,
+        "confirmed": "yes",
+    }
+    assert client.post("/clinic/profile", data=data).status_code in (200, 302)
+    db.session.refresh(clinic)
+    assert clinic.language == "en"
