@@ -5,6 +5,8 @@ no 5xx, no refused or dropped connection. The test prints the rate; it never ass
 """
 
 import random
+import re
+import sys
 from collections.abc import Callable
 from functools import partial
 
@@ -18,6 +20,9 @@ from tests.reliability.workload import Tally, run_clients, seconds_from
 
 SECONDS = seconds_from("LOAD_SECONDS", 60)
 WRITE_SHARE = 0.2  # of a hire's or supervisor's steps; the rest are page reads
+# How gunicorn reports a worker killed by a crash, a timeout or the OOM killer; SIGTERM is only
+# its own graceful stop at the end of the run.
+KILLED = re.compile(r"was sent SIG(SEGV|BUS|ABRT|KILL)")
 
 
 def hire_reads(browser: Browser, tally: Tally, record: str, rng: random.Random) -> None:
@@ -75,11 +80,11 @@ def test_gunicorn_under_bounded_load(launch, server_database: ServerDatabase) ->
     print(f"\n{tally.requests} requests in {SECONDS:.0f} s: {rate:.1f} requests/s, {errors} errors")
 
     assert tally.server_errors() == {}, server.log()[-5000:]
-    if "was sent SIG" in server.log():
-        # Known, not yet fixed: now and then a gunicorn worker dies of SIGSEGV under this load
-        # and the client waiting on it loses its answer. It happens on the code of 23 November
-        # too, with Debian's Python 3.11.2 as with 3.11.7, and without gc.freeze(); see
-        # bench/README.md. Reported, not hidden: every other failure below still fails.
-        pytest.xfail("a gunicorn worker was killed by a signal (known SIGSEGV)")
+    if sys.version_info < (3, 12) and "was sent SIGSEGV" in server.log():
+        # CPython 3.11 corrupts its heap now and then under this load (a dead object still
+        # referenced, found by the garbage collector); the same load on 3.12 and 3.13 never
+        # crashes. README, "Python versions". Any other failure below still fails the test.
+        pytest.xfail("a gunicorn worker died of SIGSEGV: the known CPython 3.11 crash")
+    assert KILLED.search(server.log()) is None, "a worker died of a signal"
     assert tally.errors == []
     assert tally.requests > len(people)  # every client got answers, not just its sign-in
