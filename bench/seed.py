@@ -120,6 +120,7 @@ def seed(database_url: str, size: Size, today: date | None = None) -> SeedReport
         verify_seeded()
         _analyze()
         counts = table_counts()
+        db.session.remove()  # give its connection back first, so dispose() closes it
         db.engine.dispose()
     return SeedReport(size, clock.perf_counter() - started, counts)
 
@@ -434,6 +435,7 @@ def seed_record(database_url: str, items: int = PLAN_MAX, today: date | None = N
             user.password_hash = hash_password(PASSWORD)
         db.session.commit()
         found = onboarding.id
+        db.session.remove()
         db.engine.dispose()
     return found
 
