@@ -150,6 +150,23 @@ def test_files_that_cannot_be_read_say_why(
     assert count(Onboarding) == 0
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "pas un fichier texte CSV."),
+        ((HEADER + "\nC\xf4t\xe9,c@ex.com,MA,2026-01-01,\n").encode("latin-1"), "pas en UTF-8."),
+    ],
+)
+def test_files_that_cannot_be_read_say_why_in_french(
+    client: FlaskClient, signed_in: Membership, content: bytes, message: str
+) -> None:
+    signed_in.user.language = "fr"
+    db.session.commit()
+    page = upload(client, content).get_data(as_text=True)
+    assert message in page
+    assert "Enregistrer sous" in page
+
+
 def test_no_file_and_no_text_is_a_form_error(client: FlaskClient, signed_in: Membership) -> None:
     page = client.post("/staff/import", data={}).get_data(as_text=True)
     assert "Choose a CSV file, or paste the rows in the box." in page
