@@ -484,12 +484,17 @@ _FRENCH_RECORD = ("Dossier d'intégration", "Ce que signifie une validation", "P
 _ENGLISH_RECORD = ("Onboarding record", "What a sign-off means", "Page 1 of", "Signed off by")
 
 
+def _quebec_record_words(client: FlaskClient, auth: Auth, quebec: dict) -> str:
+    """The words of the Quebec hire's completed record PDF, as their supervisor downloads it."""
+    _fill_the_record(client, auth, quebec)
+    auth.login_as(quebec["supervisor"])
+    return _pdf_words(client.get(f"/exports/onboardings/{quebec['onboarding'].id}/record.pdf").data)
+
+
 def test_a_quebec_clinics_record_is_in_french(
     client: FlaskClient, auth: Auth, quebec: dict
 ) -> None:
-    _fill_the_record(client, auth, quebec)
-    auth.login_as(quebec["supervisor"])
-    text = _pdf_words(client.get(f"/exports/onboardings/{quebec['onboarding'].id}/record.pdf").data)
+    text = _quebec_record_words(client, auth, quebec)
     for french in (*_FRENCH_RECORD, "Québec", "En attente de validation", "Note : Fait."):
         assert french in text
     for english in (*_ENGLISH_RECORD, "Waiting for sign-off", "Acknowledgements", "Credentials"):
@@ -651,9 +656,7 @@ def test_a_quebec_clinics_reminder_log_is_in_french(
 def test_a_french_record_pdf_prints_french_times(
     client: FlaskClient, auth: Auth, quebec: dict
 ) -> None:
-    _fill_the_record(client, auth, quebec)
-    auth.login_as(quebec["supervisor"])
-    text = _pdf_words(client.get(f"/exports/onboardings/{quebec['onboarding'].id}/record.pdf").data)
+    text = _quebec_record_words(client, auth, quebec)
     assert re.search(r"\d\d h \d\d UTC", text) and not re.search(r"\d\d:\d\d UTC", text)
 
 
