@@ -15,6 +15,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 
 from clinic_onboard import library
@@ -403,6 +404,16 @@ def test_form_errors_are_in_french_for_a_french_user(
 
 
 # ---- emails in the recipient's language ---------------------------------------------------------
+
+
+def test_a_forced_language_translates_in_it_and_the_page_language_comes_back(app: Flask) -> None:
+    # extensions._CatalogPerLocale keeps one catalog per locale: an email in the recipient's
+    # language, sent while serving an English page, must not leave French behind (or take none).
+    with app.test_request_context():
+        assert gettext("Sign out") == "Sign out"
+        with force_locale("fr_CA"):
+            assert gettext("Sign out") == "Se déconnecter"
+        assert gettext("Sign out") == "Sign out"
 
 
 def _digest(language: str) -> Digest:
