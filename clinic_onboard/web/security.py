@@ -21,9 +21,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
+from sqlalchemy.orm import joinedload
 
 from clinic_onboard.extensions import db, limiter, login_manager
-from clinic_onboard.models import User
+from clinic_onboard.models import Membership, User
 from clinic_onboard.operations import two_factor
 from clinic_onboard.web.tenancy import my_memberships
 
@@ -104,7 +105,9 @@ def user_for_cookie_id(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # The memberships come in the same query: every signed-in page needs them (tenancy).
+    memberships = joinedload(User.memberships).joinedload(Membership.clinic)
+    user = db.session.get(User, int(user_id), options=[memberships])
     if user is None or not user.active or user.session_token != token:
         return None
     return user
