@@ -416,6 +416,20 @@ def test_a_forced_language_translates_in_it_and_the_page_language_comes_back(app
         assert gettext("Sign out") == "Sign out"
 
 
+def test_templates_translate_escape_and_format_as_jinja_new_style_gettext(app: Flask) -> None:
+    # i18n.translate stands in for Jinja's own _(): the values are escaped, the message is
+    # always %-formatted (so a literal % is written %%), and French comes from the catalog.
+    page = '{{ _("You have no onboarding plan in %(clinic)s yet.", clinic=name) }}|{{ _("100%%") }}'
+    with app.test_request_context():
+        english = app.jinja_env.from_string(page).render(name="<b>A & B</b>")
+        with force_locale("fr_CA"):
+            french = app.jinja_env.from_string(page).render(name="<b>A & B</b>")
+    assert english == "You have no onboarding plan in &lt;b&gt;A &amp; B&lt;/b&gt; yet.|100%"
+    assert french == "Vous n\u2019avez pas encore de plan d\u2019intégration à " + (
+        "&lt;b&gt;A &amp; B&lt;/b&gt;.|100%"
+    )
+
+
 def _digest(language: str) -> Digest:
     person = Person(1, "Noor Rahman", "noor@example.com", language=language)
     overdue = Item(
