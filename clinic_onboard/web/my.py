@@ -6,9 +6,10 @@ same clinic. Every change is an event appended by ``operations.progress``.
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from babel.dates import format_date
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
@@ -16,14 +17,20 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy, uploads
 from clinic_onboard.extensions import db
-from clinic_onboard.models import Onboarding, OnboardingEvent, OnboardingStatus, OnboardingTask
+from clinic_onboard.models import (
+    ClinicRole,
+    Onboarding,
+    OnboardingEvent,
+    OnboardingStatus,
+    OnboardingTask,
+    User,
+)
 from clinic_onboard.operations import progress
 from clinic_onboard.operations.record import task_facts
 from clinic_onboard.record.progress import HIRE_TO_ACT, Progress
@@ -106,34 +113,63 @@ def _signed_in() -> None:
 
 
 @bp.get("/")
-def index() -> str:
-    onboarding = _my_onboarding()
-    if onboarding is None:
-        return render_template("my/index.html", onboarding=None)
-    today = date.today()
-    plan = plan_cache().get_or_render(
-        _plan_key(onboarding, today), partial(_render_plan, onboarding, today)
+def index() -> str | bytes:
+    key = _plan_key(date.today())
+    if key is None:
+        return render_template("my/index.html", plan=None)
+    cache = plan_cache()
+    plan = cache.get_or_render(key, partial(_render_plan, key.onboarding_id, key.today))
+    return cache.in_page(plan, lambda slot: render_template("my/index.html", plan=slot))
+
+
+class PlanKey(NamedTuple):
+    """What the plan is rendered from: the onboarding's revision, the names shown beside it,
+    the day (overdue, coming due), the language, and who looks (undo is theirs)."""
+
+    onboarding_id: int
+    created_at: datetime
+    revision: int
+    role: str
+    supervisor: str | None
+    today: date
+    language: str
+    viewer: int
+
+
+def _plan_key(today: date) -> PlanKey | None:
+    """The key of the person's plan in this clinic (the active onboarding first, else the
+    latest), read as plain columns: a repeat visit never loads the onboarding itself. A person
+    has one onboarding or a few, so they are chosen here rather than ordered by the database
+    (a simpler statement: building and keying one is most of a query's cost here)."""
+    membership = current_membership()
+    query = (
+        select(
+            Onboarding.status,
+            Onboarding.id,
+            Onboarding.created_at,
+            Onboarding.revision,
+            ClinicRole.name,
+            User.display_name,
+        )
+        .join(Onboarding.role)
+        .outerjoin(Onboarding.supervisor)
+        .where(
+            Onboarding.clinic_id == membership.clinic_id, Onboarding.membership_id == membership.id
+        )
     )
-    return render_template("my/index.html", onboarding=onboarding, plan=Markup(plan))
+    rows = db.session.execute(query).all()
+    if not rows:
+        return None
+    _status, *columns = max(rows, key=lambda row: (row.status == OnboardingStatus.ACTIVE, row.id))
+    return PlanKey(*columns, today, str(get_locale()), membership.user_id)
 
 
-def _plan_key(onboarding: Onboarding, today: date) -> tuple:
-    """What the plan is rendered from besides the onboarding's revision: the names shown
-    beside it, the day (overdue, coming due), the language, and who looks (undo is theirs)."""
-    supervisor = onboarding.supervisor.display_name if onboarding.supervisor else None
-    return (
-        onboarding.id,
-        onboarding.created_at,
-        onboarding.revision,
-        onboarding.role.name,
-        supervisor,
-        today,
-        str(get_locale()),
-        current_membership().user_id,
+def _render_plan(onboarding_id: int, today: date, token: str) -> str:
+    onboarding = db.session.get(
+        Onboarding,
+        onboarding_id,
+        options=[joinedload(Onboarding.role), joinedload(Onboarding.supervisor)],
     )
-
-
-def _render_plan(onboarding: Onboarding, today: date, token: str) -> str:
     records = progress.task_records(onboarding)
     renewals = _renewals(onboarding, records, today)
     html = render_template(
@@ -153,20 +189,6 @@ def _render_plan(onboarding: Onboarding, today: date, token: str) -> str:
     # The template's indentation is a sixth of the page; HTML reads any run of white space as
     # one (the plan has no <pre>, and its only <textarea> is empty), so it goes.
     return INDENTATION.sub("\n", html)
-
-
-def _my_onboarding() -> Onboarding | None:
-    """The person's onboarding in this clinic: the active one first, else the latest."""
-    membership = current_membership()
-    query = (
-        select(Onboarding)
-        .where(Onboarding.clinic_id == membership.clinic_id)
-        .where(Onboarding.membership_id == membership.id)
-        .order_by((Onboarding.status == OnboardingStatus.ACTIVE).desc(), Onboarding.id.desc())
-        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
-        .limit(1)
-    )
-    return db.session.scalar(query)
 
 
 def _groups(

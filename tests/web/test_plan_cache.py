@@ -27,9 +27,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     seen: list[int] = []
     render = my._render_plan
 
-    def counted(onboarding: Onboarding, *args: object) -> str:
-        seen.append(onboarding.id)
-        return render(onboarding, *args)
+    def counted(onboarding_id: int, *args: object) -> str:
+        seen.append(onboarding_id)
+        return render(onboarding_id, *args)
 
     monkeypatch.setattr(my, "_render_plan", counted)
     return seen
@@ -176,12 +176,12 @@ def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used(app: Flask
             cache.get_or_render(key, lambda token: entry)
         cache.get_or_render("a", lambda token: "not rendered again")
         cache.get_or_render("d", lambda token: entry)  # "b" goes: used least recently
-        assert cache.get_or_render("a", lambda token: "fresh") == entry
-        assert cache.get_or_render("b", lambda token: "fresh") == "fresh"
+        assert cache.get_or_render("a", lambda token: "fresh") == entry.encode()
+        assert cache.get_or_render("b", lambda token: "fresh") == b"fresh"
 
 
 def test_a_size_of_zero_turns_the_cache_off(app: Flask) -> None:
     cache = PlanCache(max_bytes=0)
     with app.test_request_context():
-        assert cache.get_or_render("a", lambda token: "one") == "one"
-        assert cache.get_or_render("a", lambda token: "two") == "two"
+        assert cache.get_or_render("a", lambda token: "one") == b"one"
+        assert cache.get_or_render("a", lambda token: "two") == b"two"
