@@ -25,7 +25,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, get_args
 
-from sqlalchemy import insert, select, text
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, insert, select, text
 from sqlalchemy.engine import make_url
 
 from bench.common import PASSWORD, make_app, sqlite_url
@@ -48,6 +49,7 @@ from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.operations.record import verify_chains
 from clinic_onboard.operations.renewals import sync_renewal
 from clinic_onboard.passwords import hash_password
+from clinic_onboard.paths import migrations_dir
 from clinic_onboard.planning import plan_for
 from clinic_onboard.record.chain import GENESIS, event_hash
 from clinic_onboard.record.renewals import add_months
@@ -126,13 +128,17 @@ def seed(database_url: str, size: Size, today: date | None = None) -> SeedReport
 
 
 def reset_schema() -> None:
-    """Start from empty tables (on PostgreSQL, an empty public schema of our own database)."""
+    """Start from an empty database (on PostgreSQL, an empty public schema of our own), then
+    migrate it as ``clinic-onboard db upgrade`` does: the throughput run serves it through
+    ``clinic_onboard.wsgi``, which refuses a database that is not at the code's revision."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     else:
-        db.drop_all()
-    db.create_all()
+        existing = MetaData()
+        existing.reflect(db.engine)
+        existing.drop_all(db.engine)
+    upgrade(directory=str(migrations_dir()))
 
 
 def _analyze() -> None:

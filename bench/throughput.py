@@ -109,7 +109,7 @@ def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
     command = [
         *(sys.executable, "-m", "gunicorn", "--workers", "2"),
         *("--bind", f"{HOST}:{port}", "--log-level", "warning"),
-        "clinic_onboard.app:create_app()",
+        *("--preload", "clinic_onboard.wsgi:app"),
     ]
     server = subprocess.Popen(command, env=environment)
     try:
