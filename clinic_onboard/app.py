@@ -20,8 +20,9 @@ from clinic_onboard.web import (
     invitations,
     main,
     my,
-    plan_cache,
+    page_header,
     reminders,
+    render_cache,
     roles,
     security,
     signoffs,
@@ -40,7 +41,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     library.init_app(app)
-    plan_cache.init_app(app)
+    render_cache.init_app(app)
+    page_header.init_app(app)
     return app
 
 

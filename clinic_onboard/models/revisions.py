@@ -1,6 +1,6 @@
 """Every flush that changes an onboarding, its tasks, duties or events bumps its revision.
 
-A hire's rendered plan is cached by that number (web/plan_cache.py), so whatever writes the
+A hire's rendered plan is cached by that number (web/render_cache.py), so whatever writes the
 plan, by any path through the ORM, makes the cached copy unreachable. Doing it here, once,
 rather than in each operation means a new operation cannot forget it.
 """

@@ -37,7 +37,6 @@ from clinic_onboard.record.progress import HIRE_TO_ACT, Progress
 from clinic_onboard.record.progress import progress as fold_progress
 from clinic_onboard.record.renewals import is_coming_due
 from clinic_onboard.record.states import EventKind, TaskStatus
-from clinic_onboard.web.plan_cache import plan_cache
 from clinic_onboard.web.progress_forms import (
     AcknowledgeForm,
     ActionForm,
@@ -45,6 +44,7 @@ from clinic_onboard.web.progress_forms import (
     NoteForm,
 )
 from clinic_onboard.web.recording import save
+from clinic_onboard.web.render_cache import plan_cache
 from clinic_onboard.web.tenancy import current_membership, get_for_clinic_or_404
 
 bp = Blueprint("my", __name__, url_prefix="/my")

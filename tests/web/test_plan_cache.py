@@ -11,7 +11,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import Onboarding, OnboardingDuty
 from clinic_onboard.operations import progress
 from clinic_onboard.web import my
-from clinic_onboard.web.plan_cache import PlanCache
+from clinic_onboard.web.render_cache import RenderCache
 from tests.conftest import Auth
 from tests.web.onboarding_factory import make_team, task_of
 
@@ -170,7 +170,7 @@ def test_each_language_has_its_own_copy(
 
 def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used(app: Flask) -> None:
     entry = "x" * 1000
-    cache = PlanCache(max_bytes=3 * len(entry) + 200)
+    cache = RenderCache(max_bytes=3 * len(entry) + 200)
     with app.test_request_context():
         for key in ("a", "b", "c"):
             cache.get_or_render(key, lambda token: entry)
@@ -181,7 +181,7 @@ def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used(app: Flask
 
 
 def test_a_size_of_zero_turns_the_cache_off(app: Flask) -> None:
-    cache = PlanCache(max_bytes=0)
+    cache = RenderCache(max_bytes=0)
     with app.test_request_context():
         assert cache.get_or_render("a", lambda token: "one") == b"one"
         assert cache.get_or_render("a", lambda token: "two") == b"two"

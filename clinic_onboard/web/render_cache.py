@@ -1,18 +1,22 @@
-"""Rendered plans kept in memory, keyed by everything they were rendered from.
+"""Rendered HTML kept in memory, keyed by everything it was rendered from.
 
-A hire's plan lists 60 to 150 items; rendering them costs several times the rest of the
-request, and a hire comes back to the same page again and again between changes. The key holds
-the onboarding's revision, which every change to its row, tasks, duties or events moves
-(models/revisions.py), so an entry can never be served after a change: it simply stops being
-asked for, and the least recently used entries leave once the process holds ``PLAN_CACHE_BYTES``.
-Each process has its own cache; none is shared, so nothing needs invalidating across workers.
+Two caches, one per process (none is shared, so nothing needs invalidating across workers):
 
-Forms in the plan carry the session's CSRF token, which must not be cached: the plan is rendered
-with a per-process placeholder in its place, swapped for the request's own token when served.
+- **plans**: a hire's plan lists 60 to 150 items; rendering them costs several times the rest
+  of the request, and a hire comes back to the same page again and again between changes. The
+  key holds the onboarding's revision, which every change to its row, tasks, duties or events
+  moves (models/revisions.py). Bounded by ``PLAN_CACHE_BYTES``.
+- **headers**: the menu and account block of every signed-in page (web/page_header.py).
 
-Entries are kept as UTF-8, cut where the token goes, and the page around the plan is joined to
-it as bytes: a plan of 150 items is about 180 kB of text, and encoding it and replacing its
-tokens again on every visit cost a tenth of a repeat visit (bench/README.md).
+A key holds everything its entry shows, so an entry can never be served after a change: it
+simply stops being asked for, and the least recently used entries leave once the cache is full.
+
+Forms carry the session's CSRF token, which must not be cached: an entry is rendered with a
+per-process placeholder in its place, swapped for the request's own token when served.
+
+Entries are kept as UTF-8, cut where the token goes, and a page around a plan is joined to it as
+bytes: a plan of 150 items is about 180 kB of text, and encoding it and replacing its tokens
+again on every visit cost a seventh of a repeat visit (bench/README.md).
 """
 
 import secrets
@@ -25,12 +29,14 @@ from flask import Flask, current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-EXTENSION = "clinic_onboard.plan_cache"
-# A rendered plan in UTF-8, cut where the CSRF token goes.
+PLANS, HEADERS = "clinic_onboard.plan_cache", "clinic_onboard.header_cache"
+# A header is about 2 kB: room for a few thousand people, pages and languages at once.
+HEADER_CACHE_BYTES = 8 * 1024 * 1024
+# Rendered HTML in UTF-8, cut where the CSRF token goes.
 Parts = tuple[bytes, ...]
 
 
-class PlanCache:
+class RenderCache:
     """A least-recently-used map from keys to rendered HTML, bounded in bytes."""
 
     def __init__(self, max_bytes: int) -> None:
@@ -85,8 +91,13 @@ def _size(parts: Parts) -> int:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = PlanCache(app.config["PLAN_CACHE_BYTES"])
+    app.extensions[PLANS] = RenderCache(app.config["PLAN_CACHE_BYTES"])
+    app.extensions[HEADERS] = RenderCache(HEADER_CACHE_BYTES)
 
 
-def plan_cache() -> PlanCache:
-    return current_app.extensions[EXTENSION]
+def plan_cache() -> RenderCache:
+    return current_app.extensions[PLANS]
+
+
+def header_cache() -> RenderCache:
+    return current_app.extensions[HEADERS]
