@@ -49,7 +49,6 @@ from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.operations.record import verify_chains
 from clinic_onboard.operations.renewals import sync_renewal
 from clinic_onboard.passwords import hash_password
-from clinic_onboard.paths import migrations_dir
 from clinic_onboard.planning import plan_for
 from clinic_onboard.record.chain import GENESIS, event_hash
 from clinic_onboard.record.renewals import add_months
@@ -138,7 +137,7 @@ def reset_schema() -> None:
         existing = MetaData()
         existing.reflect(db.engine)
         existing.drop_all(db.engine)
-    upgrade(directory=str(migrations_dir()))
+    upgrade()  # the app's own migrations folder, as create_app gave it to Flask-Migrate
 
 
 def _analyze() -> None:
