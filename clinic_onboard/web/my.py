@@ -160,8 +160,17 @@ def _plan_key(today: date) -> PlanKey | None:
     rows = db.session.execute(query).all()
     if not rows:
         return None
-    _status, *columns = max(rows, key=lambda row: (row.status == OnboardingStatus.ACTIVE, row.id))
-    return PlanKey(*columns, today, str(get_locale()), membership.user_id)
+    row = max(rows, key=lambda row: (row.status == OnboardingStatus.ACTIVE, row.id))
+    return PlanKey(
+        row.id,
+        row.created_at,
+        row.revision,
+        row.name,
+        row.display_name,
+        today,
+        str(get_locale()),
+        membership.user_id,
+    )
 
 
 def _render_plan(onboarding_id: int, today: date, token: str) -> str:
