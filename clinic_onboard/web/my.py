@@ -44,7 +44,7 @@ from clinic_onboard.web.progress_forms import (
     NoteForm,
 )
 from clinic_onboard.web.recording import save
-from clinic_onboard.web.render_cache import plan_cache
+from clinic_onboard.web.render_cache import in_page, plan_cache
 from clinic_onboard.web.tenancy import current_membership, get_for_clinic_or_404
 
 bp = Blueprint("my", __name__, url_prefix="/my")
@@ -117,9 +117,8 @@ def index() -> str | bytes:
     key = _plan_key(date.today())
     if key is None:
         return render_template("my/index.html", plan=None)
-    cache = plan_cache()
-    plan = cache.get_or_render(key, partial(_render_plan, key.onboarding_id, key.today))
-    return cache.in_page(plan, lambda slot: render_template("my/index.html", plan=slot))
+    plan = plan_cache().get_or_render(key, partial(_render_plan, key.onboarding_id, key.today))
+    return in_page(plan, lambda slot: render_template("my/index.html", plan=slot))
 
 
 class PlanKey(NamedTuple):

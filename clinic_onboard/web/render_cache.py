@@ -34,6 +34,8 @@ PLANS, HEADERS = "clinic_onboard.plan_cache", "clinic_onboard.header_cache"
 HEADER_CACHE_BYTES = 8 * 1024 * 1024
 # Rendered HTML in UTF-8, cut where the CSRF token goes.
 Parts = tuple[bytes, ...]
+# Where a page rendered around cached HTML takes it (see ``in_page``); unique to the process.
+SLOT = f"slot-{secrets.token_hex(16)}"
 
 
 class RenderCache:
@@ -42,7 +44,6 @@ class RenderCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.token_placeholder = f"csrf-{secrets.token_hex(16)}"
-        self.slot = f"plan-{secrets.token_hex(16)}"
         self._entries: OrderedDict[Hashable, Parts] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -55,11 +56,6 @@ class RenderCache:
             parts = tuple(render(self.token_placeholder).encode().split(self._cut))
             self._put(key, parts)
         return generate_csrf().encode().join(parts)
-
-    def in_page(self, html: bytes, render_page: Callable[[Markup], str]) -> bytes:
-        """The page ``render_page(slot)`` renders, as UTF-8, with ``html`` in the slot."""
-        head, tail = render_page(Markup(self.slot)).encode().split(self.slot.encode())
-        return b"".join((head, html, tail))
 
     @property
     def _cut(self) -> bytes:
@@ -84,6 +80,12 @@ class RenderCache:
             while self._bytes > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
                 self._bytes -= _size(dropped)
+
+
+def in_page(html: bytes, render_page: Callable[[Markup], str]) -> bytes:
+    """The page ``render_page(slot)`` renders, as UTF-8, with ``html`` in the slot."""
+    head, tail = render_page(Markup(SLOT)).encode().split(SLOT.encode())
+    return b"".join((head, html, tail))
 
 
 def _size(parts: Parts) -> int:
