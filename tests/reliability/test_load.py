@@ -83,7 +83,7 @@ def test_gunicorn_under_bounded_load(launch, server_database: ServerDatabase) ->
     if sys.version_info < (3, 12) and "was sent SIGSEGV" in server.log():
         # CPython 3.11 corrupts its heap now and then under this load (a dead object still
         # referenced, found by the garbage collector); the same load on 3.12 and 3.13 never
-        # crashes. README, "Python versions". Any other failure below still fails the test.
+        # crashes. README, "Production". Any other failure below still fails the test.
         pytest.xfail("a gunicorn worker died of SIGSEGV: the known CPython 3.11 crash")
     assert KILLED.search(server.log()) is None, "a worker died of a signal"
     assert tally.errors == []
