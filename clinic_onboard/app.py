@@ -21,6 +21,7 @@ from clinic_onboard.web import (
     main,
     my,
     page_header,
+    read_only,
     reminders,
     render_cache,
     roles,
@@ -49,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     database.init_app(app)
+    read_only.init_app(app)
     migrate.init_app(app, db, directory=str(migrations_dir()))
     csrf.init_app(app)
     login_manager.init_app(app)

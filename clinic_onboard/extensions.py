@@ -14,6 +14,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from clinic_onboard.web import read_only
+
 # Named constraints keep Alembic's batch migrations on SQLite and PostgreSQL in step.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -28,7 +30,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": read_only.Session})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

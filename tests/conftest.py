@@ -70,7 +70,7 @@ def app_config(database_url: str) -> dict[str, Any]:
 @pytest.fixture
 def app(app_config: dict[str, Any], _schema: None) -> Iterator[Flask]:
     app = create_app(app_config)
-    request_started.connect(_fresh_g, app)
+    request_started.connect(_as_a_fresh_request, app)
     with app.app_context():
         yield app
         db.session.remove()
@@ -78,14 +78,18 @@ def app(app_config: dict[str, Any], _schema: None) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def _fresh_g(sender: Flask, **extra: Any) -> None:
-    """Give each request an empty ``g``, as production does.
+def _as_a_fresh_request(sender: Flask, **extra: Any) -> None:
+    """Start each request with an empty ``g`` and no open transaction, as production does.
 
-    The fixture keeps one app context pushed for the test's own queries, and Flask reuses it for
-    every request, so ``g`` (where Flask-Login caches the signed-in user) would otherwise leak
-    from one request to the next, even to another client with no cookie at all.
+    The fixture keeps one app context pushed for the test's own queries, and Flask reuses it (and
+    its session) for every request. Without this, ``g`` (where Flask-Login caches the signed-in
+    user) would leak from one request to the next, even to another client with no cookie at all;
+    and a transaction the test's own reads began would carry into the request, which would then
+    not run as production runs it (a GET reads outside any transaction: web/read_only.py).
+    Ending it discards nothing: the factories commit what they make.
     """
     g.__dict__.clear()
+    db.session.rollback()
 
 
 def _empty_tables() -> None:
