@@ -2,6 +2,8 @@
 
 Checked at the driver: on PostgreSQL a transaction is two more round trips (psycopg's BEGIN and
 the pool's ROLLBACK), and what a GET saves by not opening one is what bench/README.md measures.
+SQLite's driver opens a transaction only before a write, so there the page test holds either
+way; the PostgreSQL run of the suite is the one it guards.
 """
 
 import sqlite3
@@ -77,7 +79,7 @@ def test_a_page_reads_outside_a_transaction(client, auth: Auth, team, who, path)
         response.close()
     assert response.status_code == 200
     assert statements, "the page read nothing"
-    assert all(s.autocommit and not s.in_transaction for s in statements), statements
+    assert not any(s.in_transaction for s in statements), statements
 
 
 def test_a_post_writes_in_one_transaction(client, auth: Auth, team) -> None:
