@@ -3,12 +3,13 @@
 On PostgreSQL a transaction costs two round trips of its own, psycopg's ``BEGIN`` before the
 first statement and the pool's ``ROLLBACK`` when the connection goes back, as many as a cached
 page's two queries, plus the server's work for both. Reading outside one changes nothing the
-reader can see: under PostgreSQL's READ COMMITTED every statement takes its own snapshot inside a
-transaction too, and SQLite's driver never began a transaction for a SELECT.
+reader can see: under PostgreSQL's default READ COMMITTED every statement takes its own snapshot
+inside a transaction too, and SQLite's driver never began a transaction for a SELECT.
 
-Writes belong to POST handlers, behind CSRF protection and in one transaction per request. A
-safe request that tries to flush a change is a bug (it would also be a write an attacker's page
-could trigger), so it fails loudly instead of committing statement by statement.
+Writes belong to POST handlers, behind CSRF protection and in a transaction. A safe request that
+writes is a bug (it would also be a write an attacker's page could trigger), so a flush with
+changes, or an INSERT, UPDATE or DELETE statement run through the session, fails loudly instead
+of committing statement by statement. (SQL text run as such is not inspected.)
 """
 
 from typing import Any
@@ -17,6 +18,7 @@ from flask import Flask, current_app, g, request
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import ORMExecuteState
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # In app.extensions: the app's engine in autocommit mode; in g: that engine, while a safe
@@ -75,12 +77,24 @@ def _end_reading(_error: BaseException | None) -> None:
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+def _refuse_flushes(session: Session, _context: Any, _instances: Any) -> None:
     if g.get(READ_ONLY_ENGINE) is None:
         return
-    changed = session.new or session.deleted or any(map(session.is_modified, session.dirty))
-    if changed:
-        raise ReadOnlyRequestError(
-            f"{request.method} {request.path} tried to write to the database; "
-            "changes belong in a POST handler (CSRF-protected, one transaction)"
-        )
+    if session.new or session.deleted or any(map(session.is_modified, session.dirty)):
+        raise _refusal()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_write_statements(state: ORMExecuteState) -> None:
+    """``session.execute(update(...))`` and the like never flush: they are checked here."""
+    if g.get(READ_ONLY_ENGINE) is None:
+        return
+    if state.is_insert or state.is_update or state.is_delete:
+        raise _refusal()
+
+
+def _refusal() -> ReadOnlyRequestError:
+    return ReadOnlyRequestError(
+        f"{request.method} {request.path} tried to write to the database; "
+        "changes belong in a POST handler (CSRF-protected, in a transaction)"
+    )

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
+from sqlalchemy.engine import Engine
 
 from clinic_onboard.app import create_app
 from clinic_onboard.extensions import db
@@ -30,22 +31,31 @@ class Statement:
     sql: str
     autocommit: bool  # SQLAlchemy ran it with isolation_level="AUTOCOMMIT"
     in_transaction: bool  # the driver had a transaction open once it ran
+    connection: int  # which driver connection ran it
 
 
 @contextmanager
-def statements_run() -> Iterator[list[Statement]]:
+def statements_run(engine: Engine | None = None) -> Iterator[list[Statement]]:
+    """What ``engine`` (the app's, by default) runs inside the block."""
+    engine = engine or db.engine
     seen: list[Statement] = []
 
     def record(conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
         level = conn.get_execution_options().get("isolation_level")
         driver = conn.connection.dbapi_connection
-        seen.append(Statement(sql, level == "AUTOCOMMIT", _driver_in_transaction(driver)))
+        seen.append(
+            Statement(sql, level == "AUTOCOMMIT", _driver_in_transaction(driver), id(driver))
+        )
 
-    event.listen(db.engine, "after_cursor_execute", record)
+    event.listen(engine, "after_cursor_execute", record)
     try:
         yield seen
     finally:
-        event.remove(db.engine, "after_cursor_execute", record)
+        event.remove(engine, "after_cursor_execute", record)
+
+
+def _is_write(statement: Statement) -> bool:
+    return statement.sql.split()[0] in ("INSERT", "UPDATE", "DELETE")
 
 
 def _driver_in_transaction(driver: Any) -> bool:
@@ -62,20 +72,21 @@ def team(make_member, make_clinic):
 
 
 @pytest.mark.parametrize(
-    ("who", "path"),
+    ("who", "method", "path"),
     [
-        ("hire", "/my/"),
-        ("manager", "/dashboard/"),
-        ("manager", "/staff/{onboarding}"),
-        ("supervisor", "/signoffs/"),
-        ("manager", "/exports/onboardings/{onboarding}/record.pdf"),
+        ("hire", "GET", "/my/"),
+        ("hire", "HEAD", "/my/"),
+        ("manager", "GET", "/dashboard/"),
+        ("manager", "GET", "/staff/{onboarding}"),
+        ("supervisor", "GET", "/signoffs/"),
+        ("manager", "GET", "/exports/onboardings/{onboarding}/record.pdf"),
     ],
 )
-def test_a_page_reads_outside_a_transaction(client, auth: Auth, team, who, path) -> None:
+def test_a_page_reads_outside_a_transaction(client, auth: Auth, team, who, method, path) -> None:
     auth.login_as(team[who])
     url = path.format(onboarding=team["onboarding"].id)
     with statements_run() as statements:
-        response = client.get(url)
+        response = client.open(url, method=method)
         response.close()
     assert response.status_code == 200
     assert statements, "the page read nothing"
@@ -88,38 +99,71 @@ def test_a_post_writes_in_one_transaction(client, auth: Auth, team) -> None:
     with statements_run() as statements:
         response = client.post(url)
     assert response.status_code == 302
-    writes = [s for s in statements if s.sql.split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    writes = [s for s in statements if _is_write(s)]
     assert writes, "ticking an item off wrote nothing"
     assert not any(s.autocommit for s in statements), statements
     assert all(s.in_transaction for s in writes), writes
 
 
-def _app_with_a_careless_route(database_url: str) -> Flask:
-    """A route that renames the clinic whatever the method: a GET that writes is a bug that
-    must fail, and it must not half-happen."""
-    app = create_app(config_for_tests(database_url))
+@contextmanager
+def careless_app(database_url: str, **settings: Any) -> Iterator[Flask]:
+    """An app with routes that rename the clinic whatever the method, by a flush and by an
+    UPDATE statement: a GET that writes is a bug that must fail, and must not half-happen."""
+    app = create_app(config_for_tests(database_url, **settings))
 
-    def rename() -> str:
-        db.session.execute(select(Clinic)).scalar_one().name = "Renamed"
+    def by_flush() -> str:
+        db.session.execute(select(Clinic)).scalar_one().name = "Renamed by flush"
         db.session.commit()
         return "done"
 
-    app.add_url_rule("/rename", view_func=rename, methods=["GET", "POST"])
-    return app
+    def by_statement() -> str:
+        db.session.execute(update(Clinic).values(name="Renamed by statement"))
+        db.session.commit()
+        return "done"
+
+    app.add_url_rule("/flush", view_func=by_flush, methods=["GET", "POST"])
+    app.add_url_rule("/statement", view_func=by_statement, methods=["GET", "POST"])
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
 
 
-def test_a_get_that_writes_is_refused_and_changes_nothing(app, database_url, make_clinic):
+def _clinic_name() -> str:
+    db.session.rollback()
+    return db.session.execute(select(Clinic.name)).scalar_one()
+
+
+@pytest.mark.parametrize("how", ["flush", "statement"])
+def test_a_get_that_writes_is_refused_and_changes_nothing(app, database_url, make_clinic, how):
     make_clinic("Harbour Clinic")
-    careless = _app_with_a_careless_route(database_url)
-    with pytest.raises(ReadOnlyRequestError, match="GET /rename tried to write"):
-        careless.test_client().get("/rename")
-    db.session.rollback()
-    assert db.session.execute(select(Clinic.name)).scalar_one() == "Harbour Clinic"
-    assert careless.test_client().post("/rename").status_code == 200
-    db.session.rollback()
-    assert db.session.execute(select(Clinic.name)).scalar_one() == "Renamed"
-    with careless.app_context():
-        db.engine.dispose()
+    with careless_app(database_url) as careless:
+        with pytest.raises(ReadOnlyRequestError, match=f"GET /{how} tried to write"):
+            careless.test_client().get(f"/{how}")
+        assert _clinic_name() == "Harbour Clinic"
+        assert careless.test_client().post(f"/{how}").status_code == 200
+    assert _clinic_name() == f"Renamed by {how}"
+
+
+def test_the_connection_a_page_read_with_writes_in_a_transaction_again(database_url, team) -> None:
+    """With one connection in the pool, the POST gets the one the GET read with: it must have
+    gone back to the pool out of autocommit mode."""
+    url = f"/my/tasks/{task_of(team['onboarding'], 'ipac.hand_hygiene').id}/done"
+    one = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0}}
+    with careless_app(database_url, **one) as single:
+        client = single.test_client()
+        Auth(client).login_as(team["hire"])
+        with single.app_context():
+            engine = db.engine
+        with statements_run(engine) as read:
+            assert client.get("/my/").status_code == 200
+        with statements_run(engine) as written:
+            assert client.post(url).status_code == 302
+    assert not any(s.in_transaction for s in read), read
+    assert {s.connection for s in read} == {s.connection for s in written}
+    writes = [s for s in written if _is_write(s)]
+    assert writes and all(s.in_transaction and not s.autocommit for s in writes), written
 
 
 def test_what_follows_a_page_in_the_same_app_context_runs_in_a_transaction(
