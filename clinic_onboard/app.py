@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from clinic_onboard import database, i18n, library, passwords
+from clinic_onboard import database, i18n, library, passwords, read_only
 from clinic_onboard.config import build_config
 from clinic_onboard.extensions import csrf, db, limiter, login_manager, migrate
 from clinic_onboard.paths import migrations_dir, templates_dir
@@ -21,7 +21,6 @@ from clinic_onboard.web import (
     main,
     my,
     page_header,
-    read_only,
     reminders,
     render_cache,
     roles,

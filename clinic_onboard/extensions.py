@@ -14,7 +14,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from clinic_onboard.web import read_only
+from clinic_onboard import read_only
 
 # Named constraints keep Alembic's batch migrations on SQLite and PostgreSQL in step.
 NAMING = {

@@ -85,8 +85,8 @@ def _as_a_fresh_request(sender: Flask, **extra: Any) -> None:
     its session) for every request. Without this, ``g`` (where Flask-Login caches the signed-in
     user) would leak from one request to the next, even to another client with no cookie at all;
     and a transaction the test's own reads began would carry into the request, which would then
-    not run as production runs it (a GET reads outside any transaction: web/read_only.py).
-    Ending it discards nothing: the factories commit what they make.
+    not run as production runs it (a GET reads outside any transaction: read_only.py). Ending it
+    discards nothing: the factories commit what they make.
     """
     g.__dict__.clear()
     db.session.rollback()
