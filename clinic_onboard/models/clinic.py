@@ -54,3 +54,4 @@ class Membership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     clinic: Mapped[Clinic] = relationship(back_populates="memberships")
+    onboardings: Mapped[list["Onboarding"]] = relationship(viewonly=True)  # noqa: F821

@@ -1,22 +1,31 @@
-"""Every flush that changes an onboarding, its tasks, duties or events bumps its revision.
+"""Every flush that changes what a hire's plan shows bumps the onboarding's revision: the
+onboarding itself, its tasks, duties or events, and the two names it shows from elsewhere, its
+role's and its supervisor's.
 
 A hire's rendered plan is cached by that number (web/render_cache.py), so whatever writes the
 plan, by any path through the ORM, makes the cached copy unreachable. Doing it here, once,
 rather than in each operation means a new operation cannot forget it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, event, inspect, update
 from sqlalchemy.orm import Session
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models.event import OnboardingEvent
 from clinic_onboard.models.onboarding import Onboarding, OnboardingDuty, OnboardingTask
+from clinic_onboard.models.role import ClinicRole
+from clinic_onboard.models.user import User
 
 PARTS = (OnboardingTask, OnboardingDuty, OnboardingEvent)
+# Names a plan shows from another row: (its model, the attribute, the onboarding's link to it).
+NAMES_SHOWN = (
+    (ClinicRole, "name", Onboarding.role_id),
+    (User, "display_name", Onboarding.supervisor_id),
+)
 
 
 @event.listens_for(db.session, "before_flush")
@@ -27,6 +36,17 @@ def _bump(session: Session, flush_context: Any, instances: Any) -> None:
         if onboarding is not None and onboarding not in session.deleted:
             # An SQL expression, so two writers never both store the same next number.
             onboarding.revision = Onboarding.revision + 1
+    for showing in _showing_new_names(session):
+        # Every plan of a role at once, without loading them.
+        session.execute(update(Onboarding).where(showing).values(revision=Onboarding.revision + 1))
+
+
+def _showing_new_names(session: Session) -> Iterator[ColumnElement[bool]]:
+    """Which onboardings show a name this flush changes."""
+    for obj in session.dirty:
+        for model, attribute, link in NAMES_SHOWN:
+            if isinstance(obj, model) and inspect(obj).attrs[attribute].history.has_changes():
+                yield link == obj.id
 
 
 def _modified(session: Session) -> Iterable[object]:

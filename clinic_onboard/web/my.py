@@ -24,12 +24,10 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy, uploads
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
-    ClinicRole,
     Onboarding,
     OnboardingEvent,
     OnboardingStatus,
     OnboardingTask,
-    User,
 )
 from clinic_onboard.operations import progress
 from clinic_onboard.operations.record import task_facts
@@ -122,14 +120,14 @@ def index() -> str | bytes:
 
 
 class PlanKey(NamedTuple):
-    """What the plan is rendered from: the onboarding's revision, the names shown beside it,
-    the day (overdue, coming due), the language, and who looks (undo is theirs)."""
+    """What the plan is rendered from: the onboarding's revision (which the names it shows from
+    its role and supervisor move too: models/revisions.py), the day (overdue, coming due), the
+    language, and who looks (undo is theirs). SQLite may give a deleted onboarding's id to a
+    new one, which starts at revision 0 again: the time it was made tells them apart."""
 
     onboarding_id: int
     created_at: datetime
     revision: int
-    role: str
-    supervisor: str | None
     today: date
     language: str
     viewer: int
@@ -137,35 +135,17 @@ class PlanKey(NamedTuple):
 
 def _plan_key(today: date) -> PlanKey | None:
     """The key of the person's plan in this clinic (the active onboarding first, else the
-    latest), read as plain columns: a repeat visit never loads the onboarding itself. A person
-    has one onboarding or a few, so they are chosen here rather than ordered by the database
-    (a simpler statement: building and keying one is most of a query's cost here)."""
+    latest). The user loader brought the onboardings with the person (web/security.py), so a
+    repeat visit runs that one statement and nothing more."""
     membership = current_membership()
-    query = (
-        select(
-            Onboarding.status,
-            Onboarding.id,
-            Onboarding.created_at,
-            Onboarding.revision,
-            ClinicRole.name,
-            User.display_name,
-        )
-        .join(Onboarding.role)
-        .outerjoin(Onboarding.supervisor)
-        .where(
-            Onboarding.clinic_id == membership.clinic_id, Onboarding.membership_id == membership.id
-        )
-    )
-    rows = db.session.execute(query).all()
-    if not rows:
+    mine = [o for o in membership.onboardings if o.clinic_id == membership.clinic_id]
+    if not mine:
         return None
-    row = max(rows, key=lambda row: (row.status == OnboardingStatus.ACTIVE, row.id))
+    onboarding = max(mine, key=lambda o: (o.status == OnboardingStatus.ACTIVE, o.id))
     return PlanKey(
-        row.id,
-        row.created_at,
-        row.revision,
-        row.name,
-        row.display_name,
+        onboarding.id,
+        onboarding.created_at,
+        onboarding.revision,
         today,
         str(get_locale()),
         membership.user_id,
@@ -173,11 +153,13 @@ def _plan_key(today: date) -> PlanKey | None:
 
 
 def _render_plan(onboarding_id: int, today: date, token: str) -> str:
-    onboarding = db.session.get(
-        Onboarding,
-        onboarding_id,
-        options=[joinedload(Onboarding.role), joinedload(Onboarding.supervisor)],
-    )
+    # A query, not session.get: the onboarding is in the session already (the user loader
+    # brought it), and only a query's rows bring its role and supervisor with it.
+    onboarding = db.session.scalars(
+        select(Onboarding)
+        .where(Onboarding.id == onboarding_id)
+        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
+    ).one()
     records = progress.task_records(onboarding)
     renewals = _renewals(onboarding, records, today)
     html = render_template(

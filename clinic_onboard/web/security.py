@@ -105,9 +105,14 @@ def user_for_cookie_id(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # The memberships come in the same query: every signed-in page needs them (tenancy).
-    memberships = joinedload(User.memberships).joinedload(Membership.clinic)
-    user = db.session.get(User, int(user_id), options=[memberships])
+    # One query: every signed-in page needs the memberships and their clinics (tenancy), and
+    # a hire's plan page is keyed by the onboarding's revision (web/my.py).
+    memberships = joinedload(User.memberships)
+    options = [
+        memberships.joinedload(Membership.clinic),
+        memberships.joinedload(Membership.onboardings),
+    ]
+    user = db.session.get(User, int(user_id), options=options)
     if user is None or not user.active or user.session_token != token:
         return None
     return user

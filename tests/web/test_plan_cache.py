@@ -64,6 +64,9 @@ def test_every_change_to_the_plan_moves_its_revision(team) -> None:
     changed(lambda: setattr(task, "title", "Hand hygiene, the five moments"))
     changed(lambda: plan.duties.append(_duty(plan)))
     changed(lambda: db.session.delete(plan.duties[-1]))
+    # The two names the plan shows from other rows.
+    changed(lambda: setattr(plan.role, "name", "Front desk, mornings"))
+    changed(lambda: setattr(people["supervisor"].user, "display_name", "Sam Newname"))
     changed(lambda: setattr(plan, "supervisor_id", None))
     # Someone else's plan, or a name elsewhere, leaves this one alone.
     other = people["other_onboarding"]
@@ -125,7 +128,10 @@ def test_a_change_made_by_someone_else_shows_at_once(
     people["supervisor"].user.display_name = "Sam Newname"
     db.session.commit()
     assert "supervisor Sam Newname" in client.get("/my/").get_data(as_text=True)
-    assert len(renders) == 4
+    plan.role.name = "Front desk, mornings"
+    db.session.commit()
+    assert "Front desk, mornings · started" in client.get("/my/").get_data(as_text=True)
+    assert len(renders) == 5
 
 
 def test_each_session_gets_its_own_csrf_token(
