@@ -36,15 +36,7 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
     config.update(overrides or {})
     _fill_development_gaps(config, instance_path)
     _check(config, instance_path)
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(config)
     return config
-
-
-def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
-    """A database server that restarted is noticed when a connection is taken from the pool
-    (pre-ping); a SQLite file cannot go away, and the ping would cost a statement per request."""
-    server = not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-    return {"pool_pre_ping": server, **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
 
 def _defaults(environment: str) -> dict[str, Any]:

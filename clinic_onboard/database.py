@@ -1,20 +1,36 @@
-"""Engine tuning (SQLite gets foreign keys, WAL and a busy timeout; PostgreSQL needs nothing),
-and the check a server makes before it serves: the database answers and is fully migrated."""
+"""Engine tuning, and the check a server makes before it serves: the database answers and is
+fully migrated.
+
+SQLite gets foreign keys, WAL and a busy timeout. A database server can restart while
+connections wait in the pool, so one that sat idle is pinged before use and replaced if dead.
+One used moments ago is taken as alive, as HikariCP does by default: pinging on every checkout
+(SQLAlchemy's ``pool_pre_ping``) cost a round trip per request and a tenth of a cached page's
+CPU time (bench/README.md). The price is that a server restarting under steady load fails the
+requests that were using it, as it would anyway, and the few that reuse a connection within
+the window; SQLAlchemy then replaces every older connection in the pool.
+"""
 
 import sqlite3
+import time
 from typing import Any
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from clinic_onboard.config import ConfigError
 from clinic_onboard.extensions import db
 from clinic_onboard.paths import migrations_dir
 
 UPGRADE = "run `clinic-onboard db upgrade` first"
+# A pooled connection used this recently is taken as alive (HikariCP's aliveBypassWindowMs).
+PING_AFTER_IDLE_SECONDS = 0.5
+# In a pool entry's info: when its connection last went back to the pool (time.monotonic()).
+RETURNED_AT = "clinic_onboard.returned_at"
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +38,8 @@ def init_app(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
+    else:
+        _ping_after_idle(engine)
 
 
 def _tune_sqlite(connection: Any, _record: Any) -> None:
@@ -33,6 +51,30 @@ def _tune_sqlite(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def note_return(_connection: Any, entry: ConnectionPoolEntry) -> None:
+        entry.info[RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(connection: Any, entry: ConnectionPoolEntry, _proxy: Any) -> None:
+        returned = entry.info.get(RETURNED_AT)
+        if returned is not None and time.monotonic() - returned > PING_AFTER_IDLE_SECONDS:
+            _ping(dialect, connection)
+
+
+def _ping(dialect: Dialect, connection: Any) -> None:
+    """A dead connection raises DisconnectionError: the pool drops it and connects afresh."""
+    try:
+        dialect.do_ping(connection)
+    except dialect.loaded_dbapi.Error as error:
+        if dialect.is_disconnect(error, connection, None):
+            raise DisconnectionError(_reason(error)) from error
+        raise
 
 
 def check_ready(app: Flask) -> None:
@@ -56,7 +98,7 @@ def check_ready(app: Flask) -> None:
         )
 
 
-def _reason(error: SQLAlchemyError) -> str:
+def _reason(error: Exception) -> str:
     """The driver's own words, first line only: enough to act on, without a traceback."""
     original = getattr(error, "orig", None) or error
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
