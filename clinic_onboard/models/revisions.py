@@ -36,17 +36,23 @@ def _bump(session: Session, flush_context: Any, instances: Any) -> None:
         if onboarding is not None and onboarding not in session.deleted:
             # An SQL expression, so two writers never both store the same next number.
             onboarding.revision = Onboarding.revision + 1
-    for showing in _showing_new_names(session):
-        # Every plan of a role at once, without loading them.
-        session.execute(update(Onboarding).where(showing).values(revision=Onboarding.revision + 1))
+    for showing in _showing_changed_names(session):
+        # Every plan of a role at once, without loading them. Not synchronised with the
+        # objects in the session: that would overwrite a revision bumped just above.
+        bump = update(Onboarding).where(showing).values(revision=Onboarding.revision + 1)
+        session.execute(bump.execution_options(synchronize_session=False))
 
 
-def _showing_new_names(session: Session) -> Iterator[ColumnElement[bool]]:
-    """Which onboardings show a name this flush changes."""
+def _showing_changed_names(session: Session) -> Iterator[ColumnElement[bool]]:
+    """Which onboardings show a name this flush changes, or a supervisor it deletes (the
+    database then empties ``supervisor_id`` itself, which no listener sees)."""
     for obj in session.dirty:
         for model, attribute, link in NAMES_SHOWN:
             if isinstance(obj, model) and inspect(obj).attrs[attribute].history.has_changes():
                 yield link == obj.id
+    for obj in session.deleted:
+        if isinstance(obj, User):
+            yield Onboarding.supervisor_id == obj.id
 
 
 def _modified(session: Session) -> Iterable[object]:

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import Onboarding, OnboardingDuty
+from clinic_onboard.models import AppRole, Onboarding, OnboardingDuty
 from clinic_onboard.operations import progress
 from clinic_onboard.web import my
 from clinic_onboard.web.render_cache import RenderCache
@@ -74,6 +74,28 @@ def test_every_change_to_the_plan_moves_its_revision(team) -> None:
     people["hire"].user.display_name = "Someone Renamed"
     db.session.commit()
     assert _revision(plan) == seen[-1]
+
+
+def test_a_new_supervisor_renamed_in_the_same_flush_moves_the_revision(team, make_member) -> None:
+    people = team()
+    plan: Onboarding = people["onboarding"]
+    before = _revision(plan)
+    newcomer = make_member(AppRole.SUPERVISOR, people["supervisor"].clinic)
+    plan.supervisor_id = newcomer.user_id
+    newcomer.user.display_name = "Robin Newcomer"
+    db.session.commit()
+    assert _revision(plan) > before
+
+
+def test_deleting_the_supervisor_moves_the_revision(team) -> None:
+    """The database empties ``supervisor_id`` (ON DELETE SET NULL) where no listener sees it."""
+    people = team()
+    plan: Onboarding = people["onboarding"]
+    before = _revision(plan)
+    db.session.delete(people["supervisor"].user)
+    db.session.commit()
+    assert _revision(plan) == before + 1
+    assert plan.supervisor_id is None
 
 
 def _duty(plan: Onboarding) -> OnboardingDuty:
