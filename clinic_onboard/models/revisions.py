@@ -37,7 +37,7 @@ def _bump(session: Session, flush_context: Any, instances: Any) -> None:
             # An SQL expression, so two writers never both store the same next number.
             onboarding.revision = Onboarding.revision + 1
     for showing in _showing_changed_names(session):
-        # Every plan of a role at once, without loading them. Not synchronised with the
+        # Every plan showing the name at once, without loading them. Not synchronised with the
         # objects in the session: that would overwrite a revision bumped just above.
         bump = update(Onboarding).where(showing).values(revision=Onboarding.revision + 1)
         session.execute(bump.execution_options(synchronize_session=False))

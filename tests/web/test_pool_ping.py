@@ -40,17 +40,26 @@ def _server_process() -> int:
 def _end_on_server(process: int) -> None:
     """What a server restart or an idle timeout does to a pooled connection."""
     other = create_engine(db.engine.url, poolclass=NullPool)
-    with other.connect() as connection:
-        ended = connection.execute(text("SELECT pg_terminate_backend(:p)"), {"p": process})
-        assert ended.scalar_one()
+    try:
+        with other.connect() as connection:
+            ended = connection.execute(text("SELECT pg_terminate_backend(:p)"), {"p": process})
+            assert ended.scalar_one()
+    finally:
+        other.dispose()
+
+
+def _ended_after_use(monkeypatch: pytest.MonkeyPatch, window: float) -> int:
+    """The server process of the pool's connection, ended once it is back in the pool."""
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", window)
+    process = _server_process()
+    _end_on_server(process)
+    return process
 
 
 def test_a_connection_that_died_while_idle_is_replaced_before_use(
     one_connection: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0)
-    first = _server_process()
-    _end_on_server(first)
+    first = _ended_after_use(monkeypatch, window=0)
     assert _server_process() != first
 
 
@@ -58,9 +67,7 @@ def test_a_connection_used_moments_ago_is_not_pinged(
     one_connection: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """So the statement meets the dead connection; the pool then replaces it for the next use."""
-    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 3600)
-    first = _server_process()
-    _end_on_server(first)
+    first = _ended_after_use(monkeypatch, window=3600)
     with pytest.raises(OperationalError) as failed:
         _server_process()
     assert failed.value.connection_invalidated
