@@ -24,9 +24,8 @@ from clinic_onboard.library import catalog
 from clinic_onboard.models import AuditEvent, Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
 from clinic_onboard.passwords import verify_password
-from clinic_onboard.web import audit_entries
+from clinic_onboard.web import audit_entries, throttle
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
-from clinic_onboard.web.security import password_check_limit, per_account_and_address
 from clinic_onboard.web.security_forms import (
     ClinicSecurityForm,
     EndSessionsForm,
@@ -113,7 +112,6 @@ def end_sessions(membership_id: int) -> Response:
 
 @bp.post("/members/<int:membership_id>/two-factor/reset")
 @allowed(policy.can_manage_clinic)
-@per_account_and_address(password_check_limit)
 def reset_two_factor(membership_id: int) -> Response:
     """Remove a member's second factor so they can set up a new phone; password re-entered."""
     member = get_for_clinic_or_404(Membership, membership_id)
@@ -132,8 +130,9 @@ def reset_two_factor(membership_id: int) -> Response:
 
 def _reset_problem(form: ResetTwoFactorForm, member: Membership) -> str | None:
     name = member.user.display_name
-    if not form.validate_on_submit() or not verify_password(
-        _me().password_hash, form.password.data
+    me, password = _me(), form.password.data
+    if not form.validate_on_submit() or not throttle.checked(
+        throttle.PASSWORD, me, lambda: verify_password(me.password_hash, password)
     ):
         return _("That password is not right. Nothing was changed.")
     if not member.user.has_two_factor:

@@ -30,9 +30,9 @@ from clinic_onboard.operations import progress
 from clinic_onboard.passwords import verify_password
 from clinic_onboard.record.chain import GENESIS, first_broken_link
 from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.web import throttle
 from clinic_onboard.web.progress_forms import METHODS, PasswordForm, SignOffForm, VoidForm
 from clinic_onboard.web.recording import save
-from clinic_onboard.web.security import password_check_limit, per_account_and_address
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("signoffs", __name__, url_prefix="/signoffs")
@@ -143,7 +143,6 @@ def _may_sign(signer: Membership, onboarding: Onboarding, task: OnboardingTask) 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 @allowed(policy.can_review_signoffs)
-@per_account_and_address(password_check_limit)
 def task(task_id: int) -> str | Response:
     """Sign an item off (or send it back for practice) after re-entering one's password."""
     task = get_for_clinic_or_404(OnboardingTask, task_id)
@@ -162,7 +161,7 @@ def task(task_id: int) -> str | Response:
 def _sign(
     form: SignOffForm, onboarding: Onboarding, task: OnboardingTask, signer: Membership
 ) -> bool:
-    if not verify_password(current_user.password_hash, form.password.data):
+    if not _password_checked(form.password.data):
         form.password.errors.append(WRONG_PASSWORD)
         return False
     competent = form.outcome.data == "competent"
@@ -179,14 +178,11 @@ def _sign(
 
 @bp.post("/onboardings/<int:onboarding_id>/complete")
 @allowed(policy.can_correct_record)
-@per_account_and_address(password_check_limit)
 def complete(onboarding_id: int) -> Response:
     """The manager's final sign-off, password re-entered, once every item is finished."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
     form = PasswordForm()
-    if not form.validate_on_submit() or not verify_password(
-        current_user.password_hash, form.password.data
-    ):
+    if not form.validate_on_submit() or not _password_checked(form.password.data):
         flash(str(WRONG_PASSWORD), "error")
     else:
         manager = current_membership()
@@ -198,6 +194,14 @@ def complete(onboarding_id: int) -> Response:
             ),
         )
     return redirect(url_for("signoffs.record", onboarding_id=onboarding.id))
+
+
+def _password_checked(password: str) -> bool:
+    """The signer's own password again: an e-signature needs the person, not just the session."""
+    me = current_user._get_current_object()
+    return throttle.checked(
+        throttle.PASSWORD, me, lambda: verify_password(me.password_hash, password)
+    )
 
 
 @bp.post("/events/<int:event_id>/void")
