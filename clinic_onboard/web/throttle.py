@@ -27,6 +27,7 @@ from clinic_onboard.models import User
 from clinic_onboard.operations.accounts import normalize_email
 
 T = TypeVar("T")
+Bucket = tuple[limits.RateLimitItem, tuple[str, ...]]  # a limit and its key in the storage
 # What is being guessed: each names the setting of its per-account allowance.
 PASSWORD, CODE = "PASSWORD_RATE_LIMIT", "TWO_FACTOR_RATE_LIMIT"
 ADDRESS = "ADDRESS_RATE_LIMIT"
@@ -59,7 +60,7 @@ def checked(kind: str, who: User | str, check: Callable[[], T]) -> T:
     return result
 
 
-def _buckets(kind: str, who: User | str) -> list[tuple[limits.RateLimitItem, tuple[str, ...]]]:
+def _buckets(kind: str, who: User | str) -> list[Bucket]:
     account = f"user:{who.id}" if isinstance(who, User) else f"email:{normalize_email(who)[:254]}"
     device = _device()
     if device is not None and isinstance(who, User) and who.id in device[1]:
@@ -70,7 +71,7 @@ def _buckets(kind: str, who: User | str) -> list[tuple[limits.RateLimitItem, tup
     ]
 
 
-def _items(setting: str, *key: str) -> list[tuple[limits.RateLimitItem, tuple[str, ...]]]:
+def _items(setting: str, *key: str) -> list[Bucket]:
     """The setting's limits, each with its storage key (the setting names the bucket's kind)."""
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "clinic-onboard"
     return [
