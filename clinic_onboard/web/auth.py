@@ -24,7 +24,6 @@ from clinic_onboard.extensions import db, limiter
 from clinic_onboard.library import catalog
 from clinic_onboard.models import User
 from clinic_onboard.operations import accounts, two_factor
-from clinic_onboard.passwords import verify_password
 from clinic_onboard.web import security, throttle
 from clinic_onboard.web.forms import ChangePasswordForm, LanguageForm, LoginForm, SignUpForm
 from clinic_onboard.web.security_forms import EnrolTwoFactorForm, TwoFactorCodeForm
@@ -203,10 +202,7 @@ def two_factor_setup() -> str | Response:
 
 def _enrolled(form: EnrolTwoFactorForm, user: User, secret: str) -> bool:
     """The password again (a borrowed session must not enrol its own phone), then a code."""
-    password = form.password.data
-    if not throttle.checked(
-        throttle.PASSWORD, user, lambda: verify_password(user.password_hash, password)
-    ):
+    if not throttle.reauthenticated(user, form.password.data):
         form.password.errors.append(_("That is not your password."))
         return False
     code, at = form.code.data, security.now()

@@ -23,7 +23,6 @@ from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
 from clinic_onboard.models import AuditEvent, Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
-from clinic_onboard.passwords import verify_password
 from clinic_onboard.web import audit_entries, throttle
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
 from clinic_onboard.web.security_forms import (
@@ -130,10 +129,7 @@ def reset_two_factor(membership_id: int) -> Response:
 
 def _reset_problem(form: ResetTwoFactorForm, member: Membership) -> str | None:
     name = member.user.display_name
-    me, password = _me(), form.password.data
-    if not form.validate_on_submit() or not throttle.checked(
-        throttle.PASSWORD, me, lambda: verify_password(me.password_hash, password)
-    ):
+    if not form.validate_on_submit() or not throttle.reauthenticated(_me(), form.password.data):
         return _("That password is not right. Nothing was changed.")
     if not member.user.has_two_factor:
         return _("%(name)s does not use two-factor sign-in.", name=name)

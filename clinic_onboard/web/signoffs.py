@@ -27,7 +27,6 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import progress
-from clinic_onboard.passwords import verify_password
 from clinic_onboard.record.chain import GENESIS, first_broken_link
 from clinic_onboard.record.states import TaskStatus
 from clinic_onboard.web import throttle
@@ -161,7 +160,7 @@ def task(task_id: int) -> str | Response:
 def _sign(
     form: SignOffForm, onboarding: Onboarding, task: OnboardingTask, signer: Membership
 ) -> bool:
-    if not _password_checked(form.password.data):
+    if not throttle.reauthenticated(current_user, form.password.data):
         form.password.errors.append(WRONG_PASSWORD)
         return False
     competent = form.outcome.data == "competent"
@@ -182,7 +181,9 @@ def complete(onboarding_id: int) -> Response:
     """The manager's final sign-off, password re-entered, once every item is finished."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
     form = PasswordForm()
-    if not form.validate_on_submit() or not _password_checked(form.password.data):
+    if not form.validate_on_submit() or not throttle.reauthenticated(
+        current_user, form.password.data
+    ):
         flash(str(WRONG_PASSWORD), "error")
     else:
         manager = current_membership()
@@ -194,14 +195,6 @@ def complete(onboarding_id: int) -> Response:
             ),
         )
     return redirect(url_for("signoffs.record", onboarding_id=onboarding.id))
-
-
-def _password_checked(password: str) -> bool:
-    """The signer's own password again: an e-signature needs the person, not just the session."""
-    me = current_user._get_current_object()
-    return throttle.checked(
-        throttle.PASSWORD, me, lambda: verify_password(me.password_hash, password)
-    )
 
 
 @bp.post("/events/<int:event_id>/void")

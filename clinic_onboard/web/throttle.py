@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 from clinic_onboard.extensions import limiter
 from clinic_onboard.models import User
 from clinic_onboard.operations.accounts import normalize_email
+from clinic_onboard.passwords import verify_password
 
 T = TypeVar("T")
 Bucket = tuple[limits.RateLimitItem, tuple[str, ...]]  # a limit and its key in the storage
@@ -58,6 +59,11 @@ def checked(kind: str, who: User | str, check: Callable[[], T]) -> T:
         for item, key in buckets:
             strategy.hit(item, *key)
     return result
+
+
+def reauthenticated(user: User, password: str) -> bool:
+    """``user``'s own password typed again (a sign-off, a reset, an enrolment), throttled."""
+    return checked(PASSWORD, user, lambda: verify_password(user.password_hash, password))
 
 
 def _buckets(kind: str, who: User | str) -> list[Bucket]:
