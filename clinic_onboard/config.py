@@ -55,6 +55,8 @@ def _defaults(environment: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_SINGLE_PROCESS": False,
+        # Keys in a Redis that other applications may share start with it.
+        "RATELIMIT_KEY_PREFIX": "clinic-onboard",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Failed checks only (web/throttle.py): per account, on an unknown device or on each
         # device the account signed in from before.

@@ -385,3 +385,22 @@ class TestRedisStorage:
         with other_worker.app_context():
             db.engine.dispose()
         assert codes == REFUSED
+
+    def test_a_known_device_keeps_its_allowance_on_every_worker(
+        self, app: Flask, app_config: dict, make_member
+    ) -> None:
+        """The device's cookie is signed with the shared key and its bucket lives in Redis, so
+        the worker that answers next knows it; the guessers' shared bucket is full there too."""
+        email = make_member().user.email
+        device = app.test_client()
+        assert _login(device, email, "10.4.4.4", PASSWORD).status_code == 302
+        device.post("/auth/logout")
+        guesses = [_login(app.test_client(), email, f"10.5.5.{n}").status_code for n in range(4)]
+        assert guesses == REFUSED
+        other_worker = create_app(app_config)
+        stranger, same_device = other_worker.test_client(), other_worker.test_client()
+        same_device.set_cookie("device", device.get_cookie("device").value)
+        assert _login(stranger, email, "10.5.5.9", PASSWORD).status_code == 429
+        assert _login(same_device, email, "10.4.4.4", PASSWORD).status_code == 302
+        with other_worker.app_context():
+            db.engine.dispose()
