@@ -104,6 +104,8 @@ def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
         "CLINIC_ONBOARD_ENV": "production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
+        # Production counts failed sign-ins in Redis (README); the workers share it.
+        "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         **settings,
     }
     command = [

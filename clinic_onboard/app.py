@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinic_onboard import database, i18n, library, passwords, read_only
 from clinic_onboard.config import build_config
@@ -28,6 +29,7 @@ from clinic_onboard.web import (
     signoffs,
     staff,
     tenancy,
+    throttle,
 )
 
 
@@ -36,14 +38,27 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(templates_dir()))
     app.jinja_env.add_extension("jinja2.ext.do")
     app.config.from_mapping(build_config(Path(app.instance_path), config))
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     errors.init_app(app)
     security.init_app(app)
+    throttle.init_app(app)
     library.init_app(app)
     render_cache.init_app(app)
     page_header.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies (each appends to X-Forwarded-For), the client's address is
+    the one the farthest of them saw, and the scheme the one the nearest set in
+    X-Forwarded-Proto; with none, those headers come from the client and are ignored. The Host
+    header stays as the proxy passes it: X-Forwarded-Host could come from the client and poison
+    the links the app emails."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=1, x_host=0)
 
 
 def _init_extensions(app: Flask) -> None:

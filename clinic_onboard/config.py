@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import limits
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -53,11 +54,21 @@ def _defaults(environment: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_SINGLE_PROCESS": False,
+        # Keys in a Redis that other applications may share start with it.
+        "RATELIMIT_KEY_PREFIX": "clinic-onboard",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": "10 per minute",
-        "SIGNOFF_RATE_LIMIT": "10 per minute",
+        # Failed checks only (web/throttle.py): per account, on an unknown device or on each
+        # device the account signed in from before.
+        "PASSWORD_RATE_LIMIT": "10 per minute;50 per hour",
         # Six-digit codes: a tight limit keeps guessing hopeless (3 valid codes in a million).
         "TWO_FACTOR_RATE_LIMIT": "5 per minute;30 per hour",
+        # Failed checks from one address, whatever the account: a whole clinic behind one
+        # address never reaches it, one machine trying many accounts does.
+        "ADDRESS_RATE_LIMIT": "100 per minute;1000 per hour",
+        "SIGNUP_RATE_LIMIT": "10 per hour;50 per day",
+        # Proxies in front of the app that append to X-Forwarded-For (0: none, trust no header).
+        "TRUSTED_PROXIES": 0,
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
         "SET_PASSWORD_MAX_AGE": 7 * 24 * 60 * 60,
@@ -77,9 +88,12 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SECRET_KEY": ("SECRET_KEY", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
-    "LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str),
-    "SIGNOFF_RATE_LIMIT": ("SIGNOFF_RATE_LIMIT", str),
+    "RATELIMIT_SINGLE_PROCESS": ("RATELIMIT_SINGLE_PROCESS", bool),
+    "PASSWORD_RATE_LIMIT": ("PASSWORD_RATE_LIMIT", str),
     "TWO_FACTOR_RATE_LIMIT": ("TWO_FACTOR_RATE_LIMIT", str),
+    "ADDRESS_RATE_LIMIT": ("ADDRESS_RATE_LIMIT", str),
+    "SIGNUP_RATE_LIMIT": ("SIGNUP_RATE_LIMIT", str),
+    "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
     "SET_PASSWORD_MAX_AGE": ("SET_PASSWORD_MAX_AGE", int),
@@ -96,10 +110,24 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
 }
 TRUE_WORDS = ("1", "true", "yes", "on")
+# Settings that were replaced: an operator who still sets one learns what it became.
+RETIRED_SETTINGS = {
+    "LOGIN_RATE_LIMIT": "PASSWORD_RATE_LIMIT (and SIGNUP_RATE_LIMIT for sign-up)",
+    "SIGNOFF_RATE_LIMIT": "PASSWORD_RATE_LIMIT",
+}
+RATE_LIMITS = (
+    "PASSWORD_RATE_LIMIT",
+    "TWO_FACTOR_RATE_LIMIT",
+    "ADDRESS_RATE_LIMIT",
+    "SIGNUP_RATE_LIMIT",
+)
 
 
 def _from_environment(environment: str) -> dict[str, Any]:
     """Read the documented environment variables, converting and naming any bad value."""
+    for variable, replacement in RETIRED_SETTINGS.items():
+        if variable in os.environ:
+            raise ConfigError(f"{variable} is no longer read; set {replacement} instead.")
     found: dict[str, Any] = {}
     for variable, (key, kind) in ENVIRONMENT_SETTINGS.items():
         raw = os.environ.get(variable)
@@ -149,6 +177,29 @@ def _check(config: Mapping[str, Any], instance_path: Path) -> None:
     if not Path(config["CHECKLISTS_DIR"]).is_dir():
         raise ConfigError(f"CHECKLISTS_DIR {config['CHECKLISTS_DIR']!r} is not a folder.")
     _check_database_url(config["SQLALCHEMY_DATABASE_URI"], instance_path)
+    _check_rate_limits(config)
+
+
+def _check_rate_limits(config: Mapping[str, Any]) -> None:
+    """Limits that parse, and counts every worker shares: in-memory counts are per process,
+    and the app cannot see how many processes gunicorn or other hosts run."""
+    for name in RATE_LIMITS:
+        try:
+            limits.parse_many(config[name])
+        except ValueError:
+            raise ConfigError(
+                f"{name} {config[name]!r} is not a rate limit; "
+                "write it like '10 per minute;50 per hour'."
+            ) from None
+    in_memory = str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
+    production = config["ENVIRONMENT"] == "production"
+    if production and in_memory and not config["RATELIMIT_SINGLE_PROCESS"]:
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI is memory://, which counts attempts separately in each "
+            "process: set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (the prod extra installs "
+            "the client), or set RATELIMIT_SINGLE_PROCESS=1 if the app runs as one process on "
+            "one host."
+        )
 
 
 def _has(config: Mapping[str, Any], name: str) -> bool:

@@ -75,9 +75,9 @@ def sign_up(email: str, display_name: str, password: str, clinic: ClinicDetails)
     return membership
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, else None (same cost either way)."""
-    user = find_user(email)
+def authenticate(user: User | None, password: str) -> User | None:
+    """``user`` (found by email) if active and the password is theirs, else None; the same cost
+    when no account has the email."""
     ok = verify_password(user.password_hash if user else None, password)
     return user if ok and user is not None and user.active else None
 

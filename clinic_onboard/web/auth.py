@@ -16,7 +16,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -25,8 +24,7 @@ from clinic_onboard.extensions import db, limiter
 from clinic_onboard.library import catalog
 from clinic_onboard.models import User
 from clinic_onboard.operations import accounts, two_factor
-from clinic_onboard.passwords import verify_password
-from clinic_onboard.web import security
+from clinic_onboard.web import security, throttle
 from clinic_onboard.web.forms import ChangePasswordForm, LanguageForm, LoginForm, SignUpForm
 from clinic_onboard.web.security_forms import EnrolTwoFactorForm, TwoFactorCodeForm
 
@@ -42,28 +40,12 @@ PENDING_SECONDS = 5 * 60
 ENROL_KEY = security.ENROL_SECRET
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _code_limit() -> str:
-    return current_app.config["TWO_FACTOR_RATE_LIMIT"]
-
-
-def _email_key() -> str:
-    """The account being tried, whether or not it exists, so a limit never tells them apart."""
-    email = accounts.normalize_email(request.form.get("email", ""))[:254]
-    return f"email:{email}" if email else get_remote_address()
-
-
-def _pending_key() -> str:
-    pending = session.get(PENDING_KEY) or {}
-    user_id = str(pending.get("user", "")).partition(":")[0]
-    return f"account:{user_id}" if user_id else get_remote_address()
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
 def signup() -> str | Response:
     """Create a manager account and the manager's first clinic."""
     form = SignUpForm()
@@ -85,15 +67,18 @@ def signup() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
 def login() -> str | Response:
-    """Sign in; the message never says whether the email exists."""
+    """Sign in; the message (and the limit) never says whether the email exists."""
     if current_user.is_authenticated:
         return redirect(url_for("clinic.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        found = accounts.find_user(form.email.data)
+        user = throttle.checked(
+            throttle.PASSWORD,
+            found or form.email.data,
+            lambda: accounts.authenticate(found, form.password.data),
+        )
         if user is not None:
             return _after_password(user, _safe_next(request.args.get("next")))
         flash(str(WRONG_LOGIN), "error")
@@ -119,7 +104,6 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/two-factor/code", methods=["GET", "POST"])
-@security.per_account_and_address(_code_limit, account=_pending_key)
 def two_factor_code() -> str | Response:
     """The second step of signing in: a fresh code from the person's app."""
     user = _pending_user()
@@ -129,7 +113,7 @@ def two_factor_code() -> str | Response:
         return redirect(url_for(".login"))
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
-        if two_factor.check_code(user, form.code.data, security.now()):
+        if _code_checked(user, form.code.data):
             db.session.commit()
             target = session.pop(PENDING_KEY)["next"]
             login_user(user)
@@ -163,7 +147,11 @@ def change_password() -> str | Response:
     form = ChangePasswordForm()
     user = _me()
     if form.validate_on_submit():
-        if accounts.change_password(user, form.current.data, form.password.data):
+        if throttle.checked(
+            throttle.PASSWORD,
+            user,
+            lambda: accounts.change_password(user, form.current.data, form.password.data),
+        ):
             db.session.commit()
             login_user(user)
             flash(_("Your password is changed. Other devices have been signed out."), "success")
@@ -194,7 +182,6 @@ def language() -> Response:
 
 @bp.route("/two-factor", methods=["GET", "POST"])
 @login_required
-@security.per_account_and_address(_code_limit)
 def two_factor_setup() -> str | Response:
     """Set up two-factor sign-in, or see that it is on and turn it off."""
     user = _me()
@@ -215,10 +202,11 @@ def two_factor_setup() -> str | Response:
 
 def _enrolled(form: EnrolTwoFactorForm, user: User, secret: str) -> bool:
     """The password again (a borrowed session must not enrol its own phone), then a code."""
-    if not verify_password(user.password_hash, form.password.data):
+    if not throttle.reauthenticated(user, form.password.data):
         form.password.errors.append(_("That is not your password."))
         return False
-    if not two_factor.enrol(user, secret, form.code.data, security.now()):
+    code, at = form.code.data, security.now()
+    if not throttle.checked(throttle.CODE, user, lambda: two_factor.enrol(user, secret, code, at)):
         form.code.errors.append(WRONG_CODE)
         return False
     db.session.commit()
@@ -230,20 +218,24 @@ def _enrolled(form: EnrolTwoFactorForm, user: User, secret: str) -> bool:
 
 @bp.post("/two-factor/off")
 @login_required
-@security.per_account_and_address(_code_limit)
 def turn_off_two_factor() -> str | Response:
     """Turn two-factor off with a current code (a lost phone needs a manager instead)."""
     user, form = _me(), TwoFactorCodeForm()
     if not user.has_two_factor:
         return redirect(url_for(".two_factor_setup"))
     if form.validate_on_submit():
-        if two_factor.check_code(user, form.code.data, security.now()):
+        if _code_checked(user, form.code.data):
             two_factor.turn_off(user)
             db.session.commit()
             flash(_("Two-factor sign-in is off."), "info")
             return redirect(url_for(".two_factor_setup"))
         form.code.errors.append(WRONG_CODE)
     return render_template("auth/two_factor.html", form=form)
+
+
+def _code_checked(user: User, code: str) -> bool:
+    at = security.now()
+    return throttle.checked(throttle.CODE, user, lambda: two_factor.check_code(user, code, at))
 
 
 def _me() -> User:

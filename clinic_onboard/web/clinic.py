@@ -23,10 +23,8 @@ from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
 from clinic_onboard.models import AuditEvent, Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
-from clinic_onboard.passwords import verify_password
-from clinic_onboard.web import audit_entries
+from clinic_onboard.web import audit_entries, throttle
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
-from clinic_onboard.web.security import password_check_limit, per_account_and_address
 from clinic_onboard.web.security_forms import (
     ClinicSecurityForm,
     EndSessionsForm,
@@ -113,7 +111,6 @@ def end_sessions(membership_id: int) -> Response:
 
 @bp.post("/members/<int:membership_id>/two-factor/reset")
 @allowed(policy.can_manage_clinic)
-@per_account_and_address(password_check_limit)
 def reset_two_factor(membership_id: int) -> Response:
     """Remove a member's second factor so they can set up a new phone; password re-entered."""
     member = get_for_clinic_or_404(Membership, membership_id)
@@ -132,9 +129,7 @@ def reset_two_factor(membership_id: int) -> Response:
 
 def _reset_problem(form: ResetTwoFactorForm, member: Membership) -> str | None:
     name = member.user.display_name
-    if not form.validate_on_submit() or not verify_password(
-        _me().password_hash, form.password.data
-    ):
+    if not form.validate_on_submit() or not throttle.reauthenticated(_me(), form.password.data):
         return _("That password is not right. Nothing was changed.")
     if not member.user.has_two_factor:
         return _("%(name)s does not use two-factor sign-in.", name=name)

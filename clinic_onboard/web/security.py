@@ -2,7 +2,6 @@
 request must pass: the session's time limits and the clinic's two-factor requirement."""
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -19,11 +18,10 @@ from flask import (
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
 from sqlalchemy.orm import joinedload
 
-from clinic_onboard.extensions import db, limiter, login_manager
+from clinic_onboard.extensions import db, login_manager
 from clinic_onboard.models import Membership, User
 from clinic_onboard.operations import two_factor
 from clinic_onboard.web.tenancy import my_memberships
@@ -194,27 +192,3 @@ def _enrolment_needed() -> Response | None:
         "info",
     )
     return redirect(url_for("auth.two_factor_setup"))
-
-
-def account_key() -> str:
-    """The signed-in person, for limits that must hold whichever address they come from."""
-    if current_user.is_authenticated:
-        return f"account:{current_user.id}"
-    return get_remote_address()
-
-
-def password_check_limit() -> str:
-    """Every POST that re-checks a password (sign-off, final sign-off, a 2FA reset) shares it."""
-    return current_app.config["SIGNOFF_RATE_LIMIT"]
-
-
-def per_account_and_address(
-    limit: Callable[[], str], account: Callable[[], str] = account_key
-) -> Callable[[Any], Any]:
-    """Limit POSTs to a view per account and per address (guessing a password or a code)."""
-
-    def decorator(view: Any) -> Any:
-        per_account = limiter.limit(limit, methods=["POST"], key_func=account)(view)
-        return limiter.limit(limit, methods=["POST"])(per_account)
-
-    return decorator

@@ -27,12 +27,11 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import progress
-from clinic_onboard.passwords import verify_password
 from clinic_onboard.record.chain import GENESIS, first_broken_link
 from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.web import throttle
 from clinic_onboard.web.progress_forms import METHODS, PasswordForm, SignOffForm, VoidForm
 from clinic_onboard.web.recording import save
-from clinic_onboard.web.security import password_check_limit, per_account_and_address
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("signoffs", __name__, url_prefix="/signoffs")
@@ -143,7 +142,6 @@ def _may_sign(signer: Membership, onboarding: Onboarding, task: OnboardingTask) 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 @allowed(policy.can_review_signoffs)
-@per_account_and_address(password_check_limit)
 def task(task_id: int) -> str | Response:
     """Sign an item off (or send it back for practice) after re-entering one's password."""
     task = get_for_clinic_or_404(OnboardingTask, task_id)
@@ -162,7 +160,7 @@ def task(task_id: int) -> str | Response:
 def _sign(
     form: SignOffForm, onboarding: Onboarding, task: OnboardingTask, signer: Membership
 ) -> bool:
-    if not verify_password(current_user.password_hash, form.password.data):
+    if not throttle.reauthenticated(current_user, form.password.data):
         form.password.errors.append(WRONG_PASSWORD)
         return False
     competent = form.outcome.data == "competent"
@@ -179,13 +177,12 @@ def _sign(
 
 @bp.post("/onboardings/<int:onboarding_id>/complete")
 @allowed(policy.can_correct_record)
-@per_account_and_address(password_check_limit)
 def complete(onboarding_id: int) -> Response:
     """The manager's final sign-off, password re-entered, once every item is finished."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
     form = PasswordForm()
-    if not form.validate_on_submit() or not verify_password(
-        current_user.password_hash, form.password.data
+    if not form.validate_on_submit() or not throttle.reauthenticated(
+        current_user, form.password.data
     ):
         flash(str(WRONG_PASSWORD), "error")
     else:

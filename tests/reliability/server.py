@@ -38,8 +38,8 @@ def reliability_environment(database_url: str, folder: Path) -> dict[str, str]:
         database_url,
         folder / "uploads",
         SECRET_KEY="reliability-secret-key",
-        LOGIN_RATE_LIMIT=NO_LIMIT,
-        SIGNOFF_RATE_LIMIT=NO_LIMIT,
+        PASSWORD_RATE_LIMIT=NO_LIMIT,
+        ADDRESS_RATE_LIMIT=NO_LIMIT,
     )
 
 

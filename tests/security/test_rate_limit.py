@@ -1,34 +1,41 @@
-"""Password and code checks are rate-limited per address and per account, with the same
-friendly page for everyone, and a limit never tells a known email from an unknown one."""
+"""Password and code checks are throttled per account (a device that signed in before keeps
+its own allowance) and, generously, per address; only failures count; the same friendly page for
+everyone, and a limit never tells a known email from an unknown one."""
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import limits.storage.memory as memory_storage
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
 from clinic_onboard.app import create_app
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole
+from clinic_onboard.operations import progress
 from tests.conftest import PASSWORD, Auth, config_for_tests
 from tests.security.session_helpers import (
     Clock,
     code,
     give_two_factor,
     install_clock,
+    sign_in_with_code,
 )
 from tests.web.onboarding_factory import build_onboarding
 
 LIMITS = {
     "RATELIMIT_ENABLED": True,
-    "LOGIN_RATE_LIMIT": "3 per minute",
-    "SIGNOFF_RATE_LIMIT": "3 per minute",
+    "PASSWORD_RATE_LIMIT": "3 per minute",
+    "SIGNUP_RATE_LIMIT": "3 per minute",
     "TWO_FACTOR_RATE_LIMIT": "3 per minute",
 }
 REFUSED = [200, 200, 200, 429]
+NEW_PASSWORD = "a new long password"
 
 
 @pytest.fixture
@@ -97,11 +104,15 @@ def test_signing_up_is_limited_per_address(client: FlaskClient) -> None:
     assert codes == REFUSED
 
 
-def test_two_factor_codes_are_limited_per_account_and_address(
+def test_two_factor_codes_are_limited_per_account_except_on_the_owners_device(
     app: Flask, make_member, clock: Clock
 ) -> None:
     member = make_member()
     secret = give_two_factor(member)
+    device = app.test_client()
+    assert sign_in_with_code(device, member, secret, clock).status_code == 302
+    device.post("/auth/logout")
+    clock.advance(seconds=30)  # each code works once
     guesser = app.test_client()
     _login(guesser, member.user.email, "192.0.2.1", PASSWORD)
     guess = {"code": code(secret, clock, steps=10)}
@@ -113,6 +124,7 @@ def test_two_factor_codes_are_limited_per_account_and_address(
     _login(owner, member.user.email, "192.0.2.99", PASSWORD)
     right = {"code": code(secret, clock)}
     assert owner.post("/auth/two-factor/code", data=right, **_from("192.0.2.99")).status_code == 429
+    assert sign_in_with_code(device, member, secret, clock).status_code == 302
 
 
 def test_final_signoff_passwords_are_limited_per_account(
@@ -145,6 +157,185 @@ def test_a_managers_reset_password_is_limited_per_account(
     assert codes == [302, 302, 302, 429]
     db.session.refresh(supervisor.user)
     assert supervisor.user.has_two_factor
+
+
+# The shipped limits: a clinic's own staff never reach them, a guesser does ---------------------
+
+
+class Hashes:
+    """Counts password checks, to show a refused attempt costs no argon2 hash."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self._hasher, self.verified = hasher, 0
+
+    def verify(self, stored: str, password: str) -> bool:
+        self.verified += 1
+        return self._hasher.verify(stored, password)
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+
+class StorageClock:
+    """Stands in for the clock of the limiter's in-memory storage, so a window can pass."""
+
+    def __init__(self) -> None:
+        self.moment = time.time()
+
+    def time(self) -> float:
+        return self.moment
+
+
+class TestShippedLimits:
+    @pytest.fixture
+    def app_config(self, database_url: str) -> dict:
+        return config_for_tests(database_url, RATELIMIT_ENABLED=True)
+
+    @pytest.fixture
+    def hashes(self, app: Flask, monkeypatch: pytest.MonkeyPatch) -> Hashes:
+        counting = Hashes(app.extensions["password_hasher"])
+        monkeypatch.setitem(app.extensions, "password_hasher", counting)
+        return counting
+
+    @pytest.fixture
+    def storage_clock(self, monkeypatch: pytest.MonkeyPatch) -> StorageClock:
+        clock = StorageClock()
+        monkeypatch.setattr(memory_storage, "time", clock)
+        return clock
+
+    def test_twenty_people_sign_in_from_one_address_in_a_minute(
+        self, app: Flask, make_member
+    ) -> None:
+        clinic = make_member().clinic
+        people = [make_member(clinic=clinic) for _ in range(20)]
+        codes = [
+            _login(app.test_client(), p.user.email, "198.51.100.7", PASSWORD).status_code
+            for p in people
+        ]
+        assert codes == [302] * 20
+
+    def test_eleven_wrong_passwords_from_many_addresses_are_throttled_not_the_owners_device(
+        self, app: Flask, make_member, hashes: Hashes
+    ) -> None:
+        owner, other = make_member(), make_member()
+        email = owner.user.email
+        device = app.test_client()
+        assert _login(device, email, "192.0.2.10", PASSWORD).status_code == 302
+        device.post("/auth/logout")
+        guesses = [_login(app.test_client(), email, f"203.0.113.{n}") for n in range(11)]
+        assert [r.status_code for r in guesses] == [200] * 10 + [429]
+        before = hashes.verified
+        # The guesser waits even with the right password, and a device of their own (signed
+        # in to another account) or a forged cookie does not help.
+        assert _login(app.test_client(), email, "203.0.113.99", PASSWORD).status_code == 429
+        theirs = app.test_client()
+        assert _login(theirs, other.user.email, "203.0.113.98", PASSWORD).status_code == 302
+        theirs.post("/auth/logout")
+        assert _login(theirs, email, "203.0.113.98", PASSWORD).status_code == 429
+        forged = app.test_client()
+        forged.set_cookie("device", device.get_cookie("device").value + "x")
+        assert _login(forged, email, "203.0.113.97", PASSWORD).status_code == 429
+        assert hashes.verified == before + 1  # only the other account's sign-in was hashed
+        assert _login(device, email, "192.0.2.10", PASSWORD).status_code == 302
+
+    def test_the_device_cookie_is_signed_httponly_and_long_lived(
+        self, client: FlaskClient, make_member
+    ) -> None:
+        response = _login(client, make_member().user.email, "192.0.2.10", PASSWORD)
+        header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("device="))
+        assert "HttpOnly" in header and "SameSite=Lax" in header and "Max-Age=31536000" in header
+
+    def test_a_supervisors_signoffs_do_not_throttle_another_clinics_at_the_same_address(
+        self, app: Flask, make_member
+    ) -> None:
+        busy, first = _supervisor_with_items_waiting(make_member, 12)
+        other, [task] = _supervisor_with_items_waiting(make_member, 1)
+        busy_client, other_client = app.test_client(), app.test_client()
+        _login(busy_client, busy.user.email, "198.51.100.7", PASSWORD)
+        _login(other_client, other.user.email, "198.51.100.7", PASSWORD)
+        codes = [_signoff(busy_client, t, PASSWORD).status_code for t in first]
+        codes += [_signoff(busy_client, first[0], "typo").status_code for _ in range(3)]
+        assert codes == [302] * 12 + [200] * 3
+        assert _signoff(other_client, task, PASSWORD).status_code == 302
+
+    def test_password_changes_are_throttled_per_account_before_any_hash(
+        self, client: FlaskClient, auth: Auth, make_member, hashes: Hashes, storage_clock
+    ) -> None:
+        """Finding 5: 25 wrong current passwords, then the right one, from a signed-in session."""
+        member = make_member()
+        auth.login_as(member)
+        codes = [_change_password(client, "wrong password").status_code for _ in range(25)]
+        assert codes == [200] * 10 + [429] * 15
+        assert hashes.verified == 1 + 10  # the sign-in, then the ten counted failures
+        assert _change_password(client, PASSWORD).status_code == 429
+        storage_clock.moment += 61
+        assert _change_password(client, PASSWORD).status_code == 302
+        client.post("/auth/logout")
+        assert _login(client, member.user.email, "192.0.2.1", NEW_PASSWORD).status_code == 302
+
+
+def _supervisor_with_items_waiting(make_member, count: int) -> tuple[Any, list[int]]:
+    """A supervisor of a new clinic, and the ids of ``count`` items their hire has done."""
+    supervisor = make_member(AppRole.SUPERVISOR)
+    hire = make_member(AppRole.STAFF, clinic=supervisor.clinic)
+    items = {f"ipac.item_{n}": ("competency", "supervisor", "day_1", 1, None) for n in range(count)}
+    onboarding = build_onboarding(hire, supervisor.user_id, items)
+    for task in onboarding.tasks:
+        progress.complete_task(onboarding, task, hire)
+    db.session.commit()
+    return supervisor, [task.id for task in onboarding.tasks]
+
+
+def _signoff(client: FlaskClient, task_id: int, password: str):
+    data = {"password": password, "method": "observed", "outcome": "competent", "comment": ""}
+    return client.post(f"/signoffs/tasks/{task_id}", data=data, **_from("198.51.100.7"))
+
+
+def _change_password(client: FlaskClient, current: str):
+    data = {"current": current, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    return client.post("/auth/password", data=data)
+
+
+class TestTrustedProxies:
+    """Failed checks from one address share a bucket; which address depends on the setting."""
+
+    @pytest.fixture(params=[0, 1])
+    def proxies(self, request: pytest.FixtureRequest) -> int:
+        return request.param
+
+    @pytest.fixture
+    def app_config(self, database_url: str, proxies: int) -> dict:
+        return config_for_tests(
+            database_url,
+            RATELIMIT_ENABLED=True,
+            ADDRESS_RATE_LIMIT="3 per minute",
+            TRUSTED_PROXIES=proxies,
+        )
+
+    def test_forwarded_for_is_used_only_behind_a_trusted_proxy(
+        self, app: Flask, proxies: int
+    ) -> None:
+        """Four unknown emails (no account bucket fills) through one proxy, each client
+        forging a different X-Forwarded-For; then four from one real client, forging a prefix."""
+
+        def attempt(n: int, forwarded: str) -> int:
+            return (
+                app.test_client()
+                .post(
+                    "/auth/login",
+                    data={"email": f"nobody{n}@clinic.example.com", "password": "guess"},
+                    headers={"X-Forwarded-For": forwarded},
+                    **_from("10.0.0.2"),
+                )
+                .status_code
+            )
+
+        spread = [attempt(n, f"203.0.113.{n}") for n in range(4)]
+        one_client = [attempt(10 + n, f"6.6.6.{n}, 198.51.100.20") for n in range(4)]
+        if proxies:
+            assert spread == [200] * 4 and one_client == [200] * 3 + [429]
+        else:
+            assert spread == [200] * 3 + [429] and one_client == [429] * 4
 
 
 # Shared storage: several workers must count together ----------------------------------------
@@ -194,3 +385,22 @@ class TestRedisStorage:
         with other_worker.app_context():
             db.engine.dispose()
         assert codes == REFUSED
+
+    def test_a_known_device_keeps_its_allowance_on_every_worker(
+        self, app: Flask, app_config: dict, make_member
+    ) -> None:
+        """The device's cookie is signed with the shared key and its bucket lives in Redis, so
+        the worker that answers next knows it; the guessers' shared bucket is full there too."""
+        email = make_member().user.email
+        device = app.test_client()
+        assert _login(device, email, "10.4.4.4", PASSWORD).status_code == 302
+        device.post("/auth/logout")
+        guesses = [_login(app.test_client(), email, f"10.5.5.{n}").status_code for n in range(4)]
+        assert guesses == REFUSED
+        other_worker = create_app(app_config)
+        stranger, same_device = other_worker.test_client(), other_worker.test_client()
+        same_device.set_cookie("device", device.get_cookie("device").value)
+        assert _login(stranger, email, "10.5.5.9", PASSWORD).status_code == 429
+        assert _login(same_device, email, "10.4.4.4", PASSWORD).status_code == 302
+        with other_worker.app_context():
+            db.engine.dispose()

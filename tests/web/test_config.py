@@ -15,6 +15,10 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "SECRET_KEY",
         "CHECKLISTS_DIR",
         "MAIL_SERVER",
+        "RATELIMIT_STORAGE_URI",
+        "RATELIMIT_SINGLE_PROCESS",
+        "TRUSTED_PROXIES",
+        "PASSWORD_RATE_LIMIT",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -58,6 +62,7 @@ def test_production_cookies_are_secure(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("CLINIC_ONBOARD_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     config = build_config(tmp_path)
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -91,4 +96,42 @@ def test_numbers_and_switches_are_read_and_checked(
     )
     monkeypatch.setenv("UPLOAD_MAX_BYTES", "five megabytes")
     with pytest.raises(ConfigError, match=r"^UPLOAD_MAX_BYTES must be a whole number"):
+        build_config(tmp_path)
+
+
+def test_production_refuses_per_process_rate_limit_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In-memory counts are per process: two gunicorn workers would each allow every limit."""
+    for name, value in {
+        "CLINIC_ONBOARD_ENV": "production",
+        "DATABASE_URL": "sqlite://",
+        "SECRET_KEY": "x",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(
+        ConfigError, match=r"^RATELIMIT_STORAGE_URI is memory://.*RATELIMIT_SINGLE_PROCESS=1"
+    ):
+        build_config(tmp_path)
+    monkeypatch.setenv("RATELIMIT_SINGLE_PROCESS", "1")
+    assert build_config(tmp_path)["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.delenv("RATELIMIT_SINGLE_PROCESS")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    assert not build_config(tmp_path)["RATELIMIT_SINGLE_PROCESS"]
+
+
+def test_rate_limit_settings_are_read_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert build_config(tmp_path)["TRUSTED_PROXIES"] == 0
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    monkeypatch.setenv("PASSWORD_RATE_LIMIT", "5 per minute")
+    config = build_config(tmp_path)
+    assert (config["TRUSTED_PROXIES"], config["PASSWORD_RATE_LIMIT"]) == (1, "5 per minute")
+    monkeypatch.setenv("PASSWORD_RATE_LIMIT", "five a minute")
+    with pytest.raises(ConfigError, match=r"^PASSWORD_RATE_LIMIT 'five a minute' is not a rate"):
+        build_config(tmp_path)
+    monkeypatch.delenv("PASSWORD_RATE_LIMIT")
+    monkeypatch.setenv("LOGIN_RATE_LIMIT", "5 per minute")
+    with pytest.raises(ConfigError, match=r"^LOGIN_RATE_LIMIT is no longer read; set PASSWORD_"):
         build_config(tmp_path)

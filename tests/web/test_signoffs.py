@@ -250,7 +250,7 @@ class TestRateLimit:
     @pytest.fixture
     def app_config(self, database_url: str) -> dict:
         return config_for_tests(
-            database_url, RATELIMIT_ENABLED=True, SIGNOFF_RATE_LIMIT="3 per minute"
+            database_url, RATELIMIT_ENABLED=True, PASSWORD_RATE_LIMIT="3 per minute"
         )
 
     def test_the_fourth_password_attempt_in_a_minute_is_refused(self, client, auth, team) -> None:
