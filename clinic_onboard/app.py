@@ -9,7 +9,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinic_onboard import database, i18n, library, passwords, read_only
 from clinic_onboard.config import build_config
-from clinic_onboard.extensions import csrf, db, limiter, login_manager, migrate
+from clinic_onboard.extensions import (
+    csrf,
+    db,
+    init_record_keys,
+    limiter,
+    login_manager,
+    migrate,
+)
 from clinic_onboard.paths import migrations_dir, templates_dir
 from clinic_onboard.web import (
     auth,
@@ -71,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     passwords.init_app(app)
     i18n.init_app(app)
+    init_record_keys(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -19,6 +19,7 @@ from clinic_onboard.models import Clinic, Onboarding
 from clinic_onboard.operations import record
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
+from clinic_onboard.record.keys import KEY_ID, new_key_entry
 
 cli = FlaskGroup(
     create_app=cli_app,
@@ -122,3 +123,12 @@ def _write(output: Path, document: Document) -> None:
     """Render in full before opening the file, so a failure never leaves half a PDF."""
     output.write_bytes(render(document))
     click.echo(f"Wrote {output}")
+
+
+@cli.command("new-record-key")
+@click.argument("key_id")
+def new_record_key_command(key_id: str) -> None:
+    """Print a new RECORD_KEYS entry named KEY_ID (keep it secret, and keep the old ones)."""
+    if not KEY_ID.fullmatch(key_id):
+        raise click.BadParameter("use letters, digits, - or _ (at most 32)", param_hint="KEY_ID")
+    click.echo(new_key_entry(key_id))

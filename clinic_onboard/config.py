@@ -6,7 +6,7 @@ the missing setting), while development generates what it can so ``make run`` ne
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from clinic_onboard.paths import checklists_dir
+from clinic_onboard.record.keys import KeyRingError, new_key_entry, parse_keys
 
 ENVIRONMENTS = ("development", "production")
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL")
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "RECORD_KEYS")
 DATABASE_HINT = "use sqlite:///path/to/file.db or postgresql+psycopg://user:password@host/dbname"
 
 
@@ -87,6 +88,9 @@ def _defaults(environment: str) -> dict[str, Any]:
 ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SECRET_KEY": ("SECRET_KEY", str),
+    # The record's HMAC keys (record/keys.py): "id:base64,id:base64"; the current one signs.
+    "RECORD_KEYS": ("RECORD_KEYS", str),
+    "RECORD_KEY_ID": ("RECORD_KEY_ID", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "RATELIMIT_SINGLE_PROCESS": ("RATELIMIT_SINGLE_PROCESS", bool),
     "PASSWORD_RATE_LIMIT": ("PASSWORD_RATE_LIMIT", str),
@@ -154,15 +158,25 @@ def _fill_development_gaps(config: dict[str, Any], instance_path: Path) -> None:
         instance_path.mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'clinic_onboard.db'}"
     if "SECRET_KEY" not in config:
-        config["SECRET_KEY"] = _instance_secret(instance_path)
+        config["SECRET_KEY"] = _instance_secret(instance_path, "secret_key", _session_secret)
+    if "RECORD_KEYS" not in config:
+        config["RECORD_KEYS"] = _instance_secret(instance_path, "record_keys", _record_key)
 
 
-def _instance_secret(instance_path: Path) -> str:
-    """Generate the key once and keep it, so sessions survive a restart."""
-    path = instance_path / "secret_key"
+def _session_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def _record_key() -> str:
+    return new_key_entry("dev1")
+
+
+def _instance_secret(instance_path: Path, name: str, generate: Callable[[], str]) -> str:
+    """Generate the secret once and keep it, so sessions and records survive a restart."""
+    path = instance_path / name
     if not path.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
+        path.write_text(generate())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -170,10 +184,11 @@ def _instance_secret(instance_path: Path) -> str:
 def _check(config: Mapping[str, Any], instance_path: Path) -> None:
     missing = [name for name in REQUIRED_IN_PRODUCTION if not _has(config, name)]
     if missing:
-        names = " and ".join(missing)
+        names = " and ".join(filter(None, (", ".join(missing[:-1]), missing[-1])))
         raise ConfigError(
             f"{names} must be set in the environment when CLINIC_ONBOARD_ENV=production."
         )
+    _check_record_keys(config)
     if not Path(config["CHECKLISTS_DIR"]).is_dir():
         raise ConfigError(f"CHECKLISTS_DIR {config['CHECKLISTS_DIR']!r} is not a folder.")
     _check_database_url(config["SQLALCHEMY_DATABASE_URI"], instance_path)
@@ -200,6 +215,16 @@ def _check_rate_limits(config: Mapping[str, Any]) -> None:
             "the client), or set RATELIMIT_SINGLE_PROCESS=1 if the app runs as one process on "
             "one host."
         )
+
+
+def _check_record_keys(config: Mapping[str, Any]) -> None:
+    """Refuse keys that cannot sign, before any record is written under them."""
+    try:
+        parse_keys(config["RECORD_KEYS"], config.get("RECORD_KEY_ID"))
+    except KeyRingError as error:
+        raise ConfigError(
+            f"RECORD_KEYS: {error} (make one with `clinic-onboard new-record-key ID`)."
+        ) from None
 
 
 def _has(config: Mapping[str, Any], name: str) -> bool:

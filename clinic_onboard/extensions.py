@@ -4,6 +4,7 @@ from functools import cached_property
 
 from babel import Locale
 from babel.support import NullTranslations
+from flask import Flask, current_app
 from flask_babel import Babel, Domain, get_locale
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -15,6 +16,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from clinic_onboard import read_only
+from clinic_onboard.record.keys import KeyRing, parse_keys
 
 # Named constraints keep Alembic's batch migrations on SQLite and PostgreSQL in step.
 NAMING = {
@@ -35,6 +37,18 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def init_record_keys(app: Flask) -> None:
+    """Parse the record's keys once (``config`` has already refused unusable ones)."""
+    app.extensions["record_keys"] = parse_keys(
+        app.config["RECORD_KEYS"], app.config.get("RECORD_KEY_ID")
+    )
+
+
+def record_keys() -> KeyRing:
+    """The keys that sign and check the record, backups and anchors of this app."""
+    return current_app.extensions["record_keys"]
 
 
 class _CatalogPerLocale(Domain):

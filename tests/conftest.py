@@ -24,11 +24,16 @@ from clinic_onboard.operations import accounts
 PASSWORD = "correct horse battery"
 
 
+# A fixed record key (record/keys.py), so a test can sign or check what the app wrote.
+TEST_RECORD_KEYS = "test1:" + "a2V5LWZvci10ZXN0cy1vbmx5LW5vdC1hLXNlY3JldC0xMjM0"
+
+
 def config_for_tests(database_url: str, **overrides: Any) -> dict[str, Any]:
     """Settings for an app under test: fast hashing, CSRF and rate limits off unless asked."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "RECORD_KEYS": TEST_RECORD_KEYS,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,

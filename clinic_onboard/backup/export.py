@@ -17,10 +17,12 @@ from sqlalchemy import Connection, MetaData
 from clinic_onboard.backup.archive import DATA, FILES, MANIFEST, BackupError, open_writer, sha256
 from clinic_onboard.backup.encoding import encode_row
 from clinic_onboard.backup.scope import Scope, rule_problems
+from clinic_onboard.backup.signature import sign_manifest
 from clinic_onboard.extensions import db
+from clinic_onboard.record.keys import KeyRing
 
 FORMAT = "clinic-onboard-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the manifest is signed (backup/signature.py)
 Data = dict[str, list[dict[str, Any]]]
 
 
@@ -39,9 +41,10 @@ class ExportReport:
 
 
 def export_clinic(
-    clinic_id: int, target: Path, uploads: Path, versions: Versions, now: datetime
+    clinic_id: int, target: Path, uploads: Path, versions: Versions, now: datetime, keys: KeyRing
 ) -> ExportReport:
-    """Write the clinic's backup to ``target`` (a new folder, or a ``.zip``)."""
+    """Write the clinic's backup to ``target`` (a new folder, or a ``.zip``), signed with
+    ``keys``' current key."""
     problems = rule_problems(db.metadata)
     if problems:
         raise BackupError("tables without a backup rule:\n  " + "\n  ".join(problems))
@@ -53,8 +56,7 @@ def export_clinic(
     if dangling:
         raise BackupError("rows point outside the backup:\n  " + "\n  ".join(dangling))
     files = sorted(_stored_files(uploads))
-    manifest = _manifest(data, versions, now)
-    _write(target, data, manifest, uploads, files)
+    manifest = _write(target, data, _manifest(data, versions, now), uploads, files, keys)
     return ExportReport(manifest, sorted(referenced_files(data) - set(files)))
 
 
@@ -131,9 +133,14 @@ def _manifest(data: Data, versions: Versions, now: datetime) -> dict[str, Any]:
 
 
 def _write(
-    target: Path, data: Data, manifest: dict[str, Any], uploads: Path, files: list[str]
-) -> None:
-    """Data first, then the files (hashed as they are copied), the manifest last."""
+    target: Path,
+    data: Data,
+    manifest: dict[str, Any],
+    uploads: Path,
+    files: list[str],
+    keys: KeyRing,
+) -> dict[str, Any]:
+    """Data first, then the files (hashed as they are copied), the signed manifest last."""
     body = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     with open_writer(target) as writer:
         writer.add_bytes(DATA, body)
@@ -142,4 +149,6 @@ def _write(
             manifest["sha256"][f"{FILES}/{name}"] = writer.add_file(
                 f"{FILES}/{name}", uploads / name
             )
-        writer.add_bytes(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
+        signed = sign_manifest(manifest, keys)
+        writer.add_bytes(MANIFEST, json.dumps(signed, indent=2, ensure_ascii=False).encode())
+    return signed

@@ -28,8 +28,10 @@ from clinic_onboard.backup.archive import (
 from clinic_onboard.backup.encoding import decode_row
 from clinic_onboard.backup.export import FORMAT, FORMAT_VERSION
 from clinic_onboard.backup.scope import RULES, Skip
+from clinic_onboard.backup.signature import check_signature
 from clinic_onboard.extensions import db
 from clinic_onboard.operations.record import verify_chains
+from clinic_onboard.record.keys import KeyRing
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -46,10 +48,13 @@ class Restored:
             path.unlink(missing_ok=True)
 
 
-def import_backup(source: Path, folder_for: Callable[[int], Path]) -> Restored:
-    """Check and load the backup at ``source``; ``folder_for(clinic_id)`` is its uploads folder."""
+def import_backup(source: Path, folder_for: Callable[[int], Path], keys: KeyRing) -> Restored:
+    """Check and load the backup at ``source``; ``folder_for(clinic_id)`` is its uploads folder.
+
+    The manifest's signature is checked with ``keys`` before anything else is read from it."""
     with open_reader(source) as reader:
         manifest = read_manifest(reader)
+        check_signature(manifest, keys)
         check_checksums(reader, manifest)
         rows = _decoded(read_data(reader, manifest))
         refuse_unless_empty(rows)
@@ -65,6 +70,11 @@ def read_manifest(reader: Reader) -> dict[str, Any]:
     manifest = _json(reader, MANIFEST)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{MANIFEST} is not a clinic-onboard backup manifest")
+    if manifest.get("format_version") == 1:
+        raise BackupError(
+            "backup format 1 is unsigned, so nothing shows it is unaltered; restore it with the "
+            "clinic-onboard version that wrote it, upgrade, then export it again"
+        )
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(
             f"backup format {manifest.get('format_version')!r} is not {FORMAT_VERSION}; "

@@ -17,7 +17,7 @@ from clinic_onboard import library, uploads
 from clinic_onboard.backup import BackupError
 from clinic_onboard.backup.export import Versions, export_clinic
 from clinic_onboard.backup.restore import Restored, import_backup
-from clinic_onboard.extensions import db
+from clinic_onboard.extensions import db, record_keys
 
 
 def _folder(clinic_id: int) -> Path:
@@ -45,7 +45,7 @@ def export_command(clinic_id: int, output: Path) -> None:
     """Back up one clinic: every row of its data as JSON, and its uploaded files."""
     try:
         report = export_clinic(
-            clinic_id, output, _folder(clinic_id), _versions(), datetime.now(UTC)
+            clinic_id, output, _folder(clinic_id), _versions(), datetime.now(UTC), record_keys()
         )
     except (BackupError, OSError) as error:
         raise click.ClickException(str(error)) from None
@@ -53,7 +53,11 @@ def export_command(clinic_id: int, output: Path) -> None:
         click.echo(f"Warning: {name} is named by the record but missing from uploads.", err=True)
     rows = sum(report.manifest["tables"].values())
     files = len(report.manifest["sha256"]) - 1
-    click.echo(f"Wrote {output}: {report.manifest['clinic']['name']}, {rows} rows, {files} files.")
+    key_id = report.manifest["signature"]["key_id"]
+    click.echo(
+        f"Wrote {output}: {report.manifest['clinic']['name']}, {rows} rows, {files} files; "
+        f"signed with record key {key_id}."
+    )
 
 
 @click.command("import")
@@ -62,7 +66,7 @@ def export_command(clinic_id: int, output: Path) -> None:
 def import_command(path: Path) -> None:
     """Restore a clinic's backup into an empty database; nothing is kept unless all of it is."""
     try:
-        restored = import_backup(path, _folder)
+        restored = import_backup(path, _folder, record_keys())
         _commit(restored)
     except (BackupError, OSError) as error:
         db.session.rollback()
@@ -71,7 +75,7 @@ def import_command(path: Path) -> None:
     rows = sum(manifest["tables"].values())
     click.echo(
         f"Imported {clinic.get('name')} (clinic {clinic['id']}): {rows} rows, "
-        f"{len(restored.files)} files; every record's hash chain verifies."
+        f"{len(restored.files)} files; its signature and every record's chain verify."
     )
     click.echo(
         f"Exported {manifest.get('exported_at')} by clinic-onboard {manifest.get('app_version')}, "

@@ -33,6 +33,7 @@ from sqlalchemy import (
     Table,
     func,
     select,
+    update,
 )
 
 from clinic_onboard import library, uploads
@@ -41,14 +42,16 @@ from clinic_onboard.backup.encoding import decode_row, encode_row
 from clinic_onboard.backup.export import dangling_references
 from clinic_onboard.backup.restore import _parents_first
 from clinic_onboard.backup.scope import RULES, ByClinic, Scope, rule_problems
+from clinic_onboard.backup.signature import sign_manifest
 from clinic_onboard.cli import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Membership, OnboardingEvent, User
 from clinic_onboard.models.types import UTCDateTime
 from clinic_onboard.operations import accounts, progress
 from clinic_onboard.operations import roles as role_ops
+from clinic_onboard.record.keys import new_key_entry, parse_keys
 from clinic_onboard.record.states import EventKind
-from tests.conftest import PASSWORD, Auth, config_for_tests
+from tests.conftest import PASSWORD, TEST_RECORD_KEYS, Auth, config_for_tests
 from tests.live_server import separate_database
 from tests.web.onboarding_factory import build_onboarding, make_team, task_of
 
@@ -315,9 +318,14 @@ def _export_folder(app: Flask, clinic_id: int, tmp_path: Path) -> Path:
 
 
 def _rewrite_data(
-    backup: Path, change: Callable[[dict], None], fix_checksum: bool, recount: bool = False
+    backup: Path,
+    change: Callable[[dict], None],
+    fix_checksum: bool,
+    recount: bool = False,
+    sign: bool = False,
 ) -> None:
-    """Edit data.json as someone with the backup could; optionally cover the tracks too."""
+    """Edit data.json as someone with the backup could; optionally cover the tracks too, up to
+    signing again with the install's own key (as a faulty tool of the operator's could)."""
     data = json.loads((backup / "data.json").read_text())
     change(data)
     body = json.dumps(data).encode()
@@ -327,6 +335,8 @@ def _rewrite_data(
         manifest["sha256"]["data.json"] = hashlib.sha256(body).hexdigest()
     if recount:
         manifest["tables"] = {k: len(v) for k, v in data.items() if isinstance(v, list)}
+    if sign:
+        manifest = sign_manifest(manifest, parse_keys(TEST_RECORD_KEYS))
     (backup / "manifest.json").write_text(json.dumps(manifest))
 
 
@@ -358,12 +368,111 @@ def test_an_edited_event_is_refused_naming_the_broken_chain(
     assert "data.json does not match its checksum" in result.output
     _nothing_imported(restored, result, plan.clinic_id)
 
-    # Whoever edits the data and fixes its checksum too still meets the hash chain.
+    # Whoever edits the data and fixes its checksum too meets the manifest's signature.
     _rewrite_data(backup, lambda data: None, fix_checksum=True)
     result = _invoke(restored, "import", str(backup))
-    expected = f"onboarding {plan.id}: event {edited['seq']} its contents changed"
-    assert expected in result.output, result.output
+    assert "manifest.json's signature does not verify" in result.output, result.output
     _nothing_imported(restored, result, plan.clinic_id)
+
+
+def test_a_record_rewritten_in_the_database_is_refused_though_the_backup_is_signed(
+    app: Flask, restored: Flask, rich_clinic, tmp_path: Path
+) -> None:
+    """A database writer edits a sign-off; the export signs what it read, the chain still bites."""
+    people = rich_clinic()
+    plan = people["onboarding"]
+    signed = db.session.scalar(
+        select(OnboardingEvent).where(
+            OnboardingEvent.onboarding_id == plan.id, OnboardingEvent.kind == "signed_off"
+        )
+    )
+    db.session.execute(
+        update(OnboardingEvent)
+        .where(OnboardingEvent.id == signed.id)
+        .values(payload={**signed.payload, "method": "discussed"})
+    )
+    db.session.commit()
+    backup = _export_folder(app, plan.clinic_id, tmp_path)
+    result = _invoke(restored, "import", str(backup))
+    assert f"onboarding {plan.id}: event {signed.seq}" in result.output, result.output
+    _nothing_imported(restored, result, plan.clinic_id)
+
+
+def test_a_planted_manager_account_is_refused(
+    app: Flask, restored: Flask, rich_clinic, tmp_path: Path
+) -> None:
+    people = rich_clinic()
+    clinic_id = people["hire"].clinic_id
+    backup = _export_folder(app, clinic_id, tmp_path)
+
+    def plant(data: dict) -> None:
+        user = {**data["users"][0], "id": 999_999, "email": "intruder@example.com"}
+        member = next(m for m in data["memberships"] if m["role"] == "manager")
+        data["users"].append(user)
+        data["memberships"].append({**member, "id": 999_999, "user_id": 999_999})
+
+    _rewrite_data(backup, plant, fix_checksum=True, recount=True)
+    result = _invoke(restored, "import", str(backup))
+    assert "manifest.json's signature does not verify" in result.output, result.output
+    _nothing_imported(restored, result, clinic_id)
+
+
+def _resign(backup: Path, entry: str) -> None:
+    """Sign the manifest again as a forger holding ``entry`` (their own key) would."""
+    manifest = json.loads((backup / "manifest.json").read_text())
+    signed = sign_manifest(manifest, parse_keys(entry))
+    (backup / "manifest.json").write_text(json.dumps(signed))
+
+
+def test_a_backup_signed_again_with_a_forgers_key_is_refused(
+    app: Flask, restored: Flask, rich_clinic, tmp_path: Path
+) -> None:
+    people = rich_clinic()
+    clinic_id = people["hire"].clinic_id
+    backup = _export_folder(app, clinic_id, tmp_path)
+    _resign(backup, new_key_entry("test1"))  # the install's key id, but not its secret
+    result = _invoke(restored, "import", str(backup))
+    assert "manifest.json's signature does not verify" in result.output, result.output
+    _resign(backup, new_key_entry("forged"))
+    result = _invoke(restored, "import", str(backup))
+    assert "signed with record key 'forged', which this install does not hold" in result.output
+    _nothing_imported(restored, result, clinic_id)
+
+
+def test_an_unsigned_backup_is_refused(
+    app: Flask, restored: Flask, rich_clinic, tmp_path: Path
+) -> None:
+    people = rich_clinic()
+    clinic_id = people["hire"].clinic_id
+    backup = _export_folder(app, clinic_id, tmp_path)
+    manifest = json.loads((backup / "manifest.json").read_text())
+    del manifest["signature"]
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    result = _invoke(restored, "import", str(backup))
+    assert "manifest.json carries no signature" in result.output, result.output
+    manifest["format_version"] = 1
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    assert "backup format 1 is unsigned" in _invoke(restored, "import", str(backup)).output
+    _nothing_imported(restored, result, clinic_id)
+
+
+def test_an_install_that_rotated_its_key_still_imports_an_older_backup(
+    app: Flask, _restore_target: str, rich_clinic, tmp_path: Path
+) -> None:
+    people = rich_clinic()
+    backup = _export_folder(app, people["hire"].clinic_id, tmp_path)
+    rotated = f"{new_key_entry('next')},{TEST_RECORD_KEYS}"  # the old key kept, the new first
+    target = create_app(
+        config_for_tests(_restore_target, RECORD_KEYS=rotated, UPLOAD_FOLDER=str(tmp_path / "r"))
+    )
+    with target.app_context():
+        db.drop_all()
+        db.create_all()
+    result = _invoke(target, "import", str(backup))
+    assert result.exit_code == 0, result.output
+    assert "its signature and every record's chain verify" in result.output
+    with target.app_context():
+        db.engine.dispose()
 
 
 def test_a_damaged_file_is_refused(app: Flask, restored: Flask, rich_clinic, tmp_path) -> None:
@@ -427,15 +536,16 @@ def _zip(path: Path, entries: dict[str, bytes]) -> Path:
 
 
 def _manifest(**changes: Any) -> bytes:
+    """A manifest signed with the tests' key, so each check after the signature is reached."""
     manifest = {
         "format": "clinic-onboard-backup",
-        "format_version": 1,
+        "format_version": 2,
         "clinic": {"id": 1, "name": "X"},
         "tables": {},
         "sha256": {},
         **changes,
     }
-    return json.dumps(manifest).encode()
+    return json.dumps(sign_manifest(manifest, parse_keys(TEST_RECORD_KEYS))).encode()
 
 
 @pytest.mark.parametrize(
@@ -444,7 +554,7 @@ def _manifest(**changes: Any) -> bytes:
         ({"notes.txt": b"hello"}, "the backup has no file manifest.json"),
         ({"manifest.json": b"{not json"}, "manifest.json is not valid JSON"),
         ({"manifest.json": b"[]"}, "not a clinic-onboard backup manifest"),
-        ({"manifest.json": _manifest(format_version=9)}, "backup format 9 is not 1"),
+        ({"manifest.json": _manifest(format_version=9)}, "backup format 9 is not 2"),
         ({"manifest.json": _manifest(clinic="x")}, "lacks its clinic, tables or sha256"),
         ({"manifest.json": _manifest()}, "has no checksum for data.json"),
         (
@@ -487,7 +597,7 @@ def test_bad_data_is_refused_by_name(
 ) -> None:
     member = make_member(AppRole.MANAGER)
     backup = _export_folder(app, member.clinic_id, tmp_path)
-    _rewrite_data(backup, change, fix_checksum=True, recount=recount)
+    _rewrite_data(backup, change, fix_checksum=True, recount=recount, sign=True)
     result = _invoke(restored, "import", str(backup))
     assert result.exit_code == 1 and message in result.output, result.output
     _nothing_imported(restored, result, member.clinic_id)

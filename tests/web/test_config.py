@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from clinic_onboard.config import ConfigError, build_config
+from tests.conftest import TEST_RECORD_KEYS as KEYS
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +14,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "CLINIC_ONBOARD_ENV",
         "DATABASE_URL",
         "SECRET_KEY",
+        "RECORD_KEYS",
+        "RECORD_KEY_ID",
         "CHECKLISTS_DIR",
         "MAIL_SERVER",
         "RATELIMIT_STORAGE_URI",
@@ -43,9 +46,10 @@ def test_environment_variables_are_read(tmp_path: Path, monkeypatch: pytest.Monk
 @pytest.mark.parametrize(
     ("present", "missing"),
     [
-        ({}, "SECRET_KEY and DATABASE_URL"),
-        ({"DATABASE_URL": "sqlite://"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "x"}, "DATABASE_URL"),
+        ({}, "SECRET_KEY, DATABASE_URL and RECORD_KEYS"),
+        ({"DATABASE_URL": "sqlite://", "RECORD_KEYS": KEYS}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x", "RECORD_KEYS": KEYS}, "DATABASE_URL"),
+        ({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"}, "RECORD_KEYS"),
     ],
 )
 def test_production_names_each_missing_setting(
@@ -63,6 +67,7 @@ def test_production_cookies_are_secure(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("SECRET_KEY", "x")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("RECORD_KEYS", KEYS)
     config = build_config(tmp_path)
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -107,6 +112,7 @@ def test_production_refuses_per_process_rate_limit_counts(
         "CLINIC_ONBOARD_ENV": "production",
         "DATABASE_URL": "sqlite://",
         "SECRET_KEY": "x",
+        "RECORD_KEYS": KEYS,
     }.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(
@@ -134,4 +140,29 @@ def test_rate_limit_settings_are_read_and_checked(
     monkeypatch.delenv("PASSWORD_RATE_LIMIT")
     monkeypatch.setenv("LOGIN_RATE_LIMIT", "5 per minute")
     with pytest.raises(ConfigError, match=r"^LOGIN_RATE_LIMIT is no longer read; set PASSWORD_"):
+        build_config(tmp_path)
+
+
+def test_development_keeps_a_generated_record_key(tmp_path: Path) -> None:
+    keys = build_config(tmp_path)["RECORD_KEYS"]
+    assert keys.startswith("dev1:") and build_config(tmp_path)["RECORD_KEYS"] == keys
+    assert (tmp_path / "record_keys").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("keys", "current", "message"),
+    [
+        ("nocolon", None, "entry 1 must read id:secret"),
+        ("a:c2hvcnQ=", None, "key 'a' must decode to at least 32 bytes"),
+        (f"{KEYS},{KEYS}", None, "key id 'test1' is listed twice"),
+        (KEYS, "gone", "the current key id 'gone' is not among the keys"),
+    ],
+)
+def test_unusable_record_keys_are_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str, current: str | None, message: str
+) -> None:
+    monkeypatch.setenv("RECORD_KEYS", keys)
+    if current:
+        monkeypatch.setenv("RECORD_KEY_ID", current)
+    with pytest.raises(ConfigError, match=f"^RECORD_KEYS: {message}"):
         build_config(tmp_path)
