@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from bench.common import PASSWORD, SECRET_KEY
+from clinic_onboard.record.keys import new_key_entry
 
 HOST = "127.0.0.1"
 CONNECTIONS = 4
@@ -104,6 +105,7 @@ def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
         "CLINIC_ONBOARD_ENV": "production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
+        "RECORD_KEYS": new_key_entry("bench"),
         # Production counts failed sign-ins in Redis (README); the workers share it.
         "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         **settings,
