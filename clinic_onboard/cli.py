@@ -125,7 +125,7 @@ def _write(output: Path, document: Document) -> None:
     click.echo(f"Wrote {output}")
 
 
-@cli.command("new-record-key")
+@cli.command("new-record-key", with_appcontext=False)
 @click.argument("key_id")
 def new_record_key_command(key_id: str) -> None:
     """Print a new RECORD_KEYS entry named KEY_ID (keep it secret, and keep the old ones)."""

@@ -3,8 +3,11 @@
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from clinic_onboard.cli import cli
 from clinic_onboard.config import ConfigError, build_config
+from clinic_onboard.record.keys import parse_keys
 from tests.conftest import TEST_RECORD_KEYS as KEYS
 
 
@@ -166,3 +169,15 @@ def test_unusable_record_keys_are_refused_by_name(
         monkeypatch.setenv("RECORD_KEY_ID", current)
     with pytest.raises(ConfigError, match=f"^RECORD_KEYS: {message}"):
         build_config(tmp_path)
+
+
+def test_a_new_record_key_is_printed_before_production_is_set_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The operator makes RECORD_KEYS with the command, so it must run without them."""
+    monkeypatch.setenv("CLINIC_ONBOARD_ENV", "production")
+    result = CliRunner().invoke(cli, ["new-record-key", "k2026"])
+    assert result.exit_code == 0, result.output
+    ring = parse_keys(result.output.strip())
+    assert ring.current == "k2026"
+    assert CliRunner().invoke(cli, ["new-record-key", "bad id"]).exit_code == 2
