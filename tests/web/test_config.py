@@ -7,6 +7,8 @@ import pytest
 from clinic_onboard.config import ConfigError, build_config
 from tests.conftest import TEST_RECORD_KEYS as KEYS
 
+LOG = "record_anchors.log"  # in the working folder, which exists
+
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -16,6 +18,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "SECRET_KEY",
         "RECORD_KEYS",
         "RECORD_KEY_ID",
+        "RECORD_ANCHOR_LOG",
         "CHECKLISTS_DIR",
         "MAIL_SERVER",
     ):
@@ -42,10 +45,17 @@ def test_environment_variables_are_read(tmp_path: Path, monkeypatch: pytest.Monk
 @pytest.mark.parametrize(
     ("present", "missing"),
     [
-        ({}, "SECRET_KEY, DATABASE_URL and RECORD_KEYS"),
-        ({"DATABASE_URL": "sqlite://", "RECORD_KEYS": KEYS}, "SECRET_KEY"),
-        ({"SECRET_KEY": "x", "RECORD_KEYS": KEYS}, "DATABASE_URL"),
-        ({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"}, "RECORD_KEYS"),
+        ({}, "SECRET_KEY, DATABASE_URL, RECORD_KEYS and RECORD_ANCHOR_LOG"),
+        (
+            {"DATABASE_URL": "sqlite://", "RECORD_KEYS": KEYS, "RECORD_ANCHOR_LOG": LOG},
+            "SECRET_KEY",
+        ),
+        ({"SECRET_KEY": "x", "RECORD_KEYS": KEYS, "RECORD_ANCHOR_LOG": LOG}, "DATABASE_URL"),
+        ({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "RECORD_ANCHOR_LOG": LOG}, "RECORD_KEYS"),
+        (
+            {"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "RECORD_KEYS": KEYS},
+            "RECORD_ANCHOR_LOG",
+        ),
     ],
 )
 def test_production_names_each_missing_setting(
@@ -63,6 +73,7 @@ def test_production_cookies_are_secure(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("SECRET_KEY", "x")
     monkeypatch.setenv("RECORD_KEYS", KEYS)
+    monkeypatch.setenv("RECORD_ANCHOR_LOG", str(tmp_path / "anchors.log"))
     config = build_config(tmp_path)
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -121,4 +132,16 @@ def test_unusable_record_keys_are_refused_by_name(
     if current:
         monkeypatch.setenv("RECORD_KEY_ID", current)
     with pytest.raises(ConfigError, match=f"^RECORD_KEYS: {message}"):
+        build_config(tmp_path)
+
+
+def test_development_anchors_into_the_instance_folder(tmp_path: Path) -> None:
+    assert build_config(tmp_path)["RECORD_ANCHOR_LOG"] == str(tmp_path / "record_anchors.log")
+
+
+def test_an_anchor_log_in_a_missing_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECORD_ANCHOR_LOG", str(tmp_path / "gone" / "anchors.log"))
+    with pytest.raises(ConfigError, match=r"^RECORD_ANCHOR_LOG .*: the folder .* does not exist"):
         build_config(tmp_path)
