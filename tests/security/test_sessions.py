@@ -40,7 +40,7 @@ class TestInProduction:
     @pytest.fixture
     def app_config(self, database_url: str, monkeypatch: pytest.MonkeyPatch) -> dict:
         monkeypatch.setenv("CLINIC_ONBOARD_ENV", "production")
-        return config_for_tests(database_url)  # carries RECORD_KEYS, which production needs
+        return config_for_tests(database_url)  # carries RECORD_KEYS and RECORD_ANCHOR_LOG
 
     def test_the_cookie_is_also_secure(self, auth: Auth, make_member) -> None:
         header = _session_cookie_header(auth.login_as(make_member()))
