@@ -262,14 +262,19 @@ class AnchorReport:
     problems: list[AnchorProblem]
     unanchored: list[int]
     malformed: list[str]
+    missing_log: Path | None  # the log's path when there is no log at all
 
 
 def check_anchor_log() -> AnchorReport:
     """Read the whole log afresh (a command runs once) and compare it with every chain."""
-    anchors = AnchorIndex(Path(current_app.config["RECORD_ANCHOR_LOG"])).refresh()
+    path = Path(current_app.config["RECORD_ANCHOR_LOG"])
+    anchors = AnchorIndex(path).refresh()
     heads = _held_heads(anchors)
     return AnchorReport(
-        anchor_problems(anchors, heads), unanchored(anchors, heads), anchors.malformed
+        anchor_problems(anchors, heads),
+        unanchored(anchors, heads),
+        anchors.malformed,
+        None if path.exists() else path,
     )
 
 

@@ -79,6 +79,8 @@ def verify_signoffs_command() -> None:
 
 def _report_anchors(report: anchor_log.AnchorReport) -> list[str]:
     """Print what the anchor log shows; return the failure to add (none for lagging anchors)."""
+    if report.missing_log and report.unanchored:
+        click.echo(f"There is no anchor log at {report.missing_log}: no record is anchored.")
     for message in report.malformed:
         click.echo(f"Anchor log {message}.", err=True)
     for problem in report.problems:

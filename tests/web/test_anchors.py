@@ -208,6 +208,7 @@ def test_anchor_records_anchors_records_made_before_the_log(
     before = _verify(app)
     assert before.exit_code == 0
     assert f"Onboarding {plan.id}: its latest events are not anchored yet" in before.output
+    assert f"There is no anchor log at {anchor_log}" in before.output
     result = app.test_cli_runner().invoke(cli, ["anchor-records"])
     assert result.exit_code == 0 and "Anchored 1 onboarding records" in result.output
     assert [(a["onboarding"], a["seq"]) for a in _lines(anchor_log)] == [(plan.id, 2)]
