@@ -279,22 +279,26 @@ def check_anchor_log() -> AnchorReport:
 
 
 def _held_heads(anchors: LatestAnchors) -> dict[int, Held]:
-    """Every onboarding's last event and the event at its anchored seq, as (seq, hash)."""
+    """Every onboarding's last event and, when its anchor is behind it, the event at the
+    anchored seq, as (seq, hash): enough for record/anchors.py, without loading every event."""
     heads: dict[int, list[tuple[int, str]]] = {
         i: [] for i in db.session.scalars(select(Onboarding.id).order_by(Onboarding.id))
     }
-    last = {r.onboarding_id: r.seq for r in db.session.execute(_last_events())}
-    wanted = set(last.items()) | {(i, a.seq) for i, a in anchors.latest.items() if i in heads}
-    ids = sorted(heads)
+    for row in db.session.execute(_last_events()):
+        heads[row.onboarding_id].append((row.seq, row.hash))
+    behind = {
+        i: a.seq for i, a in anchors.latest.items() if heads.get(i) and heads[i][0][0] != a.seq
+    }
+    ids = sorted(behind)
     for start in range(0, len(ids), BATCH):
-        batch = set(ids[start : start + BATCH])
-        seqs = {seq for i, seq in wanted if i in batch}
+        batch = ids[start : start + BATCH]
         rows = db.session.execute(
             select(OnboardingEvent.onboarding_id, OnboardingEvent.seq, OnboardingEvent.hash).where(
-                OnboardingEvent.onboarding_id.in_(batch), OnboardingEvent.seq.in_(seqs)
+                OnboardingEvent.onboarding_id.in_(batch),
+                OnboardingEvent.seq.in_({behind[i] for i in batch}),
             )
         )
         for row in rows:
-            if (row.onboarding_id, row.seq) in wanted:
+            if behind[row.onboarding_id] == row.seq:
                 heads[row.onboarding_id].append((row.seq, row.hash))
     return heads

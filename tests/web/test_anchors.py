@@ -226,3 +226,25 @@ def test_a_log_that_cannot_be_written_fails_nothing_and_is_logged(
     result = _verify(app)
     assert result.exit_code == 0
     assert f"Onboarding {plan.id}: its latest events are not anchored yet" in result.output
+
+
+def test_an_anchor_behind_the_head_still_checks_its_own_event(
+    app: Flask, team: dict, tmp_path: Path, anchor_log: Path
+) -> None:
+    plan = _sign(team, 2)
+    app.config["RECORD_ANCHOR_LOG"] = str(tmp_path / "missing" / "anchors.log")
+    _sign(team, 1)  # event 3, not anchored
+    app.config["RECORD_ANCHOR_LOG"] = str(anchor_log)
+    lagging = _verify(app)
+    assert lagging.exit_code == 0 and "not anchored yet" in lagging.output
+    _outside_the_app(
+        "UPDATE onboarding_events SET hash = :hash WHERE onboarding_id = :id AND seq = 2",
+        hash="f" * 64,
+        id=plan.id,
+    )
+    result = _verify(app)
+    assert result.exit_code == 1
+    assert (
+        f"Onboarding {plan.id}: anchored at event 2: the anchored event has changed since it was "
+        "anchored." in result.output
+    )
