@@ -13,11 +13,13 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.common import PASSWORD, SECRET_KEY
@@ -99,13 +101,14 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
     """gunicorn with 2 sync workers, as the README's production section runs it."""
-    port = free_port()
+    port, anchors = free_port(), tempfile.TemporaryDirectory(prefix="bench-anchors-")
     environment = {
         **os.environ,
         "CLINIC_ONBOARD_ENV": "production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
         "RECORD_KEYS": new_key_entry("bench"),
+        "RECORD_ANCHOR_LOG": str(Path(anchors.name) / "record_anchors.log"),
         # Production counts failed sign-ins in Redis (README); the workers share it.
         "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         **settings,
@@ -122,6 +125,7 @@ def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        anchors.cleanup()
 
 
 def _wait_until_up(port: int, server: subprocess.Popen, limit: float = 60) -> None:

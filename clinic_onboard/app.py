@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from clinic_onboard import database, i18n, library, passwords, read_only
+from clinic_onboard import anchor_log, database, i18n, library, passwords, read_only
 from clinic_onboard.config import build_config
 from clinic_onboard.extensions import (
     csrf,
@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     passwords.init_app(app)
     i18n.init_app(app)
     init_record_keys(app)
+    anchor_log.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

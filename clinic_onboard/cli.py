@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from clinic_onboard import pdf_exports
+from clinic_onboard import anchor_log, pdf_exports
 from clinic_onboard.commands.backup import export_command, import_command
 from clinic_onboard.commands.catalog import catalog_group, plan_command
 from clinic_onboard.commands.pdf import pdf_group
@@ -58,7 +58,8 @@ def main() -> None:
 @cli.command("verify-signoffs")
 @with_appcontext
 def verify_signoffs_command() -> None:
-    """Check every onboarding record's hash chain; exit 1 naming the first broken link."""
+    """Check every onboarding record's hash chain, and every chain against the anchor log;
+    exit 1 naming each broken link and each anchor the database contradicts."""
     checked = broken = 0
     for report in record.verify_chains():
         checked += 1
@@ -69,9 +70,46 @@ def verify_signoffs_command() -> None:
                 f"{report.broken.reason}.",
                 err=True,
             )
-    if broken:
-        raise click.ClickException(f"{broken} of {checked} records fail verification.")
+    failures = [f"{broken} of {checked} records fail verification."] if broken else []
+    failures += _report_anchors(anchor_log.check_anchor_log())
+    if failures:
+        raise click.ClickException(" ".join(failures))
     click.echo(f"All {checked} onboarding records verify.")
+
+
+def _report_anchors(report: anchor_log.AnchorReport) -> list[str]:
+    """Print what the anchor log shows; return the failure to add (none for lagging anchors)."""
+    if report.missing_log and report.unanchored:
+        click.echo(f"There is no anchor log at {report.missing_log}: no record is anchored.")
+    for message in report.malformed:
+        click.echo(f"Anchor log {message}.", err=True)
+    for problem in report.problems:
+        where = f" (anchor log line {problem.line})" if problem.line else ""
+        click.echo(
+            f"Onboarding {problem.onboarding_id}: anchored at event {problem.seq}{where}: "
+            f"{problem.reason}.",
+            err=True,
+        )
+    for onboarding_id in report.unanchored:
+        click.echo(
+            f"Onboarding {onboarding_id}: its latest events are not anchored yet "
+            "(information, not tampering; `clinic-onboard anchor-records` anchors them)."
+        )
+    faults = len(report.problems) + len(report.malformed)
+    return [f"{faults} anchor problem(s) found."] if faults else []
+
+
+@cli.command("anchor-records")
+@with_appcontext
+def anchor_records_command() -> None:
+    """Append the current head of every onboarding record to RECORD_ANCHOR_LOG (after an
+    upgrade, or as the operator's own copy). Run verify-signoffs first: anchoring never
+    lowers an anchor, but it vouches for a head no anchor has covered yet."""
+    try:
+        count = anchor_log.anchor_records()
+    except OSError as error:
+        raise click.ClickException(f"Could not write the anchor log: {error}") from None
+    click.echo(f"Anchored {count} onboarding records in {current_app.config['RECORD_ANCHOR_LOG']}.")
 
 
 _lang_option = click.option(

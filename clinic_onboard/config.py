@@ -18,7 +18,7 @@ from clinic_onboard.paths import checklists_dir
 from clinic_onboard.record.keys import KeyRingError, new_key_entry, parse_keys
 
 ENVIRONMENTS = ("development", "production")
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "RECORD_KEYS")
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "RECORD_KEYS", "RECORD_ANCHOR_LOG")
 DATABASE_HINT = "use sqlite:///path/to/file.db or postgresql+psycopg://user:password@host/dbname"
 
 
@@ -91,6 +91,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     # The record's HMAC keys (record/keys.py): "id:base64,id:base64"; the current one signs.
     "RECORD_KEYS": ("RECORD_KEYS", str),
     "RECORD_KEY_ID": ("RECORD_KEY_ID", str),
+    # Where the record's chain heads are anchored (anchor_log.py), apart from the database.
+    "RECORD_ANCHOR_LOG": ("RECORD_ANCHOR_LOG", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "RATELIMIT_SINGLE_PROCESS": ("RATELIMIT_SINGLE_PROCESS", bool),
     "PASSWORD_RATE_LIMIT": ("PASSWORD_RATE_LIMIT", str),
@@ -161,6 +163,9 @@ def _fill_development_gaps(config: dict[str, Any], instance_path: Path) -> None:
         config["SECRET_KEY"] = _instance_secret(instance_path, "secret_key", _session_secret)
     if "RECORD_KEYS" not in config:
         config["RECORD_KEYS"] = _instance_secret(instance_path, "record_keys", _record_key)
+    if "RECORD_ANCHOR_LOG" not in config:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        config["RECORD_ANCHOR_LOG"] = str(instance_path / "record_anchors.log")
 
 
 def _session_secret() -> str:
@@ -189,6 +194,7 @@ def _check(config: Mapping[str, Any], instance_path: Path) -> None:
             f"{names} must be set in the environment when CLINIC_ONBOARD_ENV=production."
         )
     _check_record_keys(config)
+    _check_anchor_log(config["RECORD_ANCHOR_LOG"])
     if not Path(config["CHECKLISTS_DIR"]).is_dir():
         raise ConfigError(f"CHECKLISTS_DIR {config['CHECKLISTS_DIR']!r} is not a folder.")
     _check_database_url(config["SQLALCHEMY_DATABASE_URI"], instance_path)
@@ -225,6 +231,13 @@ def _check_record_keys(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"RECORD_KEYS: {error} (make one with `clinic-onboard new-record-key ID`)."
         ) from None
+
+
+def _check_anchor_log(path: str) -> None:
+    """Refuse a log the app could never append to, rather than lose every anchor silently."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise ConfigError(f"RECORD_ANCHOR_LOG {path!r}: the folder {str(folder)!r} does not exist.")
 
 
 def _has(config: Mapping[str, Any], name: str) -> bool:

@@ -6,8 +6,10 @@ run as fast as the SQLite one.
 """
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +28,8 @@ PASSWORD = "correct horse battery"
 
 # A fixed record key (record/keys.py), so a test can sign or check what the app wrote.
 TEST_RECORD_KEYS = "test1:" + "a2V5LWZvci10ZXN0cy1vbmx5LW5vdC1hLXNlY3JldC0xMjM0"
+# The anchor log of every app of this test run (one per process); emptied with the tables.
+TEST_ANCHOR_LOG = Path(tempfile.gettempdir()) / f"clinic-onboard-test-anchors-{os.getpid()}.log"
 
 
 def config_for_tests(database_url: str, **overrides: Any) -> dict[str, Any]:
@@ -34,6 +38,7 @@ def config_for_tests(database_url: str, **overrides: Any) -> dict[str, Any]:
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "RECORD_KEYS": TEST_RECORD_KEYS,
+        "RECORD_ANCHOR_LOG": str(TEST_ANCHOR_LOG),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
@@ -81,6 +86,8 @@ def app(app_config: dict[str, Any], _schema: None) -> Iterator[Flask]:
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+        # Anchors of emptied tables would accuse the next test's records (ids start over).
+        Path(app.config["RECORD_ANCHOR_LOG"]).unlink(missing_ok=True)
 
 
 def _as_a_fresh_request(sender: Flask, **extra: Any) -> None:

@@ -55,13 +55,15 @@ def free_port() -> int:
 
 def server_environment(database_url: str, uploads: Path, **settings: str) -> dict[str, str]:
     """The caller's environment without any of the app's settings (so no mail), plus this
-    server's database, upload folder and ``settings``."""
+    server's database, upload folder, anchor log beside it (not the shared instance folder's,
+    whose anchors would accuse this server's fresh database) and ``settings``."""
     names = {*ENVIRONMENT_SETTINGS, "CLINIC_ONBOARD_ENV", "CHECKLISTS_DIR"}
     env = {k: v for k, v in os.environ.items() if k not in names and not k.startswith("FLASK_")}
     env.update(
         CLINIC_ONBOARD_ENV="development",
         DATABASE_URL=database_url,
         UPLOAD_FOLDER=str(uploads),
+        RECORD_ANCHOR_LOG=str(uploads.parent / "record_anchors.log"),
         **settings,
     )
     return env

@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic_onboard import library, uploads
+from clinic_onboard import anchor_log, library, uploads
 from clinic_onboard.backup import BackupError
 from clinic_onboard.backup.export import Versions, export_clinic
 from clinic_onboard.backup.restore import Restored, import_backup
@@ -72,6 +72,7 @@ def import_command(path: Path) -> None:
         db.session.rollback()
         raise click.ClickException(f"Nothing was imported: {error}") from None
     manifest, clinic = restored.manifest, restored.manifest["clinic"]
+    _anchor_imported(clinic["id"])
     rows = sum(manifest["tables"].values())
     click.echo(
         f"Imported {clinic.get('name')} (clinic {clinic['id']}): {rows} rows, "
@@ -81,6 +82,14 @@ def import_command(path: Path) -> None:
         f"Exported {manifest.get('exported_at')} by clinic-onboard {manifest.get('app_version')}, "
         f"content library {manifest.get('catalog_version')}."
     )
+
+
+def _anchor_imported(clinic_id: int) -> None:
+    """The rows went in as bulk inserts, which the session's anchoring does not see."""
+    try:
+        anchor_log.anchor_records(clinic_id)
+    except OSError as error:
+        click.echo(f"The records are not anchored yet: {error} (run anchor-records).", err=True)
 
 
 def _commit(restored: Restored) -> None:

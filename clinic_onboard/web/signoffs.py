@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from clinic_onboard import policy
+from clinic_onboard import anchor_log, policy
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
@@ -27,6 +27,7 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import progress
+from clinic_onboard.record.anchors import AnchorReason
 from clinic_onboard.record.chain import GENESIS, first_broken_link
 from clinic_onboard.record.states import TaskStatus
 from clinic_onboard.web import throttle
@@ -45,6 +46,13 @@ KIND_LABELS = {
     "needs_practice": _l("Needs practice"),
     "voided": _l("Correction"),
     "final_signoff": _l("Final sign-off"),
+}
+# What the anchor log shows against a record that is still there (a deleted one answers 404).
+ANCHOR_REASONS = {
+    AnchorReason.LAST_EVENTS_DELETED: _l("its last entries were deleted after they were anchored."),
+    AnchorReason.HEAD_REWRITTEN: _l("its last anchored entry has changed since it was anchored."),
+    AnchorReason.ALL_EVENTS_DELETED: _l("every entry was deleted after the record was anchored."),
+    AnchorReason.FORGED: _l("the anchor log holds a line for this record that is not authentic."),
 }
 
 
@@ -216,7 +224,8 @@ def void(event_id: int) -> Response:
 
 @bp.get("/onboardings/<int:onboarding_id>/record")
 def record(onboarding_id: int) -> str:
-    """Every event in order, and whether the hash chain verifies."""
+    """Every event in order, whether the hash chain verifies, and whether it still reaches
+    its latest anchor (read from the process's index of the log, not the whole log)."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
     viewer = current_membership()
     if not policy.can_view_record(
@@ -243,6 +252,8 @@ def record(onboarding_id: int) -> str:
         rows=[(event, title, _summary(event, events)) for event, _, title, _ in rows],
         broken=first_broken_link((e.facts(item), e.hash) for e, item, _, _ in rows),
         head=events[-1].hash if events else GENESIS,
+        anchor=anchor_log.record_status(onboarding.id, [(e.seq, e.hash) for e in events]),
+        anchor_reasons=ANCHOR_REASONS,
         voided=progress.voided_ids(events),
         labels=KIND_LABELS,
         # A completed record stays closed, except for the renewals that follow it.

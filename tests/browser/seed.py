@@ -75,6 +75,8 @@ class Seeder:
                 "SQLALCHEMY_DATABASE_URI": server.database_url,
                 "SECRET_KEY": server.secret_key,
                 "UPLOAD_FOLDER": str(server.upload_folder),
+                # The server's own anchor log (tests/live_server.py), not the instance folder's.
+                "RECORD_ANCHOR_LOG": str(server.upload_folder.parent / "record_anchors.log"),
                 "ARGON2_TIME_COST": 1,
                 "ARGON2_MEMORY_COST": 1024,
             }

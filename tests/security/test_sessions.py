@@ -40,7 +40,7 @@ class TestInProduction:
     @pytest.fixture
     def app_config(self, database_url: str, monkeypatch: pytest.MonkeyPatch) -> dict:
         monkeypatch.setenv("CLINIC_ONBOARD_ENV", "production")
-        # RECORD_KEYS (which production needs) comes with the tests' config.
+        # RECORD_KEYS and RECORD_ANCHOR_LOG (which production needs) come with the tests' config.
         return config_for_tests(database_url, RATELIMIT_SINGLE_PROCESS=True)
 
     def test_the_cookie_is_also_secure(self, auth: Auth, make_member) -> None:

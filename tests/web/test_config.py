@@ -10,6 +10,8 @@ from clinic_onboard.config import ConfigError, build_config
 from clinic_onboard.record.keys import parse_keys
 from tests.conftest import TEST_RECORD_KEYS as KEYS
 
+LOG = "record_anchors.log"  # in the working folder, which exists
+
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -19,6 +21,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "SECRET_KEY",
         "RECORD_KEYS",
         "RECORD_KEY_ID",
+        "RECORD_ANCHOR_LOG",
         "CHECKLISTS_DIR",
         "MAIL_SERVER",
         "RATELIMIT_STORAGE_URI",
@@ -49,10 +52,17 @@ def test_environment_variables_are_read(tmp_path: Path, monkeypatch: pytest.Monk
 @pytest.mark.parametrize(
     ("present", "missing"),
     [
-        ({}, "SECRET_KEY, DATABASE_URL and RECORD_KEYS"),
-        ({"DATABASE_URL": "sqlite://", "RECORD_KEYS": KEYS}, "SECRET_KEY"),
-        ({"SECRET_KEY": "x", "RECORD_KEYS": KEYS}, "DATABASE_URL"),
-        ({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"}, "RECORD_KEYS"),
+        ({}, "SECRET_KEY, DATABASE_URL, RECORD_KEYS and RECORD_ANCHOR_LOG"),
+        (
+            {"DATABASE_URL": "sqlite://", "RECORD_KEYS": KEYS, "RECORD_ANCHOR_LOG": LOG},
+            "SECRET_KEY",
+        ),
+        ({"SECRET_KEY": "x", "RECORD_KEYS": KEYS, "RECORD_ANCHOR_LOG": LOG}, "DATABASE_URL"),
+        ({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "RECORD_ANCHOR_LOG": LOG}, "RECORD_KEYS"),
+        (
+            {"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "RECORD_KEYS": KEYS},
+            "RECORD_ANCHOR_LOG",
+        ),
     ],
 )
 def test_production_names_each_missing_setting(
@@ -71,6 +81,7 @@ def test_production_cookies_are_secure(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("SECRET_KEY", "x")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("RECORD_KEYS", KEYS)
+    monkeypatch.setenv("RECORD_ANCHOR_LOG", str(tmp_path / "anchors.log"))
     config = build_config(tmp_path)
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -116,6 +127,7 @@ def test_production_refuses_per_process_rate_limit_counts(
         "DATABASE_URL": "sqlite://",
         "SECRET_KEY": "x",
         "RECORD_KEYS": KEYS,
+        "RECORD_ANCHOR_LOG": str(tmp_path / "anchors.log"),
     }.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(
@@ -181,3 +193,15 @@ def test_a_new_record_key_is_printed_before_production_is_set_up(
     ring = parse_keys(result.output.strip())
     assert ring.current == "k2026"
     assert CliRunner().invoke(cli, ["new-record-key", "bad id"]).exit_code == 2
+
+
+def test_development_anchors_into_the_instance_folder(tmp_path: Path) -> None:
+    assert build_config(tmp_path)["RECORD_ANCHOR_LOG"] == str(tmp_path / "record_anchors.log")
+
+
+def test_an_anchor_log_in_a_missing_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECORD_ANCHOR_LOG", str(tmp_path / "gone" / "anchors.log"))
+    with pytest.raises(ConfigError, match=r"^RECORD_ANCHOR_LOG .*: the folder .* does not exist"):
+        build_config(tmp_path)
