@@ -180,7 +180,7 @@ def _create_clinic(index: int, people: int, rng: random.Random, catalog: Catalog
         emr=rng.choice(sorted(catalog.emr_products)),
         options=tuple(rng.sample(sorted(catalog.options), rng.randint(0, len(catalog.options)))),
     )
-    clinic = accounts.create_clinic(details)
+    clinic = accounts.create_clinic(details, confirmed=True)
     manager = _person(clinic, index, "manager", AppRole.MANAGER, rng)
     count = max(1, people // PEOPLE_PER_SUPERVISOR)
     supervisors = [
@@ -418,7 +418,8 @@ def seed_record(database_url: str, items: int = PLAN_MAX, today: date | None = N
         clinic = accounts.create_clinic(
             accounts.ClinicDetails(
                 "Harbour Family Health", "ON", "family_medicine", "accuro", tuple(catalog.options)
-            )
+            ),
+            confirmed=True,
         )
         manager = _person(clinic, 0, "manager", AppRole.MANAGER, rng)
         supervisor = _person(clinic, 0, "supervisor", AppRole.SUPERVISOR, rng)

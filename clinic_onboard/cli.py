@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from clinic_onboard import anchor_log, pdf_exports
 from clinic_onboard.commands.backup import export_command, import_command
 from clinic_onboard.commands.catalog import catalog_group, plan_command
+from clinic_onboard.commands.confirm import confirm_clinic_command
 from clinic_onboard.commands.pdf import pdf_group
 from clinic_onboard.commands.reminders import send_reminders_command
 from clinic_onboard.commands.serve import checked_run_command, cli_app
@@ -32,6 +33,7 @@ cli.add_command(pdf_group)
 cli.add_command(export_command)
 cli.add_command(import_command)
 cli.add_command(send_reminders_command)
+cli.add_command(confirm_clinic_command)
 
 
 @cli.command("seed-demo")

@@ -73,6 +73,12 @@ def _defaults(environment: str) -> dict[str, Any]:
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
         "SET_PASSWORD_MAX_AGE": 7 * 24 * 60 * 60,
+        # A new sign-up's link to confirm its email, and how often it can be sent again.
+        "CONFIRMATION_MAX_AGE": 2 * 24 * 60 * 60,
+        "CONFIRMATION_EMAIL_RATE_LIMIT": "3 per hour",
+        # Invitations (set-password links) one clinic may issue in any hour and any 24 hours.
+        "INVITATIONS_PER_HOUR": 30,
+        "INVITATIONS_PER_DAY": 100,
         "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
         "CSV_IMPORT_MAX_BYTES": 256 * 1024,
         "MAIL_USE_TLS": True,
@@ -103,6 +109,10 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
     "SET_PASSWORD_MAX_AGE": ("SET_PASSWORD_MAX_AGE", int),
+    "CONFIRMATION_MAX_AGE": ("CONFIRMATION_MAX_AGE", int),
+    "CONFIRMATION_EMAIL_RATE_LIMIT": ("CONFIRMATION_EMAIL_RATE_LIMIT", str),
+    "INVITATIONS_PER_HOUR": ("INVITATIONS_PER_HOUR", int),
+    "INVITATIONS_PER_DAY": ("INVITATIONS_PER_DAY", int),
     "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "PLAN_CACHE_BYTES": ("PLAN_CACHE_BYTES", int),

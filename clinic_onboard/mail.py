@@ -11,6 +11,8 @@ from email.utils import make_msgid
 
 from flask import current_app
 
+from clinic_onboard.plain_text import one_line
+
 TIMEOUT_SECONDS = 15
 
 
@@ -23,7 +25,13 @@ def mail_configured() -> bool:
 
 
 def build_message(to: str, subject: str, text: str, html: str, sender: str) -> EmailMessage:
-    """A plain-text message with an HTML alternative."""
+    """A plain-text message with an HTML alternative.
+
+    Every header value loses its control characters here too: a clinic name stored with a
+    line break (before the forms removed them, or from a backup) would otherwise make the
+    email library refuse the header, after the hire it announces was already saved.
+    """
+    to, subject, sender = one_line(to), one_line(subject).strip(), one_line(sender)
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to

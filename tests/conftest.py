@@ -117,7 +117,9 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def make_clinic(app: Flask) -> Callable[..., Clinic]:
-    def make(name: str = "Lakeside Clinic", **fields: Any) -> Clinic:
+    """``make_clinic(name, confirmed=True, **fields)``: confirmed, as a clinic that invites is."""
+
+    def make(name: str = "Lakeside Clinic", confirmed: bool = True, **fields: Any) -> Clinic:
         details = accounts.ClinicDetails(
             name=name,
             province=fields.get("province", "ON"),
@@ -125,7 +127,7 @@ def make_clinic(app: Flask) -> Callable[..., Clinic]:
             emr=fields.get("emr", "accuro"),
             options=tuple(fields.get("options", ())),
         )
-        clinic = accounts.create_clinic(details)
+        clinic = accounts.create_clinic(details, confirmed=confirmed)
         db.session.commit()
         return clinic
 

@@ -34,10 +34,18 @@ class Clinic(db.Model):
     # The default interface language and the language of the clinic's content ("en" or "fr").
     language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the owner's email was confirmed (a link, or the operator's command). Until then the
+    # clinic invites nobody and sends no email: sign-up is open, so anyone could otherwise
+    # send invitations in a made-up clinic's name (operations/invitation_quota.py).
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="clinic", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class Membership(db.Model):

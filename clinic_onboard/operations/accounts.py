@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from clinic_onboard.extensions import db
 from clinic_onboard.i18n import default_language
 from clinic_onboard.models import AppRole, Clinic, Membership, User
+from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations import audit
 from clinic_onboard.passwords import hash_password, verify_password
 
@@ -47,8 +48,11 @@ def create_user(email: str, display_name: str, password: str | None) -> User:
     return user
 
 
-def create_clinic(details: ClinicDetails) -> Clinic:
+def create_clinic(details: ClinicDetails, *, confirmed: bool = False) -> Clinic:
+    """A clinic; ``confirmed`` only where the operator vouches for it (the demo, a seed), since
+    an unconfirmed clinic invites nobody until its owner confirms their email."""
     clinic = Clinic(
+        confirmed_at=utcnow() if confirmed else None,
         name=details.name.strip(),
         province=details.province,
         setting=details.setting,

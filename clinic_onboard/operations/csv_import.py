@@ -29,7 +29,7 @@ from clinic_onboard.models import (
     OnboardingStatus,
     User,
 )
-from clinic_onboard.operations import audit
+from clinic_onboard.operations import audit, invitation_quota
 from clinic_onboard.operations.accounts import normalize_email
 from clinic_onboard.operations.onboarding import (
     OnboardingError,
@@ -37,6 +37,7 @@ from clinic_onboard.operations.onboarding import (
     start_onboarding,
     supervisor_memberships,
 )
+from clinic_onboard.plain_text import one_line
 
 COLUMNS = ("name", "email", "role", "start_date", "supervisor_email")
 REQUIRED = COLUMNS[:4]
@@ -129,6 +130,11 @@ def import_hires(
         return result
     if result.errors:
         return result
+    try:  # every row may need an invitation: the import fits the quota whole, or not at all
+        invitation_quota.check(clinic, len(rows))
+    except invitation_quota.InvitationRefused as refused:
+        result.errors = [str(refused)]
+        return result
     for row in rows:
         try:
             result.onboardings.append(_start(clinic, actor, row, catalog))
@@ -198,7 +204,8 @@ def _parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         for values in reader:
             start, line = line + 1, reader.line_num
             if any(value.strip() for value in values):
-                records.append((start, [value.strip() for value in values]))
+                # A quoted value may hold a line break; names must not (they reach emails).
+                records.append((start, [one_line(value).strip() for value in values]))
     except csv.Error as error:
         problem = _("the file could not be read (%(error)s).", error=error)
         raise CsvProblem(_line(reader.line_num, problem)) from error

@@ -24,7 +24,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.i18n import LOCALES
 from clinic_onboard.models import Clinic, Membership, User
 from clinic_onboard.models.user import new_session_token
-from clinic_onboard.operations import audit
+from clinic_onboard.operations import audit, invitation_quota
 from clinic_onboard.passwords import hash_password
 
 SALT = "set-password"
@@ -164,10 +164,12 @@ def issue_link(membership: Membership, actor: User, *, renew: bool = False) -> I
     """A set-password link for a hire who has no password yet (flushes, never commits).
 
     ``renew`` first rotates the person's session token, so links made before stop working.
+    Raises invitation_quota.InvitationRefused when the clinic may not invite anyone now.
     """
     user, clinic = membership.user, membership.clinic
     if user.password_hash is not None:
         raise HasPassword(user.email)
+    invitation_quota.check(clinic)
     if renew:
         user.end_all_sessions()
     url = url_for("invitations.welcome", token=make_token(user, clinic), _external=True)

@@ -22,6 +22,7 @@ from clinic_onboard.web.role_forms import LABELS as ITEM_LABELS
 
 ACTIONS = {
     "clinic.create": _l("Clinic created"),
+    "clinic.confirm": _l("Email address confirmed"),
     "clinic.update_profile": _l("Clinic profile changed"),
     "clinic.require_two_factor": _l("Two-factor requirement changed"),
     "member.add": _l("Member added"),
@@ -61,6 +62,7 @@ FIELDS = {
     "options": _l("On site"),
     "language": _l("Language"),
     "require_two_factor": _l("Two-factor required"),
+    "by_operator": _l("Confirmed by the site's operator"),
     "two_factor": _l("Two-factor sign-in"),
     "password_set": _l("Password set"),
     "email": _l("Email"),

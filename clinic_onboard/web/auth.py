@@ -23,8 +23,8 @@ from clinic_onboard import totp
 from clinic_onboard.extensions import db, limiter
 from clinic_onboard.library import catalog
 from clinic_onboard.models import User
-from clinic_onboard.operations import accounts, two_factor
-from clinic_onboard.web import security, throttle
+from clinic_onboard.operations import accounts, clinic_confirmation, two_factor
+from clinic_onboard.web import confirmation, security, throttle
 from clinic_onboard.web.forms import ChangePasswordForm, LanguageForm, LoginForm, SignUpForm
 from clinic_onboard.web.security_forms import EnrolTwoFactorForm, TwoFactorCodeForm
 
@@ -62,6 +62,9 @@ def signup() -> str | Response:
             db.session.commit()
             login_user(membership.user)
             flash(_("Welcome! %(clinic)s is ready.", clinic=membership.clinic.name), "success")
+            # After the commit: a slow mail server must not hold the new clinic's transaction.
+            delivery = clinic_confirmation.send_link(membership.user, membership.clinic)
+            confirmation.flash_delivery(delivery, membership.user.email)
             return redirect(url_for("clinic.home"))
     return render_template("auth/signup.html", form=form)
 

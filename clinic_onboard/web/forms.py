@@ -1,6 +1,6 @@
 """Form shapes. They check types, lengths and choices only; business rules live in operations."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -17,11 +17,13 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional
 
+from clinic_onboard import plain_text
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.i18n import interface_language
 from clinic_onboard.models import Clinic
@@ -38,9 +40,24 @@ NO_EMR = ""
 class Form(FlaskForm):
     """The base of every form: odd input gets the form back with a message, never a server
     error. A NUL character in any answer (no keyboard types one, and PostgreSQL cannot store
-    it) is an error on that field, and a file sent in place of text is not given to the field."""
+    it) is an error on that field, and a file sent in place of text is not given to the field.
+    Text fields drop other control characters (see ``plain_text``): a name typed here can end
+    up in an email's subject, where a line break would start a header of its own."""
 
     class Meta:
+        def bind_field(self, form: FlaskForm, unbound_field: Any, options: dict) -> Any:
+            """Every text field but a password gets the control-character filter last."""
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                clean = (
+                    plain_text.multi_line
+                    if issubclass(kind, TextAreaField)
+                    else plain_text.one_line
+                )
+                filters = (*unbound_field.kwargs.get("filters", ()), _text_filter(clean))
+                options = {**options, "filters": filters}
+            return super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+
         def wrap_formdata(self, form: FlaskForm, formdata: Any) -> Any:
             """Files reach file fields only: a text or date field handed a file would fail
             with a TypeError while reading it."""
@@ -59,6 +76,11 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, NUL_MESSAGE]
                 valid = False
         return valid
+
+
+def _text_filter(clean: Callable[[str], str]) -> Callable[[Any], Any]:
+    """``clean`` for the field's text; None (nothing sent) stays None."""
+    return lambda value: clean(value) if isinstance(value, str) else value
 
 
 class CheckboxesField(SelectMultipleField):
@@ -178,3 +200,11 @@ class LanguageForm(Form):
 
 class SwitchClinicForm(Form):
     clinic_id = IntegerField(widget=widgets.HiddenInput(), validators=[DataRequired()])
+
+
+class ConfirmEmailForm(Form):
+    """A button: confirm the email address the link was sent to."""
+
+
+class SendConfirmationForm(Form):
+    """A button: email the confirmation link again."""

@@ -3,7 +3,7 @@ bring a plan up to date with its role, and hand out set-password links."""
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -15,7 +15,7 @@ from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
 from clinic_onboard.models import ClinicRole, Membership, Onboarding, User
-from clinic_onboard.operations import csv_import, invitations
+from clinic_onboard.operations import csv_import, invitation_quota, invitations
 from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.web.role_forms import LABELS
 from clinic_onboard.web.staff_forms import (
@@ -30,6 +30,8 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 # The link just made, kept in the session only until the next page shows it once.
 LINK_KEY = "staff_new_link"
 TEMPLATE_NAME = "new-hires-template.csv"
+# The pages that invite someone: they wait until the clinic's email is confirmed.
+INVITING = frozenset({"staff.add", "staff.import_csv", "staff.new_link"})
 
 
 @bp.before_request
@@ -37,6 +39,14 @@ TEMPLATE_NAME = "new-hires-template.csv"
 @allowed(policy.can_manage_clinic)
 def _managers_only() -> None:
     """Adding hires and changing plans is the clinic manager's job."""
+
+
+@bp.before_request
+def _confirmed_clinics_invite() -> tuple[str, int] | None:
+    """An unconfirmed sign-up adds and imports nobody, even people who have an account."""
+    if request.endpoint in INVITING and not current_membership().clinic.is_confirmed:
+        return render_template("staff/unconfirmed.html"), 403
+    return None
 
 
 @bp.get("/")
@@ -68,10 +78,12 @@ def add() -> str | Response:
             onboarding = plans.start_onboarding(
                 current_membership().clinic, _me(), **_hire_details(form)
             )
+            return _after_adding(onboarding)
         except plans.OnboardingError as error:
             getattr(form, error.field or "email").errors.append(str(error))
-        else:
-            return _after_adding(onboarding)
+        except invitation_quota.InvitationRefused as refused:
+            db.session.rollback()  # the hire waits for their invitation: nothing is saved
+            flash(str(refused), "error")
     return render_template("staff/new.html", form=form)
 
 
@@ -138,7 +150,12 @@ def new_link(onboarding_id: int) -> Response:
     if onboarding.membership.user.password_hash is not None:
         flash(_("This person has already set a password; they sign in with it."), "info")
         return redirect(url_for(".hire", onboarding_id=onboarding.id))
-    return _send_link(onboarding, renew=True)
+    try:
+        return _send_link(onboarding, renew=True)
+    except invitation_quota.InvitationRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for(".hire", onboarding_id=onboarding.id))
 
 
 @bp.get("/<int:onboarding_id>")
@@ -197,11 +214,14 @@ def import_csv() -> str:
     except csv_import.CsvProblem as problem:
         return render_template("staff/import.html", form=form, errors=[str(problem)])
     result = csv_import.import_hires(current_membership().clinic, _me(), text, catalog())
-    if result.errors:
-        db.session.rollback()
-        form.text.data = result.text
-        return render_template("staff/import.html", form=form, errors=result.errors)
-    return _imported(result.onboardings)
+    try:
+        if not result.errors:
+            return _imported(result.onboardings)
+    except invitation_quota.InvitationRefused as refused:  # another request took the quota
+        result.errors = [str(refused)]
+    db.session.rollback()
+    form.text.data = result.text
+    return render_template("staff/import.html", form=form, errors=result.errors)
 
 
 def _submitted_text(form: CsvImportForm) -> str:

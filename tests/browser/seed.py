@@ -124,7 +124,7 @@ class Seeder:
     ) -> tuple[Onboarding, list[Membership]]:
         number = next(self._numbers)
         details = accounts.ClinicDetails(CLINIC, "BC", "rehabilitation_centre", "oscar_pro")
-        clinic = accounts.create_clinic(details)
+        clinic = accounts.create_clinic(details, confirmed=True)
         manager = _member(clinic, "Dana Okafor", f"manager{number}", AppRole.MANAGER)
         supervisor = _member(clinic, "Sam Whitehorse", f"supervisor{number}", AppRole.SUPERVISOR)
         hire_email = f"hire{number}@coastrehab.example.ca"

@@ -59,7 +59,7 @@ def app_on(database_url: str) -> Iterator[Flask]:
 
 def seed_team(database_url: str, managers: int, supervisors: int, hires: int) -> Team:
     with app_on(database_url):
-        clinic = accounts.create_clinic(CLINIC)
+        clinic = accounts.create_clinic(CLINIC, confirmed=True)
         bosses = [_person(clinic, f"manager{n}", AppRole.MANAGER) for n in range(managers)]
         leads = [_person(clinic, f"supervisor{n}", AppRole.SUPERVISOR) for n in range(supervisors)]
         db.session.flush()

@@ -63,7 +63,8 @@ def build_cast(tag: str, today: date | None = None) -> Cast:
     """Seed a clinic named after ``tag`` with two supervised hires part-way through."""
     today = today or date.today()
     clinic = accounts.create_clinic(
-        accounts.ClinicDetails(f"{tag} Health Centre", "ON", "family_medicine", "accuro", ())
+        accounts.ClinicDetails(f"{tag} Health Centre", "ON", "family_medicine", "accuro", ()),
+        confirmed=True,
     )
     people = {persona: _person(clinic, tag, persona) for persona in PERSONAS}
     db.session.flush()

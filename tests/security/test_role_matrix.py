@@ -55,6 +55,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.two_factor_code": frozenset(),
     "auth.two_factor_setup": EVERYONE,
     "auth.turn_off_two_factor": EVERYONE,
+    "confirmation.send": MANAGER,
     "clinic.home": EVERYONE,
     "clinic.switch": EVERYONE,
     "clinic.members": PEOPLE,

@@ -73,3 +73,20 @@ def test_upgrade_downgrade_upgrade(migration_app: Flask) -> None:
     assert _tables() == set()
     upgrade()
     assert _differences() == []
+
+
+def test_clinics_from_before_sign_up_confirmation_count_as_confirmed(migration_app: Flask) -> None:
+    """They were set up before sign-up needed a confirmation: they keep inviting."""
+    upgrade(revision="7b2c9d4e1a60")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO clinics (name, province, setting, options, require_two_factor, "
+                "language, created_at) VALUES ('Old Clinic', 'ON', 'walk_in', '[]', false, 'en', "
+                "'2026-01-05 10:00:00')"
+            )
+        )
+    upgrade()
+    with db.engine.connect() as connection:
+        row = connection.execute(text("SELECT created_at, confirmed_at FROM clinics")).one()
+    assert row.confirmed_at is not None and row.confirmed_at == row.created_at
