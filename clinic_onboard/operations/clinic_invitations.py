@@ -1,0 +1,168 @@
+"""Adding a hire whose email already has an account: the clinic invites, the person decides.
+
+An account is a person's, not a clinic's: another clinic adding the same email must not make
+them a member, hand out a way to sign in as them, or show what other clinics know of them. So
+``add_hire`` stores a ``ClinicInvitation`` (the name, role, start date and supervisor the
+clinic chose) and the person, signed in, accepts or declines it. Only accepting makes them a
+member, and their plan is made then, from the role as it is that day. Each step is written to
+the inviting clinic's audit log; a decline is logged without naming the account's own name.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from clinic_onboard import library
+from clinic_onboard.catalog import Catalog
+from clinic_onboard.extensions import db
+from clinic_onboard.models import (
+    AppRole,
+    Clinic,
+    ClinicInvitation,
+    ClinicRole,
+    InvitationStatus,
+    Onboarding,
+    User,
+)
+from clinic_onboard.models.types import utcnow
+from clinic_onboard.operations import audit
+from clinic_onboard.operations.accounts import add_member, find_user
+from clinic_onboard.operations.onboarding import (
+    OnboardingError,
+    check_new_hire,
+    check_not_own_supervisor,
+    is_supervisor,
+    membership_in,
+    plan_or_error,
+    snapshot_plan,
+    start_onboarding,
+)
+
+
+@dataclass(frozen=True)
+class HireDetails:
+    """What the manager typed for a hire."""
+
+    name: str
+    email: str
+    role: ClinicRole
+    start_date: date
+    supervisor: User | None
+
+
+def add_hire(
+    clinic: Clinic, actor: User, details: HireDetails, catalog: Catalog | None = None
+) -> Onboarding | ClinicInvitation:
+    """A new email or a member of this clinic gets a plan now; any other account gets an
+    invitation (flushes, never commits)."""
+    user = find_user(details.email)
+    if user is None or membership_in(clinic, user) is not None:
+        return start_onboarding(
+            clinic,
+            actor,
+            name=details.name,
+            email=details.email,
+            role=details.role,
+            start_date=details.start_date,
+            supervisor=details.supervisor,
+            catalog=catalog,
+        )
+    check_new_hire(clinic, details.role, details.start_date, details.supervisor)
+    check_not_own_supervisor(user, details.supervisor)
+    return invite(clinic, actor, user, details)
+
+
+def invite(clinic: Clinic, actor: User, user: User, details: HireDetails) -> ClinicInvitation:
+    """The one place an invitation is made (form and CSV import alike)."""
+    if _invitation(clinic, user) is not None:
+        message = _("%(email)s has already been invited; see the staff page.", email=user.email)
+        raise OnboardingError(message, "email")
+    invitation = ClinicInvitation(
+        clinic_id=clinic.id,
+        user=user,
+        name=details.name.strip(),
+        role=details.role,
+        start_date=details.start_date,
+        supervisor=details.supervisor,
+        invited_by=actor,
+    )
+    db.session.add(invitation)
+    after = {
+        "email": user.email,
+        "role": details.role.name,
+        "start_date": details.start_date.isoformat(),
+    }
+    audit.record(clinic.id, actor, "clinic_invitation.send", invitation.name, None, after)
+    db.session.flush()
+    return invitation
+
+
+def accept(invitation: ClinicInvitation, catalog: Catalog | None = None) -> Onboarding:
+    """The person joins as staff and their plan is made now; the invitation is used up."""
+    clinic, user = invitation.clinic, invitation.user
+    plan = plan_or_error(
+        catalog or library.catalog(), clinic, invitation.role, invitation.start_date
+    )
+    membership = add_member(user, clinic, AppRole.STAFF)
+    db.session.flush()
+    after = {"email": user.email, "role": invitation.role.name}
+    audit.record(clinic.id, user, "clinic_invitation.accept", invitation.name, None, after)
+    # Someone who stopped supervising in the meantime is not given this hire.
+    supervisor = invitation.supervisor
+    if supervisor is not None and not is_supervisor(clinic, supervisor):
+        supervisor = None
+    onboarding = snapshot_plan(
+        membership,
+        invitation.invited_by or user,
+        invitation.role,
+        invitation.start_date,
+        supervisor,
+        plan,
+        new_account=False,
+    )
+    db.session.delete(invitation)
+    db.session.flush()
+    return onboarding
+
+
+def decline(invitation: ClinicInvitation) -> None:
+    """The person says no; the clinic sees it declined, under the name it typed."""
+    invitation.status = InvitationStatus.DECLINED
+    invitation.responded_at = utcnow()
+    before, after = {"status": InvitationStatus.PENDING.value}, {"status": invitation.status.value}
+    # No actor: the log would show the name the person uses, which this clinic never learnt.
+    audit.record(
+        invitation.clinic_id, None, "clinic_invitation.decline", invitation.name, before, after
+    )
+    db.session.flush()
+
+
+def withdraw(invitation: ClinicInvitation, actor: User) -> None:
+    """The clinic takes back a pending or declined invitation."""
+    before = {"status": invitation.status.value, "email": invitation.user.email}
+    audit.record(
+        invitation.clinic_id, actor, "clinic_invitation.withdraw", invitation.name, before, None
+    )
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+def of_clinic(clinic_id: int) -> list[ClinicInvitation]:
+    """The clinic's invitations still waiting or declined, newest first."""
+    query = (
+        select(ClinicInvitation)
+        .where(ClinicInvitation.clinic_id == clinic_id)
+        .options(joinedload(ClinicInvitation.user), joinedload(ClinicInvitation.role))
+        .order_by(ClinicInvitation.created_at.desc(), ClinicInvitation.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def _invitation(clinic: Clinic, user: User) -> ClinicInvitation | None:
+    query = select(ClinicInvitation).where(
+        ClinicInvitation.clinic_id == clinic.id, ClinicInvitation.user_id == user.id
+    )
+    return db.session.scalar(query)
