@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Delete, Update, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from clinic_onboard import library
@@ -40,6 +41,8 @@ from clinic_onboard.operations.onboarding import (
     snapshot_plan,
     start_onboarding,
 )
+
+_ANSWERED = _l("This invitation has already been answered or withdrawn.")
 
 
 @dataclass(frozen=True)
@@ -102,37 +105,41 @@ def invite(clinic: Clinic, actor: User, user: User, details: HireDetails) -> Cli
 
 def accept(invitation: ClinicInvitation, catalog: Catalog | None = None) -> Onboarding:
     """The person joins as staff and their plan is made now; the invitation is used up."""
-    clinic, user = invitation.clinic, invitation.user
-    plan = plan_or_error(
-        catalog or library.catalog(), clinic, invitation.role, invitation.start_date
-    )
+    clinic, user, role = invitation.clinic, invitation.user, invitation.role
+    supervisor, invited_by = invitation.supervisor, invitation.invited_by
+    name, start_date = invitation.name, invitation.start_date
+    plan = plan_or_error(catalog or library.catalog(), clinic, role, start_date)
+    _claim(invitation, delete(ClinicInvitation))
+    db.session.expunge(invitation)
     membership = add_member(user, clinic, AppRole.STAFF)
     db.session.flush()
-    after = {"email": user.email, "role": invitation.role.name}
-    audit.record(clinic.id, user, "clinic_invitation.accept", invitation.name, None, after)
+    after = {"email": user.email, "role": role.name}
+    audit.record(clinic.id, user, "clinic_invitation.accept", name, None, after)
     # Someone who stopped supervising in the meantime is not given this hire.
-    supervisor = invitation.supervisor
     if supervisor is not None and not is_supervisor(clinic, supervisor):
         supervisor = None
     onboarding = snapshot_plan(
         membership,
-        invitation.invited_by or user,
-        invitation.role,
-        invitation.start_date,
+        invited_by or user,
+        role,
+        start_date,
         supervisor,
         plan,
         new_account=False,
     )
-    db.session.delete(invitation)
     db.session.flush()
     return onboarding
 
 
 def decline(invitation: ClinicInvitation) -> None:
     """The person says no; the clinic sees it declined, under the name it typed."""
-    invitation.status = InvitationStatus.DECLINED
-    invitation.responded_at = utcnow()
-    before, after = {"status": InvitationStatus.PENDING.value}, {"status": invitation.status.value}
+    answered = update(ClinicInvitation).values(
+        status=InvitationStatus.DECLINED, responded_at=utcnow()
+    )
+    _claim(invitation, answered)
+    db.session.expire(invitation)
+    before = {"status": InvitationStatus.PENDING.value}
+    after = {"status": InvitationStatus.DECLINED.value}
     # No actor: the log would show the name the person uses, which this clinic never learnt.
     audit.record(
         invitation.clinic_id, None, "clinic_invitation.decline", invitation.name, before, after
@@ -141,13 +148,33 @@ def decline(invitation: ClinicInvitation) -> None:
 
 
 def withdraw(invitation: ClinicInvitation, actor: User) -> None:
-    """The clinic takes back a pending or declined invitation."""
+    """The clinic takes back a pending or declined invitation (unless just accepted)."""
     before = {"status": invitation.status.value, "email": invitation.user.email}
+    gone = db.session.execute(
+        delete(ClinicInvitation)
+        .where(ClinicInvitation.id == invitation.id)
+        .execution_options(synchronize_session=False)
+    )
+    if gone.rowcount != 1:
+        raise OnboardingError(_ANSWERED)
     audit.record(
         invitation.clinic_id, actor, "clinic_invitation.withdraw", invitation.name, before, None
     )
-    db.session.delete(invitation)
+    db.session.expunge(invitation)
     db.session.flush()
+
+
+def _claim(invitation: ClinicInvitation, statement: Delete | Update) -> None:
+    """Answer the invitation only if it is still pending, in one statement, so two answers
+    sent at once (a double click, accept in one tab and decline in another) make one."""
+    pending = (ClinicInvitation.id == invitation.id) & (
+        ClinicInvitation.status == InvitationStatus.PENDING
+    )
+    result = db.session.execute(
+        statement.where(pending).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise OnboardingError(_ANSWERED)
 
 
 def of_clinic(clinic_id: int) -> list[ClinicInvitation]:

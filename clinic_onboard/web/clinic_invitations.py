@@ -57,8 +57,14 @@ def accept(invitation_id: int) -> Response:
 def decline(invitation_id: int) -> Response:
     """Say no: the clinic sees the invitation declined, and nothing else about the person."""
     invitation = get_own_invitation_or_404(invitation_id)
-    if AnswerInvitationForm().validate_on_submit():
+    if not AnswerInvitationForm().validate_on_submit():
+        return redirect(url_for(".index"))
+    try:
         clinic_invitations.decline(invitation)
+    except OnboardingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
         db.session.commit()
         flash(
             _("You declined the invitation from %(clinic)s.", clinic=invitation.clinic.name), "info"

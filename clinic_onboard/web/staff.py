@@ -168,8 +168,14 @@ def new_link(onboarding_id: int) -> Response:
 def withdraw_invitation(invitation_id: int) -> Response:
     """Take back an invitation, waiting or declined (the person no longer sees it)."""
     invitation = get_for_clinic_or_404(ClinicInvitation, invitation_id)
-    if WithdrawInvitationForm().validate_on_submit():
+    if not WithdrawInvitationForm().validate_on_submit():
+        return redirect(url_for(".index"))
+    try:
         clinic_invitations.withdraw(invitation, _me())
+    except plans.OnboardingError as error:
+        db.session.rollback()
+        flash(str(error), "info")
+    else:
         db.session.commit()
         flash(_("The invitation to %(name)s is withdrawn.", name=invitation.name), "success")
     return redirect(url_for(".index"))
@@ -186,6 +192,7 @@ def hire(onboarding_id: int) -> str:
         differences=differences,
         apply_form=ApplyDifferencesForm(fingerprint=differences.fingerprint()),
         link_form=NewLinkForm(),
+        can_link=invitations.may_issue_link(onboarding.membership.user, onboarding.clinic_id),
         labels=LABELS,
     )
 

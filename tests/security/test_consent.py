@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -30,7 +30,8 @@ from clinic_onboard.models import (
     Onboarding,
     User,
 )
-from clinic_onboard.operations import invitations
+from clinic_onboard.operations import clinic_invitations, invitations
+from clinic_onboard.operations.onboarding import OnboardingError
 from tests.conftest import PASSWORD, Auth
 from tests.security.session_helpers import give_two_factor
 
@@ -313,3 +314,25 @@ def test_inviting_twice_says_so_and_the_plan_waits_for_the_answer(
     auth.login_as(person)
     assert B_NAME not in client.get("/my/").get_data(as_text=True)
     assert "Brambleton" not in client.get("/my/").get_data(as_text=True)
+
+
+def test_two_answers_at_once_make_one(app: Flask, invited: tuple) -> None:
+    """Accept in one tab while the other tab's decline (or the clinic's withdrawal) already
+    landed: the late answer is refused with a message, and no membership appears."""
+    person, manager_b, invitation = invited
+    db.session.execute(
+        update(ClinicInvitation)
+        .where(ClinicInvitation.id == invitation.id)
+        .values(status=InvitationStatus.DECLINED)
+        .execution_options(synchronize_session=False)
+    )
+    with app.test_request_context(), pytest.raises(OnboardingError, match="already been answered"):
+        clinic_invitations.accept(invitation)
+    db.session.rollback()
+    assert [m.clinic_id for m in person.user.memberships] == [person.clinic_id]
+    clinic_invitations.withdraw(invitation, manager_b.user)
+    db.session.commit()
+    stale = db.session.get(ClinicInvitation, invitation.id)
+    assert stale is None
+    with app.test_request_context(), pytest.raises(OnboardingError, match="already been answered"):
+        clinic_invitations.decline(invitation)

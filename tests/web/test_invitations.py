@@ -279,6 +279,9 @@ def test_no_link_once_another_clinic_holds_the_account(
     assert client.get(f"/welcome/{token}").status_code == 400
     assert choose(client, token).status_code == 400
     auth.login_as(manager)
+    assert "New set-password link" not in client.get(f"/staff/{onboarding.id}").get_data(
+        as_text=True
+    )
     page = client.post(f"/staff/{onboarding.id}/link", follow_redirects=True)
     assert "No set-password link can be made here" in page.get_data(as_text=True)
     assert "/welcome/" not in page.get_data(as_text=True)
