@@ -1,6 +1,9 @@
 """Importing several hires from a CSV file: every row is checked first, and one bad row means
 nothing is imported (the caller rolls back if a later step still fails).
 
+A row whose email already has an account (not yet this clinic's) becomes an invitation the
+person accepts or declines (``operations.clinic_invitations``), like the form's.
+
 Columns: name, email, role (the clinic role's name or library template slug), start_date
 (YYYY-MM-DD) and, optionally, supervisor_email. Spreadsheets in French locales save with
 semicolons; both separators are read.
