@@ -5,6 +5,7 @@ import clinic_onboard.models.revisions  # noqa: F401
 from clinic_onboard.models.audit import AuditEvent
 from clinic_onboard.models.clinic import AppRole, Clinic, Membership
 from clinic_onboard.models.event import OnboardingEvent
+from clinic_onboard.models.invitation import ClinicInvitation, InvitationStatus
 from clinic_onboard.models.onboarding import (
     Onboarding,
     OnboardingDuty,
@@ -19,7 +20,9 @@ __all__ = [
     "AppRole",
     "AuditEvent",
     "Clinic",
+    "ClinicInvitation",
     "ClinicRole",
+    "InvitationStatus",
     "Membership",
     "Onboarding",
     "OnboardingDuty",

@@ -32,14 +32,29 @@ class User(UserMixin, db.Model):
     # The interface language the person chose ("en" or "fr"); None follows the clinic.
     language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The clinic that made this account (a hire it added, or a sign-up's first clinic): only it
+    # may hand out a set-password link, and only while nobody else has touched the account.
+    # No foreign key: the account outlives that clinic and crosses into others' backups.
+    created_by_clinic_id: Mapped[int | None] = mapped_column()
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
+    )
+    # Clinics waiting for this person's answer (pending) or told no (declined).
+    invitations: Mapped[list["ClinicInvitation"]] = relationship(  # noqa: F821
+        back_populates="user",
+        foreign_keys="ClinicInvitation.user_id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def pending_invitations(self) -> list["ClinicInvitation"]:  # noqa: F821
+        return [invitation for invitation in self.invitations if invitation.pending]
 
     @property
     def has_two_factor(self) -> bool:

@@ -34,8 +34,10 @@ def reset_two_factor(member: Membership, manager: User) -> None:
 def manages_every_clinic_of(manager_memberships: list[Membership], user: User) -> bool:
     """True when every clinic the person belongs to is managed by this manager.
 
-    Removing a second factor weakens an account everywhere it is used; without this rule a
-    manager could add another clinic's manager as a "hire" by email and strip their protection.
+    Signing someone out everywhere or removing their second factor reaches every clinic the
+    account is used in; without this rule a manager could add another clinic's manager by
+    email and sign them out again and again, or strip their protection. The same rule decides
+    whether the member page shows the person's two-factor state.
     """
     managed = {m.clinic_id for m in manager_memberships if m.role == AppRole.MANAGER}
     theirs = set(

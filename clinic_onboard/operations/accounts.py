@@ -35,14 +35,18 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def create_user(email: str, display_name: str, password: str | None) -> User:
-    """Create an account; ``password`` None leaves it waiting for a set-password link."""
+def create_user(
+    email: str, display_name: str, password: str | None, created_by: Clinic | None = None
+) -> User:
+    """Create an account; ``password`` None leaves it waiting for a set-password link, which
+    only ``created_by`` may hand out (see ``invitations.may_issue_link``)."""
     if find_user(email) is not None:
         raise EmailTaken(email)
     user = User(
         email=normalize_email(email),
         display_name=display_name.strip(),
         password_hash=hash_password(password) if password else None,
+        created_by_clinic_id=created_by.id if created_by else None,
     )
     db.session.add(user)
     return user
@@ -75,6 +79,7 @@ def sign_up(email: str, display_name: str, password: str, clinic: ClinicDetails)
     user = create_user(email, display_name, password)
     membership = add_member(user, create_clinic(clinic), AppRole.MANAGER)
     db.session.flush()
+    user.created_by_clinic_id = membership.clinic_id
     audit.record(membership.clinic_id, user, "clinic.create", clinic.name, after=asdict(clinic))
     return membership
 

@@ -1,6 +1,9 @@
 """Importing several hires from a CSV file: every row is checked first, and one bad row means
 nothing is imported (the caller rolls back if a later step still fails).
 
+A row whose email already has an account (not yet this clinic's) becomes an invitation the
+person accepts or declines (``operations.clinic_invitations``), like the form's.
+
 Columns: name, email, role (the clinic role's name or library template slug), start_date
 (YYYY-MM-DD) and, optionally, supervisor_email. Spreadsheets in French locales save with
 semicolons; both separators are read.
@@ -23,6 +26,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.i18n import N_
 from clinic_onboard.models import (
     Clinic,
+    ClinicInvitation,
     ClinicRole,
     Membership,
     Onboarding,
@@ -31,10 +35,10 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import audit, invitation_quota
 from clinic_onboard.operations.accounts import normalize_email
+from clinic_onboard.operations.clinic_invitations import HireDetails, add_hire
 from clinic_onboard.operations.onboarding import (
     OnboardingError,
     check_start_date,
-    start_onboarding,
     supervisor_memberships,
 )
 from clinic_onboard.plain_text import one_line
@@ -74,6 +78,8 @@ class ImportResult:
     text: str = ""
     errors: list[str] = field(default_factory=list)
     onboardings: list[Onboarding] = field(default_factory=list)
+    # Rows whose email already has an account: the person decides whether to join.
+    invitations: list[ClinicInvitation] = field(default_factory=list)
 
 
 class CsvProblem(ValueError):
@@ -137,11 +143,16 @@ def import_hires(
         return result
     for row in rows:
         try:
-            result.onboardings.append(_start(clinic, actor, row, catalog))
+            added = _add(clinic, actor, row, catalog)
         except OnboardingError as error:
             result.errors.append(f"Line {row.line}: {error}")
+            continue
+        if isinstance(added, ClinicInvitation):
+            result.invitations.append(added)
+        else:
+            result.onboardings.append(added)
     if result.errors:
-        result.onboardings = []  # the caller rolls the flushed rows back
+        result.onboardings, result.invitations = [], []  # the caller rolls the rows back
         return result
     after = {"count": len(rows), "emails": [row.email for row in rows]}
     # No one to name: the log counts the hires from ``after`` in the viewer's language.
@@ -150,17 +161,11 @@ def import_hires(
     return result
 
 
-def _start(clinic: Clinic, actor: User, row: HireRow, catalog: Catalog | None) -> Onboarding:
-    return start_onboarding(
-        clinic,
-        actor,
-        name=row.name,
-        email=row.email,
-        role=row.role,
-        start_date=row.start_date,
-        supervisor=row.supervisor,
-        catalog=catalog,
-    )
+def _add(
+    clinic: Clinic, actor: User, row: HireRow, catalog: Catalog | None
+) -> Onboarding | ClinicInvitation:
+    details = HireDetails(row.name, row.email, row.role, row.start_date, row.supervisor)
+    return add_hire(clinic, actor, details, catalog)
 
 
 def read_hires(clinic: Clinic, text: str) -> tuple[list[HireRow], list[str]]:

@@ -3,8 +3,9 @@ at most INVITATIONS_PER_HOUR in any hour and INVITATIONS_PER_DAY in any 24 hours
 
 Sign-up is open, so without this one request could mail hundreds of strangers a message that
 carries a made-up clinic's name. The count comes from the audit log (every issued link is an
-``invitation.issue`` event), so it holds across processes and hosts, and a bulk import asks for
-all its invitations at once: refused whole, never half sent. ``check`` is the one gate; call it
+``invitation.issue`` event, every invitation of an existing account a
+``clinic_invitation.send``), so it holds across processes and hosts, and a bulk import asks
+for all its invitations at once: refused whole, never half sent. ``check`` is the one gate; call it
 wherever an invitation or set-password link is issued, before issuing it.
 """
 
@@ -20,7 +21,7 @@ from clinic_onboard.models import AuditEvent, Clinic
 from clinic_onboard.models.types import utcnow
 
 # The audit actions that are an invitation sent in the clinic's name.
-COUNTED_ACTIONS = ("invitation.issue",)
+COUNTED_ACTIONS = ("invitation.issue", "clinic_invitation.send")
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 
 

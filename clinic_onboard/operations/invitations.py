@@ -48,6 +48,10 @@ class HasPassword(ValueError):
     """The person already set a password; they sign in with it instead of a link."""
 
 
+class NotThisClinics(ValueError):
+    """Another clinic created the account, or it belongs to another clinic too: no link here."""
+
+
 class Delivery(StrEnum):
     """What happened to the invitation email."""
 
@@ -61,7 +65,7 @@ class Invitation:
     """A token that checked out: whose it is and which clinic sent it."""
 
     user: User
-    clinic: Clinic | None
+    clinic: Clinic
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,18 @@ def _fingerprint(user: User) -> str:
     return hmac.new(key, state, hashlib.sha256).hexdigest()[:32]
 
 
+def may_issue_link(user: User, clinic_id: int) -> bool:
+    """A link signs its holder in as the person, so only the clinic that created the account
+    may make one, and only while nobody else has touched it: no password set and no other
+    clinic joined (an accepted invitation is a membership). A clinic that merely adds the
+    same email gets an invitation the person answers while signed in, never a link."""
+    return (
+        user.password_hash is None
+        and user.created_by_clinic_id == clinic_id
+        and all(m.clinic_id == clinic_id for m in user.memberships)
+    )
+
+
 def make_token(user: User, clinic: Clinic) -> str:
     return _serializer().dumps({"u": user.id, "c": clinic.id, "f": _fingerprint(user)})
 
@@ -103,6 +119,10 @@ def read_token(token: str) -> Invitation:
         raise InvitationError(LinkProblem.USED)
     clinic_id = data.get("c")
     clinic = db.session.get(Clinic, clinic_id) if isinstance(clinic_id, int) else None
+    # Checked again on use: a link made before this rule, or before another clinic took the
+    # person in, must not work.
+    if clinic is None or not may_issue_link(user, clinic.id):
+        raise InvitationError(LinkProblem.INVALID)
     return Invitation(user=user, clinic=clinic)
 
 
@@ -118,17 +138,15 @@ def set_password(token: str, new_password: str) -> User:
     """Set the password a valid link allows; the link (and every older one) stops working."""
     invitation = read_token(token)
     user = invitation.user
-    had_password = user.password_hash is not None
     _replace_password(user, hash_password(new_password))
-    for clinic_id in _audit_clinics(invitation):
-        audit.record(
-            clinic_id,
-            user,
-            "user.set_password",
-            user.display_name,
-            {"password_set": had_password},
-            {"password_set": True},
-        )
+    audit.record(
+        invitation.clinic.id,
+        user,
+        "user.set_password",
+        user.display_name,
+        {"password_set": False},
+        {"password_set": True},
+    )
     db.session.flush()
     return user
 
@@ -152,14 +170,6 @@ def _replace_password(user: User, new_hash: str) -> None:
         raise InvitationError(LinkProblem.USED)
 
 
-def _audit_clinics(invitation: Invitation) -> list[int]:
-    """The inviting clinic if the person still belongs to it, else every clinic they are in."""
-    clinic_ids = [m.clinic_id for m in invitation.user.memberships]
-    if invitation.clinic is not None and invitation.clinic.id in clinic_ids:
-        return [invitation.clinic.id]
-    return clinic_ids
-
-
 def issue_link(membership: Membership, actor: User, *, renew: bool = False) -> IssuedLink:
     """A set-password link for a hire who has no password yet (flushes, never commits).
 
@@ -169,6 +179,8 @@ def issue_link(membership: Membership, actor: User, *, renew: bool = False) -> I
     user, clinic = membership.user, membership.clinic
     if user.password_hash is not None:
         raise HasPassword(user.email)
+    if not may_issue_link(user, clinic.id):
+        raise NotThisClinics(user.email)
     invitation_quota.check(clinic)
     if renew:
         user.end_all_sessions()

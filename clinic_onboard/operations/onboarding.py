@@ -131,7 +131,7 @@ def check_start_date(start: date, today: date | None = None) -> str | None:
 
 def is_supervisor(clinic: Clinic, user: User) -> bool:
     """True when ``user`` may supervise hires in ``clinic`` (a supervisor or manager there)."""
-    membership = _membership(clinic, user)
+    membership = membership_in(clinic, user)
     return membership is not None and membership.role in SUPERVISOR_ROLES
 
 
@@ -147,7 +147,7 @@ def supervisor_memberships(clinic_id: int) -> list[Membership]:
 
 
 def has_active_onboarding(clinic: Clinic, user: User) -> bool:
-    membership = _membership(clinic, user)
+    membership = membership_in(clinic, user)
     return membership is not None and _active_onboarding(membership) is not None
 
 
@@ -162,18 +162,36 @@ def start_onboarding(
     supervisor: User | None,
     catalog: Catalog | None = None,
 ) -> Onboarding:
-    """Add a hire (reusing their account if the email has one) and snapshot their plan."""
-    _check_new_hire(clinic, role, start_date, supervisor)
-    plan = _plan(catalog or library.catalog(), clinic, role, start_date)
+    """Add a hire with a new account, or a member of this clinic, and snapshot their plan.
+
+    An account that is not this clinic's is never taken in here: ``clinic_invitations.add_hire``
+    invites it instead, since joining a clinic is the person's choice.
+    """
+    check_new_hire(clinic, role, start_date, supervisor)
+    plan = plan_or_error(catalog or library.catalog(), clinic, role, start_date)
     user = find_user(email)
     created = user is None
     if user is None:
-        user = create_user(email, name, None)
-    elif user is supervisor:
-        raise OnboardingError(_("A hire cannot be their own supervisor."), "supervisor")
-    membership = _hire_membership(clinic, actor, user)
+        user = create_user(email, name, None, created_by=clinic)
+    check_not_own_supervisor(user, supervisor)
+    membership = _hire_membership(clinic, actor, user, created)
+    return snapshot_plan(membership, actor, role, start_date, supervisor, plan, new_account=created)
+
+
+def snapshot_plan(
+    membership: Membership,
+    actor: User,
+    role: ClinicRole,
+    start_date: date,
+    supervisor: User | None,
+    plan: Plan,
+    *,
+    new_account: bool,
+) -> Onboarding:
+    """Store ``plan`` as the member's onboarding (the snapshot later edits never rewrite)."""
+    clinic_id, user = membership.clinic_id, membership.user
     onboarding = Onboarding(
-        clinic_id=clinic.id,
+        clinic_id=clinic_id,
         membership=membership,
         role=role,
         supervisor=supervisor,
@@ -183,12 +201,12 @@ def start_onboarding(
         profile=profile_dict(plan, role),
     )
     db.session.add(onboarding)
-    onboarding.tasks = [_task_row(clinic.id, i, t) for i, t in enumerate(plan.tasks)]
-    onboarding.duties = [_duty_row(clinic.id, i, d) for i, d in enumerate(plan.duties)]
+    onboarding.tasks = [_task_row(clinic_id, i, t) for i, t in enumerate(plan.tasks)]
+    onboarding.duties = [_duty_row(clinic_id, i, d) for i, d in enumerate(plan.duties)]
     db.session.flush()
     facts = {
         "email": user.email,
-        "new_account": created,
+        "new_account": new_account,
         "role": role.name,
         "start_date": start_date.isoformat(),
         "supervisor": supervisor.email if supervisor else None,
@@ -196,11 +214,16 @@ def start_onboarding(
         "tasks": len(plan.tasks),
         "duties": len(plan.duties),
     }
-    audit.record(clinic.id, actor, "onboarding.start", audit.hire_subject(onboarding), None, facts)
+    audit.record(clinic_id, actor, "onboarding.start", audit.hire_subject(onboarding), None, facts)
     return onboarding
 
 
-def _check_new_hire(
+def check_not_own_supervisor(user: User, supervisor: User | None) -> None:
+    if user is supervisor:
+        raise OnboardingError(_("A hire cannot be their own supervisor."), "supervisor")
+
+
+def check_new_hire(
     clinic: Clinic, role: ClinicRole, start_date: date, supervisor: User | None
 ) -> None:
     if role.clinic_id != clinic.id:
@@ -212,7 +235,7 @@ def _check_new_hire(
         raise OnboardingError(problem, "start_date")
 
 
-def _plan(
+def plan_or_error(
     catalog: Catalog, clinic: Clinic, role: ClinicRole, start: date, lang: str | None = None
 ) -> Plan:
     """Today's plan for ``role``; a library that no longer knows the role is a clear error."""
@@ -223,9 +246,12 @@ def _plan(
         raise OnboardingError(message, "role") from error
 
 
-def _hire_membership(clinic: Clinic, actor: User, user: User) -> Membership:
-    """The person's membership here: a new STAFF one, or theirs if they have no open plan."""
-    membership = _membership(clinic, user)
+def _hire_membership(clinic: Clinic, actor: User, user: User, created: bool) -> Membership:
+    """The person's membership here: a new STAFF one for a new account, or theirs if they have
+    no open plan. Anyone else must be invited (``clinic_invitations.add_hire``)."""
+    membership = membership_in(clinic, user)
+    if membership is None and not created:
+        raise OnboardingError(_("This person has an account: invite them instead."), "email")
     if membership is None:
         membership = add_member(user, clinic, AppRole.STAFF)
         db.session.flush()
@@ -242,7 +268,7 @@ def _hire_membership(clinic: Clinic, actor: User, user: User) -> Membership:
     return membership
 
 
-def _membership(clinic: Clinic, user: User) -> Membership | None:
+def membership_in(clinic: Clinic, user: User) -> Membership | None:
     if user.id is None:
         return None
     query = select(Membership).where(
@@ -326,7 +352,9 @@ def plan_differences(
     try:
         if key not in plans:
             clinic = db.session.get(Clinic, onboarding.clinic_id)
-            plans[key] = _plan(catalog, clinic, onboarding.role, onboarding.start_date, lang)
+            plans[key] = plan_or_error(
+                catalog, clinic, onboarding.role, onboarding.start_date, lang
+            )
     except OnboardingError as error:
         return PlanDifferences(catalog_version=catalog.version, problem=str(error))
     return _compare(onboarding, plans[key])

@@ -29,6 +29,10 @@ ACTIONS = {
     "user.set_password": _l("Password set"),
     "invitation.issue": _l("Set-password link made"),
     "invitation.email": _l("Set-password link emailed"),
+    "clinic_invitation.send": _l("Invitation sent to an existing account"),
+    "clinic_invitation.accept": _l("Invitation accepted"),
+    "clinic_invitation.decline": _l("Invitation declined"),
+    "clinic_invitation.withdraw": _l("Invitation withdrawn"),
     "account.end_sessions": _l("Signed out on every device"),
     "account.two_factor_on": _l("Two-factor sign-in turned on"),
     "account.two_factor_off": _l("Two-factor sign-in turned off"),
@@ -108,7 +112,12 @@ DELIVERIES = {
     "not_configured": _l("Not sent: email is not set up"),
     "failed": _l("Not sent: the mail server refused it"),
 }
-STATUSES = {"completed": _l("Completed"), "active": _l("In progress")}
+STATUSES = {
+    "completed": _l("Completed"),
+    "active": _l("In progress"),
+    "pending": _l("Invitation pending"),
+    "declined": _l("Declined"),
+}
 
 
 @dataclass(frozen=True)

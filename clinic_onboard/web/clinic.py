@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -40,6 +41,10 @@ from clinic_onboard.web.tenancy import (
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 AUDIT_PAGE = 200
+_NOT_IN_CHARGE = _l(
+    "This person also belongs to a clinic you do not manage: only someone who manages all "
+    "of their clinics can sign them out everywhere or reset their two-factor sign-in."
+)
 
 
 @bp.before_request
@@ -87,9 +92,12 @@ def members() -> str:
 @bp.get("/members/<int:membership_id>")
 @allowed(policy.can_view_people)
 def member(membership_id: int) -> str:
+    """A member's page; their sign-in state only when the viewer manages all their clinics."""
+    member = get_for_clinic_or_404(Membership, membership_id)
     return render_template(
         "clinic/member.html",
-        member=get_for_clinic_or_404(Membership, membership_id),
+        member=member,
+        in_charge=account_security.manages_every_clinic_of(g.memberships, member.user),
         end_form=EndSessionsForm(),
         reset_form=ResetTwoFactorForm(),
     )
@@ -98,9 +106,12 @@ def member(membership_id: int) -> str:
 @bp.post("/members/<int:membership_id>/sessions/end")
 @allowed(policy.can_manage_clinic)
 def end_sessions(membership_id: int) -> Response:
-    """Sign a member out on every device (a lost phone, a computer left signed in)."""
+    """Sign a member out on every device (a lost phone, a computer left signed in), when the
+    manager manages every clinic they belong to."""
     member = get_for_clinic_or_404(Membership, membership_id)
-    if EndSessionsForm().validate_on_submit():
+    if not account_security.manages_every_clinic_of(g.memberships, member.user):
+        flash(str(_NOT_IN_CHARGE), "error")
+    elif EndSessionsForm().validate_on_submit():
         account_security.end_sessions(member, _me())
         db.session.commit()
         flash(
@@ -128,17 +139,14 @@ def reset_two_factor(membership_id: int) -> Response:
 
 
 def _reset_problem(form: ResetTwoFactorForm, member: Membership) -> str | None:
-    name = member.user.display_name
+    """Why the reset cannot happen; the clinics are checked first, so a manager who is not in
+    charge of the person never learns whether they use two-factor sign-in."""
+    if not account_security.manages_every_clinic_of(g.memberships, member.user):
+        return str(_NOT_IN_CHARGE)
     if not form.validate_on_submit() or not throttle.reauthenticated(_me(), form.password.data):
         return _("That password is not right. Nothing was changed.")
     if not member.user.has_two_factor:
-        return _("%(name)s does not use two-factor sign-in.", name=name)
-    if not account_security.manages_every_clinic_of(g.memberships, member.user):
-        return _(
-            "%(name)s also belongs to a clinic you do not manage, so only someone who "
-            "manages all of their clinics can reset their two-factor sign-in.",
-            name=name,
-        )
+        return _("%(name)s does not use two-factor sign-in.", name=member.user.display_name)
     return None
 
 

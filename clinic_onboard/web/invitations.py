@@ -50,8 +50,7 @@ def welcome(token: str) -> str | Response | tuple[str, int]:
             return _problem(error.problem)
         db.session.commit()
         login_user(user)
-        if invitation.clinic is not None:
-            session[CLINIC_KEY] = invitation.clinic.id
+        session[CLINIC_KEY] = invitation.clinic.id
         flash(_("Welcome, %(name)s! Your password is set.", name=user.display_name), "success")
         return redirect(url_for("clinic.home"))
     return render_template("invitations/welcome.html", form=form, invitation=invitation)

@@ -27,6 +27,7 @@ class HeaderKey(NamedTuple):
     membership: int
     role: AppRole
     clinics: tuple[tuple[int, str], ...]  # every membership's clinic, for the switcher
+    invitations: int  # clinics waiting for the person's answer: a menu entry when any
 
 
 def init_app(app: Flask) -> None:
@@ -44,6 +45,7 @@ def page_header() -> Markup:
         g.membership.id,
         g.membership.role,
         tuple((m.clinic_id, m.clinic.name) for m in g.memberships),
+        len(current_user.pending_invitations),
     )
     html = header_cache().get_or_render(key, _render)
     return Markup(html.decode())

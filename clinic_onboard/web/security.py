@@ -109,6 +109,8 @@ def user_for_cookie_id(cookie_id: str) -> User | None:
     options = [
         memberships.joinedload(Membership.clinic),
         memberships.joinedload(Membership.onboardings),
+        # The menu names the clinics waiting for the person's answer (web/page_header.py).
+        joinedload(User.invitations),
     ]
     user = db.session.get(User, int(user_id), options=options)
     if user is None or not user.active or user.session_token != token:

@@ -1,10 +1,9 @@
 """New hires and their plans (managers only): add one or import many, see each plan snapshot,
 bring a plan up to date with its role, and hand out set-password links."""
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,8 +13,8 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
-from clinic_onboard.models import ClinicRole, Membership, Onboarding, User
-from clinic_onboard.operations import csv_import, invitation_quota, invitations
+from clinic_onboard.models import ClinicInvitation, ClinicRole, Membership, Onboarding, User
+from clinic_onboard.operations import clinic_invitations, csv_import, invitation_quota, invitations
 from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.web.role_forms import LABELS
 from clinic_onboard.web.staff_forms import (
@@ -23,6 +22,7 @@ from clinic_onboard.web.staff_forms import (
     ApplyDifferencesForm,
     CsvImportForm,
     NewLinkForm,
+    WithdrawInvitationForm,
 )
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
@@ -32,6 +32,11 @@ LINK_KEY = "staff_new_link"
 TEMPLATE_NAME = "new-hires-template.csv"
 # The pages that invite someone: they wait until the clinic's email is confirmed.
 INVITING = frozenset({"staff.add", "staff.import_csv", "staff.new_link"})
+
+_NO_LINK = _l(
+    "No set-password link can be made here: this clinic did not create this account, or the "
+    "person also belongs to another clinic."
+)
 
 
 @bp.before_request
@@ -65,20 +70,25 @@ def index() -> str:
     )
     onboardings = db.session.scalars(query).unique().all()
     behind = plans.behind_ids(onboardings, catalog())
-    return render_template("staff/index.html", onboardings=onboardings, behind=behind)
+    return render_template(
+        "staff/index.html",
+        onboardings=onboardings,
+        behind=behind,
+        invitations=clinic_invitations.of_clinic(current_membership().clinic_id),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def add() -> str | Response:
-    """Add a hire: their account, their membership and a snapshot of their role's plan."""
+    """Add a hire: a new account gets its plan and a link; an existing one an invitation."""
     form = AddHireForm()
     form.use_choices(_roles(), _supervisors())
     if form.validate_on_submit():
         try:
-            onboarding = plans.start_onboarding(
-                current_membership().clinic, _me(), **_hire_details(form)
+            added = clinic_invitations.add_hire(
+                current_membership().clinic, _me(), _hire_details(form)
             )
-            return _after_adding(onboarding)
+            return _after_adding(added)
         except plans.OnboardingError as error:
             getattr(form, error.field or "email").errors.append(str(error))
         except invitation_quota.InvitationRefused as refused:
@@ -87,29 +97,40 @@ def add() -> str | Response:
     return render_template("staff/new.html", form=form)
 
 
-def _hire_details(form: AddHireForm) -> dict[str, Any]:
+def _hire_details(form: AddHireForm) -> clinic_invitations.HireDetails:
     supervisor = None
     if form.supervisor.data:  # the empty choice means no supervisor yet
         supervisor = get_for_clinic_or_404(Membership, int(form.supervisor.data)).user
-    return {
-        "name": form.name.data,
-        "email": form.email.data,
-        "role": get_for_clinic_or_404(ClinicRole, int(form.role.data)),
-        "start_date": form.start_date.data,
-        "supervisor": supervisor,
-    }
+    return clinic_invitations.HireDetails(
+        name=form.name.data,
+        email=form.email.data,
+        role=get_for_clinic_or_404(ClinicRole, int(form.role.data)),
+        start_date=form.start_date.data,
+        supervisor=supervisor,
+    )
 
 
-def _after_adding(onboarding: Onboarding) -> Response:
-    user = onboarding.membership.user
-    if user.password_hash is not None:
+def _after_adding(added: Onboarding | ClinicInvitation) -> Response:
+    if isinstance(added, ClinicInvitation):
+        db.session.commit()
+        # Nothing about the account is said: not its name, clinics or sign-in state.
+        message = _(
+            "This email already has an account, so %(name)s is invited: they join, and their "
+            "plan is made, only when they accept while signed in. The invitation is listed "
+            "below.",
+            name=added.name,
+        )
+        flash(message, "success")
+        return redirect(url_for(".index"))
+    user = added.membership.user
+    if not invitations.may_issue_link(user, added.clinic_id):
         db.session.commit()
         flash(
             _("%(name)s already has an account and signs in with it.", name=user.display_name),
             "success",
         )
-        return redirect(url_for(".hire", onboarding_id=onboarding.id))
-    return _send_link(onboarding, renew=False)
+        return redirect(url_for(".hire", onboarding_id=added.id))
+    return _send_link(added, renew=False)
 
 
 def _send_link(onboarding: Onboarding, *, renew: bool) -> Response:
@@ -150,12 +171,32 @@ def new_link(onboarding_id: int) -> Response:
     if onboarding.membership.user.password_hash is not None:
         flash(_("This person has already set a password; they sign in with it."), "info")
         return redirect(url_for(".hire", onboarding_id=onboarding.id))
+    if not invitations.may_issue_link(onboarding.membership.user, onboarding.clinic_id):
+        flash(str(_NO_LINK), "info")
+        return redirect(url_for(".hire", onboarding_id=onboarding.id))
     try:
         return _send_link(onboarding, renew=True)
     except invitation_quota.InvitationRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return redirect(url_for(".hire", onboarding_id=onboarding.id))
+
+
+@bp.post("/invitations/<int:invitation_id>/withdraw")
+def withdraw_invitation(invitation_id: int) -> Response:
+    """Take back an invitation, waiting or declined (the person no longer sees it)."""
+    invitation = get_for_clinic_or_404(ClinicInvitation, invitation_id)
+    if not WithdrawInvitationForm().validate_on_submit():
+        return redirect(url_for(".index"))
+    try:
+        clinic_invitations.withdraw(invitation, _me())
+    except plans.OnboardingError as error:
+        db.session.rollback()
+        flash(str(error), "info")
+    else:
+        db.session.commit()
+        flash(_("The invitation to %(name)s is withdrawn.", name=invitation.name), "success")
+    return redirect(url_for(".index"))
 
 
 @bp.get("/<int:onboarding_id>")
@@ -169,6 +210,7 @@ def hire(onboarding_id: int) -> str:
         differences=differences,
         apply_form=ApplyDifferencesForm(fingerprint=differences.fingerprint()),
         link_form=NewLinkForm(),
+        can_link=invitations.may_issue_link(onboarding.membership.user, onboarding.clinic_id),
         labels=LABELS,
     )
 
@@ -216,7 +258,7 @@ def import_csv() -> str:
     result = csv_import.import_hires(current_membership().clinic, _me(), text, catalog())
     try:
         if not result.errors:
-            return _imported(result.onboardings)
+            return _imported(result)
     except invitation_quota.InvitationRefused as refused:  # another request took the quota
         result.errors = [str(refused)]
     db.session.rollback()
@@ -230,17 +272,22 @@ def _submitted_text(form: CsvImportForm) -> str:
     return form.text.data or ""
 
 
-def _imported(onboardings: list[Onboarding]) -> str:
+def _imported(result: csv_import.ImportResult) -> str:
     """Commit the hires, then make and email their links; rendered here, not redirected,
-    because many links do not fit in a session cookie."""
-    waiting = [o for o in onboardings if o.membership.user.password_hash is None]
+    because many links do not fit in a session cookie. Existing accounts were invited."""
+    onboardings = result.onboardings
+    waiting = [o for o in onboardings if invitations.may_issue_link(o.membership.user, o.clinic_id)]
     links = {o.id: invitations.issue_link(o.membership, _me()) for o in waiting}
     db.session.commit()
     sendings = [(o.membership, links[o.id], o.role.name) for o in waiting]
     deliveries = dict(zip(links, invitations.email_links(sendings, _me()), strict=True))
     db.session.commit()
     return render_template(
-        "staff/imported.html", onboardings=onboardings, links=links, deliveries=deliveries
+        "staff/imported.html",
+        onboardings=onboardings,
+        invitations=result.invitations,
+        links=links,
+        deliveries=deliveries,
     )
 
 

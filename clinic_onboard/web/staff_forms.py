@@ -70,6 +70,14 @@ class NewLinkForm(Form):
     """A button: make a new set-password link (older links stop working)."""
 
 
+class AnswerInvitationForm(Form):
+    """The Accept and Decline buttons of an invitation from a clinic."""
+
+
+class WithdrawInvitationForm(Form):
+    """A button: take back an invitation."""
+
+
 class CsvImportForm(Form):
     upload = FileField(_l("CSV file"))
     text = TextAreaField(

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, Membership
+from clinic_onboard.models import AppRole, ClinicInvitation, InvitationStatus, Membership
 
 T = TypeVar("T")
 CLINIC_KEY = "clinic_id"
@@ -74,3 +74,17 @@ def allowed(rule: Callable[[AppRole], bool]) -> Callable[[Callable[..., Any]], C
         return wrapped
 
     return decorator
+
+
+def get_own_invitation_or_404(invitation_id: int) -> ClinicInvitation:
+    """A clinic's invitation addressed to the signed-in person and still waiting for their
+    answer, or 404: invitations are scoped to the person they name, not to a clinic."""
+    query = select(ClinicInvitation).where(
+        ClinicInvitation.id == invitation_id,
+        ClinicInvitation.user_id == current_user.id,
+        ClinicInvitation.status == InvitationStatus.PENDING,
+    )
+    found = db.session.scalar(query)
+    if found is None:
+        abort(404)
+    return found

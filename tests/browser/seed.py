@@ -128,8 +128,9 @@ class Seeder:
         manager = _member(clinic, "Dana Okafor", f"manager{number}", AppRole.MANAGER)
         supervisor = _member(clinic, "Sam Whitehorse", f"supervisor{number}", AppRole.SUPERVISOR)
         hire_email = f"hire{number}@coastrehab.example.ca"
-        if hire_password:  # an account of their own already; start_onboarding reuses it
-            accounts.create_user(hire_email, hire_name, hire_password)
+        if hire_password:  # a member with a password already: start_onboarding reuses it
+            hire = accounts.create_user(hire_email, hire_name, hire_password)
+            accounts.add_member(hire, clinic, AppRole.STAFF)
         db.session.flush()
         role = roles.add_role(clinic, manager.user, ROLE_TEMPLATE, ROLE_NAME)
         onboarding = start_onboarding(

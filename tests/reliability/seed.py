@@ -86,7 +86,9 @@ def _person(clinic, name: str, role: AppRole):
 
 def _hire(clinic, manager, role, supervisor, number: int, start: date) -> Hire:
     email = f"hire{number}@reliability.example.com"
-    accounts.create_user(email, f"Hire {number}", PASSWORD)
+    # A member with a password already: start_onboarding gives them their plan.
+    user = accounts.create_user(email, f"Hire {number}", PASSWORD)
+    accounts.add_member(user, clinic, AppRole.STAFF)
     onboarding = start_onboarding(
         clinic,
         manager.user,

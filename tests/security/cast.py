@@ -16,13 +16,14 @@ from clinic_onboard.library import catalog
 from clinic_onboard.models import (
     AppRole,
     Clinic,
+    ClinicInvitation,
     ClinicRole,
     Membership,
     Onboarding,
     OnboardingEvent,
     OnboardingTask,
 )
-from clinic_onboard.operations import accounts, progress, roles
+from clinic_onboard.operations import accounts, clinic_invitations, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.record.states import TaskStatus
 from tests.conftest import PASSWORD
@@ -73,8 +74,10 @@ def build_cast(tag: str, today: date | None = None) -> Cast:
     for hire, supervisor in (("hire", "supervisor"), ("other_hire", "other_supervisor")):
         cast.onboardings[hire] = _onboard(cast, hire, supervisor, today - timedelta(days=10))
     _progress(cast, tag)
+    invitation = _invite_outsider(cast, tag, today)
     db.session.commit()
     _name_objects(cast)
+    cast.named["invitation"] = invitation.id
     cast.secrets = _secrets(cast, tag)
     return cast
 
@@ -115,6 +118,15 @@ def _onboard(cast: Cast, hire: str, supervisor: str, start: date) -> Onboarding:
     )
     cast.people[hire] = onboarding.membership
     return onboarding
+
+
+def _invite_outsider(cast: Cast, tag: str, today: date) -> ClinicInvitation:
+    """Someone with an account and no place here: the clinic can only invite them."""
+    outsider = accounts.create_user(f"invitee@{tag.lower()}.example.com", "Outsider", PASSWORD)
+    details = clinic_invitations.HireDetails(
+        f"{tag} Invitee", outsider.email, cast.role, today, cast.people["supervisor"].user
+    )
+    return clinic_invitations.invite(cast.clinic, cast.people["manager"].user, outsider, details)
 
 
 def _first(onboarding: Onboarding, kind: str, signoff: str | None = None) -> OnboardingTask:
@@ -204,6 +216,8 @@ def _secrets(cast: Cast, tag: str) -> list[str]:
             f"{tag} does not do this here",
             f"{tag} Heart Institute",
             f"{tag} correction",
+            f"{tag} Invitee",
+            f"invitee@{tag.lower()}.example.com",
             *(u.display_name for u in people),
             *(u.email for u in people),
             tag,

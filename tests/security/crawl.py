@@ -23,6 +23,7 @@ from werkzeug.test import TestResponse
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
+    ClinicInvitation,
     ClinicRole,
     Membership,
     Onboarding,
@@ -47,6 +48,7 @@ ID_ARGUMENTS: dict[tuple[str, str], type] = {
     ("onboarding_id", "int"): Onboarding,
     ("task_id", "int"): OnboardingTask,
     ("event_id", "int"): OnboardingEvent,
+    ("invitation_id", "int"): ClinicInvitation,
 }
 # Arguments that name no tenant object: static files, and library item ids (the same words in
 # every clinic; the role id next to them is the tenant object).
@@ -174,6 +176,7 @@ OBJECTS = {
     "onboarding_id": "onboarding",
     "task_id": "task.waiting",
     "event_id": "event.file",
+    "invitation_id": "invitation",
 }
 OBJECT_EXCEPTIONS = {
     ("my.acknowledge", "task_id"): "task.acknowledgement",

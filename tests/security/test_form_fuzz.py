@@ -25,7 +25,13 @@ from hypothesis import strategies as st
 from clinic_onboard import totp
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole
-from clinic_onboard.operations import accounts, clinic_confirmation, invitations, roles
+from clinic_onboard.operations import (
+    accounts,
+    clinic_confirmation,
+    clinic_invitations,
+    invitations,
+    roles,
+)
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.web.forms import NUL_MESSAGE
 from tests.conftest import PASSWORD, config_for_tests
@@ -109,11 +115,18 @@ def extra_pages(cast: Cast) -> list[str]:
     """What makes the last forms appear: the manager belongs to a second clinic (the clinic
     switcher), a hire has not set a password yet (their set-password page and a new link), the
     role changed after the plans were made (applying the differences), the other hire uses
-    two-factor sign-in (the code step, and the manager's reset on their page), and a clinic
-    signed up by someone else waits for its email to be confirmed (the confirmation page)."""
+    two-factor sign-in (the code step, and the manager's reset on their page), a clinic
+    signed up by someone else waits for its email to be confirmed (the confirmation page), and
+    the second clinic invited the hire (accepting and declining)."""
     manager = cast.people["manager"]
     cast.people["other_hire"].user.totp_secret = totp.new_secret()
-    accounts.add_member(manager.user, accounts.create_clinic(_details("Second")), AppRole.STAFF)
+    second = accounts.create_clinic(_details("Second"))
+    accounts.add_member(manager.user, second, AppRole.STAFF)
+    db.session.flush()
+    second_role = roles.add_role(second, manager.user, "medical_assistant", "Second assistant")
+    hire = cast.people["hire"].user
+    invited = clinic_invitations.HireDetails("Invited", hire.email, second_role, date.today(), None)
+    clinic_invitations.invite(second, manager.user, hire, invited)
     newcomer = start_onboarding(
         cast.clinic,
         manager.user,

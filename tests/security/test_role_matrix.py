@@ -65,6 +65,11 @@ ACCESS: dict[str, frozenset[str]] = {
     "clinic.audit_log": MANAGER,
     "clinic.end_sessions": MANAGER,
     "clinic.reset_two_factor": MANAGER,
+    # Each person's own invitations: the list is theirs; only the invited person (never a
+    # member of the inviting clinic) may answer one.
+    "clinic_invitations.index": EVERYONE,
+    "clinic_invitations.accept": frozenset(),
+    "clinic_invitations.decline": frozenset(),
     "my.index": EVERYONE,
     "my.done": HIRE,
     "my.undo": HIRE,

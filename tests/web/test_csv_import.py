@@ -256,3 +256,22 @@ def test_a_supervisor_cannot_import(
     auth.login_as(supervisor)
     assert upload(client, good_file()).status_code == 403
     assert count(Onboarding) == 0
+
+
+def test_an_existing_account_in_a_row_is_invited_and_gets_no_link(
+    client: FlaskClient, signed_in: Membership, make_member, make_clinic
+) -> None:
+    elsewhere = make_member(AppRole.MANAGER, clinic=make_clinic("Elsewhere"))
+    text = (
+        f"{HEADER}\nNew Person,new@example.com,MA,{START},\n"
+        f"Typed Name,{elsewhere.user.email},MA,{START},\n"
+    )
+    page = upload(client, text).get_data(as_text=True)
+    assert "1 hire imported" in page and "1 person invited" in page
+    assert len(re.findall(r"http://localhost/welcome/[\w.-]+</textarea>", page)) == 1
+    assert "Typed Name" in page and elsewhere.user.display_name not in page
+    onboardings = db.session.scalars(select(Onboarding)).all()
+    assert [o.membership.user.email for o in onboardings] == ["new@example.com"]
+    assert [m.clinic_id for m in elsewhere.user.memberships] == [elsewhere.clinic_id]
+    events = list(db.session.scalars(select(AuditEvent.action)))
+    assert events.count("invitation.issue") == 1 and events.count("clinic_invitation.send") == 1

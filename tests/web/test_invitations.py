@@ -188,3 +188,34 @@ def test_a_mail_failure_still_adds_the_hire(closed_port: int, add_hire: Callable
     assert "could not be sent" in page
     assert token_in(page)
     assert db.session.scalars(select(Onboarding)).one()
+
+
+def test_no_link_once_another_clinic_holds_the_account(
+    client: FlaskClient,
+    auth: Auth,
+    add_hire: Callable[[], str],
+    manager: Membership,
+    make_clinic: Callable[..., Any],
+) -> None:
+    """An account in two clinics (as stored before invitations existed): neither its own
+    clinic's earlier link nor a new one works, since a link would now sign in someone the
+    other clinic also holds."""
+    token = token_in(add_hire())
+    onboarding = db.session.scalars(select(Onboarding)).one()
+    noor = onboarding.membership.user
+    assert noor.created_by_clinic_id == manager.clinic_id
+    db.session.add(Membership(user=noor, clinic=make_clinic("Elsewhere"), role=AppRole.STAFF))
+    db.session.commit()
+    assert client.get(f"/welcome/{token}").status_code == 400
+    assert choose(client, token).status_code == 400
+    auth.login_as(manager)
+    assert "New set-password link" not in client.get(f"/staff/{onboarding.id}").get_data(
+        as_text=True
+    )
+    page = client.post(f"/staff/{onboarding.id}/link", follow_redirects=True)
+    assert "No set-password link can be made here" in page.get_data(as_text=True)
+    assert "/welcome/" not in page.get_data(as_text=True)
+    db.session.refresh(noor)
+    assert noor.password_hash is None
+    with pytest.raises(invitations.NotThisClinics):
+        invitations.issue_link(onboarding.membership, manager.user)

@@ -90,3 +90,28 @@ def test_clinics_from_before_sign_up_confirmation_count_as_confirmed(migration_a
     with db.engine.connect() as connection:
         row = connection.execute(text("SELECT created_at, confirmed_at FROM clinics")).one()
     assert row.confirmed_at is not None and row.confirmed_at == row.created_at
+
+
+def test_existing_accounts_are_credited_to_the_clinic_of_their_first_membership(
+    migration_app: Flask,
+) -> None:
+    """Set-password links stay possible for the clinic that made an account before the
+    ``created_by_clinic_id`` column existed, and for no other."""
+    upgrade(revision="7b2c9d4e1a60")
+    rows = [
+        "INSERT INTO clinics (id, name, province, setting, options, require_two_factor, "
+        "language, created_at) VALUES (1, 'A', 'ON', 'family_medicine', '[]', false, 'en', "
+        "'2026-11-01'), (2, 'B', 'ON', 'family_medicine', '[]', false, 'en', '2026-11-01')",
+        "INSERT INTO users (id, email, display_name, active, session_token, created_at) "
+        "VALUES (1, 'a@x.ca', 'A', true, 't1', '2026-11-01'), "
+        "(2, 'b@x.ca', 'B', true, 't2', '2026-11-01')",
+        "INSERT INTO memberships (id, user_id, clinic_id, role, created_at) VALUES "
+        "(1, 1, 2, 'staff', '2026-11-01'), (2, 1, 1, 'staff', '2026-11-02')",
+    ]
+    with db.engine.begin() as connection:
+        for statement in rows:
+            connection.execute(text(statement))
+    upgrade()
+    with db.engine.connect() as connection:
+        found = connection.execute(text("SELECT id, created_by_clinic_id FROM users ORDER BY id"))
+        assert found.all() == [(1, 2), (2, None)]

@@ -198,23 +198,42 @@ def test_a_supervisor_of_this_clinic_can_be_chosen(
     assert supervisor.user.display_name in page and "Noor Haddad" in page
 
 
-def test_an_existing_account_is_reused_without_a_link(
+def test_an_existing_account_of_another_clinic_is_invited_not_added(
     client: FlaskClient,
     signed_in: Membership,
     role: ClinicRole,
     make_member: Callable[..., Membership],
     make_clinic: Callable[..., Clinic],
 ) -> None:
+    """Joining is the person's choice: no membership, no plan and no link until they accept;
+    the page shows the name this clinic typed, never the account's own."""
     elsewhere = make_member(AppRole.STAFF, clinic=make_clinic("Elsewhere"))
     response = client.post(
         "/staff/new", data=hire_form(role, email=elsewhere.user.email), follow_redirects=True
     )
     page = response.get_data(as_text=True)
-    assert "already has an account and signs in with it" in page
+    assert "This email already has an account, so Noor Haddad is invited" in page
+    assert "Invitation pending" in page and elsewhere.user.display_name not in page
     assert "/welcome/" not in page
+    assert count(Onboarding) == 0
+    assert [m.clinic_id for m in elsewhere.user.memberships] == [elsewhere.clinic_id]
+    assert "invitation.issue" not in actions()
+    assert actions()[-1] == "clinic_invitation.send"
+
+
+def test_a_member_of_this_clinic_is_added_again_without_a_link(
+    client: FlaskClient,
+    signed_in: Membership,
+    role: ClinicRole,
+    make_member: Callable[..., Membership],
+) -> None:
+    colleague = make_member(AppRole.STAFF, clinic=signed_in.clinic)
+    response = client.post(
+        "/staff/new", data=hire_form(role, email=colleague.user.email), follow_redirects=True
+    )
+    assert "already has an account and signs in with it" in response.get_data(as_text=True)
     onboarding = db.session.scalars(select(Onboarding)).one()
-    assert onboarding.membership.user_id == elsewhere.user_id
-    assert onboarding.membership.clinic_id == signed_in.clinic_id
+    assert onboarding.membership_id == colleague.id
     assert "invitation.issue" not in actions()
 
 
