@@ -11,7 +11,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, AuditEvent, ClinicRole, Membership, Onboarding, User
+from clinic_onboard.models import (
+    AppRole,
+    AuditEvent,
+    ClinicInvitation,
+    ClinicRole,
+    Membership,
+    Onboarding,
+    User,
+)
 from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations import invitation_quota
 from tests.conftest import Auth
@@ -154,3 +162,17 @@ def test_the_count_comes_from_the_database_for_each_clinic(
     with pytest.raises(invitation_quota.QuotaReached) as raised:
         invitation_quota.check(manager.clinic, 2)
     assert raised.value.remaining == 1
+
+
+def test_invitations_of_existing_accounts_count_too(
+    client: FlaskClient, manager: Membership, make_member: Callable[..., Membership]
+) -> None:
+    """An account of another clinic gets an invitation, not a link: the same quota holds."""
+    elsewhere = [make_member(AppRole.STAFF).user.email for _ in range(4)]
+    role = db.session.scalars(select(ClinicRole.id)).one()
+    for number, email in enumerate(elsewhere):
+        form = {"name": f"Known {number}", "email": email, "role": str(role), "start_date": START}
+        response = client.post("/staff/new", data=form)
+        assert response.status_code == (302 if number < 3 else 200)
+    assert "may send 0 more right now" in response.get_data(as_text=True)
+    assert count(ClinicInvitation) == 3
