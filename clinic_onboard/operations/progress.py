@@ -80,10 +80,14 @@ class CredentialDetails:
 
 
 def fold_records(
-    tasks: Sequence[OnboardingTask], events: Sequence[OnboardingEvent]
+    tasks: Sequence[OnboardingTask],
+    events: Sequence[OnboardingEvent],
+    *,
+    withdrawn: bool = False,
 ) -> dict[int, TaskRecord]:
-    """Each live task's record from events already loaded (no query here)."""
-    live = [t for t in tasks if t.withdrawn_at is None]
+    """Each live task's record from events already loaded (no query here); with ``withdrawn``,
+    the withdrawn tasks' records too, as they stood (the record PDF keeps their history)."""
+    live = [t for t in tasks if withdrawn or t.withdrawn_at is None]
     status = statuses(
         [task_facts(t) for t in live],
         [as_task_event(e) for e in events],

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
-from clinic_onboard.models import AppRole, ClinicRole
+from clinic_onboard.models import AppRole, ClinicRole, SwitchedOffItem
+from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations import progress
 from clinic_onboard.operations.record import chain_head
 from clinic_onboard.planning import plan_for
@@ -145,3 +146,40 @@ def test_pages_link_to_their_pdfs(client, auth, team):
 def test_signing_out_is_required(client, team):
     response = client.get("/exports/summary.pdf")
     assert response.status_code in (302, 401)
+
+
+def test_an_item_switched_off_after_a_needs_practice_stays_in_the_record_pdf(
+    client: FlaskClient, auth, make_member: Callable
+):
+    """Issue 22, finding 7: applying a role change must not hide an item's history."""
+    manager = make_member(AppRole.MANAGER)
+    role = ClinicRole(clinic_id=manager.clinic_id, template="medical_assistant", name="MA")
+    db.session.add(role)
+    db.session.commit()
+    onboarding = plans.start_onboarding(
+        manager.clinic,
+        manager.user,
+        name="Jo Lee",
+        email="jo@example.com",
+        role=role,
+        start_date=date.today(),
+        supervisor=None,
+        catalog=catalog(),
+    )
+    task = next(t for t in onboarding.tasks if t.kind == "competency" and t.signoff != "none")
+    progress.complete_task(onboarding, task, onboarding.membership)
+    progress.sign_off(onboarding, task, manager, "observed", False, "Glove removal order")
+    db.session.add(
+        SwitchedOffItem(clinic_id=role.clinic_id, role_id=role.id, item_id=task.item_id, reason="-")
+    )
+    db.session.commit()
+    plans.apply_differences(onboarding, manager.user, catalog())
+    db.session.commit()
+    assert task.withdrawn_at is not None
+
+    auth.login_as(manager)
+    text = pdf_text(client.get(f"/exports/onboardings/{onboarding.id}/record.pdf"))
+    assert re.sub(r"\s+", " ", task.title) in text
+    assert "Needs practice" in text and "To practise: Glove removal order" in text
+    assert f"Withdrawn from the plan on {task.withdrawn_at.date().isoformat()}" in text
+    assert "1 withdrawn" in text
