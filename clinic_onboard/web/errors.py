@@ -27,7 +27,9 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
     if code >= 500:
         return _server_error(error)
-    message = PAGES.get(code, error.description)
+    # A view that aborts with its own description says what was wrong; otherwise the page's.
+    custom = error.description != type(error).description
+    message = error.description if custom else PAGES.get(code, error.description)
     return render_template("errors/error.html", code=code, message=message), code
 
 

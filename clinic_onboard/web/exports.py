@@ -8,6 +8,7 @@ import re
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -15,6 +16,7 @@ from clinic_onboard import pdf_exports, policy
 from clinic_onboard.models import ClinicRole, Onboarding
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
+from clinic_onboard.web.role_forms import PreviewForm
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -70,11 +72,13 @@ def summary() -> Response:
 
 
 def _start() -> date:
-    """The plan's first day from ``?start=YYYY-MM-DD``; today when missing or not a date."""
-    try:
-        return date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        return date.today()
+    """The plan's first day from ``?start=YYYY-MM-DD``, today when missing; a date that is
+    not one, or outside the years every form accepts, answers 400 saying why."""
+    form = PreviewForm(formdata=request.args)
+    if not form.validate():
+        problem = form.start.errors[0] if form.start.errors else ""
+        abort(400, description=_("That start date cannot be printed. %(problem)s", problem=problem))
+    return form.start.data or date.today()
 
 
 def _slug(text: str) -> str:

@@ -183,3 +183,21 @@ def test_an_item_switched_off_after_a_needs_practice_stays_in_the_record_pdf(
     assert "Needs practice" in text and "To practise: Glove removal order" in text
     assert f"Withdrawn from the plan on {task.withdrawn_at.date().isoformat()}" in text
     assert "1 withdrawn" in text
+
+
+@pytest.mark.parametrize("kind", ["checklist", "plan"])
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01", "2026-13-45", "yesterday"])
+def test_a_start_date_off_the_calendar_is_a_400_saying_why(
+    client: FlaskClient, auth, team, kind: str, start: str
+):
+    """Issue 22, finding 8: ``?start=9999-12-31`` answered 500."""
+    role = db.session.scalar(
+        select(ClinicRole).where(ClinicRole.clinic_id == team["hire"].clinic_id)
+    )
+    auth.login_as(team["manager"])
+    response = client.get(f"/exports/roles/{role.id}/{kind}.pdf?start={start}")
+    assert response.status_code == 400
+    assert "That start date cannot be printed." in response.text
+    if start[0].isdigit() and start[5:7] != "13":
+        assert "Choose a date between 1900 and 2099." in response.text
+    assert client.get(f"/exports/roles/{role.id}/{kind}.pdf").status_code == 200

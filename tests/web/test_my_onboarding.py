@@ -214,6 +214,27 @@ def test_credential_without_a_file_and_a_bad_expiry(client: FlaskClient, auth: A
     assert event.payload["file"] is None
 
 
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"expires_on": "9999-12-31"},
+        {"issued_on": "0001-01-01", "expires_on": "0001-02-01"},
+        {"issued_on": "9999-01-01"},
+    ],
+)
+def test_credential_dates_off_the_calendar_are_a_form_error(
+    client: FlaskClient, auth: Auth, team, dates: dict[str, str]
+) -> None:
+    """Issue 22, finding 8: every date a person types is bounded, with a message."""
+    people = team()
+    task = task_of(people["onboarding"], "bls.certificate")
+    auth.login_as(people["hire"])
+    response = _credential(client, task.id, None, "", **dates)
+    assert response.status_code == 200
+    assert "Choose a date between 1900 and 2099." in response.get_data(as_text=True)
+    assert _kinds(people["onboarding"]) == []
+
+
 def test_a_file_of_another_clinic_is_404(client, auth, team, make_member) -> None:
     people = team()
     task = task_of(people["onboarding"], "bls.certificate")
