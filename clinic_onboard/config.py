@@ -62,6 +62,8 @@ def _defaults(environment: str) -> dict[str, Any]:
         "SESSION_MAX_HOURS": 12,
         "SET_PASSWORD_MAX_AGE": 7 * 24 * 60 * 60,
         "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+        # All of one clinic's stored credential copies together.
+        "UPLOAD_QUOTA_BYTES_PER_CLINIC": 500 * 1024 * 1024,
         "CSV_IMPORT_MAX_BYTES": 256 * 1024,
         "MAIL_USE_TLS": True,
         # argon2id parameters: the library's defaults (RFC 9106 low-memory profile).
@@ -84,6 +86,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
     "SET_PASSWORD_MAX_AGE": ("SET_PASSWORD_MAX_AGE", int),
     "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
+    "UPLOAD_QUOTA_BYTES_PER_CLINIC": ("UPLOAD_QUOTA_BYTES_PER_CLINIC", int),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "PLAN_CACHE_BYTES": ("PLAN_CACHE_BYTES", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),

@@ -187,6 +187,17 @@ def record_credential(
     return _synced(onboarding, task, event)
 
 
+def stored_file_names(clinic_id: int) -> set[str]:
+    """The uploaded files the clinic's record names: every credential event's copy, voided
+    or not, since the append-only record keeps them all."""
+    payloads = db.session.scalars(
+        select(OnboardingEvent.payload).where(
+            OnboardingEvent.clinic_id == clinic_id, OnboardingEvent.kind == EventKind.CREDENTIAL
+        )
+    )
+    return {p["file"]["stored_name"] for p in payloads if p and p.get("file")}
+
+
 def _synced(
     onboarding: Onboarding, task: OnboardingTask, event: OnboardingEvent
 ) -> OnboardingEvent:

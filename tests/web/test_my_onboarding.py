@@ -13,9 +13,9 @@ from clinic_onboard.models import AppRole, OnboardingEvent
 from clinic_onboard.operations import progress
 from clinic_onboard.record.states import TaskStatus
 from tests.conftest import Auth, config_for_tests
-from tests.web.onboarding_factory import make_team, task_of
+from tests.web.onboarding_factory import a_pdf, make_team, task_of
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = a_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 
 
