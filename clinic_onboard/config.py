@@ -58,6 +58,9 @@ def _defaults(environment: str) -> dict[str, Any]:
         "SIGNOFF_RATE_LIMIT": "10 per minute",
         # Six-digit codes: a tight limit keeps guessing hopeless (3 valid codes in a million).
         "TWO_FACTOR_RATE_LIMIT": "5 per minute;30 per hour",
+        # PDFs per person, across every PDF route (web/exports.py), and renders per process.
+        "PDF_RATE_LIMIT": "20 per minute;200 per hour",
+        "PDF_RENDER_CONCURRENCY": 2,
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
         "SET_PASSWORD_MAX_AGE": 7 * 24 * 60 * 60,
@@ -82,6 +85,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str),
     "SIGNOFF_RATE_LIMIT": ("SIGNOFF_RATE_LIMIT", str),
     "TWO_FACTOR_RATE_LIMIT": ("TWO_FACTOR_RATE_LIMIT", str),
+    "PDF_RATE_LIMIT": ("PDF_RATE_LIMIT", str),
+    "PDF_RENDER_CONCURRENCY": ("PDF_RENDER_CONCURRENCY", int),
     "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
     "SET_PASSWORD_MAX_AGE": ("SET_PASSWORD_MAX_AGE", int),
@@ -149,6 +154,8 @@ def _check(config: Mapping[str, Any], instance_path: Path) -> None:
         raise ConfigError(
             f"{names} must be set in the environment when CLINIC_ONBOARD_ENV=production."
         )
+    if config["PDF_RENDER_CONCURRENCY"] < 1:
+        raise ConfigError("PDF_RENDER_CONCURRENCY must be 1 or more (PDFs rendered at once).")
     if not Path(config["CHECKLISTS_DIR"]).is_dir():
         raise ConfigError(f"CHECKLISTS_DIR {config['CHECKLISTS_DIR']!r} is not a folder.")
     _check_database_url(config["SQLALCHEMY_DATABASE_URI"], instance_path)

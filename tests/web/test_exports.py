@@ -17,6 +17,7 @@ from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations import progress
 from clinic_onboard.operations.record import chain_head
 from clinic_onboard.planning import plan_for
+from clinic_onboard.web import exports
 from tests.web.onboarding_factory import TITLES, make_team, task_of
 
 
@@ -201,3 +202,26 @@ def test_a_start_date_off_the_calendar_is_a_400_saying_why(
     if start[0].isdigit() and start[5:7] != "13":
         assert "Choose a date between 1900 and 2099." in response.text
     assert client.get(f"/exports/roles/{role.id}/{kind}.pdf").status_code == 200
+
+
+def test_a_render_past_the_process_limit_is_a_503_with_retry_after(
+    app, client: FlaskClient, auth, team
+):
+    """Issue 22, finding 8: concurrent renders were unbounded. Every slot held by renders in
+    progress (here, by the test), the next PDF is refused at once rather than queued."""
+    slots = app.extensions[exports.RENDERS]
+    held = 0
+    while slots.acquire(blocking=False):
+        held += 1
+    assert held == app.config["PDF_RENDER_CONCURRENCY"]
+    auth.login_as(team["manager"])
+    try:
+        busy = client.get("/exports/summary.pdf")
+        record = client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf")
+    finally:
+        for _ in range(held):
+            slots.release()
+    assert busy.status_code == 503 and record.status_code == 503
+    assert busy.headers["Retry-After"] == str(exports.BUSY_RETRY_SECONDS)
+    assert "Many documents are being prepared right now." in busy.text
+    assert "Harbour Clinic" in pdf_text(client.get("/exports/summary.pdf"))
