@@ -68,6 +68,8 @@ def _defaults(environment: str) -> dict[str, Any]:
         # All of one clinic's stored credential copies together.
         "UPLOAD_QUOTA_BYTES_PER_CLINIC": 500 * 1024 * 1024,
         "CSV_IMPORT_MAX_BYTES": 256 * 1024,
+        # manifest.json and data.json of a backup being imported (read into memory).
+        "BACKUP_MAX_DOCUMENT_BYTES": 256 * 1024 * 1024,
         "MAIL_USE_TLS": True,
         # argon2id parameters: the library's defaults (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": 3,
@@ -94,6 +96,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "UPLOAD_QUOTA_BYTES_PER_CLINIC": ("UPLOAD_QUOTA_BYTES_PER_CLINIC", int),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "PLAN_CACHE_BYTES": ("PLAN_CACHE_BYTES", int),
+    "BACKUP_MAX_DOCUMENT_BYTES": ("BACKUP_MAX_DOCUMENT_BYTES", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", bool),

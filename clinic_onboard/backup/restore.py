@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clinic_onboard.backup.archive import (
     DATA,
+    DEFAULT_MAX_DOCUMENT_BYTES,
     FILES,
     MANIFEST,
     BackupError,
@@ -46,9 +47,16 @@ class Restored:
             path.unlink(missing_ok=True)
 
 
-def import_backup(source: Path, folder_for: Callable[[int], Path]) -> Restored:
-    """Check and load the backup at ``source``; ``folder_for(clinic_id)`` is its uploads folder."""
-    with open_reader(source) as reader:
+def import_backup(
+    source: Path,
+    folder_for: Callable[[int], Path],
+    document_limit: int = DEFAULT_MAX_DOCUMENT_BYTES,
+) -> Restored:
+    """Check and load the backup at ``source``; ``folder_for(clinic_id)`` is its uploads folder.
+
+    ``document_limit`` bounds manifest.json and data.json, which are read into memory.
+    """
+    with open_reader(source, document_limit) as reader:
         manifest = read_manifest(reader)
         check_checksums(reader, manifest)
         rows = _decoded(read_data(reader, manifest))
