@@ -202,6 +202,8 @@ def test_a_start_date_off_the_calendar_is_a_400_saying_why(
     if start[0].isdigit() and start[5:7] != "13":
         assert "Choose a date between 1900 and 2099." in response.text
     assert client.get(f"/exports/roles/{role.id}/{kind}.pdf").status_code == 200
+    for edge in ("1900-01-01", "2099-12-31"):  # the bounds themselves print
+        assert client.get(f"/exports/roles/{role.id}/{kind}.pdf?start={edge}").status_code == 200
 
 
 def test_a_render_past_the_process_limit_is_a_503_with_retry_after(
