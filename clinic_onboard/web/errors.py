@@ -15,7 +15,7 @@ PAGES = {
     405: _l("That action is not available here."),
     413: _l("That upload is too large."),
     429: _l("Too many attempts. Please wait a minute and try again."),
-    503: _l("Many documents are being prepared right now. Please try again in a few seconds."),
+    503: _l("This is busy right now. Please try again in a few seconds."),
 }
 
 

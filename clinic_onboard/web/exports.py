@@ -129,7 +129,8 @@ def _pdf(build: Callable[[], Document], filename: str) -> Response:
     """Build and render the document while holding one of the process's render slots."""
     slots: BoundedSemaphore = current_app.extensions[RENDERS]
     if not slots.acquire(blocking=False):
-        raise ServiceUnavailable(retry_after=BUSY_RETRY_SECONDS)
+        busy = _("Many documents are being prepared right now. Please try again in a few seconds.")
+        raise ServiceUnavailable(description=busy, retry_after=BUSY_RETRY_SECONDS)
     try:
         body = render(build())
     finally:
