@@ -94,7 +94,9 @@ def save_upload(
 
     ``quota_bytes`` bounds the whole folder (the clinic's files), this one included.
     """
-    data = _read_capped(stream, max_bytes)
+    data = read_capped(stream, max_bytes)
+    if data is None:
+        raise UploadRejected(_("The file is larger than %(limit)s.", limit=size_words(max_bytes)))
     if not data:
         raise UploadRejected(_("The file is empty."))
     content_type = sniff(data[:8])
@@ -119,16 +121,15 @@ def save_upload(
     return StoredFile(stored_name, label, content_type, len(data))
 
 
-def _read_capped(stream: IO[bytes], max_bytes: int) -> bytes:
-    """Read at most one byte past the cap, so an oversize file is never held whole."""
+def read_capped(stream: IO[bytes], max_bytes: int) -> bytes | None:
+    """The whole stream, or None once it passes ``max_bytes``: read at most one byte past the
+    cap, so an oversize file is never held whole, whatever size anything declared for it."""
     chunks, size = [], 0
     while chunk := stream.read(min(CHUNK, max_bytes + 1 - size)):
         chunks.append(chunk)
         size += len(chunk)
         if size > max_bytes:
-            raise UploadRejected(
-                _("The file is larger than %(limit)s.", limit=size_words(max_bytes))
-            )
+            return None
     return b"".join(chunks)
 
 

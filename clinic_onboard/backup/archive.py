@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO, Protocol
 
-from clinic_onboard.uploads import size_words
+from clinic_onboard.uploads import read_capped, size_words
 
 MANIFEST = "manifest.json"
 DATA = "data.json"
@@ -137,13 +137,10 @@ class Reader(Protocol):
 def read_bounded(stream: IO[bytes], name: str, limit: int) -> bytes:
     """Read ``stream`` whole, refusing it once it passes ``limit``: a size a header declares
     may lie, what comes out of the stream cannot."""
-    chunks, size = [], 0
-    while chunk := stream.read(min(CHUNK, limit + 1 - size)):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(name, limit)
-    return b"".join(chunks)
+    data = read_capped(stream, limit)
+    if data is None:
+        raise _too_large(name, limit)
+    return data
 
 
 def _too_large(name: str, limit: int) -> BackupError:
