@@ -70,6 +70,9 @@ def _defaults(environment: str) -> dict[str, Any]:
         "SIGNUP_RATE_LIMIT": "10 per hour;50 per day",
         # Proxies in front of the app that append to X-Forwarded-For (0: none, trust no header).
         "TRUSTED_PROXIES": 0,
+        # PDFs per person, across every PDF route (web/exports.py), and renders per process.
+        "PDF_RATE_LIMIT": "20 per minute;200 per hour",
+        "PDF_RENDER_CONCURRENCY": 2,
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
         "SET_PASSWORD_MAX_AGE": 7 * 24 * 60 * 60,
@@ -80,7 +83,11 @@ def _defaults(environment: str) -> dict[str, Any]:
         "INVITATIONS_PER_HOUR": 30,
         "INVITATIONS_PER_DAY": 100,
         "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+        # All of one clinic's stored credential copies together.
+        "UPLOAD_QUOTA_BYTES_PER_CLINIC": 500 * 1024 * 1024,
         "CSV_IMPORT_MAX_BYTES": 256 * 1024,
+        # manifest.json and data.json of a backup being imported (read into memory).
+        "BACKUP_MAX_DOCUMENT_BYTES": 256 * 1024 * 1024,
         "MAIL_USE_TLS": True,
         # argon2id parameters: the library's defaults (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": 3,
@@ -106,6 +113,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "ADDRESS_RATE_LIMIT": ("ADDRESS_RATE_LIMIT", str),
     "SIGNUP_RATE_LIMIT": ("SIGNUP_RATE_LIMIT", str),
     "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "PDF_RATE_LIMIT": ("PDF_RATE_LIMIT", str),
+    "PDF_RENDER_CONCURRENCY": ("PDF_RENDER_CONCURRENCY", int),
     "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
     "SET_PASSWORD_MAX_AGE": ("SET_PASSWORD_MAX_AGE", int),
@@ -114,8 +123,10 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "INVITATIONS_PER_HOUR": ("INVITATIONS_PER_HOUR", int),
     "INVITATIONS_PER_DAY": ("INVITATIONS_PER_DAY", int),
     "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
+    "UPLOAD_QUOTA_BYTES_PER_CLINIC": ("UPLOAD_QUOTA_BYTES_PER_CLINIC", int),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "PLAN_CACHE_BYTES": ("PLAN_CACHE_BYTES", int),
+    "BACKUP_MAX_DOCUMENT_BYTES": ("BACKUP_MAX_DOCUMENT_BYTES", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", bool),
@@ -205,6 +216,8 @@ def _check(config: Mapping[str, Any], instance_path: Path) -> None:
         )
     _check_record_keys(config)
     _check_anchor_log(config["RECORD_ANCHOR_LOG"])
+    if config["PDF_RENDER_CONCURRENCY"] < 1:
+        raise ConfigError("PDF_RENDER_CONCURRENCY must be 1 or more (PDFs rendered at once).")
     if not Path(config["CHECKLISTS_DIR"]).is_dir():
         raise ConfigError(f"CHECKLISTS_DIR {config['CHECKLISTS_DIR']!r} is not a folder.")
     _check_database_url(config["SQLALCHEMY_DATABASE_URI"], instance_path)

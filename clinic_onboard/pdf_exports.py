@@ -12,7 +12,7 @@ from clinic_onboard.dashboard import build_dashboard
 from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
 from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingTask
-from clinic_onboard.operations.progress import TaskRecord, task_records
+from clinic_onboard.operations.progress import TaskRecord, events_of, fold_records
 from clinic_onboard.operations.record import chain_head
 from clinic_onboard.pdf import (
     AcknowledgementEntry,
@@ -67,20 +67,18 @@ def clinic_info(
 def record_input(
     onboarding: Onboarding, verify_url: str, generated_at: datetime, lang: str | None = None
 ) -> RecordInput:
-    """Every live item of ``onboarding`` as it stands, with its credentials and signatures, in
+    """Every item of ``onboarding`` as it stands, with its credentials and signatures, in
     ``lang`` (the clinic's language when not given).
 
-    Renewals appear once recorded; a renewal not yet due is not part of the onboarding.
+    Renewals appear once recorded; a renewal not yet due is not part of the onboarding. An item
+    withdrawn from the plan stays, marked, once anything was recorded on it (the HTML record
+    and the chain keep it too); one withdrawn untouched was never part of the hire's history.
     """
     clinic = db.session.get(Clinic, onboarding.clinic_id)
     lang = lang or clinic.language
     words = record_labels_for(lang)
-    records = task_records(onboarding)
-    live = [
-        task
-        for task in onboarding.tasks
-        if task.id in records and (task.renewal_of_id is None or records[task.id].events)
-    ]
+    records = fold_records(onboarding.tasks, events_of(onboarding), withdrawn=True)
+    live = [task for task in onboarding.tasks if _printed(task, records[task.id])]
     supervisor = onboarding.supervisor
     return RecordInput(
         clinic=clinic_info(clinic, lang=lang),
@@ -100,6 +98,12 @@ def record_input(
         verify_url=verify_url,
         language=lang,
     )
+
+
+def _printed(task: OnboardingTask, record: TaskRecord) -> bool:
+    """Whether the record lists ``task``: withdrawn items and renewals only with history."""
+    optional = task.withdrawn_at is not None or task.renewal_of_id is not None
+    return not optional or bool(record.events)
 
 
 def _item(task: OnboardingTask, record: TaskRecord, words: RecordLabels) -> RecordItem:
@@ -124,6 +128,7 @@ def _item(task: OnboardingTask, record: TaskRecord, words: RecordLabels) -> Reco
         method=signed.payload.get("method", "") if signed else "",
         signed_at=signed.created_at if signed else None,
         note=note,
+        withdrawn_on=task.withdrawn_at.date() if task.withdrawn_at else None,
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clinic_onboard.backup.archive import (
     DATA,
+    DEFAULT_MAX_DOCUMENT_BYTES,
     FILES,
     MANIFEST,
     BackupError,
@@ -48,11 +49,18 @@ class Restored:
             path.unlink(missing_ok=True)
 
 
-def import_backup(source: Path, folder_for: Callable[[int], Path], keys: KeyRing) -> Restored:
+def import_backup(
+    source: Path,
+    folder_for: Callable[[int], Path],
+    keys: KeyRing,
+    document_limit: int = DEFAULT_MAX_DOCUMENT_BYTES,
+) -> Restored:
     """Check and load the backup at ``source``; ``folder_for(clinic_id)`` is its uploads folder.
 
-    The manifest's signature is checked with ``keys`` before anything else is read from it."""
-    with open_reader(source) as reader:
+    The manifest's signature is checked with ``keys`` before anything else is read from it;
+    ``document_limit`` bounds manifest.json and data.json, which are read into memory.
+    """
+    with open_reader(source, document_limit) as reader:
         manifest = read_manifest(reader)
         check_signature(manifest, keys)
         check_checksums(reader, manifest)

@@ -66,7 +66,8 @@ def export_command(clinic_id: int, output: Path) -> None:
 def import_command(path: Path) -> None:
     """Restore a clinic's backup into an empty database; nothing is kept unless all of it is."""
     try:
-        restored = import_backup(path, _folder, record_keys())
+        limit = current_app.config["BACKUP_MAX_DOCUMENT_BYTES"]
+        restored = import_backup(path, _folder, record_keys(), limit)
         _commit(restored)
     except (BackupError, OSError) as error:
         db.session.rollback()

@@ -80,10 +80,14 @@ class CredentialDetails:
 
 
 def fold_records(
-    tasks: Sequence[OnboardingTask], events: Sequence[OnboardingEvent]
+    tasks: Sequence[OnboardingTask],
+    events: Sequence[OnboardingEvent],
+    *,
+    withdrawn: bool = False,
 ) -> dict[int, TaskRecord]:
-    """Each live task's record from events already loaded (no query here)."""
-    live = [t for t in tasks if t.withdrawn_at is None]
+    """Each live task's record from events already loaded (no query here); with ``withdrawn``,
+    the withdrawn tasks' records too, as they stood (the record PDF keeps their history)."""
+    live = [t for t in tasks if withdrawn or t.withdrawn_at is None]
     status = statuses(
         [task_facts(t) for t in live],
         [as_task_event(e) for e in events],
@@ -181,6 +185,17 @@ def record_credential(
     }
     event = append_event(onboarding, task, EventKind.CREDENTIAL, hire, payload)
     return _synced(onboarding, task, event)
+
+
+def stored_file_names(clinic_id: int) -> set[str]:
+    """The uploaded files the clinic's record names: every credential event's copy, voided
+    or not, since the append-only record keeps them all."""
+    payloads = db.session.scalars(
+        select(OnboardingEvent.payload).where(
+            OnboardingEvent.clinic_id == clinic_id, OnboardingEvent.kind == EventKind.CREDENTIAL
+        )
+    )
+    return {p["file"]["stored_name"] for p in payloads if p and p.get("file")}
 
 
 def _synced(

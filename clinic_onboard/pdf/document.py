@@ -102,7 +102,11 @@ class HireInfo:
 
 @dataclass(frozen=True)
 class RecordItem:
-    """One onboarding item as it stands; the sign-off fields are empty until someone signs."""
+    """One onboarding item as it stands; the sign-off fields are empty until someone signs.
+
+    ``withdrawn_on`` is set for an item taken out of the plan after something was recorded on
+    it: the record keeps it, marked, so a change of plan never hides its history.
+    """
 
     id: str
     title: str
@@ -115,6 +119,7 @@ class RecordItem:
     method: SignoffMethod | str = ""
     signed_at: datetime | None = None
     note: str = ""
+    withdrawn_on: date | None = None
 
     def __post_init__(self) -> None:
         if self.signed_at is not None:
@@ -420,17 +425,22 @@ def completed_record(record: RecordInput) -> Document:
 def status_summary(
     items: Sequence[RecordItem], words: RecordLabels = ENGLISH_RECORD, page: Labels = ENGLISH
 ) -> str:
-    """One line a reader takes in at a glance: "24 items: 18 signed off, 2 not started"."""
+    """One line a reader takes in at a glance: "24 items: 18 signed off, 2 not started"; the
+    withdrawn items are counted apart, whatever their status."""
     if not items:
         return words.no_items
-    counts = Counter(item.status for item in items)
+    counts = Counter(item.status for item in items if item.withdrawn_on is None)
     # the usual statuses in a fixed order, then any others the database layer passes
     order = [s for s in get_args(ItemStatus) if s in counts] + sorted(set(counts) - _ITEM_STATUSES)
-    parts = ", ".join(
+    parts = [
         page.count(counts[status], words.status_counts.get(status, (status.lower(),) * 2))
         for status in order
-    )
-    return words.summary.format(items=page.count(len(items), words.items), statuses=parts)
+    ]
+    withdrawn = sum(item.withdrawn_on is not None for item in items)
+    if withdrawn:
+        parts.append(page.count(withdrawn, words.withdrawn_count))
+    items_words = page.count(len(items), words.items)
+    return words.summary.format(items=items_words, statuses=", ".join(parts))
 
 
 def _item_sections(
@@ -456,11 +466,14 @@ def _item_row(item: RecordItem, words: RecordLabels, page: Labels) -> tuple[Cell
     about = f"{words.kinds.get(item.kind, item.kind.capitalize())} · {item.id}"
     if item.note:
         about = f"{about}\n{words.note.format(note=item.note)}"
+    if item.withdrawn_on is not None:
+        about = f"{about}\n{words.withdrawn_on.format(date=item.withdrawn_on.isoformat())}"
     method = words.methods.get(item.method, item.method.capitalize()) if item.method else "—"
     return (
         Cell(item.title, about, bold=True),
         Cell(
             words.statuses.get(item.status, item.status),
+            words.withdrawn if item.withdrawn_on is not None else "",
             tone=_STATUS_TONES.get(item.status, "plain"),
             bold=True,
         ),

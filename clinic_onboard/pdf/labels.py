@@ -439,6 +439,9 @@ class RecordLabels:
     signed_at: str
     note: str
     to_practise: str
+    withdrawn: str
+    withdrawn_on: str
+    withdrawn_count: tuple[str, str]
     kinds: Mapping[str, str]
     statuses: Mapping[str, str]
     methods: Mapping[str, str]
@@ -506,6 +509,9 @@ ENGLISH_RECORD = RecordLabels(
     signed_at="Signed at",
     note="Note: {note}",
     to_practise="To practise: {comment}",
+    withdrawn="Withdrawn",
+    withdrawn_on="Withdrawn from the plan on {date}; kept here for its history.",
+    withdrawn_count=("withdrawn", "withdrawn"),
     kinds=ENGLISH.kinds,
     statuses={
         "Signed off": "Signed off",
@@ -590,6 +596,9 @@ _FRENCH_RECORD = RecordLabels(
     signed_at="Signé le",
     note="Note : {note}",
     to_practise="À pratiquer : {comment}",
+    withdrawn="Retiré",
+    withdrawn_on="Retiré du plan le {date}\u00a0; conservé ici pour son historique.",
+    withdrawn_count=("retiré", "retirés"),
     kinds=_FRENCH.kinds,
     statuses={
         "Signed off": "Validé",

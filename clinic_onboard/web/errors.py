@@ -2,6 +2,7 @@
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -14,6 +15,7 @@ PAGES = {
     405: _l("That action is not available here."),
     413: _l("That upload is too large."),
     429: _l("Too many attempts. Please wait a minute and try again."),
+    503: _l("This is busy right now. Please try again in a few seconds."),
 }
 
 
@@ -23,12 +25,24 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, _server_error)
 
 
-def _http_error(error: HTTPException) -> tuple[str, int]:
+def _http_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     code = error.code or 500
-    if code >= 500:
-        return _server_error(error)
-    message = PAGES.get(code, error.description)
-    return render_template("errors/error.html", code=code, message=message), code
+    if code >= 500 and code not in PAGES:
+        return (*_server_error(error), {})
+    # "Busy, come back in N seconds" (503) keeps its Retry-After.
+    kept = {k: v for k, v in error.get_headers() if k == "Retry-After"}
+    page = render_template("errors/error.html", code=code, message=_message(error, code))
+    return page, code, kept
+
+
+def _message(error: HTTPException, code: int) -> str:
+    """The error's own words when a view or a limit gave some, else the page's for the code."""
+    if isinstance(error, RateLimitExceeded):
+        # Flask-Limiter describes a limit without words of its own by its rate ("3 per minute").
+        custom = bool(error.limit.error_message)
+    else:
+        custom = error.description != type(error).description
+    return error.description if custom else str(PAGES.get(code, error.description))
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:

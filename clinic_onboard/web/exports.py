@@ -2,22 +2,62 @@
 
 Tenancy first (another clinic's id answers 404), then ``policy``, exactly as the pages the
 PDFs print: the record goes to whoever may see the record page, the rest to managers.
+
+A render is the costliest thing a request can ask for (a large record took seconds and
+megabytes), so each person has a rate of PDFs (``PDF_RATE_LIMIT``, shared by every PDF route)
+and each process renders at most ``PDF_RENDER_CONCURRENCY`` at once: one more answers 503
+with Retry-After at once rather than queueing behind the others.
 """
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
+from threading import BoundedSemaphore
 
-from flask import Blueprint, abort, request, url_for
-from flask_login import login_required
+from flask import Blueprint, abort, current_app, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.wrappers import Response
 
 from clinic_onboard import pdf_exports, policy
+from clinic_onboard.extensions import limiter
 from clinic_onboard.models import ClinicRole, Onboarding
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
+from clinic_onboard.web.role_forms import PreviewForm
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
+RENDERS = "clinic_onboard.pdf_renders"  # the process's semaphore, in app.extensions
+BUSY_RETRY_SECONDS = 5
+
+
+@bp.record_once
+def _renders(state: BlueprintSetupState) -> None:
+    state.app.extensions[RENDERS] = BoundedSemaphore(state.app.config["PDF_RENDER_CONCURRENCY"])
+
+
+def _rate() -> str:
+    return current_app.config["PDF_RATE_LIMIT"]
+
+
+def _too_many() -> str:
+    return _("You have asked for many PDFs in a short time. Please wait a minute and try again.")
+
+
+def _person() -> str:
+    """The signed-in person (the limit is checked before the sign-in check redirects)."""
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    return get_remote_address()
+
+
+# One allowance per person across every PDF route, whichever address they come from.
+per_person = limiter.shared_limit(_rate, scope="pdf", key_func=_person, error_message=_too_many)
 
 
 @bp.before_request
@@ -29,22 +69,25 @@ def _signed_in() -> None:
 
 @bp.get("/roles/<int:role_id>/checklist.pdf")
 @allowed(policy.can_manage_clinic)
+@per_person
 def role_checklist(role_id: int) -> Response:
     role = get_for_clinic_or_404(ClinicRole, role_id)
-    document = pdf_exports.role_checklist(role, _start(), printed_on=date.today())
-    return _pdf(document, f"duty-checklist-{_slug(role.name)}.pdf")
+    build = partial(pdf_exports.role_checklist, role, _start(), printed_on=date.today())
+    return _pdf(build, f"duty-checklist-{_slug(role.name)}.pdf")
 
 
 @bp.get("/roles/<int:role_id>/plan.pdf")
 @allowed(policy.can_manage_clinic)
+@per_person
 def role_plan(role_id: int) -> Response:
     role = get_for_clinic_or_404(ClinicRole, role_id)
     start = _start()
-    document = pdf_exports.role_plan(role, start, printed_on=date.today())
-    return _pdf(document, f"onboarding-plan-{_slug(role.name)}-{start.isoformat()}.pdf")
+    build = partial(pdf_exports.role_plan, role, start, printed_on=date.today())
+    return _pdf(build, f"onboarding-plan-{_slug(role.name)}-{start.isoformat()}.pdf")
 
 
 @bp.get("/onboardings/<int:onboarding_id>/record.pdf")
+@per_person
 def record(onboarding_id: int) -> Response:
     """The record page's people only: managers, the hire's supervisor and the hire."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
@@ -55,26 +98,33 @@ def record(onboarding_id: int) -> Response:
         abort(404)
     verify_url = url_for("signoffs.record", onboarding_id=onboarding.id, _external=True)
     now = datetime.now(UTC)
-    document = completed_record(pdf_exports.record_input(onboarding, verify_url, now))
     name = _slug(onboarding.membership.user.display_name)
-    return _pdf(document, f"onboarding-record-{name}-{now.date().isoformat()}.pdf")
+    return _pdf(
+        lambda: completed_record(pdf_exports.record_input(onboarding, verify_url, now)),
+        f"onboarding-record-{name}-{now.date().isoformat()}.pdf",
+    )
 
 
 @bp.get("/summary.pdf")
 @allowed(policy.can_manage_clinic)
+@per_person
 def summary() -> Response:
     clinic = current_membership().clinic
     now = datetime.now(UTC)
-    document = compliance_summary(pdf_exports.summary_input(clinic, now))
-    return _pdf(document, f"compliance-summary-{_slug(clinic.name)}-{now.date().isoformat()}.pdf")
+    return _pdf(
+        lambda: compliance_summary(pdf_exports.summary_input(clinic, now)),
+        f"compliance-summary-{_slug(clinic.name)}-{now.date().isoformat()}.pdf",
+    )
 
 
 def _start() -> date:
-    """The plan's first day from ``?start=YYYY-MM-DD``; today when missing or not a date."""
-    try:
-        return date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        return date.today()
+    """The plan's first day from ``?start=YYYY-MM-DD``, today when missing; a date that is
+    not one, or outside the years every form accepts, answers 400 saying why."""
+    form = PreviewForm(formdata=request.args)
+    if not form.validate():
+        problem = form.start.errors[0] if form.start.errors else ""
+        abort(400, description=_("That start date cannot be printed. %(problem)s", problem=problem))
+    return form.start.data or date.today()
 
 
 def _slug(text: str) -> str:
@@ -82,8 +132,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "export"
 
 
-def _pdf(document: Document, filename: str) -> Response:
-    response = Response(render(document), mimetype="application/pdf")
+def _pdf(build: Callable[[], Document], filename: str) -> Response:
+    """Build and render the document while holding one of the process's render slots."""
+    slots: BoundedSemaphore = current_app.extensions[RENDERS]
+    if not slots.acquire(blocking=False):
+        busy = _("Many documents are being prepared right now. Please try again in a few seconds.")
+        raise ServiceUnavailable(description=busy, retry_after=BUSY_RETRY_SECONDS)
+    try:
+        body = render(build())
+    finally:
+        slots.release()
+    response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -2,9 +2,11 @@
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -21,7 +23,15 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from clinic_onboard import plain_text
 from clinic_onboard.catalog import Catalog
@@ -35,6 +45,22 @@ PASSWORD_RULE = Length(
     min=10, max=128, message=_l("Use between 10 and 128 characters; a short sentence works well.")
 )
 NO_EMR = ""
+# Every date a person gives, in a form or a query string, is held to these years: far outside
+# them the planner's working-day arithmetic and the renewal and reminder dates run off the
+# calendar (9999-12-31 answered 500), and no clinic has a real date there.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2099, 12, 31)
+
+
+def within_date_bounds(form: FlaskForm, field: Any) -> None:
+    """A date field's validator: the one rule for the years a date may fall in."""
+    if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(
+            _(
+                "Choose a date between %(first)s and %(last)s.",
+                first=EARLIEST_DATE.year,
+                last=LATEST_DATE.year,
+            )
+        )
 
 
 class Form(FlaskForm):

@@ -332,11 +332,20 @@ def _record_credential(task: OnboardingTask, form: CredentialForm) -> bool:
 
 
 def _store_file(form: CredentialForm, folder: Path) -> uploads.StoredFile | None:
+    """Store the copy, if one was sent, within the clinic's quota; files no event names are
+    deleted first, so the quota counts only what the record needs."""
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    return uploads.save_upload(upload.stream, upload.filename, folder, limit)
+    config = current_app.config
+    uploads.prune(folder, progress.stored_file_names(current_membership().clinic_id))
+    return uploads.save_upload(
+        upload.stream,
+        upload.filename,
+        folder,
+        config["UPLOAD_MAX_BYTES"],
+        config["UPLOAD_QUOTA_BYTES_PER_CLINIC"],
+    )
 
 
 @bp.get("/files/<int:event_id>")

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from clinic_onboard.web.forms import Form
+from clinic_onboard.web.forms import Form, within_date_bounds
 
 try:  # wtforms 3.3 deprecates (value, label) tuples in favour of SelectChoice.
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -46,8 +46,8 @@ class AcknowledgeForm(Form):
 class CredentialForm(Form):
     issuer = StringField(_l("Issued by"), validators=[DataRequired(), Length(max=200)])
     number = StringField(_l("Certificate or licence number"), validators=[Length(max=100)])
-    issued_on = DateField(_l("Issue date"), validators=[DataRequired()])
-    expires_on = DateField(_l("Expiry date"), validators=[Optional()])
+    issued_on = DateField(_l("Issue date"), validators=[DataRequired(), within_date_bounds])
+    expires_on = DateField(_l("Expiry date"), validators=[Optional(), within_date_bounds])
     file = FileField(_l("Copy of the certificate (optional)"))
 
     def validate_expires_on(self, field: DateField) -> None:

@@ -4,14 +4,10 @@ Like ``forms.py`` they check types, lengths and choices only; whether a template
 free or an item applies is for ``operations.roles`` to say.
 """
 
-from datetime import date
-
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.i18n import interface_language
@@ -22,7 +18,7 @@ from clinic_onboard.operations.roles import (
     REASON_MAX,
     TITLE_MAX,
 )
-from clinic_onboard.web.forms import Form
+from clinic_onboard.web.forms import Form, within_date_bounds
 
 KIND_LABELS = {
     "task": _l("Task"),
@@ -56,8 +52,6 @@ LABELS = {
     "signoff": SIGNOFF_LABELS,
     "frequency": FREQUENCY_LABELS,
 }
-# Outside this range the planner's working-day arithmetic would run off the calendar.
-EARLIEST_START, LATEST_START = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def _choices(labels: dict[str, str]) -> list[SelectChoice]:
@@ -117,21 +111,11 @@ class CustomItemForm(Form):
     signoff = SelectField(_l("Sign-off"), choices=_choices(SIGNOFF_LABELS), default="none")
 
 
-def _in_range(form: FlaskForm, field: DateField) -> None:
-    if field.data is not None and not EARLIEST_START <= field.data <= LATEST_START:
-        raise ValidationError(
-            _(
-                "Choose a date between %(first)s and %(last)s.",
-                first=EARLIEST_START.year,
-                last=LATEST_START.year,
-            )
-        )
-
-
 class PreviewForm(Form):
-    """The preview's start date, read from the query string (a GET form needs no CSRF token)."""
+    """A plan's start date read from the query string, for the preview and the blank PDFs
+    (a GET form needs no CSRF token)."""
 
     class Meta:
         csrf = False
 
-    start = DateField(_l("Start date"), validators=[Optional(), _in_range])
+    start = DateField(_l("Start date"), validators=[Optional(), within_date_bounds])

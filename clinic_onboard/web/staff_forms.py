@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from clinic_onboard.i18n import role_label
 from clinic_onboard.models import ClinicRole, Membership
 from clinic_onboard.operations.csv_import import DEFAULT_MAX_BYTES
-from clinic_onboard.web.forms import PASSWORD_RULE, Form
+from clinic_onboard.web.forms import PASSWORD_RULE, Form, within_date_bounds
 
 NO_SUPERVISOR = ""
 
@@ -47,7 +47,11 @@ class AddHireForm(Form):
     )
     role = SelectField(_l("Role"), validators=[DataRequired(message=_l("Choose a role."))])
     start_date = IsoDateField(
-        _l("Start date"), validators=[InputRequired(message=_l("Enter the first day of work."))]
+        _l("Start date"),
+        validators=[
+            InputRequired(message=_l("Enter the first day of work.")),
+            within_date_bounds,
+        ],
     )
     supervisor = SelectField(_l("Supervisor"), validators=[Optional()])
 

@@ -27,8 +27,9 @@ from clinic_onboard.operations import accounts, clinic_invitations, progress, ro
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.record.states import TaskStatus
 from tests.conftest import PASSWORD
+from tests.web.onboarding_factory import a_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = a_pdf()
 # Personas of one clinic: the hire is supervised by "supervisor", the other hire by
 # "other_supervisor", so each supervisor has a hire that is not theirs.
 PERSONAS = ("manager", "supervisor", "other_supervisor", "hire", "other_hire")

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from clinic_onboard.app import create_app
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole
+from clinic_onboard.models import AppRole, ClinicRole
 from clinic_onboard.operations import progress
 from tests.conftest import PASSWORD, Auth, config_for_tests
 from tests.security.session_helpers import (
@@ -33,6 +33,7 @@ LIMITS = {
     "PASSWORD_RATE_LIMIT": "3 per minute",
     "SIGNUP_RATE_LIMIT": "3 per minute",
     "TWO_FACTOR_RATE_LIMIT": "3 per minute",
+    "PDF_RATE_LIMIT": "3 per minute",
 }
 REFUSED = [200, 200, 200, 429]
 NEW_PASSWORD = "a new long password"
@@ -404,3 +405,31 @@ class TestRedisStorage:
         assert _login(same_device, email, "10.4.4.4", PASSWORD).status_code == 302
         with other_worker.app_context():
             db.engine.dispose()
+
+
+def _a_role(manager) -> int:
+    role = ClinicRole(clinic_id=manager.clinic_id, template="medical_assistant", name="MA")
+    db.session.add(role)
+    db.session.commit()
+    return role.id
+
+
+def test_pdfs_are_limited_per_person_across_every_pdf_route(
+    client: FlaskClient, make_member
+) -> None:
+    """Issue 22, finding 8: PDF renders had no limit. The allowance is the person's, shared by
+    every PDF route; a colleague at the same address keeps their own."""
+    manager = make_member(AppRole.MANAGER)
+    colleague = make_member(AppRole.MANAGER, clinic=manager.clinic)
+    auth = Auth(client)
+    auth.login_as(manager)
+    role_id = _a_role(manager)
+    urls = ["/exports/summary.pdf", f"/exports/roles/{role_id}/checklist.pdf"] * 2
+    codes = [client.get(url).status_code for url in urls]
+    assert codes == REFUSED
+    refused = client.get(f"/exports/roles/{role_id}/plan.pdf")
+    assert refused.status_code == 429
+    assert "You have asked for many PDFs in a short time." in refused.text
+    auth.logout()
+    auth.login_as(colleague)
+    assert client.get("/exports/summary.pdf").status_code == 200

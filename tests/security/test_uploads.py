@@ -6,8 +6,11 @@ Complements ``tests/web/test_my_onboarding.py`` (the happy path and the basic re
 """
 
 import io
+import os
+import time
 from pathlib import Path
 
+import pikepdf
 import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
@@ -17,10 +20,10 @@ from clinic_onboard.models import AppRole, OnboardingEvent
 from clinic_onboard.operations import progress
 from tests.conftest import PASSWORD, config_for_tests
 from tests.security.crawl import Visitor, header_problems
-from tests.web.onboarding_factory import make_team, task_of
+from tests.web.onboarding_factory import a_pdf, make_team, task_of
 
 LIMIT = 1024
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = a_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 24
 SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"
@@ -109,8 +112,6 @@ def test_a_file_that_is_not_a_pdf_jpeg_or_png_is_refused_and_not_kept(
         (PNG, "card.pdf", "application/pdf", "image/png", "card.png"),
         (JPEG, "card.html", "text/html", "image/jpeg", "card.jpg"),
         (PDF, "card.svg", "image/svg+xml", "application/pdf", "card.pdf"),
-        # Starts like a PDF, so it is kept as one; a browser is never told it is HTML.
-        (b"%PDF-1.4\n" + SCRIPT, "page.html", "text/html", "application/pdf", "page.pdf"),
     ],
 )
 def test_the_type_comes_from_the_content_never_the_name_or_the_browser(
@@ -126,14 +127,25 @@ def test_the_type_comes_from_the_content_never_the_name_or_the_browser(
     assert header_problems(response) == []
 
 
-def test_a_file_at_the_limit_is_kept_and_one_byte_more_is_refused(app: Flask, team) -> None:
+def test_a_file_that_only_starts_like_a_pdf_is_refused_and_not_kept(app: Flask, team) -> None:
+    """It used to be kept (and served as a PDF); now every PDF is read to be sanitised."""
     hire = _as(app, team["hire"])
     task = task_of(team["onboarding"], "bls.certificate")
-    over = _upload(hire, task.id, PDF + b"0" * (LIMIT + 1 - len(PDF)), "big.pdf")
+    response = _upload(hire, task.id, b"%PDF-1.4\n" + SCRIPT, "page.html", "text/html")
+    assert response.status_code == 200
+    assert "This PDF could not be read." in response.get_data(as_text=True)
+    assert progress.events_of(team["onboarding"]) == [] and _stored_files(app) == []
+
+
+def test_a_file_at_the_limit_is_kept_and_one_byte_more_is_refused(app: Flask, team) -> None:
+    # A PNG, stored as sent: a PDF is rewritten when sanitised, so its stored size differs.
+    hire = _as(app, team["hire"])
+    task = task_of(team["onboarding"], "bls.certificate")
+    over = _upload(hire, task.id, PNG + b"0" * (LIMIT + 1 - len(PNG)), "big.png", "image/png")
     assert over.status_code == 200
     assert "The file is larger than 1 KB." in over.get_data(as_text=True)
     assert progress.events_of(team["onboarding"]) == [] and _stored_files(app) == []
-    at_limit = _upload(hire, task.id, PDF + b"0" * (LIMIT - len(PDF)), "fits.pdf")
+    at_limit = _upload(hire, task.id, PNG + b"0" * (LIMIT - len(PNG)), "fits.png", "image/png")
     assert at_limit.status_code == 302
     assert [p.stat().st_size for p in _stored_files(app)] == [LIMIT]
 
@@ -209,3 +221,92 @@ def test_a_missing_file_or_a_stored_name_we_did_not_make_is_not_found(app: Flask
     for name in ("../secret_key", "A" * 32, "", "0" * 31):
         with pytest.raises(FileNotFoundError):
             uploads.stored_path(stored.parent, name)
+
+
+def _active_pdf() -> bytes:
+    """A PDF with each kind of active content: an /OpenAction script, document and page
+    actions, a JavaScript name tree, a /Launch link, an embedded file and an XFA form."""
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(72, 72))
+    script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))
+    root = document.Root
+    root.OpenAction = document.make_indirect(script)
+    root.AA = pikepdf.Dictionary(WC=script)
+    root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("x"), script]))
+    )
+    root.AcroForm = pikepdf.Dictionary(
+        Fields=pikepdf.Array(), XFA=document.make_stream(b"<xdp:xdp/>")
+    )
+    document.attachments["payload.exe"] = pikepdf.AttachedFileSpec(document, b"MZ-payload")
+    page = document.pages[0].obj
+    page.AA = pikepdf.Dictionary(O=launch)
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 9, 9], A=launch
+    )
+    page.Annots = pikepdf.Array([document.make_indirect(link)])
+    written = io.BytesIO()
+    document.save(written)
+    return written.getvalue()
+
+
+def test_active_content_is_stripped_from_a_stored_pdf(app: Flask, team) -> None:
+    """Issue 22, finding 8: an uploaded PDF kept its /OpenAction JavaScript."""
+    app.config["UPLOAD_MAX_BYTES"] = 8 * 1024
+    sent = _active_pdf()
+    with pikepdf.open(io.BytesIO(sent)) as original:
+        assert "/OpenAction" in original.Root and "payload.exe" in original.attachments
+    response = _served(app, team, sent, "card.pdf", "application/pdf")
+    [stored] = _stored_files(app)
+    assert response.data == stored.read_bytes()
+    for word in (b"JavaScript", b"app.alert", b"/Launch", b"calc.exe", b"XFA", b"EmbeddedFile"):
+        assert word not in response.data, word
+    with pikepdf.open(io.BytesIO(response.data)) as kept:
+        assert len(kept.pages) == 1
+        assert "/OpenAction" not in kept.Root and "/AA" not in kept.Root
+        assert "/JavaScript" not in kept.Root.Names and "/EmbeddedFiles" not in kept.Root.Names
+        assert "/XFA" not in kept.Root.AcroForm and not kept.attachments
+        page = kept.pages[0].obj
+        assert "/AA" not in page and "/A" not in page.Annots[0]
+
+
+def _clinic_folder(app: Flask, team: dict) -> Path:
+    folder = Path(app.config["UPLOAD_FOLDER"], str(team["onboarding"].clinic_id))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_an_upload_past_the_clinic_quota_is_refused_with_a_message(app: Flask, team) -> None:
+    """Issue 22, finding 8: uploads had no quota."""
+    app.config["UPLOAD_QUOTA_BYTES_PER_CLINIC"] = 2 * 1024
+    kept = _clinic_folder(app, team) / ("a" * 32)
+    kept.write_bytes(b"\x00" * 1900)  # a copy whose record is being saved just now
+    hire = _as(app, team["hire"])
+    task = task_of(team["onboarding"], "bls.certificate")
+    response = _upload(hire, task.id, PNG + b"0" * 200, "card.png", "image/png")
+    assert response.status_code == 200
+    assert "The clinic&#39;s file storage is full (2 KB)." in response.get_data(as_text=True)
+    assert progress.events_of(team["onboarding"]) == [] and _stored_files(app) == [kept]
+    assert _upload(hire, task.id, PNG, "card.png", "image/png").status_code == 302
+
+
+def test_only_files_the_record_names_are_kept(app: Flask, team) -> None:
+    """A replaced copy that an event names stays (the record shows it, voided or not); a file
+    no event names is deleted once its upload can no longer be in flight."""
+    folder = _clinic_folder(app, team)
+    hire = _as(app, team["hire"])
+    task = task_of(team["onboarding"], "bls.certificate")
+    assert _upload(hire, task.id, PNG, "first.png", "image/png").status_code == 302
+    [first] = _stored_files(app)
+    assert hire.send("POST", f"/my/tasks/{task.id}/undo", {}).status_code == 302
+    hour_ago = time.time() - uploads.ORPHAN_GRACE_SECONDS - 1
+    orphan, in_flight = folder / ("b" * 32), folder / ("c" * 32)
+    for path in (first, orphan, in_flight):
+        path.write_bytes(path.read_bytes() if path.exists() else b"x")
+    for path in (first, orphan):
+        os.utime(path, (hour_ago, hour_ago))
+    assert _upload(hire, task.id, JPEG, "second.jpg", "image/jpeg").status_code == 302
+    names = {p.name for p in _stored_files(app)}
+    assert first.name in names and in_flight.name in names and orphan.name not in names
+    assert len(names) == 3

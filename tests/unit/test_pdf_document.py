@@ -469,3 +469,23 @@ def test_document_layer_imports_no_reportlab_and_no_flask():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_withdrawn_item_keeps_its_row_marked_withdrawn_and_is_counted_apart():
+    withdrawn = item(2, status="Needs practice", withdrawn_on=date(2026, 12, 10))
+    document = completed_record(record(item(1), withdrawn))
+
+    title, status, *_ = all_rows(document)[1]
+    assert (title.text, status.text, status.detail) == ("Item 2", "Needs practice", "Withdrawn")
+    assert "Withdrawn from the plan on 2026-12-10" in title.detail
+    assert document.intro == "2 items: 1 signed off, 1 withdrawn."
+
+
+def test_a_withdrawn_item_is_marked_in_french():
+    withdrawn = item(2, status="Needs practice", withdrawn_on=date(2026, 12, 10))
+    document = completed_record(record(withdrawn, language="fr"))
+
+    title, status, *_ = all_rows(document)[0]
+    assert (status.text, status.detail) == ("Pratique requise", "Retiré")
+    assert "Retiré du plan le 2026-12-10" in title.detail
+    assert document.intro.endswith("1 retiré.")

@@ -1,10 +1,13 @@
 """Build an onboarding with a small plan directly, as ``tests/web/test_record.py`` does."""
 
+import io
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pikepdf
 from sqlalchemy import select
 
+from clinic_onboard import uploads
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
@@ -109,3 +112,12 @@ def make_team(make_member: Callable, make_clinic: Callable) -> Callable[[], dict
 
 def task_of(onboarding: Onboarding, item_id: str) -> OnboardingTask:
     return next(t for t in onboarding.tasks if t.item_id == item_id)
+
+
+def a_pdf() -> bytes:
+    """A one-page PDF as the app stores it: already sanitised, so storing it changes nothing."""
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(72, 72))
+    written = io.BytesIO()
+    document.save(written)
+    return uploads.sanitised_pdf(written.getvalue())

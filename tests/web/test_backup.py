@@ -10,6 +10,8 @@ import enum
 import hashlib
 import io
 import json
+import time
+import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -38,6 +40,7 @@ from sqlalchemy import (
 
 from clinic_onboard import library, uploads
 from clinic_onboard.app import create_app
+from clinic_onboard.backup.archive import MANIFEST, BackupError, read_bounded
 from clinic_onboard.backup.encoding import decode_row, encode_row
 from clinic_onboard.backup.export import dangling_references
 from clinic_onboard.backup.restore import _parents_first
@@ -53,9 +56,9 @@ from clinic_onboard.record.keys import new_key_entry, parse_keys
 from clinic_onboard.record.states import EventKind
 from tests.conftest import PASSWORD, TEST_RECORD_KEYS, Auth, config_for_tests
 from tests.live_server import separate_database
-from tests.web.onboarding_factory import build_onboarding, make_team, task_of
+from tests.web.onboarding_factory import a_pdf, build_onboarding, make_team, task_of
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = a_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 40
 
 
@@ -487,7 +490,7 @@ def test_a_damaged_file_is_refused(app: Flask, restored: Flask, rich_clinic, tmp
     clinic_id = people["hire"].clinic_id
     backup = _export_folder(app, clinic_id, tmp_path)
     [stored] = (backup / "files").rglob("*")
-    stored.write_bytes(PDF.replace(b"1.4", b"1.7"))
+    stored.write_bytes(PDF.replace(b"%PDF-1.3", b"%PDF-1.7"))
     result = _invoke(restored, "import", str(backup))
     name = stored.relative_to(backup).as_posix()
     assert f"{name} does not match its checksum" in result.output
@@ -677,3 +680,62 @@ def test_rows_pointing_at_their_own_table_are_inserted_after_their_target() -> N
         {"id": 3, "renewal_of_id": 2},
     ]
     assert [row["id"] for row in _parents_first(table, rows)] == [2, 3, 1]
+
+
+def _bomb(path: Path, name: str, size: int, **entries: bytes) -> Path:
+    """A zip with ``entries`` and a member ``name`` of ``size`` spaces, packed a thousand to one."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for entry, body in entries.items():
+            archive.writestr(entry, body)
+        with archive.open(name, "w", force_zip64=True) as member:
+            for _ in range(size // (1024 * 1024)):
+                member.write(b" " * (1024 * 1024))
+    return path
+
+
+def _import_measured(app: Flask, backup: Path) -> tuple[Result, float, int]:
+    """Run the import; return its result, seconds taken and peak Python memory in bytes."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = _invoke(app, "import", str(backup))
+        return result, time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_small_zip_declaring_a_huge_data_json_is_refused_unread(
+    restored: Flask, tmp_path: Path
+) -> None:
+    """Issue 22, finding 8: a 306 KB zip holding a 300 MB data.json peaked at 716 MB."""
+    manifest = _manifest(sha256={"data.json": "0"})
+    backup = _bomb(tmp_path / "bomb.zip", "data.json", 300 * 1024 * 1024, **{MANIFEST: manifest})
+    assert backup.stat().st_size < 400 * 1024
+    result, seconds, peak = _import_measured(restored, backup)
+    assert result.exit_code == 1
+    assert "data.json is larger than 256 MB" in result.output
+    assert seconds < 2 and peak < 8 * 1024 * 1024
+
+
+def test_a_member_packed_like_a_zip_bomb_is_refused_unread(restored: Flask, tmp_path) -> None:
+    manifest = _manifest(sha256={"data.json": "0", "files/1/x": "0"})
+    backup = _bomb(tmp_path / "bomb.zip", "files/1/x", 64 * 1024 * 1024, **{MANIFEST: manifest})
+    result, _, peak = _import_measured(restored, backup)
+    assert result.exit_code == 1 and "files/1/x unpacks to" in result.output
+    assert peak < 8 * 1024 * 1024
+
+
+def test_a_data_json_past_the_limit_is_refused_however_it_is_stored(
+    app: Flask, restored: Flask, rich_clinic, tmp_path: Path
+) -> None:
+    """A folder's data.json is read only up to the limit, and so is any stream: the bytes that
+    come out count, not what a header or the file system declares."""
+    backup = _export_folder(app, rich_clinic()["hire"].clinic_id, tmp_path)
+    limit = (backup / "data.json").stat().st_size - 1
+    restored.config["BACKUP_MAX_DOCUMENT_BYTES"] = limit
+    result = _invoke(restored, "import", str(backup))
+    assert result.exit_code == 1 and "data.json is larger than" in result.output
+    stream = io.BytesIO(b"x" * (limit + 1))
+    with pytest.raises(BackupError, match=r"data\.json is larger than"):
+        read_bounded(stream, "data.json", limit)
+    assert stream.tell() == limit + 1  # never more than one byte past the limit

@@ -205,3 +205,23 @@ def test_an_anchor_log_in_a_missing_folder_is_refused(
     monkeypatch.setenv("RECORD_ANCHOR_LOG", str(tmp_path / "gone" / "anchors.log"))
     with pytest.raises(ConfigError, match=r"^RECORD_ANCHOR_LOG .*: the folder .* does not exist"):
         build_config(tmp_path)
+
+
+def test_the_limits_on_uploads_pdfs_and_backups_are_read_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UPLOAD_QUOTA_BYTES_PER_CLINIC", "1048576")
+    monkeypatch.setenv("PDF_RATE_LIMIT", "5 per minute")
+    monkeypatch.setenv("PDF_RENDER_CONCURRENCY", "4")
+    monkeypatch.setenv("BACKUP_MAX_DOCUMENT_BYTES", "2048")
+    config = build_config(tmp_path)
+    names = (
+        "UPLOAD_QUOTA_BYTES_PER_CLINIC",
+        "PDF_RATE_LIMIT",
+        "PDF_RENDER_CONCURRENCY",
+        "BACKUP_MAX_DOCUMENT_BYTES",
+    )
+    assert [config[name] for name in names] == [1048576, "5 per minute", 4, 2048]
+    monkeypatch.setenv("PDF_RENDER_CONCURRENCY", "0")
+    with pytest.raises(ConfigError, match=r"^PDF_RENDER_CONCURRENCY must be 1 or more"):
+        build_config(tmp_path)

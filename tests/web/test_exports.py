@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
-from clinic_onboard.models import AppRole, ClinicRole
+from clinic_onboard.models import AppRole, ClinicRole, SwitchedOffItem
+from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations import progress
 from clinic_onboard.operations.record import chain_head
 from clinic_onboard.planning import plan_for
+from clinic_onboard.web import exports
 from tests.web.onboarding_factory import TITLES, make_team, task_of
 
 
@@ -145,3 +147,83 @@ def test_pages_link_to_their_pdfs(client, auth, team):
 def test_signing_out_is_required(client, team):
     response = client.get("/exports/summary.pdf")
     assert response.status_code in (302, 401)
+
+
+def test_an_item_switched_off_after_a_needs_practice_stays_in_the_record_pdf(
+    client: FlaskClient, auth, make_member: Callable
+):
+    """Issue 22, finding 7: applying a role change must not hide an item's history."""
+    manager = make_member(AppRole.MANAGER)
+    role = ClinicRole(clinic_id=manager.clinic_id, template="medical_assistant", name="MA")
+    db.session.add(role)
+    db.session.commit()
+    onboarding = plans.start_onboarding(
+        manager.clinic,
+        manager.user,
+        name="Jo Lee",
+        email="jo@example.com",
+        role=role,
+        start_date=date.today(),
+        supervisor=None,
+        catalog=catalog(),
+    )
+    task = next(t for t in onboarding.tasks if t.kind == "competency" and t.signoff != "none")
+    progress.complete_task(onboarding, task, onboarding.membership)
+    progress.sign_off(onboarding, task, manager, "observed", False, "Glove removal order")
+    db.session.add(
+        SwitchedOffItem(clinic_id=role.clinic_id, role_id=role.id, item_id=task.item_id, reason="-")
+    )
+    db.session.commit()
+    plans.apply_differences(onboarding, manager.user, catalog())
+    db.session.commit()
+    assert task.withdrawn_at is not None
+
+    auth.login_as(manager)
+    text = pdf_text(client.get(f"/exports/onboardings/{onboarding.id}/record.pdf"))
+    assert re.sub(r"\s+", " ", task.title) in text
+    assert "Needs practice" in text and "To practise: Glove removal order" in text
+    assert f"Withdrawn from the plan on {task.withdrawn_at.date().isoformat()}" in text
+    assert "1 withdrawn" in text
+
+
+@pytest.mark.parametrize("kind", ["checklist", "plan"])
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01", "2026-13-45", "yesterday"])
+def test_a_start_date_off_the_calendar_is_a_400_saying_why(
+    client: FlaskClient, auth, team, kind: str, start: str
+):
+    """Issue 22, finding 8: ``?start=9999-12-31`` answered 500."""
+    role = db.session.scalar(
+        select(ClinicRole).where(ClinicRole.clinic_id == team["hire"].clinic_id)
+    )
+    auth.login_as(team["manager"])
+    response = client.get(f"/exports/roles/{role.id}/{kind}.pdf?start={start}")
+    assert response.status_code == 400
+    assert "That start date cannot be printed." in response.text
+    if start[0].isdigit() and start[5:7] != "13":
+        assert "Choose a date between 1900 and 2099." in response.text
+    assert client.get(f"/exports/roles/{role.id}/{kind}.pdf").status_code == 200
+    for edge in ("1900-01-01", "2099-12-31"):  # the bounds themselves print
+        assert client.get(f"/exports/roles/{role.id}/{kind}.pdf?start={edge}").status_code == 200
+
+
+def test_a_render_past_the_process_limit_is_a_503_with_retry_after(
+    app, client: FlaskClient, auth, team
+):
+    """Issue 22, finding 8: concurrent renders were unbounded. Every slot held by renders in
+    progress (here, by the test), the next PDF is refused at once rather than queued."""
+    slots = app.extensions[exports.RENDERS]
+    held = 0
+    while slots.acquire(blocking=False):
+        held += 1
+    assert held == app.config["PDF_RENDER_CONCURRENCY"]
+    auth.login_as(team["manager"])
+    try:
+        busy = client.get("/exports/summary.pdf")
+        record = client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf")
+    finally:
+        for _ in range(held):
+            slots.release()
+    assert busy.status_code == 503 and record.status_code == 503
+    assert busy.headers["Retry-After"] == str(exports.BUSY_RETRY_SECONDS)
+    assert "Many documents are being prepared right now." in busy.text
+    assert "Harbour Clinic" in pdf_text(client.get("/exports/summary.pdf"))

@@ -13,9 +13,9 @@ from clinic_onboard.models import AppRole, OnboardingEvent
 from clinic_onboard.operations import progress
 from clinic_onboard.record.states import TaskStatus
 from tests.conftest import Auth, config_for_tests
-from tests.web.onboarding_factory import make_team, task_of
+from tests.web.onboarding_factory import a_pdf, make_team, task_of
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = a_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 
 
@@ -212,6 +212,27 @@ def test_credential_without_a_file_and_a_bad_expiry(client: FlaskClient, auth: A
     assert _credential(client, task.id, None, "").status_code == 302
     [event] = progress.events_of(people["onboarding"])
     assert event.payload["file"] is None
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"expires_on": "9999-12-31"},
+        {"issued_on": "0001-01-01", "expires_on": "0001-02-01"},
+        {"issued_on": "9999-01-01"},
+    ],
+)
+def test_credential_dates_off_the_calendar_are_a_form_error(
+    client: FlaskClient, auth: Auth, team, dates: dict[str, str]
+) -> None:
+    """Issue 22, finding 8: every date a person types is bounded, with a message."""
+    people = team()
+    task = task_of(people["onboarding"], "bls.certificate")
+    auth.login_as(people["hire"])
+    response = _credential(client, task.id, None, "", **dates)
+    assert response.status_code == 200
+    assert "Choose a date between 1900 and 2099." in response.get_data(as_text=True)
+    assert _kinds(people["onboarding"]) == []
 
 
 def test_a_file_of_another_clinic_is_404(client, auth, team, make_member) -> None:

@@ -20,9 +20,10 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from tests.conftest import PASSWORD, Auth
+from tests.web.onboarding_factory import a_pdf
 
 HIRE_PASSWORD = "a hire's own passphrase"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = a_pdf()
 
 
 def _add_hire(client, role: ClinicRole, supervisor_member_id: int) -> str:

@@ -305,6 +305,27 @@ def test_custom_item_errors_keep_what_was_typed(client: FlaskClient, make_role) 
     assert db.session.scalars(select(RoleCustomItem)).all() == []
 
 
+def test_a_role_holds_at_most_custom_items_max_of_the_clinics_items(
+    client: FlaskClient, make_role
+) -> None:
+    """Issue 22, finding 8: 2,000 custom items were accepted."""
+    role = make_role()
+    fields = {**CUSTOM, "references": []}
+    role.custom_items.extend(
+        RoleCustomItem(clinic_id=role.clinic_id, **{**fields, "title": f"Item {n}"})
+        for n in range(ops.CUSTOM_ITEMS_MAX)
+    )
+    db.session.commit()
+    response = client.post(f"/roles/{role.id}/custom-items", data=CUSTOM)
+    assert response.status_code == 200
+    assert "This role already has 200 items of your own" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(RoleCustomItem)).all()) == ops.CUSTOM_ITEMS_MAX
+    ops.remove_custom_item(role.custom_items[0], None)
+    db.session.commit()
+    response = client.post(f"/roles/{role.id}/custom-items", data=CUSTOM, follow_redirects=True)
+    assert "Added “Tour of the lab fridge” to the role." in response.get_data(as_text=True)
+
+
 def test_the_operation_refuses_a_custom_credential(make_role) -> None:
     role = make_role()
     details = ops.CustomItemDetails(**{**CUSTOM, "kind": "credential"})
