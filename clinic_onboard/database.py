@@ -18,7 +18,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
     else:
         _ping_after_idle(engine)
 
@@ -51,6 +52,17 @@ def _tune_sqlite(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _begin_before_savepoint(connection: Connection, _name: str) -> None:
+    """Open SQLite's transaction before a savepoint that would otherwise be the first statement.
+
+    pysqlite starts a transaction only before a data-changing statement, so a SAVEPOINT coming
+    first opens a transaction of its own, and its RELEASE commits for good: an event appended
+    as the first write of a request (operations/record.py) would survive the request's rollback.
+    """
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _ping_after_idle(engine: Engine) -> None:
