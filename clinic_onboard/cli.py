@@ -58,20 +58,36 @@ def main() -> None:
 @cli.command("verify-signoffs")
 @with_appcontext
 def verify_signoffs_command() -> None:
-    """Check every onboarding record's hash chain; exit 1 naming the first broken link."""
-    checked = broken = 0
+    """Check every onboarding record's signed chain and what it attests; exit 1 naming each
+    record that fails and why."""
+    checked = failing = 0
     for report in record.verify_chains():
         checked += 1
-        if report.broken is not None:
-            broken += 1
-            click.echo(
-                f"Onboarding {report.onboarding_id}: event {report.broken.seq} "
-                f"{report.broken.reason}.",
-                err=True,
-            )
-    if broken:
-        raise click.ClickException(f"{broken} of {checked} records fail verification.")
+        failing += not report.ok
+        for finding in report.findings:
+            click.echo(f"Onboarding {report.onboarding_id}: {record.describe(finding)}.", err=True)
+    if failing:
+        raise click.ClickException(f"{failing} of {checked} records fail verification.")
     click.echo(f"All {checked} onboarding records verify.")
+
+
+@cli.command("reseal-records")
+@with_appcontext
+def reseal_records_command() -> None:
+    """Sign the records kept before entries were signed with a key, once their old hash
+    chains are checked; a record whose old chain is broken is left as it was and named."""
+    resealed = refused = 0
+    for outcome in record.reseal_records():
+        if outcome.refused is None:
+            resealed += 1
+            continue
+        refused += 1
+        reason = record.describe(outcome.refused)
+        click.echo(f"Onboarding {outcome.onboarding_id}: not resealed, {reason}.", err=True)
+    db.session.commit()
+    click.echo(f"Resealed {resealed} records.")
+    if refused:
+        raise click.ClickException(f"{refused} records were not resealed: their chains are broken.")
 
 
 _lang_option = click.option(

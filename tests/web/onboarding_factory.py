@@ -14,6 +14,7 @@ from clinic_onboard.models import (
     OnboardingDuty,
     OnboardingTask,
 )
+from clinic_onboard.operations.record import open_record
 
 TODAY = date.today()
 # item id -> (kind, sign-off, phase, days from today to the due date, validity in months)
@@ -83,6 +84,8 @@ def build_onboarding(hire: Membership, supervisor_id: int | None, plan: dict = P
         )
     )
     db.session.add(onboarding)
+    db.session.flush()
+    open_record(onboarding, None)  # as start_onboarding does: the record states the plan
     db.session.commit()
     return onboarding
 

@@ -45,7 +45,7 @@ from clinic_onboard.cli import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Membership, OnboardingEvent, User
 from clinic_onboard.models.types import UTCDateTime
-from clinic_onboard.operations import accounts, progress
+from clinic_onboard.operations import accounts, progress, record
 from clinic_onboard.operations import roles as role_ops
 from clinic_onboard.record.states import EventKind
 from tests.conftest import PASSWORD, Auth, config_for_tests
@@ -133,6 +133,7 @@ def _work_on_record(people: dict) -> None:
     )
     bls = task_of(plan, "bls.certificate")
     bls.renews = True  # signing it off creates its renewal, a row pointing at its own table
+    record.record_plan_update(plan, people["manager"], [bls], [])  # as an applied update states it
     _credential(plan, bls, hire, _store(plan.clinic_id, PDF, "my card.pdf"))
     hand = task_of(plan, "ipac.hand_hygiene")
     progress.complete_task(plan, hand, hire)
@@ -358,10 +359,10 @@ def test_an_edited_event_is_refused_naming_the_broken_chain(
     assert "data.json does not match its checksum" in result.output
     _nothing_imported(restored, result, plan.clinic_id)
 
-    # Whoever edits the data and fixes its checksum too still meets the hash chain.
+    # Whoever edits the data and fixes its checksum too still meets the signed chain.
     _rewrite_data(backup, lambda data: None, fix_checksum=True)
     result = _invoke(restored, "import", str(backup))
-    expected = f"onboarding {plan.id}: event {edited['seq']} its contents changed"
+    expected = f"onboarding {plan.id}: entry {edited['seq']} does not carry a valid signature"
     assert expected in result.output, result.output
     _nothing_imported(restored, result, plan.clinic_id)
 
