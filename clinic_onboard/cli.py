@@ -85,9 +85,9 @@ def reseal_records_command() -> None:
         reason = record.describe(outcome.refused)
         click.echo(f"Onboarding {outcome.onboarding_id}: not resealed, {reason}.", err=True)
     db.session.commit()
-    click.echo(f"Resealed {resealed} records.")
+    click.echo(f"Records resealed: {resealed}.")
     if refused:
-        raise click.ClickException(f"{refused} records were not resealed: their chains are broken.")
+        raise click.ClickException(f"Records not resealed, their old chains broken: {refused}.")
 
 
 _lang_option = click.option(

@@ -197,9 +197,9 @@ def _mac_finding(
 ) -> Finding | None:
     seq = event.facts.seq
     if event.key_id is None:
-        if legacy and legacy_hash(event.facts) == event.mac:
-            return None
-        return Finding("unsealed", seq)
+        if not legacy:
+            return Finding("unsealed", seq)
+        return None if legacy_hash(event.facts) == event.mac else Finding("forged", seq)
     if not ring.holds(event.key_id):
         return Finding("unknown_key", seq, detail=event.key_id)
     if not ring.verify(event.key_id, event_message(event.facts, hire_id, digest), event.mac):

@@ -1,6 +1,6 @@
 """Build an onboarding with a small plan directly, as ``tests/web/test_record.py`` does."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -34,7 +34,13 @@ TITLES = {
 }
 
 
-def build_onboarding(hire: Membership, supervisor_id: int | None, plan: dict = PLAN) -> Onboarding:
+def build_onboarding(
+    hire: Membership,
+    supervisor_id: int | None,
+    plan: dict = PLAN,
+    renewing: Collection[str] = (),
+) -> Onboarding:
+    """The onboarding as ``start_onboarding`` stores it; ``renewing`` names items that renew."""
     role = db.session.scalar(select(ClinicRole).where(ClinicRole.clinic_id == hire.clinic_id))
     if role is None:
         role = ClinicRole(
@@ -68,6 +74,7 @@ def build_onboarding(hire: Membership, supervisor_id: int | None, plan: dict = P
                 basis="guidance",
                 references=["PHIPA, s. 12"] if kind == "acknowledgement" else [],
                 validity_months=validity,
+                renews=True if item_id in renewing else None,
             )
         )
     onboarding.duties.append(
