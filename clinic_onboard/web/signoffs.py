@@ -245,7 +245,13 @@ def record(onboarding_id: int) -> str:
         voided=progress.voided_ids(events),
         labels=KIND_LABELS,
         # A completed record stays closed, except for the renewals that follow it.
-        correctable={e.id for e in events if manager_here and (active or _renews(e, tasks))},
+        correctable={
+            e.id
+            for e in events
+            if manager_here
+            and (active or _renews(e, tasks))
+            and e.kind not in progress.NOT_VOIDABLE
+        },
         may_complete=manager_here and active,
         void_form=VoidForm(),
         complete_form=PasswordForm(),
@@ -265,6 +271,9 @@ def _renews(event: OnboardingEvent, tasks: dict[int, OnboardingTask]) -> bool:
 def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
     """The payload in a line of plain words (the file link is added by the template)."""
     payload = dict(event.payload)
+    payload.pop("hire", None)  # a statement's: the person the page is about
+    if "tasks" in payload:  # a statement's digests: say how many items it states
+        payload["items"] = len(payload.pop("tasks"))
     if "voids" in payload:
         voided_id = payload.pop("voids")
         seq = next((e.seq for e in events if e.id == voided_id), "?")
@@ -272,4 +281,11 @@ def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
     if "method" in payload:
         payload["method"] = METHODS.get(payload["method"], payload["method"])
     payload.pop("file", None)
-    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in payload.items() if value)
+    return "; ".join(
+        f"{key.replace('_', ' ')}: {_plain(value)}" for key, value in payload.items() if value
+    )
+
+
+def _plain(value: object) -> str:
+    """A list (the items a plan update withdrew) as words, not as Python writes it."""
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -15,7 +15,7 @@ from clinic_onboard.cli import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Onboarding, OnboardingEvent, OnboardingTask
 from clinic_onboard.operations import progress, record
-from clinic_onboard.record.chain import GENESIS, Finding, event_message, legacy_hash
+from clinic_onboard.record.chain import GENESIS, Finding, event_message, legacy_hash, task_digest
 from clinic_onboard.record.keys import KeyRing, parse_keys
 from tests.conftest import Auth
 from tests.web.onboarding_factory import TODAY, make_team, task_of
@@ -353,3 +353,29 @@ def test_reseal_refuses_an_old_chain_that_no_longer_holds(app: Flask, worked) ->
     )
     db.session.expire_all()
     assert [(e.seq, e.hash, e.key_id) for e in progress.events_of(plan)] == before
+
+
+def test_the_record_page_shows_statements_plainly_and_never_offers_to_void_them(
+    client: FlaskClient, auth: Auth, worked
+) -> None:
+    people = worked()
+    plan = people["onboarding"]
+    hand = task_of(plan, HAND)
+    record.record_plan_update(plan, people["manager"], [hand], [task_of(plan, READ)])
+    db.session.commit()
+    auth.login_as(people["manager"])
+    page = client.get(f"/signoffs/onboardings/{plan.id}/record").get_data(as_text=True)
+    assert "The record verifies." in page
+    assert "Plan started" in page and f"items: {len(plan.tasks)}" in page
+    assert "Plan brought up to date" in page and f"withdrawn: {READ}" in page
+    assert task_digest(record.task_text(hand)) not in page  # digests stay out of sight
+    opening, update = _event(plan, 1), _event(plan, 5)
+    assert f"/signoffs/events/{_event(plan, 2).id}/void" in page  # a person's entry can
+    for statement in (opening, update):
+        assert f"/signoffs/events/{statement.id}/void" not in page
+        refused = client.post(
+            f"/signoffs/events/{statement.id}/void",
+            data={"reason": "no"},
+            follow_redirects=True,
+        )
+        assert "This entry cannot be voided." in refused.get_data(as_text=True)
