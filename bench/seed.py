@@ -46,11 +46,10 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import accounts, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
-from clinic_onboard.operations.record import verify_chains
+from clinic_onboard.operations.record import seal, stated_digests, verify_chains
 from clinic_onboard.operations.renewals import sync_renewal
 from clinic_onboard.passwords import hash_password
 from clinic_onboard.planning import plan_for
-from clinic_onboard.record.chain import GENESIS, event_hash
 from clinic_onboard.record.renewals import add_months
 from clinic_onboard.record.states import EventKind
 
@@ -351,11 +350,19 @@ def _now() -> datetime:
 
 
 def _append(onboarding: Onboarding, steps: list[_Step]) -> None:
-    """Append ``steps`` with the columns and hash chain ``operations.record.append_event``
-    gives, and the audit entry ``progress.sign_off`` writes for each sign-off, in two bulk
-    inserts. The verbs re-read and re-fold the whole record before every event, which makes
-    seeding thousands of records quadratic; ``verify_seeded`` checks every chain afterwards."""
-    events: list[OnboardingEvent] = []
+    """Append ``steps`` after the plan's opening entry with the columns and signed chain
+    ``operations.record.append_event`` gives, and the audit entry ``progress.sign_off`` writes
+    for each sign-off, in two bulk inserts. The verbs re-read and re-fold the whole record
+    before every event, which makes seeding thousands of records quadratic; ``verify_seeded``
+    checks every chain afterwards."""
+    events = list(
+        db.session.scalars(
+            select(OnboardingEvent)
+            .where(OnboardingEvent.onboarding_id == onboarding.id)
+            .order_by(OnboardingEvent.seq)
+        )
+    )
+    opening, digests = len(events), stated_digests(onboarding.id)
     for step in steps:
         event = OnboardingEvent(
             clinic_id=onboarding.clinic_id,
@@ -368,11 +375,13 @@ def _append(onboarding: Onboarding, steps: list[_Step]) -> None:
             actor_role=step.actor.role.value,
             payload=step.payload,
             created_at=step.at,
-            prev_hash=events[-1].hash if events else GENESIS,
+            prev_hash=events[-1].hash,
         )
-        event.hash = event_hash(event.facts(step.task.item_id))
+        item_id = step.task.item_id
+        seal(event, item_id, onboarding.membership_id, digests.get(item_id))
         events.append(event)
-    db.session.execute(insert(OnboardingEvent), [_columns(event) for event in events])
+    added = events[opening:]
+    db.session.execute(insert(OnboardingEvent), [_columns(event) for event in added])
     signoffs = [s for s in steps if s.kind in (EventKind.SIGNED_OFF, EventKind.NEEDS_PRACTICE)]
     if signoffs:
         db.session.execute(insert(AuditEvent), [_audit_row(onboarding, s) for s in signoffs])
@@ -450,8 +459,8 @@ def verify_seeded() -> int:
     """Every record's hash chain, checked as ``clinic-onboard verify-signoffs`` does; the number
     of records, or AssertionError naming the first broken one."""
     reports = list(verify_chains())
-    broken = [r for r in reports if r.broken is not None]
-    assert not broken, f"seeded record {broken[0].onboarding_id} is broken: {broken[0].broken}"
+    broken = [r for r in reports if not r.ok]
+    assert not broken, f"seeded record {broken[0].onboarding_id} is broken: {broken[0].findings}"
     return len(reports)
 
 

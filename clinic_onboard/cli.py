@@ -60,19 +60,16 @@ def main() -> None:
 @cli.command("verify-signoffs")
 @with_appcontext
 def verify_signoffs_command() -> None:
-    """Check every onboarding record's hash chain, and every chain against the anchor log;
-    exit 1 naming each broken link and each anchor the database contradicts."""
-    checked = broken = 0
+    """Check every onboarding record's signed chain and what it attests, and every chain
+    against the anchor log; exit 1 naming each record that fails and why, and each anchor the
+    database contradicts."""
+    checked = failing = 0
     for report in record.verify_chains():
         checked += 1
-        if report.broken is not None:
-            broken += 1
-            click.echo(
-                f"Onboarding {report.onboarding_id}: event {report.broken.seq} "
-                f"{report.broken.reason}.",
-                err=True,
-            )
-    failures = [f"{broken} of {checked} records fail verification."] if broken else []
+        failing += not report.ok
+        for finding in report.findings:
+            click.echo(f"Onboarding {report.onboarding_id}: {record.describe(finding)}.", err=True)
+    failures = [f"{failing} of {checked} records fail verification."] if failing else []
     failures += _report_anchors(anchor_log.check_anchor_log())
     if failures:
         raise click.ClickException(" ".join(failures))
@@ -112,6 +109,25 @@ def anchor_records_command() -> None:
     except OSError as error:
         raise click.ClickException(f"Could not write the anchor log: {error}") from None
     click.echo(f"Anchored {count} onboarding records in {current_app.config['RECORD_ANCHOR_LOG']}.")
+
+
+@cli.command("reseal-records")
+@with_appcontext
+def reseal_records_command() -> None:
+    """Sign the records kept before entries were signed with a key, once their old hash
+    chains are checked; a record whose old chain is broken is left as it was and named."""
+    resealed = refused = 0
+    for outcome in record.reseal_records():
+        if outcome.refused is None:
+            resealed += 1
+            continue
+        refused += 1
+        reason = record.describe(outcome.refused)
+        click.echo(f"Onboarding {outcome.onboarding_id}: not resealed, {reason}.", err=True)
+    db.session.commit()
+    click.echo(f"Records resealed: {resealed}.")
+    if refused:
+        raise click.ClickException(f"Records not resealed, their old chains broken: {refused}.")
 
 
 _lang_option = click.option(

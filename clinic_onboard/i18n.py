@@ -47,6 +47,7 @@ ROLE_LABELS = {
     "manager": _l("Manager"),
     "supervisor": _l("Supervisor"),
     "staff": _l("Staff"),
+    "system": _l("The app"),  # entries the app writes by itself (record.SYSTEM_ROLE)
 }
 
 

@@ -31,7 +31,7 @@ from clinic_onboard.backup.export import FORMAT, FORMAT_VERSION
 from clinic_onboard.backup.scope import RULES, Skip
 from clinic_onboard.backup.signature import check_signature
 from clinic_onboard.extensions import db
-from clinic_onboard.operations.record import verify_chains
+from clinic_onboard.operations.record import describe, verify_chains
 from clinic_onboard.record.keys import KeyRing
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -212,14 +212,14 @@ def _reset_sequences(tables: list[Table]) -> None:
 
 
 def check_chains() -> None:
-    """Every record's hash chain must verify as it did when exported, or nothing is kept."""
+    """Every record must verify under this installation's record keys, or nothing is kept."""
     broken = [
-        f"onboarding {report.onboarding_id}: event {report.broken.seq} {report.broken.reason}"
+        f"onboarding {report.onboarding_id}: {describe(finding)}"
         for report in verify_chains()
-        if report.broken is not None
+        for finding in report.findings
     ]
     if broken:
-        raise BackupError("hash chains do not verify:\n  " + "\n  ".join(broken))
+        raise BackupError("records do not verify:\n  " + "\n  ".join(broken))
 
 
 def _copy_files(reader: Reader, manifest: dict[str, Any], folder: Path, into: Restored) -> None:

@@ -1,8 +1,10 @@
 """The append-only record of an onboarding: completions, sign-offs and corrections.
 
 Rows are only ever inserted (``operations.record``); a correction is a new VOIDED event. Each
-row carries a SHA-256 hash chained to the previous event of the same onboarding, and the
-unique (onboarding, seq) pair makes two simultaneous writers collide instead of both landing.
+row carries an HMAC-SHA256 (``hash``, under the key named by ``key_id``) chained to the previous
+event of the same onboarding (``record/chain.py``), and the unique (onboarding, seq) pair makes
+two simultaneous writers collide instead of both landing. Only ``reseal-records`` rewrites the
+MAC columns, once, of events written before the record was keyed (their ``key_id`` is NULL).
 """
 
 from datetime import datetime
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from clinic_onboard.extensions import db
 from clinic_onboard.models.onboarding import Onboarding, OnboardingTask
 from clinic_onboard.models.types import UTCDateTime
-from clinic_onboard.record.chain import EventFacts
+from clinic_onboard.record.chain import EventFacts, SealedEvent
 
 
 class OnboardingEvent(db.Model):
@@ -39,12 +41,15 @@ class OnboardingEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The record key that made ``hash``; NULL for a legacy unkeyed SHA-256 (never trusted).
+    key_id: Mapped[str | None] = mapped_column(String(32))
 
     onboarding: Mapped[Onboarding] = relationship()
     task: Mapped[OnboardingTask | None] = relationship()
 
     def facts(self, task_item_id: str | None) -> EventFacts:
-        """What the hash covers; ``task_item_id`` is passed in to avoid a query per event."""
+        """The event's own part of what the MAC covers; ``task_item_id`` is passed in to avoid
+        a query per event."""
         return EventFacts(
             seq=self.seq,
             onboarding_id=self.onboarding_id,
@@ -57,3 +62,6 @@ class OnboardingEvent(db.Model):
             created_at=self.created_at,
             prev_hash=self.prev_hash,
         )
+
+    def sealed(self, task_item_id: str | None) -> SealedEvent:
+        return SealedEvent(self.facts(task_item_id), self.key_id, self.hash)

@@ -29,7 +29,7 @@ from clinic_onboard.models import (
     OnboardingTask,
     User,
 )
-from clinic_onboard.operations import audit
+from clinic_onboard.operations import audit, record
 from clinic_onboard.operations.accounts import add_member, create_user, find_user
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.planning import plan_for
@@ -204,6 +204,7 @@ def snapshot_plan(
     onboarding.tasks = [_task_row(clinic_id, i, t) for i, t in enumerate(plan.tasks)]
     onboarding.duties = [_duty_row(clinic_id, i, d) for i, d in enumerate(plan.duties)]
     db.session.flush()
+    record.open_record(onboarding, membership_in(membership.clinic, actor))
     facts = {
         "email": user.email,
         "new_account": new_account,
@@ -428,15 +429,19 @@ def apply_differences(
             "The role, the library or the clinic changed since that page was shown. "
             "Check the differences below, then apply them again."
         )
-    record = _Recorder(onboarding, actor)
+    log = _Recorder(onboarding, actor)
     now = datetime.now(UTC)
-    _apply_tasks(onboarding, plan, differences, record, now)
-    _apply_duties(onboarding, plan, differences, record)
+    rewritten = _apply_tasks(onboarding, plan, differences, log, now)
+    _apply_duties(onboarding, plan, differences, log)
     before = {"catalog_version": onboarding.catalog_version, "profile": onboarding.profile}
     onboarding.catalog_version = plan.catalog_version
     onboarding.profile = profile_dict(plan, onboarding.role)
     after = {"catalog_version": onboarding.catalog_version, "profile": onboarding.profile}
-    record("onboarding.apply_differences", before, after)
+    log("onboarding.apply_differences", before, after)
+    if rewritten or differences.removed_tasks:
+        # The record states the items' new text and rule, so only edits outside the app show.
+        manager = membership_in(db.session.get(Clinic, onboarding.clinic_id), actor)
+        record.record_plan_update(onboarding, manager, rewritten, differences.removed_tasks)
     db.session.flush()
     return differences
 
@@ -460,8 +465,10 @@ def _apply_tasks(
     differences: PlanDifferences,
     record: _Recorder,
     now: datetime,
-) -> None:
+) -> list[OnboardingTask]:
+    """Add, reinstate, withdraw and update the tasks; the rows added, reinstated or updated."""
     rows = {t.item_id: t for t in onboarding.tasks}
+    rewritten = []
     for task in differences.added_tasks:
         row = rows.get(task.id)
         if row is None:
@@ -473,12 +480,15 @@ def _apply_tasks(
             row.withdrawn_at = None
             _copy(task, row, TASK_FIELDS)
             record("onboarding.task_reinstate", before, _task_facts(row))
+        rewritten.append(row)
     for row in differences.removed_tasks:
         row.withdrawn_at = now
         record("onboarding.task_withdraw", _task_facts(row), {"withdrawn_at": now.isoformat()})
     for change in differences.changed_tasks:
         _update(rows[change.item_id], _plan_entry(plan.tasks, change.item_id), change, record)
+        rewritten.append(rows[change.item_id])
     _renumber(onboarding.tasks, [t.id for t in plan.tasks])
+    return rewritten
 
 
 def _apply_duties(

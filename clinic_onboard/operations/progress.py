@@ -33,14 +33,21 @@ from clinic_onboard.operations.record import (
 from clinic_onboard.operations.renewals import sync_renewal
 from clinic_onboard.record.progress import HIRE_TO_ACT, statuses
 from clinic_onboard.record.renewals import add_months
-from clinic_onboard.record.states import DONE_KINDS, EventKind, TaskStatus, is_finished
+from clinic_onboard.record.states import (
+    DONE_KINDS,
+    STATEMENT_KINDS,
+    EventKind,
+    TaskStatus,
+    is_finished,
+)
 from clinic_onboard.uploads import StoredFile
 
 # Plain text (callers compare it), translated where it is shown.
 CONFLICT_MESSAGE = N_("Someone else just updated this record; please check and try again.")
 FORM_KINDS = {"acknowledgement": "acknowledged", "credential": "credential_recorded"}
 UNDOABLE = frozenset({TaskStatus.AWAITING_SIGNOFF, TaskStatus.DONE})
-NOT_VOIDABLE = frozenset({EventKind.VOIDED, EventKind.FINAL_SIGNOFF})
+# A correction, the final sign-off and the record's own statements cannot be voided.
+NOT_VOIDABLE = frozenset({EventKind.VOIDED, EventKind.FINAL_SIGNOFF, *STATEMENT_KINDS})
 
 
 class ProgressRefused(ValueError):

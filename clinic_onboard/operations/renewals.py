@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from clinic_onboard.models import Onboarding, OnboardingTask
 from clinic_onboard.models.types import utcnow
+from clinic_onboard.operations.record import record_renewal
 from clinic_onboard.record.renewals import next_due, renewal_item_id
 from clinic_onboard.record.states import TaskStatus
 
@@ -31,7 +32,9 @@ def sync_renewal(
     child = next((t for t in onboarding.tasks if t.renewal_of_id == task.id), None)
     if child is None:
         if due is not None:
-            onboarding.tasks.append(_renewal_row(onboarding, task, due))
+            renewal = _renewal_row(onboarding, task, due)
+            onboarding.tasks.append(renewal)
+            record_renewal(onboarding, renewal)  # the record states the new item
         return
     if child.id in records and records[child.id].events:
         return  # the hire has started on it: their own completion creates the next one

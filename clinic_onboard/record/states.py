@@ -14,6 +14,11 @@ class EventKind(StrEnum):
     NEEDS_PRACTICE = "needs_practice"  # a supervisor: not yet; re-opens the task
     VOIDED = "voided"  # a correction: cancels one earlier event, with a reason
     FINAL_SIGNOFF = "final_signoff"  # the manager completes the whole onboarding
+    # Statements (record/chain.py): what the record attests, each item's text and rule.
+    OPENED = "opened"  # the plan is stored: the hire and every item
+    PLAN_UPDATED = "plan_updated"  # a plan update applied: the items it added or changed
+    RENEWAL_ADDED = "renewal_added"  # the next renewal of an item
+    RESEALED = "resealed"  # an older record checked and signed with the key
 
 
 class TaskStatus(StrEnum):
@@ -24,6 +29,9 @@ class TaskStatus(StrEnum):
     SIGNED_OFF = "signed_off"
 
 
+STATEMENT_KINDS = frozenset(
+    {EventKind.OPENED, EventKind.PLAN_UPDATED, EventKind.RENEWAL_ADDED, EventKind.RESEALED}
+)
 DONE_KINDS = frozenset({EventKind.COMPLETED, EventKind.ACKNOWLEDGED, EventKind.CREDENTIAL})
 
 

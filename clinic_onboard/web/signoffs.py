@@ -1,5 +1,5 @@
 """Supervisor and manager sign-offs, the manager's final sign-off and corrections, and the
-record page that shows every event and whether the hash chain still holds.
+record page that shows every event and whether the signed record still verifies.
 
 Tenancy first (another clinic's id answers 404), then ``policy``; every change is an event
 appended by ``operations.progress`` and committed once here.
@@ -27,8 +27,8 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import progress
+from clinic_onboard.operations import record as records
 from clinic_onboard.record.anchors import AnchorReason
-from clinic_onboard.record.chain import GENESIS, first_broken_link
 from clinic_onboard.record.states import TaskStatus
 from clinic_onboard.web import throttle
 from clinic_onboard.web.progress_forms import METHODS, PasswordForm, SignOffForm, VoidForm
@@ -46,6 +46,10 @@ KIND_LABELS = {
     "needs_practice": _l("Needs practice"),
     "voided": _l("Correction"),
     "final_signoff": _l("Final sign-off"),
+    "opened": _l("Plan started"),
+    "plan_updated": _l("Plan brought up to date"),
+    "renewal_added": _l("Renewal added"),
+    "resealed": _l("Record signed with the key"),
 }
 # What the anchor log shows against a record that is still there (a deleted one answers 404).
 ANCHOR_REASONS = {
@@ -224,41 +228,37 @@ def void(event_id: int) -> Response:
 
 @bp.get("/onboardings/<int:onboarding_id>/record")
 def record(onboarding_id: int) -> str:
-    """Every event in order, whether the hash chain verifies, and whether it still reaches
-    its latest anchor (read from the process's index of the log, not the whole log)."""
+    """Every event in order, whether the signed record verifies (and if not, why), and whether
+    it still reaches its latest anchor (read from the process's index of the log)."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
     viewer = current_membership()
     if not policy.can_view_record(
         viewer.role, viewer.user_id, onboarding.membership.user_id, onboarding.supervisor_id
     ):
         abort(404)
-    rows = db.session.execute(
-        select(
-            OnboardingEvent,
-            OnboardingTask.item_id,
-            OnboardingTask.title,
-            OnboardingTask.renewal_of_id,
-        )
-        .outerjoin(OnboardingTask, OnboardingEvent.task_id == OnboardingTask.id)
-        .where(OnboardingEvent.onboarding_id == onboarding.id)
-        .order_by(OnboardingEvent.seq)
-    ).all()
-    events = [row[0] for row in rows]
+    pairs = records.record_events([onboarding.id])
+    events = [event for event, _item in pairs]
+    tasks = {task.id: task for task in onboarding.tasks}
     active = onboarding.status == OnboardingStatus.ACTIVE
     manager_here = policy.can_correct_record(viewer.role)
+    report = records.verify_onboarding(onboarding, pairs)
     return render_template(
         "signoffs/record.html",
         onboarding=onboarding,
-        rows=[(event, title, _summary(event, events)) for event, _, title, _ in rows],
-        broken=first_broken_link((e.facts(item), e.hash) for e, item, _, _ in rows),
-        head=events[-1].hash if events else GENESIS,
+        rows=[(e, _title(e, tasks), _summary(e, events)) for e in events],
+        findings=[records.describe(finding, _) for finding in report.findings],
+        head=report.head,
         anchor=anchor_log.record_status(onboarding.id, [(e.seq, e.hash) for e in events]),
         anchor_reasons=ANCHOR_REASONS,
         voided=progress.voided_ids(events),
         labels=KIND_LABELS,
         # A completed record stays closed, except for the renewals that follow it.
         correctable={
-            e.id for e, _, _, renewal_of in rows if manager_here and (active or renewal_of)
+            e.id
+            for e in events
+            if manager_here
+            and (active or _renews(e, tasks))
+            and e.kind not in progress.NOT_VOIDABLE
         },
         may_complete=manager_here and active,
         void_form=VoidForm(),
@@ -266,9 +266,22 @@ def record(onboarding_id: int) -> str:
     )
 
 
+def _title(event: OnboardingEvent, tasks: dict[int, OnboardingTask]) -> str | None:
+    task = tasks.get(event.task_id) if event.task_id else None
+    return task.title if task else None
+
+
+def _renews(event: OnboardingEvent, tasks: dict[int, OnboardingTask]) -> bool:
+    task = tasks.get(event.task_id) if event.task_id else None
+    return task is not None and task.renewal_of_id is not None
+
+
 def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
     """The payload in a line of plain words (the file link is added by the template)."""
     payload = dict(event.payload)
+    payload.pop("hire", None)  # a statement's: the person the page is about
+    if "tasks" in payload:  # a statement's digests: say how many items it states
+        payload["items"] = len(payload.pop("tasks"))
     if "voids" in payload:
         voided_id = payload.pop("voids")
         seq = next((e.seq for e in events if e.id == voided_id), "?")
@@ -276,4 +289,11 @@ def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
     if "method" in payload:
         payload["method"] = METHODS.get(payload["method"], payload["method"])
     payload.pop("file", None)
-    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in payload.items() if value)
+    return "; ".join(
+        f"{key.replace('_', ' ')}: {_plain(value)}" for key, value in payload.items() if value
+    )
+
+
+def _plain(value: object) -> str:
+    """A list (the items a plan update withdrew) as words, not as Python writes it."""
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -16,6 +16,8 @@ from clinic_onboard.library import catalog
 from clinic_onboard.models import ClinicInvitation, ClinicRole, Membership, Onboarding, User
 from clinic_onboard.operations import clinic_invitations, csv_import, invitation_quota, invitations
 from clinic_onboard.operations import onboarding as plans
+from clinic_onboard.operations.progress import CONFLICT_MESSAGE
+from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.web.role_forms import LABELS
 from clinic_onboard.web.staff_forms import (
     AddHireForm,
@@ -225,6 +227,9 @@ def apply(onboarding_id: int) -> Response:
         applied = plans.apply_differences(onboarding, _me(), catalog(), expected)
     except plans.OnboardingError as error:
         flash(str(error), "warning")
+    except RecordConflict:  # an entry landed in the record while the update was stated in it
+        db.session.rollback()
+        flash(_(CONFLICT_MESSAGE), "error")
     else:
         db.session.commit()
         flash(_applied_message(applied), "success")

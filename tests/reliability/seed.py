@@ -128,8 +128,8 @@ def read_facts(database_url: str) -> Facts:
         actions = tuple(db.session.scalars(select(AuditEvent.action)))
         reports = list(record.verify_chains())
         broken = tuple(
-            f"onboarding {r.onboarding_id}: event {r.broken.seq} {r.broken.reason}"
+            f"onboarding {r.onboarding_id}: {record.describe(finding)}"
             for r in reports
-            if r.broken is not None
+            for finding in r.findings
         )
         return Facts(events, actions, broken, len(reports))

@@ -1,7 +1,7 @@
 """Build an onboarding with a small plan directly, as ``tests/web/test_record.py`` does."""
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
 import pikepdf
@@ -17,6 +17,7 @@ from clinic_onboard.models import (
     OnboardingDuty,
     OnboardingTask,
 )
+from clinic_onboard.operations.record import open_record
 
 TODAY = date.today()
 # item id -> (kind, sign-off, phase, days from today to the due date, validity in months)
@@ -36,7 +37,13 @@ TITLES = {
 }
 
 
-def build_onboarding(hire: Membership, supervisor_id: int | None, plan: dict = PLAN) -> Onboarding:
+def build_onboarding(
+    hire: Membership,
+    supervisor_id: int | None,
+    plan: dict = PLAN,
+    renewing: Collection[str] = (),
+) -> Onboarding:
+    """The onboarding as ``start_onboarding`` stores it; ``renewing`` names items that renew."""
     role = db.session.scalar(select(ClinicRole).where(ClinicRole.clinic_id == hire.clinic_id))
     if role is None:
         role = ClinicRole(
@@ -70,6 +77,7 @@ def build_onboarding(hire: Membership, supervisor_id: int | None, plan: dict = P
                 basis="guidance",
                 references=["PHIPA, s. 12"] if kind == "acknowledgement" else [],
                 validity_months=validity,
+                renews=True if item_id in renewing else None,
             )
         )
     onboarding.duties.append(
@@ -86,6 +94,8 @@ def build_onboarding(hire: Membership, supervisor_id: int | None, plan: dict = P
         )
     )
     db.session.add(onboarding)
+    db.session.flush()
+    open_record(onboarding, None)  # as start_onboarding does: the record states the plan
     db.session.commit()
     return onboarding
 

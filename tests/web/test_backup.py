@@ -50,7 +50,7 @@ from clinic_onboard.cli import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Membership, OnboardingEvent, User
 from clinic_onboard.models.types import UTCDateTime
-from clinic_onboard.operations import accounts, progress
+from clinic_onboard.operations import accounts, progress, record
 from clinic_onboard.operations import roles as role_ops
 from clinic_onboard.record.keys import new_key_entry, parse_keys
 from clinic_onboard.record.states import EventKind
@@ -145,6 +145,7 @@ def _work_on_record(people: dict) -> None:
     )
     bls = task_of(plan, "bls.certificate")
     bls.renews = True  # signing it off creates its renewal, a row pointing at its own table
+    record.record_plan_update(plan, people["manager"], [bls], [])  # as an applied update states it
     _credential(plan, bls, hire, _store(plan.clinic_id, PDF, "my card.pdf"))
     hand = task_of(plan, "ipac.hand_hygiene")
     progress.complete_task(plan, hand, hire)
@@ -404,7 +405,10 @@ def test_a_record_rewritten_in_the_database_is_refused_though_the_backup_is_sign
     db.session.commit()
     backup = _export_folder(app, plan.clinic_id, tmp_path)
     result = _invoke(restored, "import", str(backup))
-    assert f"onboarding {plan.id}: event {signed.seq}" in result.output, result.output
+    assert (
+        f"onboarding {plan.id}: entry {signed.seq} does not carry a valid signature"
+        in result.output
+    )
     _nothing_imported(restored, result, plan.clinic_id)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, OnboardingEvent
 from clinic_onboard.operations import progress
-from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.record.states import STATEMENT_KINDS, TaskStatus
 from tests.conftest import Auth, config_for_tests
 from tests.web.onboarding_factory import a_pdf, make_team, task_of
 
@@ -40,8 +40,13 @@ def _status(onboarding, item_id: str) -> TaskStatus:
     return progress.task_records(onboarding)[task_of(onboarding, item_id).id].status
 
 
+def _recorded(onboarding) -> list:
+    """What people recorded; the record's own statements of the plan are left out."""
+    return [e for e in progress.events_of(onboarding) if e.kind not in STATEMENT_KINDS]
+
+
 def _kinds(onboarding) -> list[str]:
-    return [e.kind for e in progress.events_of(onboarding)]
+    return [e.kind for e in _recorded(onboarding)]
 
 
 def test_the_page_shows_the_plan_by_phase_with_figures(client: FlaskClient, auth: Auth, team):
@@ -75,7 +80,7 @@ def test_done_undo_done_appends_events(client: FlaskClient, auth: Auth, team) ->
     assert _status(plan, "ipac.hand_hygiene") is TaskStatus.NOT_STARTED
     client.post(f"/my/tasks/{task.id}/done")
     assert _kinds(plan) == ["completed", "undone", "completed"]
-    assert progress.events_of(plan)[0].payload == {"note": "Practised with Sam"}
+    assert _recorded(plan)[0].payload == {"note": "Practised with Sam"}
     # Done twice is refused and records nothing.
     page = client.post(f"/my/tasks/{task.id}/done", follow_redirects=True).get_data(as_text=True)
     assert "already done or waiting for sign-off" in page
@@ -123,7 +128,7 @@ def test_acknowledgement_needs_the_typed_full_name(client: FlaskClient, auth: Au
     typed = "  " + hire.user.display_name.upper().replace(" ", "   ") + " "
     right = client.post(f"/my/tasks/{task.id}/acknowledge", data={"typed_name": typed})
     assert right.status_code == 302
-    [event] = progress.events_of(plan)
+    [event] = _recorded(plan)
     assert event.kind == "acknowledged"
     assert event.payload == {"typed_name": hire.user.display_name.upper()}
     assert _status(plan, "privacy.confidentiality") is TaskStatus.DONE
@@ -147,7 +152,7 @@ def test_credential_with_computed_expiry_and_a_served_file(
     task = task_of(plan, "bls.certificate")
     auth.login_as(people["hire"])
     assert _credential(client, task.id, PDF, "my card.pdf").status_code == 302
-    [event] = progress.events_of(plan)
+    [event] = _recorded(plan)
     payload = event.payload
     # 24 months after 31 January 2026 is 31 January 2028.
     assert (payload["issued_on"], payload["expires_on"]) == ("2026-01-31", "2028-01-31")
@@ -175,7 +180,7 @@ def test_an_explicit_expiry_and_a_png(client: FlaskClient, auth: Auth, team) -> 
     task = task_of(people["onboarding"], "bls.certificate")
     auth.login_as(people["hire"])
     _credential(client, task.id, PNG, "card.pdf", expires_on="2027-06-30")
-    [event] = progress.events_of(people["onboarding"])
+    [event] = _recorded(people["onboarding"])
     assert event.payload["expires_on"] == "2027-06-30"
     # The sniffed type wins over the name: the download says PNG and ends in .png.
     response = _fetch(client, f"/my/files/{event.id}")
@@ -210,7 +215,7 @@ def test_credential_without_a_file_and_a_bad_expiry(client: FlaskClient, auth: A
     assert "must be after the issue date" in bad.get_data(as_text=True)
     assert "up to 1 KB." in bad.get_data(as_text=True)  # the limit as set, not "0 MB"
     assert _credential(client, task.id, None, "").status_code == 302
-    [event] = progress.events_of(people["onboarding"])
+    [event] = _recorded(people["onboarding"])
     assert event.payload["file"] is None
 
 

@@ -11,7 +11,7 @@ from clinic_onboard.dashboard import build_dashboard
 from clinic_onboard.extensions import db
 from clinic_onboard.library import catalog
 from clinic_onboard.models import AppRole, OnboardingStatus, OnboardingTask
-from clinic_onboard.operations import progress
+from clinic_onboard.operations import progress, record
 from clinic_onboard.operations.onboarding import plan_differences
 from clinic_onboard.record.renewals import add_months
 from clinic_onboard.record.states import TaskStatus
@@ -35,10 +35,8 @@ def team(make_member, make_clinic):
             "supervisor": make_member(AppRole.SUPERVISOR, clinic=clinic),
             "hire": make_member(AppRole.STAFF, clinic=clinic),
         }
-        plan = build_onboarding(people["hire"], people["supervisor"].user_id, RENEWING_PLAN)
-        for item_id in RENEWING:
-            task_of(plan, item_id).renews = True
-        db.session.commit()
+        supervisor_id = people["supervisor"].user_id
+        plan = build_onboarding(people["hire"], supervisor_id, RENEWING_PLAN, RENEWING)
         return {**people, "onboarding": plan}
 
     return make
@@ -138,6 +136,7 @@ def test_corrections_move_or_withdraw_the_renewal_without_duplicating_it(
     credential = progress.events_of(plan)[-1]
     client.post(f"/signoffs/events/{credential.id}/void", data={"reason": "Wrong card"})
     assert _renewals(plan, "bls.certificate")[0].withdrawn_at is not None
+    assert record.verify_onboarding(plan).findings == ()
 
 
 def test_renewals_do_not_hold_up_the_final_sign_off_and_outlive_it(
@@ -171,6 +170,8 @@ def test_renewals_do_not_hold_up_the_final_sign_off_and_outlive_it(
     hand = task_of(plan, "ipac.hand_hygiene")
     with pytest.raises(progress.ProgressRefused, match="complete"):
         progress.undo_task(plan, hand, people["hire"])
+    # Each renewal the app added is stated in the record, so the completed record verifies.
+    assert record.verify_onboarding(plan).findings == ()
 
 
 def test_the_dashboard_shows_what_is_coming_due_once_per_credential(

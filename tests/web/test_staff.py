@@ -23,6 +23,7 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.operations import onboarding as plans
+from clinic_onboard.operations import progress, record
 from clinic_onboard.planning import plan_for
 from tests.conftest import Auth
 
@@ -364,6 +365,57 @@ def test_a_plan_is_not_rewritten_by_a_new_library_version(
         select(AuditEvent).where(AuditEvent.action == "onboarding.task_update")
     ).one()
     assert update.before["title"] == "An older wording"
+
+
+def test_every_applied_plan_update_is_stated_in_the_record(
+    app, manager: Membership, role: ClinicRole
+) -> None:
+    """Role changes and a content update applied rewrite items; the record states each, so it
+    verifies, while the same rewrite made in the database alone does not."""
+    onboarding = start_hire(manager.clinic, manager.user, role, "jo@example.com")
+    assert [e.kind for e in progress.events_of(onboarding)] == ["opened"]
+    first, second = onboarding.tasks[0], onboarding.tasks[1]
+    off = SwitchedOffItem(
+        clinic_id=role.clinic_id, role_id=role.id, item_id=first.item_id, reason="-"
+    )
+    db.session.add(off)
+    custom = plans_custom_item(role)
+    db.session.commit()
+    plans.apply_differences(onboarding, manager.user, catalog())  # withdrawn and added
+    db.session.delete(off)
+    db.session.commit()
+    plans.apply_differences(onboarding, manager.user, catalog())  # reinstated
+    second.title = "An older wording"  # as a plan stored by an earlier library version
+    record.record_plan_update(onboarding, None, [second], [])
+    onboarding.catalog_version = "2020.1.0+old"
+    db.session.commit()
+    plans.apply_differences(onboarding, manager.user, catalog())  # the content update
+    db.session.commit()
+    kinds = [e.kind for e in progress.events_of(onboarding)]
+    assert kinds == ["opened", "plan_updated", "plan_updated", "plan_updated", "plan_updated"]
+    assert any(t.title == custom for t in onboarding.tasks)
+    assert record.verify_onboarding(onboarding).ok
+
+    second.signoff = "none" if second.signoff != "none" else "manager"
+    db.session.commit()
+    findings = record.verify_onboarding(onboarding).findings
+    assert [(f.code, f.item_id) for f in findings] == [("task_changed", second.item_id)]
+
+
+def plans_custom_item(role: ClinicRole) -> str:
+    db.session.add(
+        RoleCustomItem(
+            clinic_id=role.clinic_id,
+            role_id=role.id,
+            title="Tour the clinic garden",
+            guidance="Ask the supervisor.",
+            kind="task",
+            phase="week_1",
+            signoff="none",
+            references=[],
+        )
+    )
+    return "Tour the clinic garden"
 
 
 def test_a_new_link_replaces_the_old_one(
