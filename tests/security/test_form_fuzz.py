@@ -120,7 +120,7 @@ def extra_pages(cast: Cast) -> list[str]:
     the second clinic invited the hire (accepting and declining)."""
     manager = cast.people["manager"]
     cast.people["other_hire"].user.totp_secret = totp.new_secret()
-    second = accounts.create_clinic(_details("Second"))
+    second = accounts.create_clinic(_details("Second"), confirmed=True)
     accounts.add_member(manager.user, second, AppRole.STAFF)
     db.session.flush()
     second_role = roles.add_role(second, manager.user, "medical_assistant", "Second assistant")
