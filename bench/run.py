@@ -29,7 +29,7 @@ from bench import pages, pdf, planner, throughput
 from bench.common import PASSWORD, derived_database, make_app, sqlite_url
 from bench.seed import Size, describe, seed
 from bench.timing import measure, print_table, verdict
-from clinic_onboard import library
+from clinic_onboard.services import library
 
 
 @dataclass(frozen=True)

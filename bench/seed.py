@@ -30,7 +30,6 @@ from sqlalchemy import MetaData, insert, select, text
 from sqlalchemy.engine import make_url
 
 from bench.common import PASSWORD, make_app, sqlite_url
-from clinic_onboard import library
 from clinic_onboard.catalog import Catalog, Phase
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -48,10 +47,11 @@ from clinic_onboard.operations import accounts, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.operations.record import seal, stated_digests, verify_chains
 from clinic_onboard.operations.renewals import sync_renewal
-from clinic_onboard.passwords import hash_password
 from clinic_onboard.planning import plan_for
 from clinic_onboard.record.renewals import add_months
 from clinic_onboard.record.states import EventKind
+from clinic_onboard.services import library
+from clinic_onboard.services.passwords import hash_password
 
 FIRST_NAMES = (
     "Amira Luc Priya Jordan Mei Olivier Fatima Noah Chloé Arjun Sarah Tavish Inès Kwame Leah "

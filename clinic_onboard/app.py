@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from clinic_onboard import anchor_log, database, i18n, library, passwords, read_only
 from clinic_onboard.config import build_config
+from clinic_onboard.database import engine, read_only
 from clinic_onboard.extensions import (
     csrf,
     db,
@@ -18,6 +18,7 @@ from clinic_onboard.extensions import (
     migrate,
 )
 from clinic_onboard.paths import migrations_dir, templates_dir
+from clinic_onboard.services import anchor_log, i18n, library, passwords
 from clinic_onboard.web import (
     auth,
     calendar,
@@ -72,7 +73,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
-    database.init_app(app)
+    engine.init_app(app)
     read_only.init_app(app)
     migrate.init_app(app, db, directory=str(migrations_dir()))
     csrf.init_app(app)

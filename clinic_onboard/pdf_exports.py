@@ -10,7 +10,6 @@ from datetime import date, datetime
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.dashboard import build_dashboard
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog
 from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingTask
 from clinic_onboard.operations.progress import TaskRecord, events_of, fold_records
 from clinic_onboard.operations.record import chain_head
@@ -31,6 +30,7 @@ from clinic_onboard.pdf import (
 from clinic_onboard.pdf.labels import RecordLabels, record_labels_for, summary_labels_for
 from clinic_onboard.planning import plan_for
 from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.services.library import catalog
 
 # The record names statuses in English; ``completed_record`` prints them in its language.
 STATUS_WORDS = {

@@ -11,9 +11,9 @@ import sys
 
 from flask import Flask
 
-from clinic_onboard import database
 from clinic_onboard.app import create_app
-from clinic_onboard.commands.serve import STARTUP_ERRORS
+from clinic_onboard.cli.serve import STARTUP_ERRORS
+from clinic_onboard.database import engine
 from clinic_onboard.extensions import db
 
 APP_LOAD_ERROR = 4  # gunicorn's Arbiter.APP_LOAD_ERROR: halt, do not respawn
@@ -22,7 +22,7 @@ APP_LOAD_ERROR = 4  # gunicorn's Arbiter.APP_LOAD_ERROR: halt, do not respawn
 def _checked_app() -> Flask:
     try:
         app = create_app()
-        database.check_ready(app)
+        engine.check_ready(app)
     except STARTUP_ERRORS as error:
         print(f"clinic-onboard cannot start: {error}", file=sys.stderr, flush=True)
         sys.exit(APP_LOAD_ERROR)

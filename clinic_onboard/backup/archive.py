@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO, Protocol
 
-from clinic_onboard.uploads import read_capped, size_words
+from clinic_onboard.services.uploads import read_capped, size_words
 
 MANIFEST = "manifest.json"
 DATA = "data.json"

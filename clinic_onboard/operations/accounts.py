@@ -5,11 +5,11 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 
 from clinic_onboard.extensions import db
-from clinic_onboard.i18n import default_language
 from clinic_onboard.models import AppRole, Clinic, Membership, User
 from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations import audit
-from clinic_onboard.passwords import hash_password, verify_password
+from clinic_onboard.services.i18n import default_language
+from clinic_onboard.services.passwords import hash_password, verify_password
 
 
 class EmailTaken(ValueError):

@@ -17,14 +17,14 @@ from flask_babel import force_locale, gettext
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
-from clinic_onboard import mail
 from clinic_onboard.extensions import db
-from clinic_onboard.i18n import LOCALES
 from clinic_onboard.models import AppRole, Clinic, Membership, User
 from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.accounts import normalize_email
 from clinic_onboard.operations.invitations import Delivery, LinkProblem
+from clinic_onboard.services import mail
+from clinic_onboard.services.i18n import LOCALES
 
 SALT = "confirm-clinic"
 

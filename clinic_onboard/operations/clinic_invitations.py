@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Delete, Update, delete, select, update
 from sqlalchemy.orm import joinedload
 
-from clinic_onboard import library
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -41,6 +40,7 @@ from clinic_onboard.operations.onboarding import (
     snapshot_plan,
     start_onboarding,
 )
+from clinic_onboard.services import library
 
 _ANSWERED = _l("This invitation has already been answered or withdrawn.")
 

@@ -23,7 +23,6 @@ from sqlalchemy import select
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
-from clinic_onboard.i18n import N_
 from clinic_onboard.models import (
     Clinic,
     ClinicInvitation,
@@ -41,7 +40,8 @@ from clinic_onboard.operations.onboarding import (
     check_start_date,
     supervisor_memberships,
 )
-from clinic_onboard.plain_text import one_line
+from clinic_onboard.services.i18n import N_
+from clinic_onboard.services.plain_text import one_line
 
 COLUMNS = ("name", "email", "role", "start_date", "supervisor_email")
 REQUIRED = COLUMNS[:4]

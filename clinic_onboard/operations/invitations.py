@@ -19,13 +19,13 @@ from flask_babel import force_locale, gettext
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 
-from clinic_onboard import mail
 from clinic_onboard.extensions import db
-from clinic_onboard.i18n import LOCALES
 from clinic_onboard.models import Clinic, Membership, User
 from clinic_onboard.models.user import new_session_token
 from clinic_onboard.operations import audit, invitation_quota
-from clinic_onboard.passwords import hash_password
+from clinic_onboard.services import mail
+from clinic_onboard.services.i18n import LOCALES
+from clinic_onboard.services.passwords import hash_password
 
 SALT = "set-password"
 

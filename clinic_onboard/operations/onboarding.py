@@ -15,7 +15,6 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from clinic_onboard import library
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -33,6 +32,7 @@ from clinic_onboard.operations import audit, record
 from clinic_onboard.operations.accounts import add_member, create_user, find_user
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.planning import plan_for
+from clinic_onboard.services import library
 
 SUPERVISOR_ROLES = frozenset({AppRole.SUPERVISOR, AppRole.MANAGER})
 # A hire may be recorded a year late or planned two years ahead; anything wider is a typo.

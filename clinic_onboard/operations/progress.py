@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
-from clinic_onboard.i18n import N_
 from clinic_onboard.models import (
     Membership,
     Onboarding,
@@ -40,7 +39,8 @@ from clinic_onboard.record.states import (
     TaskStatus,
     is_finished,
 )
-from clinic_onboard.uploads import StoredFile
+from clinic_onboard.services.i18n import N_
+from clinic_onboard.services.uploads import StoredFile
 
 # Plain text (callers compare it), translated where it is shown.
 CONFLICT_MESSAGE = N_("Someone else just updated this record; please check and try again.")

@@ -29,9 +29,8 @@ from flask_babel import force_locale, get_translations
 from sqlalchemy import ColumnElement, delete, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from clinic_onboard import mail, policy, reminders
+from clinic_onboard import policy, reminders
 from clinic_onboard.extensions import db
-from clinic_onboard.i18n import LOCALES
 from clinic_onboard.models import (
     AppRole,
     Clinic,
@@ -47,6 +46,8 @@ from clinic_onboard.models.reminder import new_feed_secret
 from clinic_onboard.operations.progress import TaskRecord, fold_records
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.reminders import Digest, Frequency, Link, RunPlan, Snapshot
+from clinic_onboard.services import mail
+from clinic_onboard.services.i18n import LOCALES
 
 CLAIM_TIMEOUT = timedelta(hours=6)
 UNIQUE = ("user_id", "kind", "item_key", "stage")

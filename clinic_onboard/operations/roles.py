@@ -10,12 +10,12 @@ from sqlalchemy import delete, func, or_, select
 
 from clinic_onboard.catalog import Catalog, Phase, Signoff
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog as library_catalog
 from clinic_onboard.models import Clinic, ClinicRole, RoleCustomItem, SwitchedOffItem, User
 from clinic_onboard.operations import audit
 from clinic_onboard.planner import CustomItem, build_plan
 from clinic_onboard.planner.requests import check_custom_items
 from clinic_onboard.planning import clinic_profile
+from clinic_onboard.services.library import catalog as library_catalog
 
 # Credentials expire and need renewal rules only the library sets, so clinics cannot add them.
 CUSTOM_KINDS = ("task", "competency", "reading", "acknowledgement")

@@ -5,10 +5,10 @@ from collections.abc import Iterable
 
 from sqlalchemy import or_, update
 
-from clinic_onboard import totp
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Clinic, Membership, User
 from clinic_onboard.operations import audit
+from clinic_onboard.services import totp
 
 # The app roles a clinic's "require two-factor" setting applies to: those who sign things off
 # and see everyone's records.

@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from clinic_onboard.catalog import Catalog, render
-from clinic_onboard.i18n import ROLE_LABELS, interface_language, moment
 from clinic_onboard.models import AuditEvent, Clinic
+from clinic_onboard.services.i18n import ROLE_LABELS, interface_language, moment
 from clinic_onboard.web.role_forms import LABELS as ITEM_LABELS
 
 ACTIONS = {

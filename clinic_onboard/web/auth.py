@@ -19,11 +19,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from clinic_onboard import totp
 from clinic_onboard.extensions import db, limiter
-from clinic_onboard.library import catalog
 from clinic_onboard.models import User
 from clinic_onboard.operations import accounts, clinic_confirmation, two_factor
+from clinic_onboard.services import totp
+from clinic_onboard.services.library import catalog
 from clinic_onboard.web import confirmation, security, throttle
 from clinic_onboard.web.forms import ChangePasswordForm, LanguageForm, LoginForm, SignUpForm
 from clinic_onboard.web.security_forms import EnrolTwoFactorForm, TwoFactorCodeForm

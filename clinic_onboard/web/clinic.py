@@ -21,9 +21,9 @@ from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog
 from clinic_onboard.models import AuditEvent, Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
+from clinic_onboard.services.library import catalog
 from clinic_onboard.web import audit_entries, throttle
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
 from clinic_onboard.web.security_forms import (

@@ -33,11 +33,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from clinic_onboard import plain_text
 from clinic_onboard.catalog import Catalog
-from clinic_onboard.i18n import interface_language
 from clinic_onboard.models import Clinic
 from clinic_onboard.operations.accounts import ClinicDetails
+from clinic_onboard.services import plain_text
+from clinic_onboard.services.i18n import interface_language
 
 NUL = "\x00"
 NUL_MESSAGE = _l("Remove the invisible NUL character: it cannot be stored.")

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from clinic_onboard import policy, uploads
+from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     Onboarding,
@@ -35,6 +35,7 @@ from clinic_onboard.record.progress import HIRE_TO_ACT, Progress
 from clinic_onboard.record.progress import progress as fold_progress
 from clinic_onboard.record.renewals import is_coming_due
 from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.services import uploads
 from clinic_onboard.web.progress_forms import (
     AcknowledgeForm,
     ActionForm,

@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from clinic_onboard.catalog import Catalog
-from clinic_onboard.i18n import interface_language
 from clinic_onboard.operations.roles import (
     CUSTOM_KINDS,
     GUIDANCE_MAX,
@@ -18,6 +17,7 @@ from clinic_onboard.operations.roles import (
     REASON_MAX,
     TITLE_MAX,
 )
+from clinic_onboard.services.i18n import interface_language
 from clinic_onboard.web.forms import Form, within_date_bounds
 
 KIND_LABELS = {

@@ -20,11 +20,11 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog
 from clinic_onboard.models import ClinicRole, RoleCustomItem, SwitchedOffItem, User
 from clinic_onboard.operations import roles as ops
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.planning import plan_for
+from clinic_onboard.services.library import catalog
 from clinic_onboard.web.role_forms import (
     LABELS,
     AddRoleForm,

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from clinic_onboard import anchor_log, policy
+from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
@@ -30,6 +30,7 @@ from clinic_onboard.operations import progress
 from clinic_onboard.operations import record as records
 from clinic_onboard.record.anchors import AnchorReason
 from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.services import anchor_log
 from clinic_onboard.web import throttle
 from clinic_onboard.web.progress_forms import METHODS, PasswordForm, SignOffForm, VoidForm
 from clinic_onboard.web.recording import save

@@ -12,12 +12,12 @@ from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog
 from clinic_onboard.models import ClinicInvitation, ClinicRole, Membership, Onboarding, User
 from clinic_onboard.operations import clinic_invitations, csv_import, invitation_quota, invitations
 from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
+from clinic_onboard.services.library import catalog
 from clinic_onboard.web.role_forms import LABELS
 from clinic_onboard.web.staff_forms import (
     AddHireForm,

@@ -21,9 +21,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
-from clinic_onboard.i18n import role_label
 from clinic_onboard.models import ClinicRole, Membership
 from clinic_onboard.operations.csv_import import DEFAULT_MAX_BYTES
+from clinic_onboard.services.i18n import role_label
 from clinic_onboard.web.forms import PASSWORD_RULE, Form, within_date_bounds
 
 NO_SUPERVISOR = ""

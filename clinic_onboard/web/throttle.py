@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 from clinic_onboard.extensions import limiter
 from clinic_onboard.models import User
 from clinic_onboard.operations.accounts import normalize_email
-from clinic_onboard.passwords import verify_password
+from clinic_onboard.services.passwords import verify_password
 
 T = TypeVar("T")
 Bucket = tuple[limits.RateLimitItem, tuple[str, ...]]  # a limit and its key in the storage

@@ -11,8 +11,8 @@ from typing import Protocol
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from clinic_onboard import uploads
 from clinic_onboard.record.renewals import add_months
+from clinic_onboard.services import uploads
 from tests.browser.seed import Item, Team
 from tests.browser.ui import FOCUS_SHOWN, Ui, expect, focused_name, tab_to
 

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from clinic_onboard.app import create_app
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog
 from clinic_onboard.models import AppRole, AuditEvent, OnboardingEvent
 from clinic_onboard.operations import accounts, record, roles
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.operations.progress import FORM_KINDS
+from clinic_onboard.services.library import catalog
 from tests.conftest import PASSWORD, config_for_tests
 
 CLINIC = accounts.ClinicDetails("Reliability Clinic", "ON", "family_medicine", "accuro", ())

@@ -12,7 +12,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog
 from clinic_onboard.models import (
     AppRole,
     AuditEvent,
@@ -24,6 +23,7 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import progress, roles
 from clinic_onboard.operations.record import RecordConflict
+from clinic_onboard.services.library import catalog
 from tests.conftest import Auth
 from tests.web.onboarding_factory import make_team, task_of
 

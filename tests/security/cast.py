@@ -10,9 +10,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 
-from clinic_onboard import uploads
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog
 from clinic_onboard.models import (
     AppRole,
     Clinic,
@@ -26,6 +24,8 @@ from clinic_onboard.models import (
 from clinic_onboard.operations import accounts, clinic_invitations, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.services import uploads
+from clinic_onboard.services.library import catalog
 from tests.conftest import PASSWORD
 from tests.web.onboarding_factory import a_pdf
 

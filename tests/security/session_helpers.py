@@ -6,9 +6,9 @@ import pyotp
 import pytest
 from flask.testing import FlaskClient
 
-from clinic_onboard import totp
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Membership
+from clinic_onboard.services import totp
 from clinic_onboard.web import security
 from tests.conftest import PASSWORD
 

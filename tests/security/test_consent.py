@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,

@@ -22,7 +22,6 @@ from flask import Flask, current_app
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from clinic_onboard import totp
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole
 from clinic_onboard.operations import (
@@ -33,6 +32,7 @@ from clinic_onboard.operations import (
     roles,
 )
 from clinic_onboard.operations.onboarding import start_onboarding
+from clinic_onboard.services import totp
 from clinic_onboard.web.forms import NUL_MESSAGE
 from tests.conftest import PASSWORD, config_for_tests
 from tests.security.cast import Cast, build_cast

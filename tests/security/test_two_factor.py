@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from clinic_onboard import totp
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, AuditEvent
+from clinic_onboard.services import totp
 from tests.conftest import PASSWORD, Auth
 from tests.security.session_helpers import (
     Clock,

@@ -15,10 +15,10 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from clinic_onboard import uploads
 from clinic_onboard.models import AppRole, OnboardingEvent
 from clinic_onboard.operations import progress
 from clinic_onboard.record.states import STATEMENT_KINDS
+from clinic_onboard.services import uploads
 from tests.conftest import PASSWORD, config_for_tests
 from tests.security.crawl import Visitor, header_problems
 from tests.web.onboarding_factory import a_pdf, make_team, task_of

@@ -22,7 +22,7 @@ from clinic_onboard.catalog import (
     load_catalog,
     render,
 )
-from clinic_onboard.commands import catalog_group, plan_command
+from clinic_onboard.cli.catalog import catalog_group, plan_command
 from clinic_onboard.paths import checklists_dir
 from clinic_onboard.pdf import blank_checklist, blank_plan
 from clinic_onboard.planner import (

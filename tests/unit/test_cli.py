@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from clinic_onboard.catalog import Catalog, load_catalog
-from clinic_onboard.commands import catalog_group, plan_command
+from clinic_onboard.cli.catalog import catalog_group, plan_command
 from clinic_onboard.planner import ClinicProfile, build_plan, plan_to_dict
 
 Run = Callable[..., Result]

@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from reportlab.pdfbase.ttfonts import TTFontFace
 
 from clinic_onboard.catalog import Catalog, Text, load_catalog
-from clinic_onboard.commands import plan_command
-from clinic_onboard.commands.pdf import pdf_group
+from clinic_onboard.cli.catalog import plan_command
+from clinic_onboard.cli.pdf import pdf_group
 from clinic_onboard.paths import checklists_dir
 from clinic_onboard.pdf.document import short
 from clinic_onboard.pdf.labels import ENGLISH, FRENCH

@@ -7,7 +7,11 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "modules", ["clinic_onboard.catalog, clinic_onboard.planner", "clinic_onboard.commands"]
+    "modules",
+    [
+        "clinic_onboard.catalog, clinic_onboard.planner",
+        "clinic_onboard.cli.catalog, clinic_onboard.cli.pdf",
+    ],
 )
 def test_imports_pull_in_no_web_or_database_layer(modules: str) -> None:
     code = (

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from clinic_onboard.commands.pdf import pdf_group
+from clinic_onboard.cli.pdf import pdf_group
 
 PROFILE = [
     "--province",
@@ -87,7 +87,7 @@ def test_shares_the_profile_options_of_the_plan_command():
 
 
 def test_the_pdf_commands_import_no_flask():
-    code = "import sys, clinic_onboard.commands.pdf; print('flask' in sys.modules)"
+    code = "import sys, clinic_onboard.cli.pdf; print('flask' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
 
     assert result.stdout.strip() == "False", result.stderr

@@ -2,7 +2,7 @@
 
 import pytest
 
-from clinic_onboard.plain_text import multi_line, one_line
+from clinic_onboard.services.plain_text import multi_line, one_line
 
 
 @pytest.mark.parametrize(

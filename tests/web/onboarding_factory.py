@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pikepdf
 from sqlalchemy import select
 
-from clinic_onboard import uploads
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
@@ -18,6 +17,7 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations.record import open_record
+from clinic_onboard.services import uploads
 
 TODAY = date.today()
 # item id -> (kind, sign-off, phase, days from today to the due date, validity in months)

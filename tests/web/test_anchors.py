@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Onboarding, OnboardingEvent
 from clinic_onboard.operations import record
@@ -225,7 +225,7 @@ def test_a_log_that_cannot_be_written_fails_nothing_and_is_logged(
     app: Flask, team: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     app.config["RECORD_ANCHOR_LOG"] = str(tmp_path / "missing" / "anchors.log")
-    with caplog.at_level(logging.ERROR, logger="clinic_onboard.anchor_log"):
+    with caplog.at_level(logging.ERROR, logger="clinic_onboard.services.anchor_log"):
         plan = _sign(team, 1)
     assert record.chain_head(plan) != "0" * 64  # the event is saved
     assert "not anchored yet" in caplog.text

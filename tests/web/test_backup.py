@@ -38,7 +38,6 @@ from sqlalchemy import (
     update,
 )
 
-from clinic_onboard import library, uploads
 from clinic_onboard.app import create_app
 from clinic_onboard.backup.archive import MANIFEST, BackupError, read_bounded
 from clinic_onboard.backup.encoding import decode_row, encode_row
@@ -46,7 +45,7 @@ from clinic_onboard.backup.export import dangling_references
 from clinic_onboard.backup.restore import _parents_first
 from clinic_onboard.backup.scope import RULES, ByClinic, Scope, rule_problems
 from clinic_onboard.backup.signature import sign_manifest
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Membership, OnboardingEvent, User
 from clinic_onboard.models.types import UTCDateTime
@@ -54,6 +53,7 @@ from clinic_onboard.operations import accounts, progress, record
 from clinic_onboard.operations import roles as role_ops
 from clinic_onboard.record.keys import new_key_entry, parse_keys
 from clinic_onboard.record.states import EventKind
+from clinic_onboard.services import library, uploads
 from tests.conftest import PASSWORD, TEST_RECORD_KEYS, Auth, config_for_tests
 from tests.live_server import separate_database
 from tests.web.onboarding_factory import a_pdf, build_onboarding, make_team, task_of

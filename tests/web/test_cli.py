@@ -3,8 +3,8 @@
 from flask import Flask
 from sqlalchemy import func, select
 
-from clinic_onboard.cli import cli
-from clinic_onboard.demo import DEMO_PEOPLE
+from clinic_onboard.cli.demo import DEMO_PEOPLE
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Clinic, Membership, Onboarding, OnboardingEvent, User
 from tests.conftest import Auth

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.config import ConfigError, build_config
 from clinic_onboard.record.keys import parse_keys
 from tests.conftest import TEST_RECORD_KEYS as KEYS

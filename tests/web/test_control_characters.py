@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from clinic_onboard.extensions import db
-from clinic_onboard.mail import build_message
 from clinic_onboard.models import AppRole, Clinic, ClinicRole, Membership, Onboarding, User
+from clinic_onboard.services.mail import build_message
 from tests.conftest import Auth
 from tests.web.test_auth import SIGNUP
 

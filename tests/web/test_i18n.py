@@ -18,8 +18,7 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 
-from clinic_onboard import library
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
@@ -39,11 +38,12 @@ from clinic_onboard.operations.onboarding import (
     snapshot_language,
     start_onboarding,
 )
-from clinic_onboard.passwords import hash_password
 from clinic_onboard.planner import build_plan
 from clinic_onboard.planning import clinic_profile
 from clinic_onboard.reminders.digest import Digest
 from clinic_onboard.reminders.model import Item, Kind, Link, Person
+from clinic_onboard.services import library
+from clinic_onboard.services.passwords import hash_password
 from tests.conftest import PASSWORD, Auth
 from tests.web.onboarding_factory import make_team
 

@@ -14,9 +14,9 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from clinic_onboard.extensions import db
-from clinic_onboard.mail import build_message
 from clinic_onboard.models import AppRole, AuditEvent, ClinicRole, Membership, Onboarding
 from clinic_onboard.operations import invitations
+from clinic_onboard.services.mail import build_message
 from tests.conftest import Auth
 
 NEW_PASSWORD = "a sunny morning in Gaspé"

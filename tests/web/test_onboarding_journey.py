@@ -9,7 +9,7 @@ from datetime import date
 from flask import Flask
 from sqlalchemy import select
 
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,

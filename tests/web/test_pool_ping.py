@@ -1,5 +1,5 @@
 """A pooled PostgreSQL connection that sat idle is pinged before use and replaced if its server
-end is gone; one used moments ago is taken as alive (database.py says why).
+end is gone; one used moments ago is taken as alive (database/engine.py says why).
 
 SQLite has no server to lose: these tests run in the PostgreSQL run of the suite (.ci/run).
 """
@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from clinic_onboard import database
 from clinic_onboard.app import create_app
+from clinic_onboard.database import engine
 from clinic_onboard.extensions import db
 from tests.conftest import config_for_tests
 
@@ -50,7 +50,7 @@ def _end_on_server(process: int) -> None:
 
 def _ended_after_use(monkeypatch: pytest.MonkeyPatch, window: float) -> int:
     """The server process of the pool's connection, ended once it is back in the pool."""
-    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", window)
+    monkeypatch.setattr(engine, "PING_AFTER_IDLE_SECONDS", window)
     process = _server_process()
     _end_on_server(process)
     return process

@@ -18,10 +18,10 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine
 
 from clinic_onboard.app import create_app
+from clinic_onboard.database.read_only import ReadOnlyRequestError
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic
 from clinic_onboard.operations import accounts
-from clinic_onboard.read_only import ReadOnlyRequestError
 from tests.conftest import Auth, config_for_tests
 from tests.web.onboarding_factory import make_team, task_of
 

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
 
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,

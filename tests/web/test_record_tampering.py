@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Onboarding, OnboardingEvent, OnboardingTask
 from clinic_onboard.operations import progress, record

@@ -9,12 +9,12 @@ from flask.testing import FlaskClient
 
 from clinic_onboard.dashboard import build_dashboard
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog
 from clinic_onboard.models import AppRole, OnboardingStatus, OnboardingTask
 from clinic_onboard.operations import progress, record
 from clinic_onboard.operations.onboarding import plan_differences
 from clinic_onboard.record.renewals import add_months
 from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.services.library import catalog
 from tests.conftest import PASSWORD, Auth
 from tests.web.onboarding_factory import PLAN, TODAY, build_onboarding, task_of
 

@@ -5,7 +5,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from clinic_onboard import policy
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, OnboardingStatus
 from clinic_onboard.operations import progress

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from clinic_onboard.cli import cli
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, AuditEvent, Clinic, ClinicRole, Onboarding, User
 from clinic_onboard.operations import invitation_quota

@@ -9,7 +9,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from clinic_onboard.extensions import db
-from clinic_onboard.library import catalog
 from clinic_onboard.models import (
     AppRole,
     AuditEvent,
@@ -25,6 +24,7 @@ from clinic_onboard.models import (
 from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations import progress, record
 from clinic_onboard.planning import plan_for
+from clinic_onboard.services.library import catalog
 from tests.conftest import Auth
 
 START = date.today() + timedelta(days=21)

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from clinic_onboard.catalog import Catalog, Language
-from clinic_onboard.commands.catalog import (
+from clinic_onboard.cli.catalog import (
     load_library,
     plan_command,
     plan_from_options,

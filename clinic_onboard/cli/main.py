@@ -7,20 +7,21 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from clinic_onboard import anchor_log, pdf_exports
-from clinic_onboard.commands.backup import export_command, import_command
-from clinic_onboard.commands.catalog import catalog_group, plan_command
-from clinic_onboard.commands.confirm import confirm_clinic_command
-from clinic_onboard.commands.pdf import pdf_group
-from clinic_onboard.commands.reminders import send_reminders_command
-from clinic_onboard.commands.serve import checked_run_command, cli_app
-from clinic_onboard.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed_demo
+from clinic_onboard import pdf_exports
+from clinic_onboard.cli.backup import export_command, import_command
+from clinic_onboard.cli.catalog import catalog_group, plan_command
+from clinic_onboard.cli.confirm import confirm_clinic_command
+from clinic_onboard.cli.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed_demo
+from clinic_onboard.cli.pdf import pdf_group
+from clinic_onboard.cli.reminders import send_reminders_command
+from clinic_onboard.cli.serve import checked_run_command, cli_app
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic, Onboarding
 from clinic_onboard.operations import record
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
 from clinic_onboard.record.keys import KEY_ID, new_key_entry
+from clinic_onboard.services import anchor_log
 
 cli = FlaskGroup(
     create_app=cli_app,

@@ -11,12 +11,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from clinic_onboard import mail
 from clinic_onboard.extensions import db
 from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations import reminders
 from clinic_onboard.operations.reminders import LinkUrl, Outcome
 from clinic_onboard.reminders import RunPlan, lines, subject
+from clinic_onboard.services import mail
 
 
 @click.command("send-reminders")

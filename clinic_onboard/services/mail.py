@@ -11,7 +11,7 @@ from email.utils import make_msgid
 
 from flask import current_app
 
-from clinic_onboard.plain_text import one_line
+from clinic_onboard.services.plain_text import one_line
 
 TIMEOUT_SECONDS = 15
 

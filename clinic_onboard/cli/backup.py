@@ -13,11 +13,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic_onboard import anchor_log, library, uploads
 from clinic_onboard.backup import BackupError
 from clinic_onboard.backup.export import Versions, export_clinic
 from clinic_onboard.backup.restore import Restored, import_backup
 from clinic_onboard.extensions import db, record_keys
+from clinic_onboard.services import anchor_log, library, uploads
 
 
 def _folder(clinic_id: int) -> Path:

@@ -2,7 +2,8 @@
 
 ``clinic-onboard`` builds its app with ``cli_app``, which turns a bad setting or a broken
 content library into ``Error: ...`` and exit 1. ``run`` also checks the database answers and is
-migrated before serving (``database.check_ready``), as the WSGI entry point does for gunicorn.
+migrated before serving (``database.engine.check_ready``), as the WSGI entry point does for
+gunicorn.
 """
 
 import copy
@@ -13,10 +14,10 @@ import click
 from flask import Flask
 from flask.cli import NoAppException, ScriptInfo, run_command
 
-from clinic_onboard import database
 from clinic_onboard.app import create_app
 from clinic_onboard.catalog import CatalogError
 from clinic_onboard.config import ConfigError
+from clinic_onboard.database import engine
 
 # What stops the app at start: each message names the setting, file or item to fix.
 STARTUP_ERRORS = (ConfigError, CatalogError)
@@ -50,7 +51,7 @@ def checked_run_command() -> click.Command:
     def callback(**options: Any) -> Any:
         app = click.get_current_context().ensure_object(ScriptInfo).load_app()
         try:
-            database.check_ready(app)
+            engine.check_ready(app)
         except ConfigError as error:
             raise StartupFailed(str(error)) from None
         return serve(**options)
