@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from clinic_onboard.config import ENVIRONMENT_SETTINGS
+from tests.conftest import TEST_RECORD_KEYS
 
 HOST = "127.0.0.1"
 
@@ -56,7 +57,8 @@ def free_port() -> int:
 def server_environment(database_url: str, uploads: Path, **settings: str) -> dict[str, str]:
     """The caller's environment without any of the app's settings (so no mail), plus this
     server's database, upload folder, anchor log beside it (not the shared instance folder's,
-    whose anchors would accuse this server's fresh database) and ``settings``."""
+    whose anchors would accuse this server's fresh database), the tests' record key (so the
+    tests can check what the server signed) and ``settings``."""
     names = {*ENVIRONMENT_SETTINGS, "CLINIC_ONBOARD_ENV", "CHECKLISTS_DIR"}
     env = {k: v for k, v in os.environ.items() if k not in names and not k.startswith("FLASK_")}
     env.update(
@@ -64,6 +66,7 @@ def server_environment(database_url: str, uploads: Path, **settings: str) -> dic
         DATABASE_URL=database_url,
         UPLOAD_FOLDER=str(uploads),
         RECORD_ANCHOR_LOG=str(uploads.parent / "record_anchors.log"),
+        RECORD_KEYS=TEST_RECORD_KEYS,
         **settings,
     )
     return env
