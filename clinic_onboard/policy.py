@@ -1,9 +1,68 @@
-"""Who may do what: the one place access rules live. Pure: roles in, booleans out."""
+"""Who may do what: the one place access rules live.
 
-from clinic_onboard.models.clinic import AppRole
+Pure: it imports neither Flask nor SQLAlchemy, so the models import ``AppRole`` from here and
+the rules are unit-tested with plain values. Each rule takes plain values or any object with
+the attributes it reads (a ``Membership``, an ``Onboarding``, or a test's stand-in); views
+and operations call the same function, so a rule is never written twice.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Protocol
+
+
+class AppRole(StrEnum):
+    """What a person may do in one clinic."""
+
+    MANAGER = "manager"
+    SUPERVISOR = "supervisor"
+    STAFF = "staff"
+
 
 MANAGERS = frozenset({AppRole.MANAGER})
-PEOPLE_VIEWERS = frozenset({AppRole.MANAGER, AppRole.SUPERVISOR})
+# Those who supervise hires: they see the clinic's people, sign items off, may be named a
+# hire's supervisor, and must use two-factor sign-in where their clinic requires it.
+SUPERVISING = frozenset({AppRole.MANAGER, AppRole.SUPERVISOR})
+
+
+class Member(Protocol):
+    """A person's membership of one clinic (``models.Membership``)."""
+
+    @property
+    def role(self) -> AppRole: ...
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def clinic_id(self) -> int: ...
+
+
+class Hire(Protocol):
+    """An onboarding (``models.Onboarding``): whose it is and who supervises it."""
+
+    @property
+    def membership(self) -> Member: ...
+
+    @property
+    def supervisor_id(self) -> int | None: ...
+
+
+class SignedItem(Protocol):
+    """An item of a plan (``models.OnboardingTask``): who signs it off."""
+
+    @property
+    def signoff(self) -> str: ...
+
+
+class ClinicSetting(Protocol):
+    @property
+    def require_two_factor(self) -> bool: ...
+
+
+class MemberOfClinic(Member, Protocol):
+    @property
+    def clinic(self) -> ClinicSetting: ...
 
 
 def can_manage_clinic(role: AppRole) -> bool:
@@ -13,12 +72,17 @@ def can_manage_clinic(role: AppRole) -> bool:
 
 def can_view_people(role: AppRole) -> bool:
     """See the clinic's member list and each member's page."""
-    return role in PEOPLE_VIEWERS
+    return role in SUPERVISING
 
 
 def can_review_signoffs(role: AppRole) -> bool:
-    """Open the sign-off queue (the items themselves are checked by ``can_sign_off``)."""
-    return role in PEOPLE_VIEWERS
+    """Open the sign-off queue (the items themselves are checked by ``may_sign``)."""
+    return role in SUPERVISING
+
+
+def can_supervise(role: AppRole) -> bool:
+    """Be named a hire's supervisor."""
+    return role in SUPERVISING
 
 
 def can_sign_off(
@@ -41,14 +105,24 @@ def can_sign_off(
     )
 
 
-def can_view_record(
-    viewer_role: AppRole, viewer_user_id: int, hire_user_id: int, supervisor_id: int | None
-) -> bool:
-    """An onboarding's record and files: the hire, their supervisor and the clinic's managers."""
+def may_sign(signer: Member, onboarding: Hire, task: SignedItem) -> bool:
+    """``can_sign_off`` for a member, an onboarding and one of its items."""
+    return can_sign_off(
+        signer.role,
+        signer.user_id,
+        onboarding.membership.user_id,
+        onboarding.supervisor_id,
+        task.signoff,
+    )
+
+
+def can_view_record(viewer: Member, onboarding: Hire) -> bool:
+    """An onboarding's record, its PDF and its files: the hire, their supervisor and the
+    clinic's managers (the clinic is checked by tenancy first)."""
     return (
-        viewer_role == AppRole.MANAGER
-        or viewer_user_id == hire_user_id
-        or (viewer_role == AppRole.SUPERVISOR and viewer_user_id == supervisor_id)
+        viewer.role == AppRole.MANAGER
+        or viewer.user_id == onboarding.membership.user_id
+        or (viewer.role == AppRole.SUPERVISOR and viewer.user_id == onboarding.supervisor_id)
     )
 
 
@@ -60,3 +134,23 @@ def can_correct_record(role: AppRole) -> bool:
 def can_complete_onboarding(role: AppRole, user_id: int, hire_user_id: int) -> bool:
     """The final sign-off: a manager, never on their own onboarding."""
     return role in MANAGERS and user_id != hire_user_id
+
+
+def manages_every_clinic_of(
+    manager_memberships: Iterable[Member], their_memberships: Iterable[Member]
+) -> bool:
+    """True when every clinic the person belongs to is managed by this manager.
+
+    Signing someone out everywhere or removing their second factor reaches every clinic the
+    account is used in; without this rule a manager could add another clinic's manager by
+    email and sign them out again and again, or strip their protection. The same rule decides
+    whether the member page shows the person's two-factor state.
+    """
+    managed = {m.clinic_id for m in manager_memberships if m.role == AppRole.MANAGER}
+    return {m.clinic_id for m in their_memberships} <= managed
+
+
+def two_factor_required(memberships: Iterable[MemberOfClinic]) -> bool:
+    """A person must use two-factor when any clinic that requires it has them as a manager or
+    supervisor (being staff elsewhere does not lift it)."""
+    return any(m.role in SUPERVISING and m.clinic.require_two_factor for m in memberships)

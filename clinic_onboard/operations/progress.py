@@ -252,7 +252,7 @@ def sign_off(
 ) -> OnboardingEvent:
     """Competent signs the item off; needs practice re-opens it for the hire."""
     _require_open(onboarding, task)
-    if not _may_sign(onboarding, task, signer):
+    if not policy.may_sign(signer, onboarding, task):
         raise ProgressRefused(_("You cannot sign off this item."))
     found = task_records(onboarding).get(task.id)
     if found is None or found.status is not TaskStatus.AWAITING_SIGNOFF:
@@ -263,16 +263,6 @@ def sign_off(
     event = append_event(onboarding, task, kind, signer, {"method": method, "comment": comment})
     _audit(signer, f"onboarding.{kind.value}", onboarding, {"task": task.item_id})
     return _synced(onboarding, task, event)
-
-
-def _may_sign(onboarding: Onboarding, task: OnboardingTask, signer: Membership) -> bool:
-    return policy.can_sign_off(
-        signer.role,
-        signer.user_id,
-        onboarding.membership.user_id,
-        onboarding.supervisor_id,
-        task.signoff,
-    )
 
 
 def items_left(onboarding: Onboarding) -> list[OnboardingTask]:

@@ -355,9 +355,7 @@ def file(event_id: int) -> Response:
     event = get_for_clinic_or_404(OnboardingEvent, event_id)
     stored = event.payload.get("file") if event.kind == EventKind.CREDENTIAL else None
     viewer, onboarding = current_membership(), event.onboarding
-    if not stored or not policy.can_view_record(
-        viewer.role, viewer.user_id, onboarding.membership.user_id, onboarding.supervisor_id
-    ):
+    if not stored or not policy.can_view_record(viewer, onboarding):
         abort(404)
     folder = uploads.clinic_folder(current_app.config, current_app.instance_path, event.clinic_id)
     try:

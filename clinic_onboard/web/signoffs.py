@@ -139,18 +139,8 @@ def _waiting(
         for task in tasks
         if task.id in records
         and records[task.id].status is TaskStatus.AWAITING_SIGNOFF
-        and _may_sign(signer, onboarding, task)
+        and policy.may_sign(signer, onboarding, task)
     ]
-
-
-def _may_sign(signer: Membership, onboarding: Onboarding, task: OnboardingTask) -> bool:
-    return policy.can_sign_off(
-        signer.role,
-        signer.user_id,
-        onboarding.membership.user_id,
-        onboarding.supervisor_id,
-        task.signoff,
-    )
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -159,7 +149,7 @@ def task(task_id: int) -> str | Response:
     """Sign an item off (or send it back for practice) after re-entering one's password."""
     task = get_for_clinic_or_404(OnboardingTask, task_id)
     onboarding, signer = task.onboarding, current_membership()
-    if task.withdrawn_at is not None or not _may_sign(signer, onboarding, task):
+    if task.withdrawn_at is not None or not policy.may_sign(signer, onboarding, task):
         abort(403)
     form = SignOffForm()
     if form.validate_on_submit() and _sign(form, onboarding, task, signer):
@@ -233,9 +223,7 @@ def record(onboarding_id: int) -> str:
     it still reaches its latest anchor (read from the process's index of the log)."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
     viewer = current_membership()
-    if not policy.can_view_record(
-        viewer.role, viewer.user_id, onboarding.membership.user_id, onboarding.supervisor_id
-    ):
+    if not policy.can_view_record(viewer, onboarding):
         abort(404)
     pairs = records.record_events([onboarding.id])
     events = [event for event, _item in pairs]
