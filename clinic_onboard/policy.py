@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Protocol
 
+from clinic_onboard.record.states import TaskStatus
+
 
 class AppRole(StrEnum):
     """What a person may do in one clinic."""
@@ -23,10 +25,21 @@ MANAGERS = frozenset({AppRole.MANAGER})
 # Those who supervise hires: they see the clinic's people, sign items off, may be named a
 # hire's supervisor, and must use two-factor sign-in where their clinic requires it.
 SUPERVISING = frozenset({AppRole.MANAGER, AppRole.SUPERVISOR})
+# The items each role signs off (by the item's ``signoff``); a supervisor only their own hires'.
+SIGNS = {
+    AppRole.MANAGER: frozenset({"supervisor", "manager"}),
+    AppRole.SUPERVISOR: frozenset({"supervisor"}),
+    AppRole.STAFF: frozenset(),
+}
+# A completion its author may take back: not yet signed off.
+UNDOABLE = frozenset({TaskStatus.AWAITING_SIGNOFF, TaskStatus.DONE})
 
 
 class Member(Protocol):
     """A person's membership of one clinic (``models.Membership``)."""
+
+    @property
+    def id(self) -> int: ...
 
     @property
     def role(self) -> AppRole: ...
@@ -42,6 +55,9 @@ class Hire(Protocol):
     """An onboarding (``models.Onboarding``): whose it is and who supervises it."""
 
     @property
+    def membership_id(self) -> int: ...
+
+    @property
     def membership(self) -> Member: ...
 
     @property
@@ -53,6 +69,21 @@ class SignedItem(Protocol):
 
     @property
     def signoff(self) -> str: ...
+
+
+class Completion(Protocol):
+    @property
+    def actor_id(self) -> int | None: ...
+
+
+class ItemRecord(Protocol):
+    """An item's state folded from the record (``operations.progress.TaskRecord``)."""
+
+    @property
+    def status(self) -> TaskStatus: ...
+
+    @property
+    def completion(self) -> Completion | None: ...
 
 
 class ClinicSetting(Protocol):
@@ -94,15 +125,15 @@ def can_sign_off(
 ) -> bool:
     """Staff never; nobody their own onboarding; a supervisor only their hires' "supervisor"
     items; a manager any item of their clinic (the clinic is checked by tenancy first)."""
-    if signer_user_id == hire_user_id or task_signoff == "none":
+    if signer_user_id == hire_user_id or task_signoff not in SIGNS[signer_role]:
         return False
-    if signer_role == AppRole.MANAGER:
-        return True
-    return (
-        signer_role == AppRole.SUPERVISOR
-        and supervisor_id == signer_user_id
-        and task_signoff == "supervisor"
-    )
+    return signs_for_every_hire(signer_role) or supervisor_id == signer_user_id
+
+
+def signs_for_every_hire(role: AppRole) -> bool:
+    """A manager signs for every hire of the clinic; anyone else only for the hires they
+    supervise (the sign-off queue's query narrows by this and by ``SIGNS``)."""
+    return role in MANAGERS
 
 
 def may_sign(signer: Member, onboarding: Hire, task: SignedItem) -> bool:
@@ -131,9 +162,21 @@ def can_correct_record(role: AppRole) -> bool:
     return role in MANAGERS
 
 
-def can_complete_onboarding(role: AppRole, user_id: int, hire_user_id: int) -> bool:
+def can_complete_onboarding(manager: Member, onboarding: Hire) -> bool:
     """The final sign-off: a manager, never on their own onboarding."""
-    return role in MANAGERS and user_id != hire_user_id
+    return manager.role in MANAGERS and manager.user_id != onboarding.membership.user_id
+
+
+def is_hire(member: Member, onboarding: Hire) -> bool:
+    """The onboarding is this membership's own: only the hire ticks, signs and records its
+    items, and a hire only ever reaches their own onboarding."""
+    return onboarding.membership_id == member.id
+
+
+def can_undo(user_id: int, record: ItemRecord) -> bool:
+    """Take back a completion: only its author, and only before it is signed off."""
+    completion = record.completion
+    return record.status in UNDOABLE and completion is not None and completion.actor_id == user_id
 
 
 def manages_every_clinic_of(

@@ -19,7 +19,6 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
-    AppRole,
     Membership,
     Onboarding,
     OnboardingEvent,
@@ -96,7 +95,7 @@ def _queue(signer: Membership) -> list[QueueRow]:
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
         .order_by(Onboarding.start_date, Onboarding.id)
     )
-    if signer.role != AppRole.MANAGER:
+    if not policy.signs_for_every_hire(signer.role):
         query = query.where(Onboarding.supervisor_id == signer.user_id)
     onboardings = list(db.session.scalars(query).unique())
     tasks, events = _tasks_and_events(signer, [o.id for o in onboardings])
@@ -107,11 +106,13 @@ def _queue(signer: Membership) -> list[QueueRow]:
 def _tasks_and_events(signer: Membership, ids: list[int]) -> tuple[dict, dict]:
     tasks: dict[int, list[OnboardingTask]] = defaultdict(list)
     events: dict[int, list[OnboardingEvent]] = defaultdict(list)
-    wanted = ["supervisor", "manager"] if signer.role == AppRole.MANAGER else ["supervisor"]
     for task in db.session.scalars(
         select(OnboardingTask)
         .join(Onboarding)
-        .where(OnboardingTask.onboarding_id.in_(ids), OnboardingTask.signoff.in_(wanted))
+        .where(
+            OnboardingTask.onboarding_id.in_(ids),
+            OnboardingTask.signoff.in_(sorted(policy.SIGNS[signer.role])),
+        )
         .where(
             or_(
                 Onboarding.status == OnboardingStatus.ACTIVE,
@@ -249,7 +250,7 @@ def record(onboarding_id: int) -> str:
             and (active or _renews(e, tasks))
             and e.kind not in progress.NOT_VOIDABLE
         },
-        may_complete=manager_here and active,
+        may_complete=active and policy.can_complete_onboarding(viewer, onboarding),
         void_form=VoidForm(),
         complete_form=PasswordForm(),
     )

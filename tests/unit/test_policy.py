@@ -6,6 +6,7 @@ import pytest
 
 from clinic_onboard import policy
 from clinic_onboard.policy import AppRole
+from clinic_onboard.record.states import TaskStatus
 
 MANAGER, SUPERVISOR, HIRE, OTHER = 1, 2, 3, 4
 
@@ -76,3 +77,47 @@ def test_two_factor_is_required_of_managers_and_supervisors_where_the_clinic_ask
 def test_who_may_supervise_a_hire() -> None:
     assert policy.can_supervise(AppRole.MANAGER) and policy.can_supervise(AppRole.SUPERVISOR)
     assert not policy.can_supervise(AppRole.STAFF)
+
+
+def test_the_final_sign_off_is_a_managers_never_on_their_own_onboarding() -> None:
+    assert policy.can_complete_onboarding(member(MANAGER, AppRole.MANAGER), onboarding())
+    assert not policy.can_complete_onboarding(member(HIRE, AppRole.MANAGER), onboarding())
+    assert not policy.can_complete_onboarding(member(SUPERVISOR, AppRole.SUPERVISOR), onboarding())
+
+
+def test_only_the_hires_own_membership_is_the_hire() -> None:
+    plan = SimpleNamespace(membership_id=7)
+    assert policy.is_hire(SimpleNamespace(id=7), plan)
+    # The same person's membership of another clinic is not this onboarding's hire.
+    assert not policy.is_hire(SimpleNamespace(id=8), plan)
+
+
+@pytest.mark.parametrize(
+    ("status", "author", "allowed"),
+    [
+        (TaskStatus.DONE, HIRE, True),
+        (TaskStatus.AWAITING_SIGNOFF, HIRE, True),
+        (TaskStatus.SIGNED_OFF, HIRE, False),  # signed off: the supervisor's word stands
+        (TaskStatus.NEEDS_PRACTICE, HIRE, False),
+        (TaskStatus.DONE, MANAGER, False),  # someone else's completion
+    ],
+)
+def test_only_the_author_takes_back_a_completion_before_sign_off(
+    status: TaskStatus, author: int, allowed: bool
+) -> None:
+    record = SimpleNamespace(status=status, completion=SimpleNamespace(actor_id=author))
+    assert policy.can_undo(HIRE, record) is allowed
+    assert not policy.can_undo(HIRE, SimpleNamespace(status=status, completion=None))
+
+
+def test_the_sign_off_queue_narrows_by_the_same_rule_as_each_item() -> None:
+    """What the queue's query asks for (``SIGNS``, ``signs_for_every_hire``) never leaves out
+    an item ``can_sign_off`` allows."""
+    for role in AppRole:
+        for signoff in ("none", "supervisor", "manager"):
+            for supervisor_id in (SUPERVISOR, OTHER, None):
+                if policy.can_sign_off(role, SUPERVISOR, HIRE, supervisor_id, signoff):
+                    assert signoff in policy.SIGNS[role]
+                    assert policy.signs_for_every_hire(role) or supervisor_id == SUPERVISOR
+    assert policy.signs_for_every_hire(AppRole.MANAGER)
+    assert not policy.signs_for_every_hire(AppRole.SUPERVISOR)
