@@ -38,62 +38,43 @@ UNDOABLE = frozenset({TaskStatus.AWAITING_SIGNOFF, TaskStatus.DONE})
 class Member(Protocol):
     """A person's membership of one clinic (``models.Membership``)."""
 
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def role(self) -> AppRole: ...
-
-    @property
-    def user_id(self) -> int: ...
-
-    @property
-    def clinic_id(self) -> int: ...
+    id: int
+    role: AppRole
+    user_id: int
+    clinic_id: int
 
 
 class Hire(Protocol):
     """An onboarding (``models.Onboarding``): whose it is and who supervises it."""
 
-    @property
-    def membership_id(self) -> int: ...
-
-    @property
-    def membership(self) -> Member: ...
-
-    @property
-    def supervisor_id(self) -> int | None: ...
+    membership_id: int
+    membership: Member
+    supervisor_id: int | None
 
 
 class SignedItem(Protocol):
     """An item of a plan (``models.OnboardingTask``): who signs it off."""
 
-    @property
-    def signoff(self) -> str: ...
+    signoff: str
 
 
 class Completion(Protocol):
-    @property
-    def actor_id(self) -> int | None: ...
+    actor_id: int | None
 
 
 class ItemRecord(Protocol):
     """An item's state folded from the record (``operations.progress.TaskRecord``)."""
 
-    @property
-    def status(self) -> TaskStatus: ...
-
-    @property
-    def completion(self) -> Completion | None: ...
+    status: TaskStatus
+    completion: Completion | None
 
 
 class ClinicSetting(Protocol):
-    @property
-    def require_two_factor(self) -> bool: ...
+    require_two_factor: bool
 
 
 class MemberOfClinic(Member, Protocol):
-    @property
-    def clinic(self) -> ClinicSetting: ...
+    clinic: ClinicSetting
 
 
 def can_manage_clinic(role: AppRole) -> bool:
