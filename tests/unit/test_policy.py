@@ -36,6 +36,19 @@ def test_who_may_view_a_record(viewer, supervisor_id: int | None, allowed: bool)
     assert policy.can_view_record(viewer, onboarding(supervisor_id)) is allowed
 
 
+def test_policy_can_sign_off_table() -> None:
+    manager, supervisor, staff = AppRole.MANAGER, AppRole.SUPERVISOR, AppRole.STAFF
+    assert policy.can_sign_off(supervisor, 2, 9, 2, "supervisor")
+    assert not policy.can_sign_off(supervisor, 2, 9, 2, "manager")
+    assert not policy.can_sign_off(supervisor, 2, 9, 3, "supervisor")
+    assert not policy.can_sign_off(supervisor, 2, 2, 2, "supervisor")
+    assert policy.can_sign_off(manager, 1, 9, 2, "manager")
+    assert policy.can_sign_off(manager, 1, 9, None, "supervisor")
+    assert not policy.can_sign_off(manager, 1, 1, 2, "manager")
+    assert not policy.can_sign_off(staff, 5, 9, 5, "supervisor")
+    assert not policy.can_sign_off(manager, 1, 9, 2, "none")
+
+
 @pytest.mark.parametrize(
     ("signer", "signoff", "allowed"),
     [
