@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from clinic_onboard import policy
 from clinic_onboard.config import build_config
 from clinic_onboard.database import engine, read_only
 from clinic_onboard.extensions import (
@@ -47,6 +48,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build an app; ``config`` overrides the environment (tests pass their database here)."""
     app = Flask(__name__, template_folder=str(templates_dir()))
     app.jinja_env.add_extension("jinja2.ext.do")
+    # Templates show a link or a form by the same rule that guards its view.
+    app.jinja_env.globals["policy"] = policy
     app.config.from_mapping(build_config(Path(app.instance_path), config))
     _trust_proxies(app)
     _init_extensions(app)

@@ -1,9 +1,80 @@
-"""Who may do what: the one place access rules live. Pure: roles in, booleans out."""
+"""Who may do what: the one place access rules live.
 
-from clinic_onboard.models.clinic import AppRole
+Pure: it imports neither Flask nor SQLAlchemy, so the models import ``AppRole`` from here and
+the rules are unit-tested with plain values. Each rule takes plain values or any object with
+the attributes it reads (a ``Membership``, an ``Onboarding``, or a test's stand-in); views
+and operations call the same function, so a rule is never written twice.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Protocol
+
+from clinic_onboard.record.states import TaskStatus
+
+
+class AppRole(StrEnum):
+    """What a person may do in one clinic."""
+
+    MANAGER = "manager"
+    SUPERVISOR = "supervisor"
+    STAFF = "staff"
+
 
 MANAGERS = frozenset({AppRole.MANAGER})
-PEOPLE_VIEWERS = frozenset({AppRole.MANAGER, AppRole.SUPERVISOR})
+# Those who supervise hires: they see the clinic's people, sign items off, may be named a
+# hire's supervisor, and must use two-factor sign-in where their clinic requires it.
+SUPERVISING = frozenset({AppRole.MANAGER, AppRole.SUPERVISOR})
+# The items each role signs off (by the item's ``signoff``); a supervisor only their own hires'.
+SIGNS = {
+    AppRole.MANAGER: frozenset({"supervisor", "manager"}),
+    AppRole.SUPERVISOR: frozenset({"supervisor"}),
+    AppRole.STAFF: frozenset(),
+}
+# A completion its author may take back: not yet signed off.
+UNDOABLE = frozenset({TaskStatus.AWAITING_SIGNOFF, TaskStatus.DONE})
+
+
+class Member(Protocol):
+    """A person's membership of one clinic (``models.Membership``)."""
+
+    id: int
+    role: AppRole
+    user_id: int
+    clinic_id: int
+
+
+class Hire(Protocol):
+    """An onboarding (``models.Onboarding``): whose it is and who supervises it."""
+
+    membership_id: int
+    membership: Member
+    supervisor_id: int | None
+
+
+class SignedItem(Protocol):
+    """An item of a plan (``models.OnboardingTask``): who signs it off."""
+
+    signoff: str
+
+
+class Completion(Protocol):
+    actor_id: int | None
+
+
+class ItemRecord(Protocol):
+    """An item's state folded from the record (``operations.progress.TaskRecord``)."""
+
+    status: TaskStatus
+    completion: Completion | None
+
+
+class ClinicSetting(Protocol):
+    require_two_factor: bool
+
+
+class MemberOfClinic(Member, Protocol):
+    clinic: ClinicSetting
 
 
 def can_manage_clinic(role: AppRole) -> bool:
@@ -13,12 +84,17 @@ def can_manage_clinic(role: AppRole) -> bool:
 
 def can_view_people(role: AppRole) -> bool:
     """See the clinic's member list and each member's page."""
-    return role in PEOPLE_VIEWERS
+    return role in SUPERVISING
 
 
 def can_review_signoffs(role: AppRole) -> bool:
-    """Open the sign-off queue (the items themselves are checked by ``can_sign_off``)."""
-    return role in PEOPLE_VIEWERS
+    """Open the sign-off queue (the items themselves are checked by ``may_sign``)."""
+    return role in SUPERVISING
+
+
+def can_supervise(role: AppRole) -> bool:
+    """Be named a hire's supervisor."""
+    return role in SUPERVISING
 
 
 def can_sign_off(
@@ -30,25 +106,35 @@ def can_sign_off(
 ) -> bool:
     """Staff never; nobody their own onboarding; a supervisor only their hires' "supervisor"
     items; a manager any item of their clinic (the clinic is checked by tenancy first)."""
-    if signer_user_id == hire_user_id or task_signoff == "none":
+    if signer_user_id == hire_user_id or task_signoff not in SIGNS[signer_role]:
         return False
-    if signer_role == AppRole.MANAGER:
-        return True
-    return (
-        signer_role == AppRole.SUPERVISOR
-        and supervisor_id == signer_user_id
-        and task_signoff == "supervisor"
+    return signs_for_every_hire(signer_role) or supervisor_id == signer_user_id
+
+
+def signs_for_every_hire(role: AppRole) -> bool:
+    """A manager signs for every hire of the clinic; anyone else only for the hires they
+    supervise (the sign-off queue's query narrows by this and by ``SIGNS``)."""
+    return role in MANAGERS
+
+
+def may_sign(signer: Member, onboarding: Hire, task: SignedItem) -> bool:
+    """``can_sign_off`` for a member, an onboarding and one of its items."""
+    return can_sign_off(
+        signer.role,
+        signer.user_id,
+        onboarding.membership.user_id,
+        onboarding.supervisor_id,
+        task.signoff,
     )
 
 
-def can_view_record(
-    viewer_role: AppRole, viewer_user_id: int, hire_user_id: int, supervisor_id: int | None
-) -> bool:
-    """An onboarding's record and files: the hire, their supervisor and the clinic's managers."""
+def can_view_record(viewer: Member, onboarding: Hire) -> bool:
+    """An onboarding's record, its PDF and its files: the hire, their supervisor and the
+    clinic's managers (the clinic is checked by tenancy first)."""
     return (
-        viewer_role == AppRole.MANAGER
-        or viewer_user_id == hire_user_id
-        or (viewer_role == AppRole.SUPERVISOR and viewer_user_id == supervisor_id)
+        viewer.role == AppRole.MANAGER
+        or viewer.user_id == onboarding.membership.user_id
+        or (viewer.role == AppRole.SUPERVISOR and viewer.user_id == onboarding.supervisor_id)
     )
 
 
@@ -57,6 +143,38 @@ def can_correct_record(role: AppRole) -> bool:
     return role in MANAGERS
 
 
-def can_complete_onboarding(role: AppRole, user_id: int, hire_user_id: int) -> bool:
+def can_complete_onboarding(manager: Member, onboarding: Hire) -> bool:
     """The final sign-off: a manager, never on their own onboarding."""
-    return role in MANAGERS and user_id != hire_user_id
+    return manager.role in MANAGERS and manager.user_id != onboarding.membership.user_id
+
+
+def is_hire(member: Member, onboarding: Hire) -> bool:
+    """The onboarding is this membership's own: only the hire ticks, signs and records its
+    items, and a hire only ever reaches their own onboarding."""
+    return onboarding.membership_id == member.id
+
+
+def can_undo(user_id: int, record: ItemRecord) -> bool:
+    """Take back a completion: only its author, and only before it is signed off."""
+    completion = record.completion
+    return record.status in UNDOABLE and completion is not None and completion.actor_id == user_id
+
+
+def manages_every_clinic_of(
+    manager_memberships: Iterable[Member], their_memberships: Iterable[Member]
+) -> bool:
+    """True when every clinic the person belongs to is managed by this manager.
+
+    Signing someone out everywhere or removing their second factor reaches every clinic the
+    account is used in; without this rule a manager could add another clinic's manager by
+    email and sign them out again and again, or strip their protection. The same rule decides
+    whether the member page shows the person's two-factor state.
+    """
+    managed = {m.clinic_id for m in manager_memberships if m.role == AppRole.MANAGER}
+    return {m.clinic_id for m in their_memberships} <= managed
+
+
+def two_factor_required(memberships: Iterable[MemberOfClinic]) -> bool:
+    """A person must use two-factor when any clinic that requires it has them as a manager or
+    supervisor (being staff elsewhere does not lift it)."""
+    return any(m.role in SUPERVISING and m.clinic.require_two_factor for m in memberships)

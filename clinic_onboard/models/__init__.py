@@ -3,7 +3,7 @@
 # ``revisions`` registers the listener that keeps Onboarding.revision moving.
 import clinic_onboard.models.revisions  # noqa: F401
 from clinic_onboard.models.audit import AuditEvent
-from clinic_onboard.models.clinic import AppRole, Clinic, Membership
+from clinic_onboard.models.clinic import Clinic, Membership
 from clinic_onboard.models.event import OnboardingEvent
 from clinic_onboard.models.invitation import ClinicInvitation, InvitationStatus
 from clinic_onboard.models.onboarding import (
@@ -15,6 +15,9 @@ from clinic_onboard.models.onboarding import (
 from clinic_onboard.models.reminder import ReminderSettings, SentReminder
 from clinic_onboard.models.role import ClinicRole, RoleCustomItem, SwitchedOffItem
 from clinic_onboard.models.user import User
+
+# The app roles are the policy's (pure, so the rules need no database); the models use them.
+from clinic_onboard.policy import AppRole
 
 __all__ = [
     "AppRole",

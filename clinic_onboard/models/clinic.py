@@ -1,7 +1,6 @@
 """Clinics (the tenants) and the memberships that give a person an app role in one."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,14 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from clinic_onboard.extensions import db
 from clinic_onboard.models.types import UTCDateTime, utcnow
 from clinic_onboard.models.user import User
-
-
-class AppRole(StrEnum):
-    """What a person may do in one clinic; see ``clinic_onboard.policy``."""
-
-    MANAGER = "manager"
-    SUPERVISOR = "supervisor"
-    STAFF = "staff"
+from clinic_onboard.policy import AppRole
 
 
 class Clinic(db.Model):

@@ -1,9 +1,10 @@
-"""What a manager may do to a member's sign-in: end their sessions, reset their two-factor."""
+"""What a manager may do to a member's sign-in: end their sessions, reset their two-factor.
 
-from sqlalchemy import select
+Only a manager of every clinic the person belongs to may (``policy.manages_every_clinic_of``,
+checked by the view)."""
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, Membership, User
+from clinic_onboard.models import Membership, User
 from clinic_onboard.operations import audit
 
 
@@ -29,18 +30,3 @@ def reset_two_factor(member: Membership, manager: User) -> None:
         after={"two_factor": False},
     )
     db.session.flush()
-
-
-def manages_every_clinic_of(manager_memberships: list[Membership], user: User) -> bool:
-    """True when every clinic the person belongs to is managed by this manager.
-
-    Signing someone out everywhere or removing their second factor reaches every clinic the
-    account is used in; without this rule a manager could add another clinic's manager by
-    email and sign them out again and again, or strip their protection. The same rule decides
-    whether the member page shows the person's two-factor state.
-    """
-    managed = {m.clinic_id for m in manager_memberships if m.role == AppRole.MANAGER}
-    theirs = set(
-        db.session.scalars(select(Membership.clinic_id).where(Membership.user_id == user.id))
-    )
-    return theirs <= managed

@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from clinic_onboard import policy
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -34,7 +35,6 @@ from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.planning import plan_for
 from clinic_onboard.services import library
 
-SUPERVISOR_ROLES = frozenset({AppRole.SUPERVISOR, AppRole.MANAGER})
 # A hire may be recorded a year late or planned two years ahead; anything wider is a typo.
 EARLIEST_START = timedelta(days=366)
 LATEST_START = timedelta(days=2 * 366)
@@ -132,7 +132,7 @@ def check_start_date(start: date, today: date | None = None) -> str | None:
 def is_supervisor(clinic: Clinic, user: User) -> bool:
     """True when ``user`` may supervise hires in ``clinic`` (a supervisor or manager there)."""
     membership = membership_in(clinic, user)
-    return membership is not None and membership.role in SUPERVISOR_ROLES
+    return membership is not None and policy.can_supervise(membership.role)
 
 
 def supervisor_memberships(clinic_id: int) -> list[Membership]:
@@ -140,15 +140,10 @@ def supervisor_memberships(clinic_id: int) -> list[Membership]:
     query = (
         select(Membership)
         .join(User, Membership.user_id == User.id)
-        .where(Membership.clinic_id == clinic_id, Membership.role.in_(SUPERVISOR_ROLES))
+        .where(Membership.clinic_id == clinic_id, Membership.role.in_(policy.SUPERVISING))
         .order_by(User.display_name, Membership.id)
     )
     return list(db.session.scalars(query))
-
-
-def has_active_onboarding(clinic: Clinic, user: User) -> bool:
-    membership = membership_in(clinic, user)
-    return membership is not None and _active_onboarding(membership) is not None
 
 
 def start_onboarding(

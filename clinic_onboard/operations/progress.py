@@ -45,7 +45,6 @@ from clinic_onboard.services.uploads import StoredFile
 # Plain text (callers compare it), translated where it is shown.
 CONFLICT_MESSAGE = N_("Someone else just updated this record; please check and try again.")
 FORM_KINDS = {"acknowledgement": "acknowledged", "credential": "credential_recorded"}
-UNDOABLE = frozenset({TaskStatus.AWAITING_SIGNOFF, TaskStatus.DONE})
 # A correction, the final sign-off and the record's own statements cannot be voided.
 NOT_VOIDABLE = frozenset({EventKind.VOIDED, EventKind.FINAL_SIGNOFF, *STATEMENT_KINDS})
 
@@ -148,9 +147,9 @@ def undo_task(onboarding: Onboarding, task: OnboardingTask, hire: Membership) ->
     """Take back one's own completion while it is not signed off."""
     _require_hire(onboarding, task, hire)
     found = task_records(onboarding).get(task.id)
-    if found is None or found.status not in UNDOABLE:
+    if found is None or found.status not in policy.UNDOABLE:
         raise ProgressRefused(_("Only a completed item that is not signed off can be undone."))
-    if found.completion is None or found.completion.actor_id != hire.user_id:
+    if not policy.can_undo(hire.user_id, found):
         raise ProgressRefused(_("Only the person who completed this item can undo it."))
     return _synced(onboarding, task, append_event(onboarding, task, EventKind.UNDONE, hire))
 
@@ -214,7 +213,7 @@ def _synced(
 
 
 def _require_hire(onboarding: Onboarding, task: OnboardingTask, hire: Membership) -> None:
-    if onboarding.membership_id != hire.id:
+    if not policy.is_hire(hire, onboarding):
         raise ProgressRefused(_("Only the person being onboarded can do this."))
     _require_open(onboarding, task)
 
@@ -252,7 +251,7 @@ def sign_off(
 ) -> OnboardingEvent:
     """Competent signs the item off; needs practice re-opens it for the hire."""
     _require_open(onboarding, task)
-    if not _may_sign(onboarding, task, signer):
+    if not policy.may_sign(signer, onboarding, task):
         raise ProgressRefused(_("You cannot sign off this item."))
     found = task_records(onboarding).get(task.id)
     if found is None or found.status is not TaskStatus.AWAITING_SIGNOFF:
@@ -263,16 +262,6 @@ def sign_off(
     event = append_event(onboarding, task, kind, signer, {"method": method, "comment": comment})
     _audit(signer, f"onboarding.{kind.value}", onboarding, {"task": task.item_id})
     return _synced(onboarding, task, event)
-
-
-def _may_sign(onboarding: Onboarding, task: OnboardingTask, signer: Membership) -> bool:
-    return policy.can_sign_off(
-        signer.role,
-        signer.user_id,
-        onboarding.membership.user_id,
-        onboarding.supervisor_id,
-        task.signoff,
-    )
 
 
 def items_left(onboarding: Onboarding) -> list[OnboardingTask]:
@@ -288,9 +277,7 @@ def items_left(onboarding: Onboarding) -> list[OnboardingTask]:
 def complete_onboarding(onboarding: Onboarding, manager: Membership) -> OnboardingEvent:
     """The manager's final sign-off, once every live item is done or signed off."""
     _require_open(onboarding, None)
-    if not policy.can_complete_onboarding(
-        manager.role, manager.user_id, onboarding.membership.user_id
-    ):
+    if not policy.can_complete_onboarding(manager, onboarding):
         raise ProgressRefused(_("Only a manager other than the hire gives the final sign-off."))
     left = items_left(onboarding)
     if left:

@@ -37,8 +37,8 @@ from clinic_onboard.record.chain import (
     verify_record,
     walk,
 )
-from clinic_onboard.record.progress import TaskFacts, statuses
-from clinic_onboard.record.states import STATEMENT_KINDS, EventKind, TaskEvent, TaskStatus
+from clinic_onboard.record.progress import TaskFacts
+from clinic_onboard.record.states import STATEMENT_KINDS, EventKind, TaskEvent
 from clinic_onboard.services.i18n import N_
 
 _HEADS = "record_heads"  # session.info: onboarding id -> last seq noted by start_change
@@ -232,17 +232,6 @@ def _insert(event: OnboardingEvent) -> None:
 
 def task_facts(task: OnboardingTask) -> TaskFacts:
     return TaskFacts(task.id, task.module, task.module_title, task.due_date, task.signoff != "none")
-
-
-def task_statuses(onboarding: Onboarding) -> dict[int, TaskStatus]:
-    """Every task's status, from one query over the onboarding's events."""
-    events = db.session.scalars(
-        select(OnboardingEvent)
-        .where(OnboardingEvent.onboarding_id == onboarding.id)
-        .order_by(OnboardingEvent.seq)
-    ).all()
-    tasks = [task_facts(t) for t in onboarding.tasks if t.withdrawn_at is None]
-    return statuses(tasks, [as_task_event(e) for e in events], {e.id: e.task_id for e in events})
 
 
 def as_task_event(event: OnboardingEvent) -> TaskEvent:

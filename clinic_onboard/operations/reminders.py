@@ -29,10 +29,9 @@ from flask_babel import force_locale, get_translations
 from sqlalchemy import ColumnElement, delete, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from clinic_onboard import policy, reminders
+from clinic_onboard import reminders
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
-    AppRole,
     Clinic,
     Membership,
     Onboarding,
@@ -165,7 +164,7 @@ def _people_and_members() -> tuple[dict[int, reminders.Person], list[reminders.M
     for user_id, clinic_id, role, name, email, frequency, language in rows:
         often = frequency or Frequency.DAILY
         people[user_id] = reminders.Person(user_id, name, email, often, language)
-        members.append(reminders.Member(user_id, clinic_id, role.value))
+        members.append(reminders.Member(user_id, clinic_id, role))
     return people, members
 
 
@@ -175,14 +174,8 @@ def _people_and_members() -> tuple[dict[int, reminders.Person], list[reminders.M
 def plan_run(today: date) -> RunPlan:
     """Who gets which digest today, for every clinic, in a fixed number of queries."""
     snapshot = load_snapshot()
-    items = reminders.reminder_items(snapshot, today, _can_sign)
+    items = reminders.reminder_items(snapshot, today)
     return reminders.plan_digests(snapshot.people, items, _already_sent(today), _last_sent(), today)
-
-
-def _can_sign(
-    role: str, signer_id: int, hire_id: int, supervisor_id: int | None, signoff: str
-) -> bool:
-    return policy.can_sign_off(AppRole(role), signer_id, hire_id, supervisor_id, signoff)
 
 
 def _already_sent(today: date) -> set[tuple[int, str, str, str]]:

@@ -1,18 +1,13 @@
 """Two-factor sign-in: enrolling an authenticator app, checking its codes, turning it off,
-and the clinic setting that requires it. Verbs flush and audit; the view commits once."""
-
-from collections.abc import Iterable
+and the clinic setting that requires it (who it applies to: ``policy.two_factor_required``).
+Verbs flush and audit; the view commits once."""
 
 from sqlalchemy import or_, update
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, Clinic, Membership, User
+from clinic_onboard.models import Clinic, User
 from clinic_onboard.operations import audit
 from clinic_onboard.services import totp
-
-# The app roles a clinic's "require two-factor" setting applies to: those who sign things off
-# and see everyone's records.
-REQUIRED_ROLES = frozenset({AppRole.MANAGER, AppRole.SUPERVISOR})
 
 
 def enrol(user: User, secret: str, code: str, at: float) -> bool:
@@ -57,12 +52,6 @@ def turn_off(user: User) -> None:
     user.totp_secret = user.totp_last_step = None
     _audit_own_change(user, "account.two_factor_off", on=False)
     db.session.flush()
-
-
-def required_for(memberships: Iterable[Membership]) -> bool:
-    """A person must use two-factor when any clinic that requires it has them as a manager or
-    supervisor (being staff elsewhere does not lift it)."""
-    return any(m.role in REQUIRED_ROLES and m.clinic.require_two_factor for m in memberships)
 
 
 def set_requirement(clinic: Clinic, manager: User, required: bool) -> None:

@@ -49,7 +49,6 @@ SignoffMethod = Literal["observed", "demonstrated", "discussed", "document revie
 _ITEM_STATUSES = set(get_args(ItemStatus))
 ModuleStatus = Literal["Done", "In progress", "Overdue", "Not started", "—"]
 
-FREQUENCY_TITLES = ENGLISH.frequencies
 _STATUS_TONES: dict[str, Tone] = {
     # The summary's cells in every language, by what they mean.
     **{

@@ -196,7 +196,6 @@ def _para(text: str, look: _Look) -> Paragraph:
 
 
 BODY = _Look()
-DETAIL = _Look(size=8, tone="muted")
 
 
 # ---- the story: header, then sections ---------------------------------------------------------

@@ -7,11 +7,10 @@ from clinic_onboard.planner.build import build_plan
 from clinic_onboard.planner.export import plan_to_dict
 from clinic_onboard.planner.plan import Plan, PlannedDuty, PlannedTask, SwitchedOff
 from clinic_onboard.planner.profile import ClinicProfile, CustomItem, RoleCustomization
-from clinic_onboard.planner.requests import CUSTOM_MODULE, CUSTOM_MODULE_TITLE, CUSTOM_MODULE_TITLES
+from clinic_onboard.planner.requests import CUSTOM_MODULE, CUSTOM_MODULE_TITLES
 
 __all__ = [
     "CUSTOM_MODULE",
-    "CUSTOM_MODULE_TITLE",
     "CUSTOM_MODULE_TITLES",
     "ClinicProfile",
     "CustomItem",

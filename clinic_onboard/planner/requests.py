@@ -11,7 +11,6 @@ CUSTOM_MODULE_TITLES: Mapping[str, str] = {
     "en": "Clinic-specific items",
     "fr": "Éléments propres à la clinique",
 }
-CUSTOM_MODULE_TITLE = CUSTOM_MODULE_TITLES["en"]
 
 
 def check_request(catalog: Catalog, profile: ClinicProfile, role: str) -> None:

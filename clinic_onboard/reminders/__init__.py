@@ -18,7 +18,7 @@ from clinic_onboard.reminders.digest import (
     subject,
     summary,
 )
-from clinic_onboard.reminders.items import SignRule, latest_credentials, reminder_items
+from clinic_onboard.reminders.items import latest_credentials, reminder_items
 from clinic_onboard.reminders.model import (
     Credential,
     CredentialRecord,
@@ -54,7 +54,6 @@ __all__ = [
     "Member",
     "Person",
     "RunPlan",
-    "SignRule",
     "Snapshot",
     "Task",
     "calendar_entries",

@@ -4,16 +4,18 @@
   onboarding is complete) and their own credentials in an expiry window or expired;
 - the person expected to sign: items waiting for sign-off (a "supervisor" item goes to the
   hire's supervisor, or to the managers when the hire has none; a "manager" item to the
-  managers), always filtered by the app's sign-off rule so nobody is asked to sign their own;
+  managers), always filtered by the app's sign-off rule (``policy.can_sign_off``) so nobody
+  is asked to sign their own;
 - the clinic's managers: every overdue item and every credential in a window, of their clinic
   only (a manager is never told about themselves twice).
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from clinic_onboard.policy import AppRole, can_sign_off
 from clinic_onboard.record.progress import HIRE_TO_ACT
 from clinic_onboard.record.renewals import latest_expiries
 from clinic_onboard.record.states import TaskStatus
@@ -28,10 +30,6 @@ from clinic_onboard.reminders.model import (
 )
 from clinic_onboard.reminders.stages import credential_stage, due_stage, waiting_stage
 
-# (signer role, signer user id, hire user id, supervisor id, item's sign-off) -> may sign;
-# the shell passes ``policy.can_sign_off`` so the rule lives in one place.
-SignRule = Callable[[str, int, int, int | None, str], bool]
-
 MY_PAGE = Link("my.index")
 DASHBOARD = Link("dashboard.index")
 
@@ -43,14 +41,14 @@ class _Clinics:
         self.role = {(m.user_id, m.clinic_id): m.role for m in snapshot.members}
         self.managers: dict[int, list[int]] = defaultdict(list)
         for member in snapshot.members:
-            if member.role == "manager":
+            if member.role == AppRole.MANAGER:
                 self.managers[member.clinic_id].append(member.user_id)
 
     def managers_except(self, hire: Hire) -> list[int]:
         return [user for user in self.managers[hire.clinic_id] if user != hire.user_id]
 
 
-def reminder_items(snapshot: Snapshot, today: date, can_sign: SignRule) -> list[Item]:
+def reminder_items(snapshot: Snapshot, today: date) -> list[Item]:
     """Every item worth telling someone today, for people who can receive email."""
     hires = {hire.onboarding_id: hire for hire in snapshot.hires}
     clinics = _Clinics(snapshot)
@@ -59,7 +57,7 @@ def reminder_items(snapshot: Snapshot, today: date, can_sign: SignRule) -> list[
         hire = hires.get(task.onboarding_id)
         if hire is not None:
             found += _task_items(task, hire, today, clinics)
-            found += _signoff_items(task, hire, today, clinics, can_sign)
+            found += _signoff_items(task, hire, today, clinics)
     for credential in latest_credentials(snapshot):
         hire = hires.get(credential.onboarding_id)
         if hire is not None:
@@ -96,26 +94,22 @@ def _task_items(task: Task, hire: Hire, today: date, clinics: _Clinics) -> list[
     return found
 
 
-def _signoff_items(
-    task: Task, hire: Hire, today: date, clinics: _Clinics, can_sign: SignRule
-) -> list[Item]:
+def _signoff_items(task: Task, hire: Hire, today: date, clinics: _Clinics) -> list[Item]:
     if task.status is not TaskStatus.AWAITING_SIGNOFF or task.completed_on is None:
         return []
     key = f"task:{task.id}:completion:{task.completion_id}"
     stage = waiting_stage(task.completed_on, today)
     about = _About(hire, key, stage, task.title, task.completed_on)
     page = Link("signoffs.task", (("task_id", task.id),))
-    return [
-        about.to(signer, Kind.SIGNOFF, page) for signer in _signers(task, hire, clinics, can_sign)
-    ]
+    return [about.to(signer, Kind.SIGNOFF, page) for signer in _signers(task, hire, clinics)]
 
 
-def _signers(task: Task, hire: Hire, clinics: _Clinics, can_sign: SignRule) -> list[int]:
+def _signers(task: Task, hire: Hire, clinics: _Clinics) -> list[int]:
     """The supervisor for their items, else the managers; only those the rule lets sign."""
 
     def may(user_id: int | None) -> bool:
         role = clinics.role.get((user_id, hire.clinic_id)) if user_id is not None else None
-        return role is not None and can_sign(
+        return role is not None and can_sign_off(
             role, user_id, hire.user_id, hire.supervisor_id, task.signoff
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from clinic_onboard.policy import AppRole
 from clinic_onboard.record.states import TaskStatus
 
 
@@ -49,11 +50,11 @@ class Person:
 
 @dataclass(frozen=True)
 class Member:
-    """A person's app role in one clinic (``manager``, ``supervisor`` or ``staff``)."""
+    """A person's app role in one clinic."""
 
     user_id: int
     clinic_id: int
-    role: str
+    role: AppRole
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def member(membership_id: int) -> str:
     return render_template(
         "clinic/member.html",
         member=member,
-        in_charge=account_security.manages_every_clinic_of(g.memberships, member.user),
+        in_charge=_in_charge(member),
         end_form=EndSessionsForm(),
         reset_form=ResetTwoFactorForm(),
     )
@@ -109,7 +109,7 @@ def end_sessions(membership_id: int) -> Response:
     """Sign a member out on every device (a lost phone, a computer left signed in), when the
     manager manages every clinic they belong to."""
     member = get_for_clinic_or_404(Membership, membership_id)
-    if not account_security.manages_every_clinic_of(g.memberships, member.user):
+    if not _in_charge(member):
         flash(str(_NOT_IN_CHARGE), "error")
     elif EndSessionsForm().validate_on_submit():
         account_security.end_sessions(member, _me())
@@ -141,7 +141,7 @@ def reset_two_factor(membership_id: int) -> Response:
 def _reset_problem(form: ResetTwoFactorForm, member: Membership) -> str | None:
     """Why the reset cannot happen; the clinics are checked first, so a manager who is not in
     charge of the person never learns whether they use two-factor sign-in."""
-    if not account_security.manages_every_clinic_of(g.memberships, member.user):
+    if not _in_charge(member):
         return str(_NOT_IN_CHARGE)
     if not form.validate_on_submit() or not throttle.reauthenticated(_me(), form.password.data):
         return _("That password is not right. Nothing was changed.")
@@ -194,7 +194,7 @@ def _signers_and_managers() -> list[Membership]:
     query = (
         select(Membership)
         .where(Membership.clinic_id == current_membership().clinic_id)
-        .where(Membership.role.in_(two_factor.REQUIRED_ROLES))
+        .where(Membership.role.in_(policy.SUPERVISING))
         .options(joinedload(Membership.user))
     )
     return sorted(db.session.scalars(query), key=lambda m: m.user.display_name.lower())
@@ -224,6 +224,11 @@ def switch() -> Response:
     clinic = next(m.clinic for m in g.memberships if m.clinic_id == form.clinic_id.data)
     flash(_("You are now working in %(clinic)s.", clinic=clinic.name), "info")
     return redirect(url_for("clinic.home"))
+
+
+def _in_charge(member: Membership) -> bool:
+    """Whether the signed-in person manages every clinic the member belongs to."""
+    return policy.manages_every_clinic_of(g.memberships, member.user.memberships)
 
 
 def _me() -> User:

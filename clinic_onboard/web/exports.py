@@ -91,10 +91,7 @@ def role_plan(role_id: int) -> Response:
 def record(onboarding_id: int) -> Response:
     """The record page's people only: managers, the hire's supervisor and the hire."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
-    viewer = current_membership()
-    if not policy.can_view_record(
-        viewer.role, viewer.user_id, onboarding.membership.user_id, onboarding.supervisor_id
-    ):
+    if not policy.can_view_record(current_membership(), onboarding):
         abort(404)
     verify_url = url_for("signoffs.record", onboarding_id=onboarding.id, _external=True)
     now = datetime.now(UTC)

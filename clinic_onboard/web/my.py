@@ -174,7 +174,7 @@ def _render_plan(onboarding_id: int, today: date, token: str) -> str:
         labels={status: str(label) for status, label in STATUS_LABELS.items()},
         say={key: str(phrase) for key, phrase in PHRASES.items()},
         due_on=partial(format_date, format=DUE_FORMAT, locale=get_locale()),
-        can_undo=partial(_can_undo, current_membership().user_id),
+        can_undo=partial(policy.can_undo, current_membership().user_id),
         csrf_token=lambda: token,
     )
     # The template's indentation is a sixth of the page; HTML reads any run of white space as
@@ -235,19 +235,10 @@ def _duties(onboarding: Onboarding) -> list[tuple[str, list]]:
     return [(title, duties) for title, duties in by_frequency if duties]
 
 
-def _can_undo(user_id: int, record: progress.TaskRecord) -> bool:
-    completion = record.completion
-    return (
-        record.status in progress.UNDOABLE
-        and completion is not None
-        and completion.actor_id == user_id
-    )
-
-
 def _my_task(task_id: int, kind: str | None = None) -> OnboardingTask:
     """One live task of the person's own onboarding, or 404."""
     task = get_for_clinic_or_404(OnboardingTask, task_id)
-    mine = task.onboarding.membership_id == current_membership().id
+    mine = policy.is_hire(current_membership(), task.onboarding)
     if not mine or task.withdrawn_at is not None or (kind and task.kind != kind):
         abort(404)
     return task
@@ -355,9 +346,7 @@ def file(event_id: int) -> Response:
     event = get_for_clinic_or_404(OnboardingEvent, event_id)
     stored = event.payload.get("file") if event.kind == EventKind.CREDENTIAL else None
     viewer, onboarding = current_membership(), event.onboarding
-    if not stored or not policy.can_view_record(
-        viewer.role, viewer.user_id, onboarding.membership.user_id, onboarding.supervisor_id
-    ):
+    if not stored or not policy.can_view_record(viewer, onboarding):
         abort(404)
     folder = uploads.clinic_folder(current_app.config, current_app.instance_path, event.clinic_id)
     try:

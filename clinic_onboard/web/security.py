@@ -21,9 +21,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
 from sqlalchemy.orm import joinedload
 
+from clinic_onboard import policy
 from clinic_onboard.extensions import db, login_manager
 from clinic_onboard.models import Membership, User
-from clinic_onboard.operations import two_factor
 from clinic_onboard.web.tenancy import my_memberships
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -184,7 +184,7 @@ def _enrolment_needed() -> Response | None:
     if current_user.has_two_factor or request.endpoint in OPEN_BEFORE_ENROLMENT:
         return None
     memberships = g.memberships if "memberships" in g else my_memberships()
-    if not two_factor.required_for(memberships):
+    if not policy.two_factor_required(memberships):
         return None
     flash(
         _(

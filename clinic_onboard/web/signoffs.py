@@ -19,7 +19,6 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
-    AppRole,
     Membership,
     Onboarding,
     OnboardingEvent,
@@ -96,7 +95,7 @@ def _queue(signer: Membership) -> list[QueueRow]:
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
         .order_by(Onboarding.start_date, Onboarding.id)
     )
-    if signer.role != AppRole.MANAGER:
+    if not policy.signs_for_every_hire(signer.role):
         query = query.where(Onboarding.supervisor_id == signer.user_id)
     onboardings = list(db.session.scalars(query).unique())
     tasks, events = _tasks_and_events(signer, [o.id for o in onboardings])
@@ -107,11 +106,13 @@ def _queue(signer: Membership) -> list[QueueRow]:
 def _tasks_and_events(signer: Membership, ids: list[int]) -> tuple[dict, dict]:
     tasks: dict[int, list[OnboardingTask]] = defaultdict(list)
     events: dict[int, list[OnboardingEvent]] = defaultdict(list)
-    wanted = ["supervisor", "manager"] if signer.role == AppRole.MANAGER else ["supervisor"]
     for task in db.session.scalars(
         select(OnboardingTask)
         .join(Onboarding)
-        .where(OnboardingTask.onboarding_id.in_(ids), OnboardingTask.signoff.in_(wanted))
+        .where(
+            OnboardingTask.onboarding_id.in_(ids),
+            OnboardingTask.signoff.in_(sorted(policy.SIGNS[signer.role])),
+        )
         .where(
             or_(
                 Onboarding.status == OnboardingStatus.ACTIVE,
@@ -139,18 +140,8 @@ def _waiting(
         for task in tasks
         if task.id in records
         and records[task.id].status is TaskStatus.AWAITING_SIGNOFF
-        and _may_sign(signer, onboarding, task)
+        and policy.may_sign(signer, onboarding, task)
     ]
-
-
-def _may_sign(signer: Membership, onboarding: Onboarding, task: OnboardingTask) -> bool:
-    return policy.can_sign_off(
-        signer.role,
-        signer.user_id,
-        onboarding.membership.user_id,
-        onboarding.supervisor_id,
-        task.signoff,
-    )
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -159,7 +150,7 @@ def task(task_id: int) -> str | Response:
     """Sign an item off (or send it back for practice) after re-entering one's password."""
     task = get_for_clinic_or_404(OnboardingTask, task_id)
     onboarding, signer = task.onboarding, current_membership()
-    if task.withdrawn_at is not None or not _may_sign(signer, onboarding, task):
+    if task.withdrawn_at is not None or not policy.may_sign(signer, onboarding, task):
         abort(403)
     form = SignOffForm()
     if form.validate_on_submit() and _sign(form, onboarding, task, signer):
@@ -233,9 +224,7 @@ def record(onboarding_id: int) -> str:
     it still reaches its latest anchor (read from the process's index of the log)."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
     viewer = current_membership()
-    if not policy.can_view_record(
-        viewer.role, viewer.user_id, onboarding.membership.user_id, onboarding.supervisor_id
-    ):
+    if not policy.can_view_record(viewer, onboarding):
         abort(404)
     pairs = records.record_events([onboarding.id])
     events = [event for event, _item in pairs]
@@ -261,7 +250,7 @@ def record(onboarding_id: int) -> str:
             and (active or _renews(e, tasks))
             and e.kind not in progress.NOT_VOIDABLE
         },
-        may_complete=manager_here and active,
+        may_complete=active and policy.can_complete_onboarding(viewer, onboarding),
         void_form=VoidForm(),
         complete_form=PasswordForm(),
     )

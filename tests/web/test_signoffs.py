@@ -4,7 +4,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from clinic_onboard import policy
 from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, OnboardingStatus
@@ -236,19 +235,6 @@ def test_the_queue_takes_the_same_queries_for_one_hire_or_many(
         page = client.get("/signoffs/").get_data(as_text=True)
     assert page.count('href="/signoffs/tasks/') == 4
     assert len(many) == len(one)
-
-
-def test_policy_can_sign_off_table() -> None:
-    manager, supervisor, staff = AppRole.MANAGER, AppRole.SUPERVISOR, AppRole.STAFF
-    assert policy.can_sign_off(supervisor, 2, 9, 2, "supervisor")
-    assert not policy.can_sign_off(supervisor, 2, 9, 2, "manager")
-    assert not policy.can_sign_off(supervisor, 2, 9, 3, "supervisor")
-    assert not policy.can_sign_off(supervisor, 2, 2, 2, "supervisor")
-    assert policy.can_sign_off(manager, 1, 9, 2, "manager")
-    assert policy.can_sign_off(manager, 1, 9, None, "supervisor")
-    assert not policy.can_sign_off(manager, 1, 1, 2, "manager")
-    assert not policy.can_sign_off(staff, 5, 9, 5, "supervisor")
-    assert not policy.can_sign_off(manager, 1, 9, 2, "none")
 
 
 class TestRateLimit:
