@@ -27,7 +27,8 @@ from clinic_onboard.pdf import (
     blank_checklist,
     blank_plan,
 )
-from clinic_onboard.pdf.labels import RecordLabels, record_labels_for, summary_labels_for
+from clinic_onboard.pdf.document import CELLS, ROLES, signature_meaning
+from clinic_onboard.pdf.words import Words
 from clinic_onboard.planning import plan_for
 from clinic_onboard.record.states import EventKind, TaskStatus
 from clinic_onboard.services.library import catalog
@@ -76,7 +77,7 @@ def record_input(
     """
     clinic = db.session.get(Clinic, onboarding.clinic_id)
     lang = lang or clinic.language
-    words = record_labels_for(lang)
+    _ = Words(lang)
     records = fold_records(onboarding.tasks, events_of(onboarding), withdrawn=True)
     live = [task for task in onboarding.tasks if _printed(task, records[task.id])]
     supervisor = onboarding.supervisor
@@ -86,14 +87,14 @@ def record_input(
             name=onboarding.membership.user.display_name,
             role_name=onboarding.role.name,
             start_date=onboarding.start_date,
-            supervisor_name=supervisor.display_name if supervisor else words.no_supervisor,
+            supervisor_name=supervisor.display_name if supervisor else _("None named"),
         ),
         catalog_version=onboarding.catalog_version,
         generated_at=generated_at,
-        items=tuple(_item(task, records[task.id], words) for task in live),
+        items=tuple(_item(task, records[task.id], _) for task in live),
         credentials=tuple(_credentials(live, records)),
         acknowledgements=tuple(_acknowledgements(live, records)),
-        signature_meaning=words.signature_meaning,
+        signature_meaning=signature_meaning(lang),
         fingerprint=chain_head(onboarding),
         verify_url=verify_url,
         language=lang,
@@ -106,13 +107,13 @@ def _printed(task: OnboardingTask, record: TaskRecord) -> bool:
     return not optional or bool(record.events)
 
 
-def _item(task: OnboardingTask, record: TaskRecord, words: RecordLabels) -> RecordItem:
+def _item(task: OnboardingTask, record: TaskRecord, _: Words) -> RecordItem:
     completion = record.completion if record.status in _COMPLETION_STANDS else None
     signed = record.last([EventKind.SIGNED_OFF]) if record.status is TaskStatus.SIGNED_OFF else None
     note = ""
     if record.status is TaskStatus.NEEDS_PRACTICE:
         comment = record.practice_comment
-        note = words.to_practise.format(comment=comment) if comment else ""
+        note = _("To practise: {comment}", comment=comment) if comment else ""
     elif completion is not None:
         note = completion.payload.get("note") or ""
     role = signed.actor_role if signed else ""
@@ -124,7 +125,7 @@ def _item(task: OnboardingTask, record: TaskRecord, words: RecordLabels) -> Reco
         status=STATUS_WORDS[record.status],
         completed_on=completion.created_at.date() if completion else None,
         signed_by=signed.actor_name if signed else "",
-        signer_role=words.roles.get(role, role.capitalize()),
+        signer_role=_(ROLES[role]) if role in ROLES else role.capitalize(),
         method=signed.payload.get("method", "") if signed else "",
         signed_at=signed.created_at if signed else None,
         note=note,
@@ -173,14 +174,14 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
     """The dashboard's matrix and expiring credentials, as of ``generated_at``'s date, in
     ``lang`` (the clinic's language when not given)."""
     lang = lang or clinic.language
-    cells = summary_labels_for(lang).cells
+    words = Words(lang)
     board = build_dashboard(clinic.id, generated_at.date())
     staff = tuple(
         StaffRow(
             name=row.onboarding.membership.user.display_name,
             role_name=row.onboarding.role.name,
             statuses=tuple(
-                cells.get(row.progress.module_cells.get(module_id, ""), "—")
+                _cell(row.progress.module_cells.get(module_id, ""), words)
                 for module_id, _ in board.modules
             ),
         )
@@ -200,6 +201,11 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
         expiring=expiring,
         language=lang,
     )
+
+
+def _cell(progress: str, words: Words) -> str:
+    """A module's progress as the summary prints it; "—" where the module does not apply."""
+    return words(CELLS[progress]) if progress in CELLS else "—"
 
 
 # ---- a role's blank checklist and plan --------------------------------------------------------

@@ -28,9 +28,9 @@ from clinic_onboard.pdf import (
     completed_record,
     compliance_summary,
 )
-from clinic_onboard.pdf.document import matrix_spans, short
-from clinic_onboard.pdf.labels import ENGLISH, FRENCH, Labels
+from clinic_onboard.pdf.document import KINDS, PHASES, SIGNOFFS, frequencies, matrix_spans, short
 from clinic_onboard.pdf.model import Cell, Column, Section, Table, Verification
+from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner import (
     ClinicProfile,
     CustomItem,
@@ -38,7 +38,9 @@ from clinic_onboard.planner import (
     RoleCustomization,
     build_plan,
 )
+from tests.unit.pdf_words import pdf_texts
 
+ENGLISH, FRENCH = Words("en"), Words("fr")
 START = date(2026, 12, 1)  # a Tuesday
 EST = timezone(timedelta(hours=-5), "EST")
 GENERATED = datetime(2026, 12, 18, 16, 40, tzinfo=EST)
@@ -260,22 +262,25 @@ def test_long_dates_come_from_tables_not_the_locale(day: date, english: str, fre
 
 
 def test_french_counts_zero_and_one_as_singular():
-    assert [FRENCH.count(n, FRENCH.tasks) for n in (0, 1, 2)] == ["0 étape", "1 étape", "2 étapes"]
-    assert [ENGLISH.count(n, ENGLISH.tasks) for n in (0, 1)] == ["0 tasks", "1 task"]
+    french = [FRENCH.npgettext("pdf", "task", "tasks", n) for n in (0, 1, 2)]
+    assert french == ["0 étape", "1 étape", "2 étapes"]
+    assert [ENGLISH.npgettext("pdf", "task", "tasks", n) for n in (0, 1)] == ["0 tasks", "1 task"]
 
 
 @pytest.mark.parametrize("words", [ENGLISH, FRENCH], ids=["en", "fr"])
-def test_labels_cover_every_kind_phase_sign_off_and_frequency(words: Labels):
+def test_labels_cover_every_kind_phase_sign_off_and_frequency(words: Words):
     """A kind or phase added to the schema without its words would print a raw code."""
-    assert set(words.kinds) == set(get_args(Kind))
-    assert set(words.phases) == set(get_args(Phase))
-    assert set(words.signoffs) == set(get_args(Signoff))
-    assert list(words.frequencies) == list(get_args(Frequency))
+    assert set(KINDS) == set(get_args(Kind))
+    assert set(PHASES) == set(get_args(Phase))
+    assert set(SIGNOFFS) == set(get_args(Signoff))
+    assert list(frequencies(words)) == list(get_args(Frequency))
 
 
 def test_french_labels_use_no_break_spaces():
-    assert FRENCH.plan_title == "Plan d'intégration\u00a0: {role}, {clinic}"
-    assert " :" not in str(FRENCH.__dict__) and " ;" not in str(FRENCH.__dict__)
+    assert (
+        FRENCH("Onboarding plan: {role}, {clinic}") == "Plan d'intégration\u00a0: {role}, {clinic}"
+    )
+    assert " :" not in str(pdf_texts("fr")) and " ;" not in str(pdf_texts("fr"))
 
 
 # ---- completed record -------------------------------------------------------------------------
