@@ -27,20 +27,12 @@ from clinic_onboard.pdf import (
     blank_checklist,
     blank_plan,
 )
-from clinic_onboard.pdf.document import CELLS, ROLES, signature_meaning
+from clinic_onboard.pdf.document import ROLES, signature_meaning
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.planning import plan_for
 from clinic_onboard.record.states import EventKind, TaskStatus
 from clinic_onboard.services.library import catalog
 
-# The record names statuses in English; ``completed_record`` prints them in its language.
-STATUS_WORDS = {
-    TaskStatus.SIGNED_OFF: "Signed off",
-    TaskStatus.DONE: "Completed",
-    TaskStatus.AWAITING_SIGNOFF: "Waiting for sign-off",
-    TaskStatus.NEEDS_PRACTICE: "Needs practice",
-    TaskStatus.NOT_STARTED: "Not started",
-}
 # The statuses in which the hire's latest completion (or form) still stands.
 _COMPLETION_STANDS = frozenset(
     {TaskStatus.DONE, TaskStatus.AWAITING_SIGNOFF, TaskStatus.SIGNED_OFF}
@@ -122,7 +114,7 @@ def _item(task: OnboardingTask, record: TaskRecord, _: Words) -> RecordItem:
         title=task.title,
         module_title=task.module_title,
         kind=task.kind,
-        status=STATUS_WORDS[record.status],
+        status=record.status,
         completed_on=completion.created_at.date() if completion else None,
         signed_by=signed.actor_name if signed else "",
         signer_role=_(ROLES[role]) if role in ROLES else role.capitalize(),
@@ -174,15 +166,13 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
     """The dashboard's matrix and expiring credentials, as of ``generated_at``'s date, in
     ``lang`` (the clinic's language when not given)."""
     lang = lang or clinic.language
-    words = Words(lang)
     board = build_dashboard(clinic.id, generated_at.date())
     staff = tuple(
         StaffRow(
             name=row.onboarding.membership.user.display_name,
             role_name=row.onboarding.role.name,
             statuses=tuple(
-                _cell(row.progress.module_cells.get(module_id, ""), words)
-                for module_id, _ in board.modules
+                row.progress.module_cells.get(module_id) for module_id, _ in board.modules
             ),
         )
         for row in board.hires
@@ -201,11 +191,6 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
         expiring=expiring,
         language=lang,
     )
-
-
-def _cell(progress: str, words: Words) -> str:
-    """A module's progress as the summary prints it; "—" where the module does not apply."""
-    return words(CELLS[progress]) if progress in CELLS else "—"
 
 
 # ---- a role's blank checklist and plan --------------------------------------------------------

@@ -33,16 +33,17 @@ from clinic_onboard.pdf.model import (
     Tone,
     Verification,
 )
-from clinic_onboard.pdf.words import N_, Words
+from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
+from clinic_onboard.record.progress import ModuleProgress
+from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.record.words import METHOD_WORDS, N_, PRINTED_STATUS_WORDS, PROGRESS_WORDS
 
 DISCLAIMER = N_("Guidance to adapt with your privacy officer; not legal advice.")
 PAGE = N_("Page {page} of {total}")
 CONTENT = N_("Content {version}")
 
-ItemStatus = Literal["Signed off", "Completed", "Needs practice", "Not started", "Switched off"]
 SignoffMethod = Literal["observed", "demonstrated", "discussed", "document reviewed"]
-ModuleStatus = Literal["Done", "In progress", "Overdue", "Not started", "—"]
 
 # The words of the library's codes, as the pages print them.
 KINDS = {
@@ -65,38 +66,29 @@ PHASES = {
     "first_30_days": (N_("First 30 days"), N_("By day 30"), 30),
     "first_90_days": (N_("First 90 days"), N_("By day 90"), 90),
 }
-METHODS = {
-    "observed": N_("Observed"),
-    "demonstrated": N_("Demonstrated"),
-    "discussed": N_("Discussed"),
-    "document reviewed": N_("Document reviewed"),
-}
 ROLES = {"manager": N_("Manager"), "supervisor": N_("Supervisor"), "staff": N_("Staff")}
-# The record's statuses, and the summary's module cells, in the order they are counted.
-STATUSES = (
-    N_("Signed off"),
-    N_("Completed"),
-    N_("Needs practice"),
-    N_("Not started"),
-    N_("Switched off"),
-    N_("Waiting for sign-off"),
+# The record's statuses in the order its summary line counts them.
+COUNT_ORDER = (
+    TaskStatus.SIGNED_OFF,
+    TaskStatus.DONE,
+    TaskStatus.NEEDS_PRACTICE,
+    TaskStatus.NOT_STARTED,
+    TaskStatus.AWAITING_SIGNOFF,
 )
-CELLS = {
-    "done": N_("Done"),
-    "overdue": N_("Overdue"),
-    "in_progress": N_("In progress"),
-    "not_started": N_("Not started"),
+_STATUS_TONES: dict[TaskStatus, Tone] = {
+    TaskStatus.SIGNED_OFF: "good",
+    TaskStatus.DONE: "plain",
+    TaskStatus.AWAITING_SIGNOFF: "plain",
+    TaskStatus.NEEDS_PRACTICE: "warn",
+    TaskStatus.NOT_STARTED: "muted",
 }
-_TONES: dict[str, Tone] = {
-    "Signed off": "good",
-    "Completed": "plain",
-    "Needs practice": "warn",
-    "Not started": "muted",
-    "Switched off": "muted",
-    "Done": "good",
-    "In progress": "plain",
-    "Overdue": "bad",
-    "—": "muted",
+# A summary cell without progress is a module that does not apply to the person's role.
+_PROGRESS_TONES: dict[ModuleProgress | None, Tone] = {
+    ModuleProgress.DONE: "good",
+    ModuleProgress.IN_PROGRESS: "plain",
+    ModuleProgress.OVERDUE: "bad",
+    ModuleProgress.NOT_STARTED: "muted",
+    None: "muted",
 }
 _EXPIRY_WARNING_DAYS = 60
 # A matrix column must fit words such as "confidentiality" whole: wider libraries are split into
@@ -138,7 +130,7 @@ class RecordItem:
     title: str
     module_title: str
     kind: str
-    status: ItemStatus | str
+    status: TaskStatus
     completed_on: date | None = None
     signed_by: str = ""
     signer_role: str = ""
@@ -197,7 +189,7 @@ class StaffRow:
 
     name: str
     role_name: str
-    statuses: tuple[ModuleStatus | str, ...]
+    statuses: tuple[ModuleProgress | None, ...]  # None: the module is not for this role
 
 
 @dataclass(frozen=True)
@@ -473,9 +465,7 @@ def status_summary(items: Sequence[RecordItem], _: Words) -> str:
     if not items:
         return _("No items.")
     counts = Counter(item.status for item in items if item.withdrawn_on is None)
-    # the usual statuses in a fixed order, then any others the database layer passes
-    order = [s for s in STATUSES if s in counts] + sorted(set(counts) - set(STATUSES))
-    parts = [_status_count(status, counts[status], _) for status in order]
+    parts = [_status_count(status, counts[status], _) for status in COUNT_ORDER if counts[status]]
     withdrawn = sum(item.withdrawn_on is not None for item in items)
     if withdrawn:
         parts.append(_.npgettext("pdf", "withdrawn", "withdrawn", withdrawn))
@@ -483,20 +473,20 @@ def status_summary(items: Sequence[RecordItem], _: Words) -> str:
     return _("{items}: {statuses}.", items=items_words, statuses=", ".join(parts))
 
 
-def _status_count(status: str, number: int, _: Words) -> str:
+def _status_count(status: TaskStatus, number: int, _: Words) -> str:
     """ "2 signed off": each status as a count says it, agreeing in number in French."""
     counted = {
-        "Signed off": lambda: _.npgettext("pdf", "signed off", "signed off", number),
-        "Completed": lambda: _.npgettext("pdf", "completed", "completed", number),
-        "Waiting for sign-off": lambda: _.npgettext(
+        TaskStatus.SIGNED_OFF: lambda: _.npgettext("pdf", "signed off", "signed off", number),
+        TaskStatus.DONE: lambda: _.npgettext("pdf", "completed", "completed", number),
+        TaskStatus.AWAITING_SIGNOFF: lambda: _.npgettext(
             "pdf", "waiting for sign-off", "waiting for sign-off", number
         ),
-        "Needs practice": lambda: _.npgettext("pdf", "needs practice", "needs practice", number),
-        "Not started": lambda: _.npgettext("pdf", "not started", "not started", number),
-        "Switched off": lambda: _.npgettext("pdf", "switched off", "switched off", number),
+        TaskStatus.NEEDS_PRACTICE: lambda: _.npgettext(
+            "pdf", "needs practice", "needs practice", number
+        ),
+        TaskStatus.NOT_STARTED: lambda: _.npgettext("pdf", "not started", "not started", number),
     }
-    say = counted.get(status)
-    return say() if say else f"{number} {status.lower()}"
+    return counted[status]()
 
 
 def _item_sections(items: Sequence[RecordItem], _: Words) -> Iterator[Section]:
@@ -534,9 +524,9 @@ def _item_row(item: RecordItem, _: Words) -> tuple[Cell, ...]:
     return (
         Cell(item.title, about, bold=True),
         Cell(
-            _(item.status),
+            _(PRINTED_STATUS_WORDS[item.status]),
             _("Withdrawn") if item.withdrawn_on is not None else "",
-            tone=_TONES.get(item.status, "plain"),
+            tone=_STATUS_TONES[item.status],
             bold=True,
         ),
         Cell(item.completed_on.isoformat() if item.completed_on else "—"),
@@ -549,7 +539,7 @@ def _item_row(item: RecordItem, _: Words) -> tuple[Cell, ...]:
 def _method(method: str, _: Words) -> str:
     if not method:
         return "—"
-    return _(METHODS[method]) if method in METHODS else method.capitalize()
+    return _(METHOD_WORDS[method]) if method in METHOD_WORDS else method.capitalize()
 
 
 def _moment_cell(when: datetime | None, _: Words) -> Cell:
@@ -695,10 +685,7 @@ def _matrix_section(summary: SummaryInput, _: Words) -> Section:
     heading = _("Onboarding by module")
     if not summary.staff:
         return Section(heading, (Note(_("No staff are onboarding.")),))
-    tones = {_(word): _TONES[word] for word in CELLS.values()}
-    tables: list[Block] = [
-        _matrix(summary, span, _, tones) for span in matrix_spans(len(summary.modules))
-    ]
+    tables: list[Block] = [_matrix(summary, span, _) for span in matrix_spans(len(summary.modules))]
     return Section(
         heading, tuple(tables), _.npgettext("pdf", "person", "people", len(summary.staff))
     )
@@ -717,7 +704,7 @@ def matrix_spans(modules: int) -> list[range]:
     return spans
 
 
-def _matrix(summary: SummaryInput, span: range, _: Words, tones: dict[str, Tone]) -> Table:
+def _matrix(summary: SummaryInput, span: range, _: Words) -> Table:
     """Staff down the side, modules ``span`` across: wide libraries split into several tables."""
     person_share = 0.22
     share = (1 - person_share) / len(span)
@@ -728,17 +715,16 @@ def _matrix(summary: SummaryInput, span: range, _: Words, tones: dict[str, Tone]
     rows = tuple(
         (
             Cell(row.name, row.role_name, bold=True),
-            *(_status_cell(row.statuses[i], tones) for i in span),
+            *(_progress_cell(row.statuses[i], _) for i in span),
         )
         for row in summary.staff
     )
     return Table(columns, rows, keep_together=True)
 
 
-def _status_cell(status: str, tones: dict[str, Tone]) -> Cell:
-    """A module's cell: the summary's statuses come in its language, ``tones`` tell them apart."""
-    tone = tones.get(status, _TONES.get(status, "plain"))
-    return Cell(status, tone=tone, bold=tone == "bad")
+def _progress_cell(progress: ModuleProgress | None, _: Words) -> Cell:
+    tone = _PROGRESS_TONES[progress]
+    return Cell(_(PROGRESS_WORDS[progress]) if progress else "—", tone=tone, bold=tone == "bad")
 
 
 def _expiring_section(expiring: Sequence[ExpiringCredential], today: date, _: Words) -> Section:

@@ -18,14 +18,10 @@ from babel.support import NullTranslations, Translations
 
 from clinic_onboard.catalog import Language, check_language, french_spacing
 from clinic_onboard.paths import translations_dir
+from clinic_onboard.record.words import N_
 
 # The catalog's locale of each language the library speaks.
 _LOCALES = {"en": "en_CA", "fr": "fr_CA"}
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalog where it is defined; ``Words`` translates it in print."""
-    return message
 
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))

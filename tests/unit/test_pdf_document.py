@@ -38,6 +38,8 @@ from clinic_onboard.planner import (
     RoleCustomization,
     build_plan,
 )
+from clinic_onboard.record.progress import ModuleProgress
+from clinic_onboard.record.states import TaskStatus
 from tests.unit.pdf_words import pdf_texts
 
 ENGLISH, FRENCH = Words("en"), Words("fr")
@@ -83,7 +85,7 @@ def item(number: int, **changes: object) -> RecordItem:
         "title": f"Item {number}",
         "module_title": "Infection prevention and control",
         "kind": "competency",
-        "status": "Signed off",
+        "status": TaskStatus.SIGNED_OFF,
         "completed_on": date(2026, 12, 2),
         "signed_by": "Grace Okafor",
         "signer_role": "Supervisor",
@@ -314,10 +316,10 @@ def test_record_states_the_meaning_of_a_sign_off_and_ends_with_the_proof():
 
 def test_record_summary_counts_statuses_in_a_fixed_order():
     items = (
-        item(1, status="Not started"),
+        item(1, status=TaskStatus.NOT_STARTED),
         item(2),
         item(3),
-        item(4, status="Needs practice"),
+        item(4, status=TaskStatus.NEEDS_PRACTICE),
     )
 
     assert completed_record(record(*items)).intro == (
@@ -381,7 +383,8 @@ def test_every_text_is_nfc_normalized():
 def summary(modules: int, staff: int = 2, **changes: object) -> SummaryInput:
     titles = tuple(f"Module {n}" for n in range(modules))
     rows = tuple(
-        StaffRow(f"Person {p}", "Medical assistant", ("Done",) * modules) for p in range(staff)
+        StaffRow(f"Person {p}", "Medical assistant", (ModuleProgress.DONE,) * modules)
+        for p in range(staff)
     )
     fields: dict[str, object] = {
         "clinic": ClinicInfo("Maple Grove Family Health", "Ontario", "Family medicine clinic"),
@@ -395,7 +398,11 @@ def summary(modules: int, staff: int = 2, **changes: object) -> SummaryInput:
 
 
 def test_summary_matrix_has_a_status_per_person_and_module():
-    row = StaffRow("Noah Kakfwi", "MOA", ("Done", "Overdue", "In progress", "—"))
+    row = StaffRow(
+        "Noah Kakfwi",
+        "MOA",
+        (ModuleProgress.DONE, ModuleProgress.OVERDUE, ModuleProgress.IN_PROGRESS, None),
+    )
 
     document = compliance_summary(replace(summary(4), staff=(row,)))
 
@@ -439,7 +446,7 @@ def test_summary_lists_expiring_credentials_soonest_first_with_days_left():
 
 def test_summary_refuses_a_row_without_one_status_per_module():
     with pytest.raises(ValueError, match="one status per module"):
-        replace(summary(3), staff=(StaffRow("Noah", "MOA", ("Done",)),))
+        replace(summary(3), staff=(StaffRow("Noah", "MOA", (ModuleProgress.DONE,)),))
 
 
 # ---- helpers and purity -----------------------------------------------------------------------
@@ -477,7 +484,7 @@ def test_document_layer_imports_no_reportlab_and_no_flask():
 
 
 def test_a_withdrawn_item_keeps_its_row_marked_withdrawn_and_is_counted_apart():
-    withdrawn = item(2, status="Needs practice", withdrawn_on=date(2026, 12, 10))
+    withdrawn = item(2, status=TaskStatus.NEEDS_PRACTICE, withdrawn_on=date(2026, 12, 10))
     document = completed_record(record(item(1), withdrawn))
 
     title, status, *_ = all_rows(document)[1]
@@ -487,7 +494,7 @@ def test_a_withdrawn_item_keeps_its_row_marked_withdrawn_and_is_counted_apart():
 
 
 def test_a_withdrawn_item_is_marked_in_french():
-    withdrawn = item(2, status="Needs practice", withdrawn_on=date(2026, 12, 10))
+    withdrawn = item(2, status=TaskStatus.NEEDS_PRACTICE, withdrawn_on=date(2026, 12, 10))
     document = completed_record(record(withdrawn, language="fr"))
 
     title, status, *_ = all_rows(document)[0]

@@ -36,6 +36,8 @@ from clinic_onboard.pdf.document import signature_meaning
 from clinic_onboard.pdf.fonts import register_fonts
 from clinic_onboard.pdf.render import MARGIN_X, _qr, render
 from clinic_onboard.planner import ClinicProfile, Plan, build_plan
+from clinic_onboard.record.progress import ModuleProgress
+from clinic_onboard.record.states import TaskStatus
 from tests.unit.pdf_words import pdf_texts
 
 EST = timezone(timedelta(hours=-5), "EST")
@@ -50,7 +52,7 @@ def item(number: int, **changes: object) -> RecordItem:
         "title": f"Clean your hands at each moment of care, step {number}",
         "module_title": f"Module {number // 25}",
         "kind": "competency",
-        "status": "Signed off",
+        "status": TaskStatus.SIGNED_OFF,
         "completed_on": date(2026, 12, 2),
         "signed_by": "Grace Okafor",
         "signer_role": "Supervisor, RN",
@@ -94,7 +96,9 @@ def summary() -> SummaryInput:
         generated_at=datetime(2026, 12, 18, 16, 45, tzinfo=EST),
         catalog_version="2026.11.0+test",
         modules=modules,
-        staff=(StaffRow("Noah Kakfwi", "MOA", ("Done", "Overdue", "—") * 3),),
+        staff=(
+            StaffRow("Noah Kakfwi", "MOA", (ModuleProgress.DONE, ModuleProgress.OVERDUE, None) * 3),
+        ),
         expiring=(ExpiringCredential("Noah Kakfwi", "BLS", date(2026, 12, 22)),),
     )
 
@@ -181,9 +185,13 @@ def french_record() -> RecordInput:
     """A record whose data is all French, so any English left on the page is a label."""
     items = (
         item(1, title="Hygiène des mains", module_title="Prévention des infections", note="Revu."),
-        item(2, title="Accueil", module_title="Accueil", status="Needs practice", method=""),
-        item(3, title="Stérilisation", module_title="Accueil", status="Completed", method=""),
-        item(4, title="Confidentialité", module_title="Accueil", status="Waiting for sign-off"),
+        item(
+            2, title="Accueil", module_title="Accueil", status=TaskStatus.NEEDS_PRACTICE, method=""
+        ),
+        item(3, title="Stérilisation", module_title="Accueil", status=TaskStatus.DONE, method=""),
+        item(
+            4, title="Confidentialité", module_title="Accueil", status=TaskStatus.AWAITING_SIGNOFF
+        ),
     )
     return record(
         tuple(replace(each, signer_role="Superviseure") for each in items),
