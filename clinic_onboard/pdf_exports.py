@@ -27,19 +27,12 @@ from clinic_onboard.pdf import (
     blank_checklist,
     blank_plan,
 )
-from clinic_onboard.pdf.labels import RecordLabels, record_labels_for, summary_labels_for
+from clinic_onboard.pdf.document import ROLES, signature_meaning
+from clinic_onboard.pdf.words import Words
 from clinic_onboard.planning import plan_for
 from clinic_onboard.record.states import EventKind, TaskStatus
 from clinic_onboard.services.library import catalog
 
-# The record names statuses in English; ``completed_record`` prints them in its language.
-STATUS_WORDS = {
-    TaskStatus.SIGNED_OFF: "Signed off",
-    TaskStatus.DONE: "Completed",
-    TaskStatus.AWAITING_SIGNOFF: "Waiting for sign-off",
-    TaskStatus.NEEDS_PRACTICE: "Needs practice",
-    TaskStatus.NOT_STARTED: "Not started",
-}
 # The statuses in which the hire's latest completion (or form) still stands.
 _COMPLETION_STANDS = frozenset(
     {TaskStatus.DONE, TaskStatus.AWAITING_SIGNOFF, TaskStatus.SIGNED_OFF}
@@ -76,7 +69,7 @@ def record_input(
     """
     clinic = db.session.get(Clinic, onboarding.clinic_id)
     lang = lang or clinic.language
-    words = record_labels_for(lang)
+    _ = Words(lang)
     records = fold_records(onboarding.tasks, events_of(onboarding), withdrawn=True)
     live = [task for task in onboarding.tasks if _printed(task, records[task.id])]
     supervisor = onboarding.supervisor
@@ -86,14 +79,14 @@ def record_input(
             name=onboarding.membership.user.display_name,
             role_name=onboarding.role.name,
             start_date=onboarding.start_date,
-            supervisor_name=supervisor.display_name if supervisor else words.no_supervisor,
+            supervisor_name=supervisor.display_name if supervisor else _("None named"),
         ),
         catalog_version=onboarding.catalog_version,
         generated_at=generated_at,
-        items=tuple(_item(task, records[task.id], words) for task in live),
+        items=tuple(_item(task, records[task.id], _) for task in live),
         credentials=tuple(_credentials(live, records)),
         acknowledgements=tuple(_acknowledgements(live, records)),
-        signature_meaning=words.signature_meaning,
+        signature_meaning=signature_meaning(lang),
         fingerprint=chain_head(onboarding),
         verify_url=verify_url,
         language=lang,
@@ -106,13 +99,13 @@ def _printed(task: OnboardingTask, record: TaskRecord) -> bool:
     return not optional or bool(record.events)
 
 
-def _item(task: OnboardingTask, record: TaskRecord, words: RecordLabels) -> RecordItem:
+def _item(task: OnboardingTask, record: TaskRecord, _: Words) -> RecordItem:
     completion = record.completion if record.status in _COMPLETION_STANDS else None
     signed = record.last([EventKind.SIGNED_OFF]) if record.status is TaskStatus.SIGNED_OFF else None
     note = ""
     if record.status is TaskStatus.NEEDS_PRACTICE:
         comment = record.practice_comment
-        note = words.to_practise.format(comment=comment) if comment else ""
+        note = _("To practise: {comment}", comment=comment) if comment else ""
     elif completion is not None:
         note = completion.payload.get("note") or ""
     role = signed.actor_role if signed else ""
@@ -121,10 +114,10 @@ def _item(task: OnboardingTask, record: TaskRecord, words: RecordLabels) -> Reco
         title=task.title,
         module_title=task.module_title,
         kind=task.kind,
-        status=STATUS_WORDS[record.status],
+        status=record.status,
         completed_on=completion.created_at.date() if completion else None,
         signed_by=signed.actor_name if signed else "",
-        signer_role=words.roles.get(role, role.capitalize()),
+        signer_role=_(ROLES[role]) if role in ROLES else role.capitalize(),
         method=signed.payload.get("method", "") if signed else "",
         signed_at=signed.created_at if signed else None,
         note=note,
@@ -173,15 +166,13 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
     """The dashboard's matrix and expiring credentials, as of ``generated_at``'s date, in
     ``lang`` (the clinic's language when not given)."""
     lang = lang or clinic.language
-    cells = summary_labels_for(lang).cells
     board = build_dashboard(clinic.id, generated_at.date())
     staff = tuple(
         StaffRow(
             name=row.onboarding.membership.user.display_name,
             role_name=row.onboarding.role.name,
             statuses=tuple(
-                cells.get(row.progress.module_cells.get(module_id, ""), "—")
-                for module_id, _ in board.modules
+                row.progress.module_cells.get(module_id) for module_id, _ in board.modules
             ),
         )
         for row in board.hires

@@ -23,7 +23,8 @@ from clinic_onboard.catalog import (
     load_catalog,
 )
 from clinic_onboard.paths import checklists_dir
-from clinic_onboard.pdf.labels import FRENCH, labels_for
+from clinic_onboard.pdf.document import KINDS, frequencies
+from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner import ClinicProfile, Plan, PlannedTask, build_plan, plan_to_dict
 
 lang_option = click.option(
@@ -82,8 +83,8 @@ _PLAN_WORDS: Mapping[Language, _PlanWords] = {
         duties="Tâches courantes",
         tasks="Étapes d'intégration",
         # The same words as the French PDFs, lower-case inside a line of text.
-        frequencies=FRENCH.frequencies,
-        kinds={kind: word.lower() for kind, word in FRENCH.kinds.items()},
+        frequencies=frequencies(Words("fr")),
+        kinds={kind: Words("fr")(word).lower() for kind, word in KINDS.items()},
         signoff="validation\u00a0: {who}",
         no_signoff="sans validation",
         signers={"supervisor": "superviseur", "manager": "gestionnaire"},
@@ -222,7 +223,7 @@ def _plan_lines(catalog: Catalog, plan: Plan) -> Iterator[str]:
 
 def _day(day: date, lang: Language) -> str:
     """ "Tue 2026-12-01", "mar. 2026-12-01": weekday names from a table, not the locale."""
-    return f"{labels_for(lang).weekday(day)} {day.isoformat()}"
+    return f"{Words(lang).weekday(day)} {day.isoformat()}"
 
 
 def _duty_lines(plan: Plan, words: _PlanWords) -> Iterator[str]:

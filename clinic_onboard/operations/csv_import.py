@@ -40,7 +40,7 @@ from clinic_onboard.operations.onboarding import (
     check_start_date,
     supervisor_memberships,
 )
-from clinic_onboard.services.i18n import N_
+from clinic_onboard.record.words import N_
 from clinic_onboard.services.plain_text import one_line
 
 COLUMNS = ("name", "email", "role", "start_date", "supervisor_email")

@@ -39,7 +39,7 @@ from clinic_onboard.record.states import (
     TaskStatus,
     is_finished,
 )
-from clinic_onboard.services.i18n import N_
+from clinic_onboard.record.words import N_
 from clinic_onboard.services.uploads import StoredFile
 
 # Plain text (callers compare it), translated where it is shown.

@@ -39,7 +39,7 @@ from clinic_onboard.record.chain import (
 )
 from clinic_onboard.record.progress import TaskFacts
 from clinic_onboard.record.states import STATEMENT_KINDS, EventKind, TaskEvent
-from clinic_onboard.services.i18n import N_
+from clinic_onboard.record.words import N_
 
 _HEADS = "record_heads"  # session.info: onboarding id -> last seq noted by start_change
 # Who writes what the app does by itself (a renewal added, a reseal): no person's account.

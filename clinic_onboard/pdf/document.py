@@ -4,8 +4,12 @@ Pure: no reportlab, no Flask, no database and no clock. Every date and time is p
 record's ``generated_at`` included), so the same input always describes the same document and
 the renderer can make it byte for byte identical. The database layer maps its rows onto
 ``RecordInput`` and ``SummaryInput``; the blank exports need only a ``Plan``, and print their
-labels in the plan's language (``labels``). The record and the summary print their labels in the
-language their input names; their item and module titles are the database's stored snapshots.
+labels in the plan's language. The record and the summary print their labels in the language
+their input names; their item and module titles are the database's stored snapshots.
+
+Every fixed text is an English message of the app's gettext catalog, marked ``_("...")`` (or
+``N_`` in a table) and translated by ``words.Words``: a new text needs only its French in
+``translations/fr_CA/LC_MESSAGES/messages.po`` (``make translations``).
 """
 
 import re
@@ -13,19 +17,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, get_args
+from typing import Literal
 
-from clinic_onboard.pdf.labels import (
-    ENGLISH,
-    ENGLISH_RECORD,
-    SUMMARY_LABELS,
-    Labels,
-    RecordLabels,
-    SummaryLabels,
-    labels_for,
-    record_labels_for,
-    summary_labels_for,
-)
 from clinic_onboard.pdf.model import (
     Block,
     Cell,
@@ -40,36 +33,62 @@ from clinic_onboard.pdf.model import (
     Tone,
     Verification,
 )
+from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
+from clinic_onboard.record.progress import ModuleProgress
+from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.record.words import METHOD_WORDS, N_, PRINTED_STATUS_WORDS, PROGRESS_WORDS
 
-DISCLAIMER = ENGLISH.disclaimer
+DISCLAIMER = N_("Guidance to adapt with your privacy officer; not legal advice.")
+PAGE = N_("Page {page} of {total}")
+CONTENT = N_("Content {version}")
 
-ItemStatus = Literal["Signed off", "Completed", "Needs practice", "Not started", "Switched off"]
 SignoffMethod = Literal["observed", "demonstrated", "discussed", "document reviewed"]
-_ITEM_STATUSES = set(get_args(ItemStatus))
-ModuleStatus = Literal["Done", "In progress", "Overdue", "Not started", "—"]
 
-_STATUS_TONES: dict[str, Tone] = {
-    # The summary's cells in every language, by what they mean.
-    **{
-        words.cells[key]: tone
-        for words in SUMMARY_LABELS.values()
-        for key, tone in (
-            ("done", "good"),
-            ("in_progress", "plain"),
-            ("overdue", "bad"),
-            ("not_started", "muted"),
-        )
-    },
-    "Signed off": "good",
-    "Completed": "plain",
-    "Needs practice": "warn",
-    "Not started": "muted",
-    "Switched off": "muted",
-    "Done": "good",
-    "In progress": "plain",
-    "Overdue": "bad",
-    "—": "muted",
+# The words of the library's codes, as the pages print them.
+KINDS = {
+    "task": N_("Task"),
+    "competency": N_("Competency"),
+    "credential": N_("Credential"),
+    "acknowledgement": N_("Acknowledgement"),
+    "reading": N_("Reading"),
+}
+SIGNOFFS = {
+    "none": N_("no sign-off"),
+    "supervisor": N_("supervisor signs off"),
+    "manager": N_("manager signs off"),
+}
+# Each phase's section title, the offset printed beside its tasks, and where it sorts.
+PHASES = {
+    "before_start": (N_("Before the first day"), N_("Before day 1"), -1),
+    "day_1": (N_("Day 1"), N_("Day 1"), 1),
+    "week_1": (N_("Week 1"), N_("Week 1"), 7),
+    "first_30_days": (N_("First 30 days"), N_("By day 30"), 30),
+    "first_90_days": (N_("First 90 days"), N_("By day 90"), 90),
+}
+ROLES = {"manager": N_("Manager"), "supervisor": N_("Supervisor"), "staff": N_("Staff")}
+# The record's statuses in the order its summary line counts them.
+COUNT_ORDER = (
+    TaskStatus.SIGNED_OFF,
+    TaskStatus.DONE,
+    TaskStatus.NEEDS_PRACTICE,
+    TaskStatus.NOT_STARTED,
+    TaskStatus.AWAITING_SIGNOFF,
+)
+_STATUS_TONES: dict[TaskStatus, Tone] = {
+    TaskStatus.SIGNED_OFF: "good",
+    TaskStatus.DONE: "plain",
+    TaskStatus.AWAITING_SIGNOFF: "plain",
+    TaskStatus.NEEDS_PRACTICE: "warn",
+    TaskStatus.NOT_STARTED: "muted",
+}
+# A summary cell without progress is a module that does not apply to the person's role.
+_PROGRESS_TONES: dict[ModuleProgress | None, Tone] = {
+    ModuleProgress.DONE: "good",
+    ModuleProgress.IN_PROGRESS: "plain",
+    ModuleProgress.OVERDUE: "bad",
+    ModuleProgress.NOT_STARTED: "muted",
+    None: "muted",
 }
 _EXPIRY_WARNING_DAYS = 60
 # A matrix column must fit words such as "confidentiality" whole: wider libraries are split into
@@ -111,7 +130,7 @@ class RecordItem:
     title: str
     module_title: str
     kind: str
-    status: ItemStatus | str
+    status: TaskStatus
     completed_on: date | None = None
     signed_by: str = ""
     signer_role: str = ""
@@ -170,7 +189,7 @@ class StaffRow:
 
     name: str
     role_name: str
-    statuses: tuple[ModuleStatus | str, ...]
+    statuses: tuple[ModuleProgress | None, ...]  # None: the module is not for this role
 
 
 @dataclass(frozen=True)
@@ -213,51 +232,65 @@ def blank_checklist(
 
     Printed in the plan's language; the names passed in should be in that language too.
     """
-    words = labels_for(plan.language)
+    _ = Words(plan.language)
     names = {"role": role_name, "clinic": clinic_name}
-    review = Section(
-        words.review, (SignatureLines((words.reviewed_by, words.signature, words.date)),)
-    )
+    signatures = SignatureLines((_("Reviewed by (supervisor)"), _("Signature"), _("Date")))
     return Document(
-        title=words.checklist_title.format(**names),
+        title=_("Duty checklist: {role}, {clinic}", **names),
         kicker=clinic_name,
-        headline=words.checklist_headline.format(**names),
-        running_head=words.checklist_running_head.format(**names),
-        header=_profile_facts(words, jurisdiction_name, setting_name, role_name),
-        intro=words.checklist_intro,
-        fill_ins=(words.staff_member, words.supervisor),
-        sections=(*_duty_sections(plan.duties, words), review),
-        footer=_blank_footer(words, catalog_version, printed_on),
-        subject=words.checklist_subject,
-        language=words.pdf_language,
+        headline=_("Duty checklist — {role}", **names),
+        running_head=_("{clinic} · Duty checklist · {role}", **names),
+        header=_profile_facts(_, jurisdiction_name, setting_name, role_name),
+        intro=_(
+            "Tick each duty when you have done it and know how, then initial and date it. "
+            "Ask your supervisor about anything you are unsure of."
+        ),
+        fill_ins=(_("Staff member"), _("Supervisor")),
+        sections=(
+            *_duty_sections(plan.duties, _),
+            Section(_.pgettext("pdf", "Review"), (signatures,)),
+        ),
+        footer=_blank_footer(_, catalog_version, printed_on),
+        subject=_("Role duty checklist"),
+        language=_.pdf_language,
     )
 
 
-def _profile_facts(words: Labels, jurisdiction: str, setting: str, role: str) -> tuple[Fact, ...]:
+def frequencies(_: Words) -> dict[str, str]:
+    """Each frequency's heading, in the working order: the page says when, not how often."""
+    return {
+        "start_of_day": _.pgettext("pdf", "Start of day"),
+        "per_patient": _("With every patient"),
+        "end_of_day": _.pgettext("pdf", "End of day"),
+        "weekly": _.pgettext("pdf", "Weekly"),
+        "monthly": _.pgettext("pdf", "Monthly"),
+    }
+
+
+def _profile_facts(_: Words, jurisdiction: str, setting: str, role: str) -> tuple[Fact, ...]:
     return (
-        Fact(words.province, jurisdiction),
-        Fact(words.setting, setting),
-        Fact(words.role, role),
+        Fact(_("Province or territory"), jurisdiction),
+        Fact(_("Setting"), setting),
+        Fact(_("Role"), role),
     )
 
 
-def _blank_footer(words: Labels, catalog_version: str, printed_on: date | None) -> Footer:
-    printed = (words.printed.format(date=printed_on.isoformat()),) if printed_on else ()
-    content = words.content.format(version=catalog_version)
-    return Footer((*printed, content), words.disclaimer, words.page)
+def _blank_footer(_: Words, catalog_version: str, printed_on: date | None) -> Footer:
+    printed = (_("Printed {date}", date=printed_on.isoformat()),) if printed_on else ()
+    return Footer((*printed, _(CONTENT, version=catalog_version)), _(DISCLAIMER), _(PAGE))
 
 
-def _duty_sections(duties: Sequence[PlannedDuty], words: Labels) -> Iterator[Section]:
+def _duty_sections(duties: Sequence[PlannedDuty], _: Words) -> Iterator[Section]:
     columns = (
         Column("", 0.06, "center"),
-        Column(words.duty, 0.60),
-        Column(words.initials, 0.15),
-        Column(words.date, 0.19),
+        Column(_("Duty"), 0.60),
+        Column(_("Initials"), 0.15),
+        Column(_("Date"), 0.19),
     )
-    for frequency, title in words.frequencies.items():
+    for frequency, title in frequencies(_).items():
         rows = tuple(_duty_row(duty) for duty in duties if duty.frequency == frequency)
         if rows:
-            count = words.count(len(rows), words.duties)
+            count = _.npgettext("pdf", "duty", "duties", len(rows))
             yield Section(title, (Table(columns, rows, write_in=True),), count)
 
 
@@ -299,83 +332,89 @@ def blank_plan(
 
     Printed in the plan's language; the names passed in should be in that language too.
     """
-    words = labels_for(plan.language)
+    _ = Words(plan.language)
     names = {"role": role_name, "clinic": clinic_name}
-    closing = Section(
-        words.plan_complete,
-        (SignatureLines((words.staff_member, words.supervisor, words.manager, words.date)),),
-    )
+    signers = (_("Staff member"), _("Supervisor"), _("Manager"), _("Date"))
     return Document(
-        title=words.plan_title.format(**names),
+        title=_("Onboarding plan: {role}, {clinic}", **names),
         kicker=clinic_name,
-        headline=words.plan_headline.format(**names),
-        running_head=words.plan_running_head.format(**names),
+        headline=_("Onboarding plan — {role}", **names),
+        running_head=_("{clinic} · Onboarding plan · {role}", **names),
         header=(
-            *_profile_facts(words, jurisdiction_name, setting_name, role_name),
-            Fact(words.first_day, words.long_date(plan.start_date)),
+            *_profile_facts(_, jurisdiction_name, setting_name, role_name),
+            Fact(_("First day"), _.long_date(plan.start_date)),
         ),
-        intro=words.plan_intro.format(jurisdiction=jurisdiction_name),
-        fill_ins=(words.staff_member, words.supervisor),
-        sections=(*_task_sections(plan.tasks, words), *_switched_off(plan, words), closing),
-        footer=_blank_footer(words, catalog_version, printed_on),
-        subject=words.plan_subject,
-        language=words.pdf_language,
+        intro=_(
+            "Due dates fall on {jurisdiction}'s working days. When a task is done, the "
+            "staff member writes their name; where a sign-off is needed, the person signing "
+            "confirms they saw it done as described.",
+            jurisdiction=jurisdiction_name,
+        ),
+        fill_ins=(_("Staff member"), _("Supervisor")),
+        sections=(
+            *_task_sections(plan.tasks, _),
+            *_switched_off(plan, _),
+            Section(_("Plan complete"), (SignatureLines(signers),)),
+        ),
+        footer=_blank_footer(_, catalog_version, printed_on),
+        subject=_.pgettext("pdf", "Onboarding plan"),
+        language=_.pdf_language,
     )
 
 
-def _task_sections(tasks: Sequence[PlannedTask], words: Labels) -> Iterator[Section]:
+def _task_sections(tasks: Sequence[PlannedTask], _: Words) -> Iterator[Section]:
     """One section per phase, plus "By day N" for day-count items that match no phase."""
     groups: dict[tuple[int, str], list[PlannedTask]] = {}
     for task in tasks:
-        groups.setdefault(_group(task, words), []).append(task)
+        groups.setdefault(_group(task, _), []).append(task)
     columns = (
-        Column(words.due, 0.16),
-        Column(words.task, 0.38),
-        Column(words.completed_by, 0.17),
-        Column(words.signed_off_by, 0.17),
-        Column(words.date, 0.12),
+        Column(_("Due"), 0.16),
+        Column(_.pgettext("pdf", "Task"), 0.38),
+        Column(_("Completed by"), 0.17),
+        Column(_.pgettext("pdf plan", "Signed off by"), 0.17),
+        Column(_("Date"), 0.12),
     )
-    for (_, title), members in sorted(groups.items()):
-        rows = tuple(_task_row(task, words) for task in members)
-        count = words.count(len(rows), words.tasks)
+    for (_day, title), members in sorted(groups.items()):
+        rows = tuple(_task_row(task, _) for task in members)
+        count = _.npgettext("pdf", "task", "tasks", len(rows))
         yield Section(title, (Table(columns, rows, write_in=True),), count)
 
 
-def _group(task: PlannedTask, words: Labels) -> tuple[int, str]:
+def _group(task: PlannedTask, _: Words) -> tuple[int, str]:
     """Where a task is listed: its phase, the phase its day count matches, or "By day N"."""
     if task.phase is not None:
-        phase = words.phases[task.phase]
-        return phase.day, phase.title
+        title, _offset, day = PHASES[task.phase]
+        return day, _(title)
     days = max(task.due_days or 0, 1)
-    for phase in words.phases.values():
-        if phase.day == days:
-            return phase.day, phase.title
-    return days, words.by_day.format(days=days)
+    for title, _offset, day in PHASES.values():
+        if day == days:
+            return day, _(title)
+    return days, _("By day {days}", days=days)
 
 
-def _task_row(task: PlannedTask, words: Labels) -> tuple[Cell, ...]:
-    kind = words.kinds.get(task.kind, task.kind.capitalize())
-    signer = Cell() if task.signoff != "none" else Cell(words.not_needed, tone="muted")
-    when = f"{words.weekday(task.due_date)} {task.due_date.isoformat()}"
-    due = Cell(offset(task, words), when, bold=True)
-    title = Cell(task.title, f"{kind} · {words.signoffs[task.signoff]}", bold=True)
+def _task_row(task: PlannedTask, _: Words) -> tuple[Cell, ...]:
+    kind = _(KINDS[task.kind]) if task.kind in KINDS else task.kind.capitalize()
+    signer = Cell() if task.signoff != "none" else Cell(_("Not needed"), tone="muted")
+    when = f"{_.weekday(task.due_date)} {task.due_date.isoformat()}"
+    due = Cell(offset(task, _), when, bold=True)
+    title = Cell(task.title, f"{kind} · {_(SIGNOFFS[task.signoff])}", bold=True)
     return (due, title, Cell(), signer, Cell())
 
 
-def offset(task: PlannedTask, words: Labels = ENGLISH) -> str:
+def offset(task: PlannedTask, _: Words) -> str:
     """When a task falls due relative to the first day: "Day 14", "Week 1", "Before day 1"."""
     if task.phase is not None:
-        return words.phases[task.phase].offset
-    return words.day.format(days=max(task.due_days or 0, 1))
+        return _(PHASES[task.phase][1])
+    return _("Day {days}", days=max(task.due_days or 0, 1))
 
 
-def _switched_off(plan: Plan, words: Labels) -> Iterator[Section]:
+def _switched_off(plan: Plan, _: Words) -> Iterator[Section]:
     if not plan.switched_off:
         return
-    columns = (Column(words.item, 0.5), Column(words.reason, 0.5))
+    columns = (Column(_("Item"), 0.5), Column(_("The clinic's reason"), 0.5))
     rows = tuple((Cell(entry.title), Cell(entry.reason)) for entry in plan.switched_off)
-    count = words.count(len(rows), words.items)
-    yield Section(words.switched_off, (Table(columns, rows),), count)
+    count = _.npgettext("pdf", "item", "items", len(rows))
+    yield Section(_("Switched off by the clinic"), (Table(columns, rows),), count)
 
 
 # ---- the completed, signed record -------------------------------------------------------------
@@ -384,187 +423,219 @@ def _switched_off(plan: Plan, words: Labels) -> Iterator[Section]:
 def completed_record(record: RecordInput) -> Document:
     """Every item with its status and sign-off, credentials, acknowledgements and the proof,
     in the record's language."""
-    clinic, hire = record.clinic, record.hire
-    words, page = record_labels_for(record.language), labels_for(record.language)
+    clinic, hire, _ = record.clinic, record.hire, Words(record.language)
     names = {"name": hire.name, "role": hire.role_name, "clinic": clinic.name}
     return Document(
-        title=words.title.format(**names),
+        title=_("Onboarding record: {name}, {role}, {clinic}", **names),
         kicker=clinic.name,
-        headline=words.headline.format(**names),
-        running_head=words.running_head.format(**names),
+        headline=_("Onboarding record — {name}", **names),
+        running_head=_("{clinic} · Onboarding record · {name}", **names),
         header=(
-            Fact(words.staff_member, hire.name),
-            Fact(words.role, hire.role_name),
-            Fact(words.first_day, page.long_date(hire.start_date)),
-            Fact(words.supervisor, hire.supervisor_name),
-            Fact(words.province, clinic.province_name),
-            Fact(words.setting, clinic.setting_name),
+            Fact(_("Staff member"), hire.name),
+            Fact(_("Role"), hire.role_name),
+            Fact(_("First day"), _.long_date(hire.start_date)),
+            Fact(_("Supervisor"), hire.supervisor_name),
+            Fact(_("Province or territory"), clinic.province_name),
+            Fact(_("Setting"), clinic.setting_name),
         ),
-        intro=status_summary(record.items, words, page),
+        intro=status_summary(record.items, _),
         sections=(
-            *_item_sections(record.items, words, page),
-            _credentials_section(record.credentials, record.generated_at.date(), words, page),
-            _acknowledgements_section(record.acknowledgements, words, page),
-            _closing_section(record, words),
+            *_item_sections(record.items, _),
+            _credentials_section(record.credentials, record.generated_at.date(), _),
+            _acknowledgements_section(record.acknowledgements, _),
+            _closing_section(record, _),
         ),
         footer=Footer(
             (
-                words.generated.format(moment=page.moment(record.generated_at)),
-                words.content.format(version=record.catalog_version),
-                words.fingerprint.format(fingerprint=record.fingerprint[:12]),
+                _("Generated {moment}", moment=_.moment(record.generated_at)),
+                _(CONTENT, version=record.catalog_version),
+                _("Fingerprint {fingerprint}…", fingerprint=record.fingerprint[:12]),
             ),
-            words.disclaimer,
-            words.page,
+            _(DISCLAIMER),
+            _(PAGE),
         ),
-        subject=words.subject,
-        language=words.pdf_language,
+        subject=_("Completed onboarding record"),
+        language=_.pdf_language,
     )
 
 
-def status_summary(
-    items: Sequence[RecordItem], words: RecordLabels = ENGLISH_RECORD, page: Labels = ENGLISH
-) -> str:
+def status_summary(items: Sequence[RecordItem], _: Words) -> str:
     """One line a reader takes in at a glance: "24 items: 18 signed off, 2 not started"; the
     withdrawn items are counted apart, whatever their status."""
     if not items:
-        return words.no_items
+        return _("No items.")
     counts = Counter(item.status for item in items if item.withdrawn_on is None)
-    # the usual statuses in a fixed order, then any others the database layer passes
-    order = [s for s in get_args(ItemStatus) if s in counts] + sorted(set(counts) - _ITEM_STATUSES)
-    parts = [
-        page.count(counts[status], words.status_counts.get(status, (status.lower(),) * 2))
-        for status in order
-    ]
+    parts = [_status_count(status, counts[status], _) for status in COUNT_ORDER if counts[status]]
     withdrawn = sum(item.withdrawn_on is not None for item in items)
     if withdrawn:
-        parts.append(page.count(withdrawn, words.withdrawn_count))
-    items_words = page.count(len(items), words.items)
-    return words.summary.format(items=items_words, statuses=", ".join(parts))
+        parts.append(_.npgettext("pdf", "withdrawn", "withdrawn", withdrawn))
+    items_words = _.npgettext("pdf", "item", "items", len(items))
+    return _("{items}: {statuses}.", items=items_words, statuses=", ".join(parts))
 
 
-def _item_sections(
-    items: Sequence[RecordItem], words: RecordLabels, page: Labels
-) -> Iterator[Section]:
+def _status_count(status: TaskStatus, number: int, _: Words) -> str:
+    """ "2 signed off": each status as a count says it, agreeing in number in French."""
+    counted = {
+        TaskStatus.SIGNED_OFF: lambda: _.npgettext("pdf", "signed off", "signed off", number),
+        TaskStatus.DONE: lambda: _.npgettext("pdf", "completed", "completed", number),
+        TaskStatus.AWAITING_SIGNOFF: lambda: _.npgettext(
+            "pdf", "waiting for sign-off", "waiting for sign-off", number
+        ),
+        TaskStatus.NEEDS_PRACTICE: lambda: _.npgettext(
+            "pdf", "needs practice", "needs practice", number
+        ),
+        TaskStatus.NOT_STARTED: lambda: _.npgettext("pdf", "not started", "not started", number),
+    }
+    return counted[status]()
+
+
+def _item_sections(items: Sequence[RecordItem], _: Words) -> Iterator[Section]:
     columns = (
-        Column(words.item, 0.325),
-        Column(words.status, 0.12),
-        Column(words.completed, 0.12),
-        Column(words.signed_off_by, 0.17),
-        Column(words.method, 0.145),
-        Column(words.signed_at, 0.12),
+        Column(_("Item"), 0.325),
+        Column(_("Status"), 0.12),
+        Column(_.pgettext("pdf", "Completed"), 0.12),
+        Column(_("Signed off by"), 0.17),
+        Column(_("Method"), 0.145),
+        Column(_("Signed at"), 0.12),
     )
     modules: dict[str, list[RecordItem]] = {}
     for item in items:
         modules.setdefault(item.module_title, []).append(item)
     for module_title, members in modules.items():
-        rows = tuple(_item_row(item, words, page) for item in members)
-        yield Section(module_title, (Table(columns, rows),), page.count(len(rows), words.items))
+        rows = tuple(_item_row(item, _) for item in members)
+        yield Section(
+            module_title, (Table(columns, rows),), _.npgettext("pdf", "item", "items", len(rows))
+        )
 
 
-def _item_row(item: RecordItem, words: RecordLabels, page: Labels) -> tuple[Cell, ...]:
-    about = f"{words.kinds.get(item.kind, item.kind.capitalize())} · {item.id}"
+def _item_row(item: RecordItem, _: Words) -> tuple[Cell, ...]:
+    kind = _(KINDS[item.kind]) if item.kind in KINDS else item.kind.capitalize()
+    lines = [f"{kind} · {item.id}"]
     if item.note:
-        about = f"{about}\n{words.note.format(note=item.note)}"
+        lines.append(_("Note: {note}", note=item.note))
     if item.withdrawn_on is not None:
-        about = f"{about}\n{words.withdrawn_on.format(date=item.withdrawn_on.isoformat())}"
-    method = words.methods.get(item.method, item.method.capitalize()) if item.method else "—"
+        lines.append(
+            _(
+                "Withdrawn from the plan on {date}; kept here for its history.",
+                date=item.withdrawn_on.isoformat(),
+            )
+        )
+    about = "\n".join(lines)
     return (
         Cell(item.title, about, bold=True),
         Cell(
-            words.statuses.get(item.status, item.status),
-            words.withdrawn if item.withdrawn_on is not None else "",
-            tone=_STATUS_TONES.get(item.status, "plain"),
+            _(PRINTED_STATUS_WORDS[item.status]),
+            _("Withdrawn") if item.withdrawn_on is not None else "",
+            tone=_STATUS_TONES[item.status],
             bold=True,
         ),
         Cell(item.completed_on.isoformat() if item.completed_on else "—"),
         Cell(item.signed_by or "—", item.signer_role),
-        Cell(method),
-        _moment_cell(item.signed_at, page),
+        Cell(_method(item.method, _)),
+        _moment_cell(item.signed_at, _),
     )
 
 
-def _moment_cell(when: datetime | None, page: Labels) -> Cell:
+def _method(method: str, _: Words) -> str:
+    if not method:
+        return "—"
+    return _(METHOD_WORDS[method]) if method in METHOD_WORDS else method.capitalize()
+
+
+def _moment_cell(when: datetime | None, _: Words) -> Cell:
     if when is None:
         return Cell("—")
-    return Cell(when.date().isoformat(), page.clock(when))
+    return Cell(when.date().isoformat(), _.clock(when))
 
 
-def _credentials_section(
-    credentials: Sequence[CredentialEntry], today: date, words: RecordLabels, page: Labels
-) -> Section:
+def _credentials_section(credentials: Sequence[CredentialEntry], today: date, _: Words) -> Section:
     if not credentials:
-        return Section(words.credentials_title, (Note(words.no_credentials),))
+        return Section(_("Credentials"), (Note(_("No credentials are recorded.")),))
     columns = (
-        Column(words.credential, 0.29),
-        Column(words.issuer, 0.23),
-        Column(words.number, 0.19),
-        Column(words.issued, 0.14),
-        Column(words.expires, 0.15),
+        Column(_("Credential"), 0.29),
+        Column(_("Issuer"), 0.23),
+        Column(_("Number"), 0.19),
+        Column(_("Issued"), 0.14),
+        Column(_("Expires"), 0.15),
     )
-    rows = tuple(_credential_row(credential, today, words, page) for credential in credentials)
-    count = page.count(len(rows), words.credentials)
-    return Section(words.credentials_title, (Table(columns, rows),), count)
+    rows = tuple(_credential_row(credential, today, _) for credential in credentials)
+    count = _.npgettext("pdf", "credential", "credentials", len(rows))
+    return Section(_("Credentials"), (Table(columns, rows),), count)
 
 
-def _credential_row(
-    credential: CredentialEntry, today: date, words: RecordLabels, page: Labels
-) -> tuple[Cell, ...]:
+def _credential_row(credential: CredentialEntry, today: date, _: Words) -> tuple[Cell, ...]:
     issued = credential.issued_on.isoformat() if credential.issued_on else "—"
     return (
         Cell(credential.title, bold=True),
         Cell(credential.issuer),
         Cell(credential.number or "—"),
         Cell(issued),
-        _expiry_cell(credential.expires_on, today, words, page),
+        _expiry_cell(credential.expires_on, today, _),
     )
 
 
-def _expiry_cell(expires_on: date | None, today: date, words: RecordLabels, page: Labels) -> Cell:
+def _expiry_cell(expires_on: date | None, today: date, _: Words) -> Cell:
     """The expiry date with how far off it is: expired and soon-to-expire stand out."""
     if expires_on is None:
-        return Cell(words.no_expiry, tone="muted")
+        return Cell(_("No expiry"), tone="muted")
     days = (expires_on - today).days
     if days < 0:
-        return Cell(expires_on.isoformat(), words.expired, tone="bad", bold=True)
+        return Cell(expires_on.isoformat(), _("Expired"), tone="bad", bold=True)
     if days <= _EXPIRY_WARNING_DAYS:
-        left = words.expires_in.format(days=page.count(days, words.days))
+        left = _("In {days}", days=_.npgettext("pdf", "day", "days", days))
         return Cell(expires_on.isoformat(), left, tone="warn")
     return Cell(expires_on.isoformat())
 
 
 def _acknowledgements_section(
-    acknowledgements: Sequence[AcknowledgementEntry], words: RecordLabels, page: Labels
+    acknowledgements: Sequence[AcknowledgementEntry], _: Words
 ) -> Section:
     if not acknowledgements:
-        return Section(words.acknowledgements_title, (Note(words.no_acknowledgements),))
+        return Section(_("Acknowledgements"), (Note(_("No acknowledgements are recorded.")),))
     columns = (
-        Column(words.acknowledgement, 0.52),
-        Column(words.typed_name, 0.26),
-        Column(words.signed_at, 0.22),
+        Column(_("Acknowledgement"), 0.52),
+        Column(_("Typed name"), 0.26),
+        Column(_("Signed at"), 0.22),
     )
     rows = tuple(
-        (Cell(ack.title, bold=True), Cell(ack.typed_name), _moment_cell(ack.signed_at, page))
+        (Cell(ack.title, bold=True), Cell(ack.typed_name), _moment_cell(ack.signed_at, _))
         for ack in acknowledgements
     )
-    count = page.count(len(rows), words.acknowledgements)
-    return Section(words.acknowledgements_title, (Table(columns, rows),), count)
+    count = _.npgettext("pdf", "acknowledgement", "acknowledgements", len(rows))
+    return Section(_("Acknowledgements"), (Table(columns, rows),), count)
 
 
-def _closing_section(record: RecordInput, words: RecordLabels) -> Section:
+def _closing_section(record: RecordInput, _: Words) -> Section:
     """What a sign-off means, signature lines and the proof, together on the last page."""
     proof = Verification(
         record.fingerprint,
         record.verify_url,
-        words.explanation,
-        words.fingerprint_heading,
-        words.verify_at,
+        _(
+            "The fingerprint is the head of this record's chain of sign-offs: each sign-off "
+            "is hashed together with the one before it, so changing any of them changes the "
+            "fingerprint. Scan the code or open the address to check this printout against the "
+            "clinic's record."
+        ),
+        _("Record fingerprint (head of the sign-off chain)"),
+        _("Verify at"),
     )
     blocks = (
         Note(record.signature_meaning, emphasis=True),
-        SignatureLines((words.staff_member, words.manager, words.date)),
+        SignatureLines((_("Staff member"), _("Manager"), _("Date"))),
         proof,
     )
-    return Section(words.meaning_title, blocks, keep_together=True)
+    return Section(_("What a sign-off means"), blocks, keep_together=True)
+
+
+def signature_meaning(language: str) -> str:
+    """What a sign-off attests, in ``language``: the record prints it above the signatures."""
+    _ = Words(language)
+    return _(
+        "By signing off an item, the person named confirmed that they personally "
+        "verified that the staff member can do it safely and as the clinic expects, by the method "
+        "shown. Their name, role and the time were recorded and cannot be changed; a correction is "
+        "added as a new entry."
+    )
 
 
 # ---- the compliance summary -------------------------------------------------------------------
@@ -572,46 +643,52 @@ def _closing_section(record: RecordInput, words: RecordLabels) -> Section:
 
 def compliance_summary(summary: SummaryInput) -> Document:
     """Staff by module at a glance and the credentials about to lapse, in the summary language."""
-    clinic, words = summary.clinic, summary_labels_for(summary.language)
-    page = labels_for(summary.language)
+    clinic, _ = summary.clinic, Words(summary.language)
     today = summary.generated_at.date()
     return Document(
-        title=words.title.format(clinic=clinic.name),
+        title=_("Compliance summary: {clinic}", clinic=clinic.name),
         kicker=clinic.name,
-        headline=words.headline,
-        running_head=words.running_head.format(clinic=clinic.name, date=today.isoformat()),
-        header=(
-            Fact(page.province, clinic.province_name),
-            Fact(page.setting, clinic.setting_name),
-            Fact(words.staff, str(len(summary.staff))),
-            Fact(words.as_of, page.long_date(today)),
+        headline=_("Onboarding and credentials summary"),
+        running_head=_(
+            "{clinic} · Compliance summary · {date}", clinic=clinic.name, date=today.isoformat()
         ),
-        intro=words.intro,
+        header=(
+            Fact(_("Province or territory"), clinic.province_name),
+            Fact(_("Setting"), clinic.setting_name),
+            Fact(_("Staff"), str(len(summary.staff))),
+            Fact(_("As of"), _.long_date(today)),
+        ),
+        intro=_(
+            "Each cell is a staff member's progress through one module. "
+            "Done: every item complete and signed off. Overdue: an item is past its due date. "
+            "—: the module does not apply to their role."
+        ),
         sections=(
-            _matrix_section(summary, words, page),
-            _expiring_section(summary.expiring, today, words, page),
+            _matrix_section(summary, _),
+            _expiring_section(summary.expiring, today, _),
         ),
         footer=Footer(
             (
-                words.generated.format(moment=page.moment(summary.generated_at)),
-                page.content.format(version=summary.catalog_version),
+                _("Generated {moment}", moment=_.moment(summary.generated_at)),
+                _(CONTENT, version=summary.catalog_version),
             ),
-            page.disclaimer,
-            page.page,
+            _(DISCLAIMER),
+            _(PAGE),
         ),
         landscape=len(summary.modules) > _MATRIX_COLUMNS_PORTRAIT,
-        subject=words.subject,
-        language=page.pdf_language,
+        subject=_("Compliance summary"),
+        language=_.pdf_language,
     )
 
 
-def _matrix_section(summary: SummaryInput, words: SummaryLabels, page: Labels) -> Section:
+def _matrix_section(summary: SummaryInput, _: Words) -> Section:
+    heading = _("Onboarding by module")
     if not summary.staff:
-        return Section(words.by_module, (Note(words.no_staff),))
-    tables: list[Block] = [
-        _matrix(summary, span, words) for span in matrix_spans(len(summary.modules))
-    ]
-    return Section(words.by_module, tuple(tables), page.count(len(summary.staff), words.people))
+        return Section(heading, (Note(_("No staff are onboarding.")),))
+    tables: list[Block] = [_matrix(summary, span, _) for span in matrix_spans(len(summary.modules))]
+    return Section(
+        heading, tuple(tables), _.npgettext("pdf", "person", "people", len(summary.staff))
+    )
 
 
 def matrix_spans(modules: int) -> list[range]:
@@ -627,55 +704,53 @@ def matrix_spans(modules: int) -> list[range]:
     return spans
 
 
-def _matrix(summary: SummaryInput, span: range, words: SummaryLabels) -> Table:
+def _matrix(summary: SummaryInput, span: range, _: Words) -> Table:
     """Staff down the side, modules ``span`` across: wide libraries split into several tables."""
     person_share = 0.22
     share = (1 - person_share) / len(span)
     columns = (
-        Column(words.staff_member, person_share),
+        Column(_("Staff member"), person_share),
         *(Column(summary.modules[i], share, "center") for i in span),
     )
     rows = tuple(
         (
             Cell(row.name, row.role_name, bold=True),
-            *(_status_cell(row.statuses[i]) for i in span),
+            *(_progress_cell(row.statuses[i], _) for i in span),
         )
         for row in summary.staff
     )
     return Table(columns, rows, keep_together=True)
 
 
-def _status_cell(status: str) -> Cell:
-    tone = _STATUS_TONES.get(status, "plain")
-    return Cell(status, tone=tone, bold=tone == "bad")
+def _progress_cell(progress: ModuleProgress | None, _: Words) -> Cell:
+    tone = _PROGRESS_TONES[progress]
+    return Cell(_(PROGRESS_WORDS[progress]) if progress else "—", tone=tone, bold=tone == "bad")
 
 
-def _expiring_section(
-    expiring: Sequence[ExpiringCredential], today: date, words: SummaryLabels, page: Labels
-) -> Section:
+def _expiring_section(expiring: Sequence[ExpiringCredential], today: date, _: Words) -> Section:
+    heading = _("Credentials expiring soon")
     if not expiring:
-        return Section(words.expiring, (Note(words.no_expiring),))
+        return Section(heading, (Note(_("No credentials expire soon.")),))
     columns = (
-        Column(words.staff_member, 0.30),
-        Column(words.credential, 0.36),
-        Column(words.expires, 0.17),
-        Column(words.days_left, 0.17),
+        Column(_("Staff member"), 0.30),
+        Column(_("Credential"), 0.36),
+        Column(_("Expires"), 0.17),
+        Column(_("Days left"), 0.17),
     )
     entries = sorted(expiring, key=_by_expiry)
-    rows = tuple(_expiring_row(entry, today, words) for entry in entries)
-    return Section(
-        words.expiring, (Table(columns, rows),), page.count(len(rows), words.credentials)
-    )
+    rows = tuple(_expiring_row(entry, today, _) for entry in entries)
+    count = _.npgettext("pdf", "credential", "credentials", len(rows))
+    return Section(heading, (Table(columns, rows),), count)
 
 
 def _by_expiry(entry: ExpiringCredential) -> tuple[date, str]:
     return entry.expires_on, entry.person
 
 
-def _expiring_row(entry: ExpiringCredential, today: date, words: SummaryLabels) -> tuple[Cell, ...]:
+def _expiring_row(entry: ExpiringCredential, today: date, _: Words) -> tuple[Cell, ...]:
     days = (entry.expires_on - today).days
     left = (
-        Cell(words.expired, tone="bad", bold=True)
+        Cell(_("Expired"), tone="bad", bold=True)
         if days < 0
         else Cell(str(days), tone="warn" if days <= 30 else "plain")
     )
@@ -685,11 +760,3 @@ def _expiring_row(entry: ExpiringCredential, today: date, words: SummaryLabels) 
         Cell(entry.expires_on.isoformat()),
         left,
     )
-
-
-# ---- formatting -------------------------------------------------------------------------------
-
-
-def long_date(day: date) -> str:
-    """ "Tuesday 1 December 2026": unambiguous on paper, unlike 01/12/2026."""
-    return ENGLISH.long_date(day)

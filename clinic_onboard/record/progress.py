@@ -3,11 +3,21 @@
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from clinic_onboard.record.states import EventKind, TaskEvent, TaskStatus, is_finished, task_status
 
 EXPIRY_WINDOWS = (30, 60, 90)
 HIRE_TO_ACT = frozenset({TaskStatus.NOT_STARTED, TaskStatus.NEEDS_PRACTICE})
+
+
+class ModuleProgress(StrEnum):
+    """Where a hire stands in one module: a cell of the dashboard's and the summary's matrix."""
+
+    DONE = "done"
+    OVERDUE = "overdue"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,7 @@ class Progress:
     finished: int
     awaiting_signoff: int
     overdue: int
-    module_cells: Mapping[str, str]  # module id -> done | overdue | in_progress | not_started
+    module_cells: Mapping[str, ModuleProgress]  # by module id
 
     @property
     def percent(self) -> int:
@@ -58,21 +68,23 @@ def progress(tasks: Sequence[TaskFacts], status: Mapping[int, TaskStatus], today
 
 def _module_cells(
     tasks: Iterable[TaskFacts], status: Mapping[int, TaskStatus], overdue: set[int]
-) -> dict[str, str]:
+) -> dict[str, ModuleProgress]:
     grouped: dict[str, list[TaskFacts]] = {}
     for task in tasks:
         grouped.setdefault(task.module, []).append(task)
     return {module: _cell(items, status, overdue) for module, items in grouped.items()}
 
 
-def _cell(items: list[TaskFacts], status: Mapping[int, TaskStatus], overdue: set[int]) -> str:
+def _cell(
+    items: list[TaskFacts], status: Mapping[int, TaskStatus], overdue: set[int]
+) -> ModuleProgress:
     if all(is_finished(status[t.id]) for t in items):
-        return "done"
+        return ModuleProgress.DONE
     if any(t.id in overdue for t in items):
-        return "overdue"
+        return ModuleProgress.OVERDUE
     if any(status[t.id] is not TaskStatus.NOT_STARTED for t in items):
-        return "in_progress"
-    return "not_started"
+        return ModuleProgress.IN_PROGRESS
+    return ModuleProgress.NOT_STARTED
 
 
 def expiry_window(expires_on: date, today: date) -> int | None:

@@ -11,15 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from gettext import NullTranslations
 
+from clinic_onboard.record.words import N_
 from clinic_onboard.reminders.items import by_recipient
 from clinic_onboard.reminders.model import Frequency, Item, Kind, Person
 from clinic_onboard.reminders.stages import REPEAT_DAYS
-
-
-def N_(message: str) -> str:
-    """Mark a message for the translation catalog; it is translated where it is shown."""
-    return message
-
 
 # The words of a digest in English. The email is written with the recipient's translations
 # instead (``operations.reminders.send_digest``); this module stays free of Flask.

@@ -5,10 +5,11 @@ translation catalog is Canadian French (``fr_CA``), so Babel formats dates and n
 Canadian way in both.
 """
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
@@ -16,6 +17,7 @@ from markupsafe import Markup
 
 from clinic_onboard.extensions import babel
 from clinic_onboard.paths import translations_dir
+from clinic_onboard.record.words import EVENT_WORDS, PROGRESS_WORDS, STATUS_WORDS
 
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -40,6 +42,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["in_clinic_language"] = in_clinic_language
     app.jinja_env.filters["moment"] = moment
+    # The core's enums put into words: each word is written once, in record/words.py.
+    app.jinja_env.filters["task_status"] = in_words(STATUS_WORDS)
+    app.jinja_env.filters["event_kind"] = in_words(EVENT_WORDS)
+    app.jinja_env.filters["module_progress"] = in_words(PROGRESS_WORDS, missing="—")
 
 
 # App roles, and who signs an item off, as people read them.
@@ -69,6 +75,19 @@ def role_label(value: object) -> str:
     return str(ROLE_LABELS.get(text, text.capitalize()))
 
 
+def in_words(words: Mapping[str, str], missing: str = "") -> Callable[[object], str]:
+    """A filter saying an enum's value in the page's language: ``missing`` for none, an unknown
+    value as it is."""
+
+    def say(value: object) -> str:
+        if value is None:
+            return missing
+        word = words.get(str(value))
+        return gettext(word) if word else str(value)
+
+    return say
+
+
 def in_clinic_language(text: object) -> str:
     """A library text (``Text``) in the current clinic's language; other values as they are."""
     membership = g.get("membership")
@@ -80,11 +99,6 @@ def in_clinic_language(text: object) -> str:
 def moment(when: datetime, seconds: bool = False) -> str:
     """A stored UTC moment in the page's language: "2026-12-15 14:05", « 2026-12-15 14 h 05 »."""
     return format_datetime(when, MOMENT_PATTERNS[html_lang()][seconds])
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalog where it must stay plain text; translate it when shown."""
-    return message
 
 
 def default_language(province: str) -> str:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -13,7 +14,8 @@ from clinic_onboard.models import ClinicRole
 from clinic_onboard.web.tenancy import allowed, current_membership
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-STATES = {"on_track": "On track", "overdue": "Overdue", "completed": "Completed"}
+# A hire's state (``HireRow.state``) as the page says it, badge and filter alike.
+STATES = {"on_track": _l("On track"), "overdue": _l("Overdue"), "completed": _l("Completed")}
 
 
 @bp.before_request

@@ -34,7 +34,7 @@ from clinic_onboard.operations.record import task_facts
 from clinic_onboard.record.progress import HIRE_TO_ACT, Progress
 from clinic_onboard.record.progress import progress as fold_progress
 from clinic_onboard.record.renewals import is_coming_due
-from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.record.states import EventKind
 from clinic_onboard.services import uploads
 from clinic_onboard.web.progress_forms import (
     AcknowledgeForm,
@@ -81,13 +81,6 @@ PHRASES = {
 # "Fri 25 Sep 2026" / « ven. 25 sept. 2026 », with Babel directly: once per item.
 DUE_FORMAT = "EEE d MMM y"
 INDENTATION = re.compile(r"\n[ \t]+")
-STATUS_LABELS = {
-    TaskStatus.NOT_STARTED: _l("Not started"),
-    TaskStatus.AWAITING_SIGNOFF: _l("Waiting for sign-off"),
-    TaskStatus.NEEDS_PRACTICE: _l("Needs practice"),
-    TaskStatus.DONE: _l("Done"),
-    TaskStatus.SIGNED_OFF: _l("Signed off"),
-}
 FREQUENCIES = {
     "start_of_day": _l("Start of day"),
     "per_patient": _l("With every patient"),
@@ -171,7 +164,6 @@ def _render_plan(onboarding_id: int, today: date, token: str) -> str:
         coming_due=[r for r in renewals if _coming_due(r, today)],
         figures=_figures(onboarding, records, today),
         duties=_duties(onboarding),
-        labels={status: str(label) for status, label in STATUS_LABELS.items()},
         say={key: str(phrase) for key, phrase in PHRASES.items()},
         due_on=partial(format_date, format=DUE_FORMAT, locale=get_locale()),
         can_undo=partial(policy.can_undo, current_membership().user_id),

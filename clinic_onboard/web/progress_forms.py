@@ -6,6 +6,8 @@ from flask_wtf.file import FileField
 from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from clinic_onboard.record.states import EventKind
+from clinic_onboard.record.words import EVENT_WORDS, METHOD_WORDS
 from clinic_onboard.web.forms import Form, within_date_bounds
 
 try:  # wtforms 3.3 deprecates (value, label) tuples in favour of SelectChoice.
@@ -16,13 +18,11 @@ except ImportError:  # pragma: no cover - wtforms < 3.3
         return (value, label)
 
 
-METHODS = {
-    "observed": _l("Observed"),
-    "demonstrated": _l("Demonstrated"),
-    "discussed": _l("Discussed"),
-    "document reviewed": _l("Document reviewed"),
+METHODS = {method: _l(word) for method, word in METHOD_WORDS.items()}
+OUTCOMES = {
+    "competent": _l("Competent"),
+    EventKind.NEEDS_PRACTICE.value: _l(EVENT_WORDS[EventKind.NEEDS_PRACTICE]),
 }
-OUTCOMES = {"competent": _l("Competent"), "needs_practice": _l("Needs practice")}
 
 
 def _choices(labels: dict[str, str]) -> list:
@@ -69,7 +69,7 @@ class SignOffForm(PasswordForm):
     comment = TextAreaField(_l("Comment"), validators=[Length(max=1000)])
 
     def validate_comment(self, field: TextAreaField) -> None:
-        if self.outcome.data == "needs_practice" and not (field.data or "").strip():
+        if self.outcome.data == EventKind.NEEDS_PRACTICE and not (field.data or "").strip():
             raise ValidationError(_("Say what the person should practise."))
 
 

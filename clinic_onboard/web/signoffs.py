@@ -37,20 +37,6 @@ from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clin
 
 bp = Blueprint("signoffs", __name__, url_prefix="/signoffs")
 WRONG_PASSWORD = _l("That password is not right. Nothing was recorded.")
-KIND_LABELS = {
-    "completed": _l("Completed"),
-    "acknowledged": _l("Signed the policy"),
-    "credential_recorded": _l("Recorded a credential"),
-    "undone": _l("Took back a completion"),
-    "signed_off": _l("Signed off: competent"),
-    "needs_practice": _l("Needs practice"),
-    "voided": _l("Correction"),
-    "final_signoff": _l("Final sign-off"),
-    "opened": _l("Plan started"),
-    "plan_updated": _l("Plan brought up to date"),
-    "renewal_added": _l("Renewal added"),
-    "resealed": _l("Record signed with the key"),
-}
 # What the anchor log shows against a record that is still there (a deleted one answers 404).
 ANCHOR_REASONS = {
     AnchorReason.LAST_EVENTS_DELETED: _l("its last entries were deleted after they were anchored."),
@@ -241,7 +227,6 @@ def record(onboarding_id: int) -> str:
         anchor=anchor_log.record_status(onboarding.id, [(e.seq, e.hash) for e in events]),
         anchor_reasons=ANCHOR_REASONS,
         voided=progress.voided_ids(events),
-        labels=KIND_LABELS,
         # A completed record stays closed, except for the renewals that follow it.
         correctable={
             e.id

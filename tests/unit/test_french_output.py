@@ -8,7 +8,6 @@ Item ids such as ``[ipac.hand_hygiene]`` are codes, not words, and are left out 
 
 import re
 from collections.abc import Iterator
-from dataclasses import fields
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -24,8 +23,8 @@ from clinic_onboard.cli.catalog import plan_command
 from clinic_onboard.cli.pdf import pdf_group
 from clinic_onboard.paths import checklists_dir
 from clinic_onboard.pdf.document import short
-from clinic_onboard.pdf.labels import ENGLISH, FRENCH
 from clinic_onboard.planner import ClinicProfile, Plan, build_plan
+from tests.unit.pdf_words import pdf_texts
 
 ROLES = (
     "medical_office_assistant",
@@ -91,13 +90,10 @@ def english_texts(plan: Plan) -> list[str]:
 def label_pieces() -> list[str]:
     """The fixed words of the English labels, where French says something else."""
     pieces = []
-    for field in fields(ENGLISH):
-        english, french = getattr(ENGLISH, field.name), getattr(FRENCH, field.name)
-        values = english.values() if isinstance(english, dict) else [english]
-        for value in values if not isinstance(english, tuple) else english:
-            if isinstance(value, str) and value not in str(french):
-                parts = (part.strip() for part in re.split(r"\{\w+\}", value))
-                pieces += [part for part in parts if len(part) > 3 and part not in str(french)]
+    for english, french in zip(pdf_texts("en"), pdf_texts("fr"), strict=True):
+        if english not in french:
+            parts = (part.strip() for part in re.split(r"\{\w+\}", english))
+            pieces += [part for part in parts if len(part) > 3 and part not in french]
     return pieces
 
 
@@ -190,7 +186,7 @@ def test_french_quotation_marks_print(folder: Path) -> None:
 def test_the_font_has_a_glyph_for_every_french_character(real: Catalog) -> None:
     """A character the font lacks prints as a box (tofu): check the whole French library."""
     face = TTFontFace(str(FONT))
-    texts = [str(FRENCH.__dict__), real.disclaimer.fr]
+    texts = [*pdf_texts("fr"), real.disclaimer.fr]
     for module in real.modules:
         texts += [module.title.fr, module.summary.fr]
     models = [*real.jurisdictions.values(), *real.settings.values(), *real.roles.values()]

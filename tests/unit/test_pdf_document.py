@@ -28,9 +28,9 @@ from clinic_onboard.pdf import (
     completed_record,
     compliance_summary,
 )
-from clinic_onboard.pdf.document import matrix_spans, short
-from clinic_onboard.pdf.labels import ENGLISH, FRENCH, Labels
+from clinic_onboard.pdf.document import KINDS, PHASES, SIGNOFFS, frequencies, matrix_spans, short
 from clinic_onboard.pdf.model import Cell, Column, Section, Table, Verification
+from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner import (
     ClinicProfile,
     CustomItem,
@@ -38,7 +38,11 @@ from clinic_onboard.planner import (
     RoleCustomization,
     build_plan,
 )
+from clinic_onboard.record.progress import ModuleProgress
+from clinic_onboard.record.states import TaskStatus
+from tests.unit.pdf_words import pdf_texts
 
+ENGLISH, FRENCH = Words("en"), Words("fr")
 START = date(2026, 12, 1)  # a Tuesday
 EST = timezone(timedelta(hours=-5), "EST")
 GENERATED = datetime(2026, 12, 18, 16, 40, tzinfo=EST)
@@ -81,7 +85,7 @@ def item(number: int, **changes: object) -> RecordItem:
         "title": f"Item {number}",
         "module_title": "Infection prevention and control",
         "kind": "competency",
-        "status": "Signed off",
+        "status": TaskStatus.SIGNED_OFF,
         "completed_on": date(2026, 12, 2),
         "signed_by": "Grace Okafor",
         "signer_role": "Supervisor",
@@ -260,22 +264,25 @@ def test_long_dates_come_from_tables_not_the_locale(day: date, english: str, fre
 
 
 def test_french_counts_zero_and_one_as_singular():
-    assert [FRENCH.count(n, FRENCH.tasks) for n in (0, 1, 2)] == ["0 étape", "1 étape", "2 étapes"]
-    assert [ENGLISH.count(n, ENGLISH.tasks) for n in (0, 1)] == ["0 tasks", "1 task"]
+    french = [FRENCH.npgettext("pdf", "task", "tasks", n) for n in (0, 1, 2)]
+    assert french == ["0 étape", "1 étape", "2 étapes"]
+    assert [ENGLISH.npgettext("pdf", "task", "tasks", n) for n in (0, 1)] == ["0 tasks", "1 task"]
 
 
 @pytest.mark.parametrize("words", [ENGLISH, FRENCH], ids=["en", "fr"])
-def test_labels_cover_every_kind_phase_sign_off_and_frequency(words: Labels):
+def test_labels_cover_every_kind_phase_sign_off_and_frequency(words: Words):
     """A kind or phase added to the schema without its words would print a raw code."""
-    assert set(words.kinds) == set(get_args(Kind))
-    assert set(words.phases) == set(get_args(Phase))
-    assert set(words.signoffs) == set(get_args(Signoff))
-    assert list(words.frequencies) == list(get_args(Frequency))
+    assert set(KINDS) == set(get_args(Kind))
+    assert set(PHASES) == set(get_args(Phase))
+    assert set(SIGNOFFS) == set(get_args(Signoff))
+    assert list(frequencies(words)) == list(get_args(Frequency))
 
 
 def test_french_labels_use_no_break_spaces():
-    assert FRENCH.plan_title == "Plan d'intégration\u00a0: {role}, {clinic}"
-    assert " :" not in str(FRENCH.__dict__) and " ;" not in str(FRENCH.__dict__)
+    assert (
+        FRENCH("Onboarding plan: {role}, {clinic}") == "Plan d'intégration\u00a0: {role}, {clinic}"
+    )
+    assert " :" not in str(pdf_texts("fr")) and " ;" not in str(pdf_texts("fr"))
 
 
 # ---- completed record -------------------------------------------------------------------------
@@ -309,10 +316,10 @@ def test_record_states_the_meaning_of_a_sign_off_and_ends_with_the_proof():
 
 def test_record_summary_counts_statuses_in_a_fixed_order():
     items = (
-        item(1, status="Not started"),
+        item(1, status=TaskStatus.NOT_STARTED),
         item(2),
         item(3),
-        item(4, status="Needs practice"),
+        item(4, status=TaskStatus.NEEDS_PRACTICE),
     )
 
     assert completed_record(record(*items)).intro == (
@@ -376,7 +383,8 @@ def test_every_text_is_nfc_normalized():
 def summary(modules: int, staff: int = 2, **changes: object) -> SummaryInput:
     titles = tuple(f"Module {n}" for n in range(modules))
     rows = tuple(
-        StaffRow(f"Person {p}", "Medical assistant", ("Done",) * modules) for p in range(staff)
+        StaffRow(f"Person {p}", "Medical assistant", (ModuleProgress.DONE,) * modules)
+        for p in range(staff)
     )
     fields: dict[str, object] = {
         "clinic": ClinicInfo("Maple Grove Family Health", "Ontario", "Family medicine clinic"),
@@ -390,7 +398,11 @@ def summary(modules: int, staff: int = 2, **changes: object) -> SummaryInput:
 
 
 def test_summary_matrix_has_a_status_per_person_and_module():
-    row = StaffRow("Noah Kakfwi", "MOA", ("Done", "Overdue", "In progress", "—"))
+    row = StaffRow(
+        "Noah Kakfwi",
+        "MOA",
+        (ModuleProgress.DONE, ModuleProgress.OVERDUE, ModuleProgress.IN_PROGRESS, None),
+    )
 
     document = compliance_summary(replace(summary(4), staff=(row,)))
 
@@ -434,7 +446,7 @@ def test_summary_lists_expiring_credentials_soonest_first_with_days_left():
 
 def test_summary_refuses_a_row_without_one_status_per_module():
     with pytest.raises(ValueError, match="one status per module"):
-        replace(summary(3), staff=(StaffRow("Noah", "MOA", ("Done",)),))
+        replace(summary(3), staff=(StaffRow("Noah", "MOA", (ModuleProgress.DONE,)),))
 
 
 # ---- helpers and purity -----------------------------------------------------------------------
@@ -472,7 +484,7 @@ def test_document_layer_imports_no_reportlab_and_no_flask():
 
 
 def test_a_withdrawn_item_keeps_its_row_marked_withdrawn_and_is_counted_apart():
-    withdrawn = item(2, status="Needs practice", withdrawn_on=date(2026, 12, 10))
+    withdrawn = item(2, status=TaskStatus.NEEDS_PRACTICE, withdrawn_on=date(2026, 12, 10))
     document = completed_record(record(item(1), withdrawn))
 
     title, status, *_ = all_rows(document)[1]
@@ -482,7 +494,7 @@ def test_a_withdrawn_item_keeps_its_row_marked_withdrawn_and_is_counted_apart():
 
 
 def test_a_withdrawn_item_is_marked_in_french():
-    withdrawn = item(2, status="Needs practice", withdrawn_on=date(2026, 12, 10))
+    withdrawn = item(2, status=TaskStatus.NEEDS_PRACTICE, withdrawn_on=date(2026, 12, 10))
     document = completed_record(record(withdrawn, language="fr"))
 
     title, status, *_ = all_rows(document)[0]

@@ -2,8 +2,8 @@
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
-from dataclasses import fields, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
@@ -32,10 +32,13 @@ from clinic_onboard.pdf import (
     compliance_summary,
 )
 from clinic_onboard.pdf import fonts as fonts_module
+from clinic_onboard.pdf.document import signature_meaning
 from clinic_onboard.pdf.fonts import register_fonts
-from clinic_onboard.pdf.labels import RECORD_LABELS, RecordLabels, record_labels_for
 from clinic_onboard.pdf.render import MARGIN_X, _qr, render
 from clinic_onboard.planner import ClinicProfile, Plan, build_plan
+from clinic_onboard.record.progress import ModuleProgress
+from clinic_onboard.record.states import TaskStatus
+from tests.unit.pdf_words import pdf_texts
 
 EST = timezone(timedelta(hours=-5), "EST")
 FINGERPRINT = "9f2c4be07a1d36e85c0f47b2a9d13e6c58b0f7a2e4c91d3b6a08e5f27c4d19b3"
@@ -49,7 +52,7 @@ def item(number: int, **changes: object) -> RecordItem:
         "title": f"Clean your hands at each moment of care, step {number}",
         "module_title": f"Module {number // 25}",
         "kind": "competency",
-        "status": "Signed off",
+        "status": TaskStatus.SIGNED_OFF,
         "completed_on": date(2026, 12, 2),
         "signed_by": "Grace Okafor",
         "signer_role": "Supervisor, RN",
@@ -93,7 +96,9 @@ def summary() -> SummaryInput:
         generated_at=datetime(2026, 12, 18, 16, 45, tzinfo=EST),
         catalog_version="2026.11.0+test",
         modules=modules,
-        staff=(StaffRow("Noah Kakfwi", "MOA", ("Done", "Overdue", "—") * 3),),
+        staff=(
+            StaffRow("Noah Kakfwi", "MOA", (ModuleProgress.DONE, ModuleProgress.OVERDUE, None) * 3),
+        ),
         expiring=(ExpiringCredential("Noah Kakfwi", "BLS", date(2026, 12, 22)),),
     )
 
@@ -171,17 +176,6 @@ def test_the_dejavu_font_is_embedded_from_the_package():
 # ---- the record in French ---------------------------------------------------------------------
 
 
-def _label_texts(labels: RecordLabels) -> list[str]:
-    """Every text of ``labels``: the plain fields, the pairs' members and the tables' values."""
-    texts: list[str] = []
-    for field in fields(labels):
-        value = getattr(labels, field.name)
-        values = value.values() if isinstance(value, Mapping) else [value]
-        for each in values:
-            texts.extend([each] if isinstance(each, str) else each)
-    return texts
-
-
 def _long_words(text: str) -> set[str]:
     """The words of five letters or more, lower-cased, leaving out ``{field}`` names."""
     return {word.lower() for word in re.findall(r"[^\W\d_]{5,}", re.sub(r"\{\w+\}", "", text))}
@@ -191,9 +185,13 @@ def french_record() -> RecordInput:
     """A record whose data is all French, so any English left on the page is a label."""
     items = (
         item(1, title="Hygiène des mains", module_title="Prévention des infections", note="Revu."),
-        item(2, title="Accueil", module_title="Accueil", status="Needs practice", method=""),
-        item(3, title="Stérilisation", module_title="Accueil", status="Completed", method=""),
-        item(4, title="Confidentialité", module_title="Accueil", status="Waiting for sign-off"),
+        item(
+            2, title="Accueil", module_title="Accueil", status=TaskStatus.NEEDS_PRACTICE, method=""
+        ),
+        item(3, title="Stérilisation", module_title="Accueil", status=TaskStatus.DONE, method=""),
+        item(
+            4, title="Confidentialité", module_title="Accueil", status=TaskStatus.AWAITING_SIGNOFF
+        ),
     )
     return record(
         tuple(replace(each, signer_role="Superviseure") for each in items),
@@ -209,17 +207,20 @@ def french_record() -> RecordInput:
                 "Entente de confidentialité", "Émilie", datetime(2026, 11, 30, 9, tzinfo=EST)
             ),
         ),
-        signature_meaning=record_labels_for("fr").signature_meaning,
+        signature_meaning=signature_meaning("fr"),
         verify_url="https://integration.exemple.ca/v/8c1f3a7e",
         language="fr",
     )
 
 
+RECORD = "the completed, signed record"
+
+
 def test_a_french_record_prints_no_english_label():
     french = words(" ".join(texts(read(completed_record(french_record())))))
 
-    english = _label_texts(RECORD_LABELS["en"])
-    same = _long_words(" ".join(_label_texts(RECORD_LABELS["fr"])))  # "document", "module"
+    english = pdf_texts("en", RECORD)
+    same = _long_words(" ".join(pdf_texts("fr", RECORD)))  # "document", "module"
     leftover = (_long_words(" ".join(english)) - same) & _long_words(french)
     assert not leftover
     for text in english:

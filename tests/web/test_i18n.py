@@ -345,6 +345,13 @@ def test_the_dashboards_short_words_are_french_too(
     assert "<td>Expiré</td>" in page and ">Expired<" not in page
 
 
+def test_the_dashboards_hire_states_are_french(client: FlaskClient, quebec: dict, auth: Auth):
+    """A hire's state (badge and filter) is a value put into words on the page, in French."""
+    auth.login_as(quebec["manager"])
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert ">Dans les temps<" in page and "On track" not in page
+
+
 def test_signed_out_pages_in_french_have_no_english(client: FlaskClient) -> None:
     phrases = _english_phrases()
     french = {"Accept-Language": "fr-CA"}
