@@ -11,7 +11,7 @@ from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingStat
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.accounts import ClinicDetails
 from clinic_onboard.planner import ClinicProfile, Plan
-from clinic_onboard.planning import clinic_profile, plan_for
+from clinic_onboard.queries.plan_inputs import clinic_profile, plan_for
 
 
 @dataclass(frozen=True)

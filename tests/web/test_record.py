@@ -19,6 +19,7 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import progress, record
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import TaskStatus
 
 
@@ -76,15 +77,15 @@ def test_events_chain_and_fold_into_statuses(onboarding) -> None:
     record.append_event(plan, competency, "completed", hire, {"note": "done on day one"})
     record.append_event(plan, reading, "completed", hire)
     db.session.commit()
-    assert record.task_statuses(plan) == {
+    assert record_reads.task_statuses(plan) == {
         competency.id: TaskStatus.AWAITING_SIGNOFF,
         reading.id: TaskStatus.DONE,
     }
     signed = record.append_event(plan, competency, "signed_off", supervisor, {"method": "observed"})
     db.session.commit()
-    assert record.task_statuses(plan)[competency.id] is TaskStatus.SIGNED_OFF
-    assert record.chain_head(plan) == signed.hash
-    assert [r.findings for r in record.verify_chains()] == [()]
+    assert record_reads.task_statuses(plan)[competency.id] is TaskStatus.SIGNED_OFF
+    assert record_reads.chain_head(plan) == signed.hash
+    assert [r.findings for r in record_reads.verify_chains()] == [()]
 
 
 def test_plain_sql_tampering_is_named_by_verify_signoffs(app: Flask, onboarding) -> None:
@@ -148,4 +149,4 @@ def test_two_simultaneous_sign_offs_record_exactly_one(app: Flask, onboarding) -
     )
     assert sorted(outcomes) in (["conflict", "signed"], ["refused", "signed"])
     assert signed == 1
-    assert [r.findings for r in record.verify_chains()] == [()]
+    assert [r.findings for r in record_reads.verify_chains()] == [()]
