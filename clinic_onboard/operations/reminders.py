@@ -16,10 +16,9 @@ Claims left by a run that died between 1 and 3 are released after ``CLAIM_TIMEOU
 Like every operation these flush and never commit; ``commands.reminders`` commits.
 """
 
-import hmac
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -34,14 +33,12 @@ from clinic_onboard import policy, reminders
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
-    Membership,
-    Onboarding,
     ReminderSettings,
     SentReminder,
     User,
 )
 from clinic_onboard.models.reminder import new_feed_secret
-from clinic_onboard.queries.reminders import load_snapshot
+from clinic_onboard.queries.reminders import LinkUrl, load_snapshot
 from clinic_onboard.reminders import Digest, Frequency, Link, RunPlan
 from clinic_onboard.services import mail
 from clinic_onboard.services.i18n import LOCALES
@@ -49,7 +46,6 @@ from clinic_onboard.services.i18n import LOCALES
 CLAIM_TIMEOUT = timedelta(hours=6)
 UNIQUE = ("user_id", "kind", "item_key", "stage")
 SUMMARY_MAX = SentReminder.summary.type.length
-LinkUrl = Callable[[Link], str]
 
 
 # Deciding -------------------------------------------------------------------------------------
@@ -253,26 +249,3 @@ def feed_token(settings: ReminderSettings) -> str | None:
     if settings.feed_secret is None:
         return None
     return f"{settings.user_id}.{settings.feed_secret}"
-
-
-def feed_owner(token: str) -> User | None:
-    """The active person whose calendar token this is (secret compared in constant time)."""
-    user_part, _, secret = token.partition(".")
-    # Digits only, and few enough for any database integer: a bad token is "not found".
-    if not (user_part.isascii() and user_part.isdigit() and len(user_part) <= 9) or not secret:
-        return None
-    found = db.session.get(ReminderSettings, int(user_part))
-    expected = found.feed_secret if found is not None else None
-    if expected is None or not hmac.compare_digest(expected.encode(), secret.encode()):
-        return None
-    return found.user if found.user.active else None  # type: ignore[union-attr]
-
-
-def calendar_for(user: User, link_url: LinkUrl, domain: str, stamp: datetime) -> bytes:
-    """The person's iCalendar feed: their own onboardings, in every clinic they belong to."""
-    mine = Onboarding.membership_id.in_(select(Membership.id).where(Membership.user_id == user.id))
-    entries = reminders.calendar_entries(load_snapshot(mine, people=False), user.id)
-    name = f"{user.display_name}: onboarding due dates"
-    return reminders.render_calendar(
-        name, [(entry, link_url(entry.link)) for entry in entries], domain, stamp
-    )

@@ -2,11 +2,14 @@
 
 ``load_snapshot`` reads every clinic at once in a fixed number of queries whatever their number,
 for the pure ``clinic_onboard.reminders`` rules (the daily digests, a person's calendar feed);
-``sent_reminders`` is the clinic's log of what went out.
+``calendar_for`` is a person's calendar feed from the same snapshot, ``feed_owner`` whose feed
+a URL's token opens, and ``sent_reminders`` the clinic's log of what went out.
 """
 
+import hmac
 from collections import defaultdict
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import joinedload
@@ -25,7 +28,9 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.queries.record import TaskRecord, fold_records
 from clinic_onboard.record.states import EventKind
-from clinic_onboard.reminders import Frequency, Snapshot
+from clinic_onboard.reminders import Frequency, Link, Snapshot
+
+LinkUrl = Callable[[Link], str]
 
 # Loading --------------------------------------------------------------------------------------
 
@@ -157,3 +162,26 @@ def sent_reminders(clinic_id: int, limit: int) -> list[SentReminder]:
 def reminder_settings(user_id: int) -> ReminderSettings | None:
     """The person's reminder choice and calendar link, None when they never chose."""
     return db.session.get(ReminderSettings, user_id)
+
+
+def feed_owner(token: str) -> User | None:
+    """The active person whose calendar token this is (secret compared in constant time)."""
+    user_part, _, secret = token.partition(".")
+    # Digits only, and few enough for any database integer: a bad token is "not found".
+    if not (user_part.isascii() and user_part.isdigit() and len(user_part) <= 9) or not secret:
+        return None
+    found = db.session.get(ReminderSettings, int(user_part))
+    expected = found.feed_secret if found is not None else None
+    if expected is None or not hmac.compare_digest(expected.encode(), secret.encode()):
+        return None
+    return found.user if found.user.active else None  # type: ignore[union-attr]
+
+
+def calendar_for(user: User, link_url: LinkUrl, domain: str, stamp: datetime) -> bytes:
+    """The person's iCalendar feed: their own onboardings, in every clinic they belong to."""
+    mine = Onboarding.membership_id.in_(select(Membership.id).where(Membership.user_id == user.id))
+    entries = reminders.calendar_entries(load_snapshot(mine, people=False), user.id)
+    name = f"{user.display_name}: onboarding due dates"
+    return reminders.render_calendar(
+        name, [(entry, link_url(entry.link)) for entry in entries], domain, stamp
+    )

@@ -1,4 +1,5 @@
-"""The clinic's people: its hires with their plans, its members, who may supervise."""
+"""The clinic's people: its hires with their plans, its members, who may supervise, and
+the invitations it sent."""
 
 from collections.abc import Iterable
 
@@ -6,7 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, ClinicRole, Membership, Onboarding, User
+from clinic_onboard.models import (
+    AppRole,
+    ClinicInvitation,
+    ClinicRole,
+    Membership,
+    Onboarding,
+    User,
+)
 
 SUPERVISOR_ROLES = frozenset({AppRole.SUPERVISOR, AppRole.MANAGER})
 
@@ -49,3 +57,14 @@ def members(clinic_id: int, roles: Iterable[AppRole] | None = None) -> list[Memb
     if roles is not None:
         query = query.where(Membership.role.in_(roles))
     return sorted(db.session.scalars(query), key=lambda m: m.user.display_name.lower())
+
+
+def invitations_of_clinic(clinic_id: int) -> list[ClinicInvitation]:
+    """The clinic's invitations still waiting or declined, newest first."""
+    query = (
+        select(ClinicInvitation)
+        .where(ClinicInvitation.clinic_id == clinic_id)
+        .options(joinedload(ClinicInvitation.user), joinedload(ClinicInvitation.role))
+        .order_by(ClinicInvitation.created_at.desc(), ClinicInvitation.id.desc())
+    )
+    return list(db.session.scalars(query))

@@ -23,6 +23,7 @@ from clinic_onboard.models import Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
 from clinic_onboard.queries import staff
 from clinic_onboard.queries.audit_log import recent_audit_events
+from clinic_onboard.queries.profile_preview import preview_changes
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web import audit_entries, throttle
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
@@ -164,7 +165,7 @@ def profile() -> str | Response:
             db.session.commit()
             flash(_("The clinic profile is updated."), "success")
             return redirect(url_for("clinic.home"))
-        changes = clinic_profile.preview_changes(catalog(), clinic, details, date.today())
+        changes = preview_changes(catalog(), clinic, details, date.today())
         return render_template("clinic/profile_preview.html", form=form, changes=changes)
     return render_template("clinic/profile.html", form=form)
 

@@ -17,7 +17,7 @@ from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.queries import plans as plan_reads
 from clinic_onboard.queries.roles import clinic_roles
-from clinic_onboard.queries.staff import hires, supervisor_memberships
+from clinic_onboard.queries.staff import hires, invitations_of_clinic, supervisor_memberships
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web.role_forms import LABELS
 from clinic_onboard.web.staff_forms import (
@@ -65,7 +65,7 @@ def index() -> str:
         "staff/index.html",
         onboardings=onboardings,
         behind=behind,
-        invitations=clinic_invitations.of_clinic(current_membership().clinic_id),
+        invitations=invitations_of_clinic(current_membership().clinic_id),
     )
 
 
