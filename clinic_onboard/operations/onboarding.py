@@ -2,7 +2,7 @@
 
 ``start_onboarding`` stores the generated plan as a snapshot (tasks and duties copied, with the
 library version and clinic profile they came from). Later library, role or profile edits never
-touch it: ``plan_differences`` compares it with what the role gives today, and only
+touch it: ``queries.plans.plan_differences`` compares it with what the role gives today, and only
 ``apply_differences`` changes it, item by item, with an audit event for each.
 """
 
