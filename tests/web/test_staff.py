@@ -502,12 +502,12 @@ def test_the_staff_list_builds_one_plan_per_role_and_start_date(
         start_hire(signed_in.clinic, signed_in.user, role, f"same{number}@clinic.example.com")
     db.session.commit()
     built = []
-    real = plans.plan_for
+    real = plan_reads.plan_for
 
     def counting(*args, **kwargs):
         built.append(args[2].id)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(plans, "plan_for", counting)
+    monkeypatch.setattr(plan_reads, "plan_for", counting)
     assert client.get("/staff/").status_code == 200
     assert built == [role.id]  # four hires, same role and start date: one plan
