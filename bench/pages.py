@@ -27,6 +27,7 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.operations import progress
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import TaskStatus
 
 # The goals: cost does not grow with the network, and neither does the query count.
@@ -90,7 +91,7 @@ def _in_progress(clinic_id: int) -> list[Onboarding]:
             Onboarding.clinic_id == clinic_id, Onboarding.status == OnboardingStatus.ACTIVE
         )
     ).all()
-    return [o for o in onboardings if progress.events_of(o)]
+    return [o for o in onboardings if record_reads.events_of(o)]
 
 
 def pages(subject: Subject) -> list[Page]:
@@ -223,7 +224,7 @@ def _waiting_items(app: Flask, subject: Subject, needed: int) -> list[int]:
 def _collect(onboardings: list[Onboarding], needed: int, complete_more: bool) -> list[int]:
     found: list[int] = []
     for onboarding in onboardings:
-        records = progress.task_records(onboarding)
+        records = record_reads.task_records(onboarding)
         for task in onboarding.tasks:
             if len(found) >= needed or task.id not in records or task.signoff != "supervisor":
                 continue

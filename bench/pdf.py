@@ -21,9 +21,9 @@ from bench.common import make_app
 from bench.pages import signed_in
 from bench.seed import PLAN_MAX, seed_record
 from bench.timing import Timing, measure
-from clinic_onboard import pdf_exports
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Membership, Onboarding
+from clinic_onboard.queries import pdf_inputs
 
 SPEED_GOAL = 10.0
 INSTALL_HINT = (
@@ -80,7 +80,7 @@ def measure_pdf(folder: Path, url: str, repeat: int, weasyprint_runs: int) -> Pd
 def _record_input(app: Flask, onboarding_id: int) -> tuple[int, object]:
     with app.app_context():
         onboarding = db.session.get(Onboarding, onboarding_id)
-        record = pdf_exports.record_input(
+        record = pdf_inputs.record_input(
             onboarding, "https://onboard.example.ca/verify", datetime.now(UTC)
         )
         return len(record.items), record

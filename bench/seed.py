@@ -45,9 +45,11 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import accounts, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
-from clinic_onboard.operations.record import seal, stated_digests, verify_chains
+from clinic_onboard.operations.record import seal
 from clinic_onboard.operations.renewals import sync_renewal
-from clinic_onboard.planning import plan_for
+from clinic_onboard.queries import record as record_reads
+from clinic_onboard.queries.plan_inputs import plan_for
+from clinic_onboard.queries.record import stated_digests, verify_chains
 from clinic_onboard.record.renewals import add_months
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.services import library
@@ -411,7 +413,7 @@ def _audit_row(onboarding: Onboarding, step: _Step) -> dict[str, Any]:
 
 def _renewals(onboarding: Onboarding) -> None:
     """The next BLS card or yearly attestation, as the verbs create after each event."""
-    records = progress.task_records(onboarding)
+    records = record_reads.task_records(onboarding)
     for task in [t for t in onboarding.tasks if t.renews]:
         sync_renewal(onboarding, task, records)
 

@@ -31,7 +31,7 @@ from clinic_onboard.backup.export import FORMAT, FORMAT_VERSION
 from clinic_onboard.backup.scope import RULES, Skip
 from clinic_onboard.backup.signature import check_signature
 from clinic_onboard.extensions import db
-from clinic_onboard.operations.record import describe, verify_chains
+from clinic_onboard.queries.record import describe, verify_chains
 from clinic_onboard.record.keys import KeyRing
 
 Rows = dict[str, list[dict[str, Any]]]

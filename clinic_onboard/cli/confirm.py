@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic
 from clinic_onboard.operations import clinic_confirmation
+from clinic_onboard.queries.accounts import managed_clinics
 
 
 @click.command("confirm-clinic")
@@ -39,7 +40,7 @@ def _by_id(clinic_id: int) -> list[Clinic]:
 
 
 def _by_email(email: str) -> list[Clinic]:
-    clinics = clinic_confirmation.managed_clinics(email)
+    clinics = managed_clinics(email)
     if not clinics:
         problem = f"nobody with email {email} manages a clinic"
         raise click.BadParameter(problem, param_hint="--email")

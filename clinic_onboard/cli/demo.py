@@ -8,6 +8,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Clinic, ClinicRole, Membership, Onboarding, User
 from clinic_onboard.operations import accounts, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
+from clinic_onboard.queries.accounts import count_users
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ DEMO_PEOPLE = (
 
 def seed_demo(today: date) -> bool:
     """Create the demo clinic and people; False (and nothing done) if the database has users."""
-    if accounts.count_users():
+    if count_users():
         return False
     clinic = accounts.create_clinic(DEMO_CLINIC, confirmed=True)
     people = [_person(clinic, person) for person in DEMO_PEOPLE]

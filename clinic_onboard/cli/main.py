@@ -7,7 +7,6 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from clinic_onboard import pdf_exports
 from clinic_onboard.cli.backup import export_command, import_command
 from clinic_onboard.cli.catalog import catalog_group, plan_command
 from clinic_onboard.cli.confirm import confirm_clinic_command
@@ -20,6 +19,8 @@ from clinic_onboard.models import Clinic, Onboarding
 from clinic_onboard.operations import record
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
+from clinic_onboard.queries import pdf_inputs
+from clinic_onboard.queries.record import describe, verify_chains
 from clinic_onboard.record.keys import KEY_ID, new_key_entry
 from clinic_onboard.services import anchor_log
 
@@ -65,11 +66,11 @@ def verify_signoffs_command() -> None:
     against the anchor log; exit 1 naming each record that fails and why, and each anchor the
     database contradicts."""
     checked = failing = 0
-    for report in record.verify_chains():
+    for report in verify_chains():
         checked += 1
         failing += not report.ok
         for finding in report.findings:
-            click.echo(f"Onboarding {report.onboarding_id}: {record.describe(finding)}.", err=True)
+            click.echo(f"Onboarding {report.onboarding_id}: {describe(finding)}.", err=True)
     failures = [f"{failing} of {checked} records fail verification."] if failing else []
     failures += _report_anchors(anchor_log.check_anchor_log())
     if failures:
@@ -123,7 +124,7 @@ def reseal_records_command() -> None:
             resealed += 1
             continue
         refused += 1
-        reason = record.describe(outcome.refused)
+        reason = describe(outcome.refused)
         click.echo(f"Onboarding {outcome.onboarding_id}: not resealed, {reason}.", err=True)
     db.session.commit()
     click.echo(f"Records resealed: {resealed}.")
@@ -158,7 +159,7 @@ def pdf_record_command(onboarding_id: int, output: Path, base_url: str, lang: st
             f"no onboarding has id {onboarding_id}", param_hint="ONBOARDING_ID"
         )
     verify_url = f"{base_url.rstrip('/')}/signoffs/onboardings/{onboarding_id}/record"
-    data = pdf_exports.record_input(onboarding, verify_url, datetime.now(UTC), lang)
+    data = pdf_inputs.record_input(onboarding, verify_url, datetime.now(UTC), lang)
     _write(output, completed_record(data))
 
 
@@ -172,7 +173,7 @@ def pdf_summary_command(clinic_id: int, output: Path, lang: str | None) -> None:
     clinic = db.session.get(Clinic, clinic_id)
     if clinic is None:
         raise click.BadParameter(f"no clinic has id {clinic_id}", param_hint="CLINIC_ID")
-    data = pdf_exports.summary_input(clinic, datetime.now(UTC), lang)
+    data = pdf_inputs.summary_input(clinic, datetime.now(UTC), lang)
     _write(output, compliance_summary(data))
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Clinic, Membership, User
@@ -105,7 +105,3 @@ def set_language(user: User, language: str | None) -> None:
     """The person's interface language; None lets the clinic's language decide."""
     user.language = language or None
     db.session.flush()
-
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count()).select_from(User)) or 0

@@ -21,7 +21,6 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Clinic, Membership, User
 from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations import audit
-from clinic_onboard.operations.accounts import normalize_email
 from clinic_onboard.operations.invitations import Delivery, LinkProblem
 from clinic_onboard.services import mail
 from clinic_onboard.services.i18n import LOCALES
@@ -149,15 +148,3 @@ def send_link(user: User, clinic: Clinic) -> Delivery:
 
 def _hours() -> int:
     return int(current_app.config["CONFIRMATION_MAX_AGE"]) // 3600
-
-
-def managed_clinics(email: str) -> list[Clinic]:
-    """The clinics the person with this email manages (for the operator's command)."""
-    query = (
-        select(Clinic)
-        .join(Membership, Membership.clinic_id == Clinic.id)
-        .join(User, Membership.user_id == User.id)
-        .where(User.email == normalize_email(email), Membership.role == AppRole.MANAGER)
-        .order_by(Clinic.id)
-    )
-    return list(db.session.scalars(query))

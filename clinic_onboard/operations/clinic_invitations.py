@@ -14,7 +14,6 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Delete, Update, delete, select, update
-from sqlalchemy.orm import joinedload
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
@@ -177,17 +176,6 @@ def _claim(invitation: ClinicInvitation, statement: Delete | Update) -> None:
     )
     if result.rowcount != 1:
         raise OnboardingError(_ANSWERED)
-
-
-def of_clinic(clinic_id: int) -> list[ClinicInvitation]:
-    """The clinic's invitations still waiting or declined, newest first."""
-    query = (
-        select(ClinicInvitation)
-        .where(ClinicInvitation.clinic_id == clinic_id)
-        .options(joinedload(ClinicInvitation.user), joinedload(ClinicInvitation.role))
-        .order_by(ClinicInvitation.created_at.desc(), ClinicInvitation.id.desc())
-    )
-    return list(db.session.scalars(query))
 
 
 def _invitation(clinic: Clinic, user: User) -> ClinicInvitation | None:

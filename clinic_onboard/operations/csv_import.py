@@ -38,8 +38,8 @@ from clinic_onboard.operations.clinic_invitations import HireDetails, add_hire
 from clinic_onboard.operations.onboarding import (
     OnboardingError,
     check_start_date,
-    supervisor_memberships,
 )
+from clinic_onboard.queries.staff import supervisor_memberships
 from clinic_onboard.record.words import N_
 from clinic_onboard.services.plain_text import one_line
 

@@ -2,13 +2,11 @@
 
 ``start_onboarding`` stores the generated plan as a snapshot (tasks and duties copied, with the
 library version and clinic profile they came from). Later library, role or profile edits never
-touch it: ``plan_differences`` compares it with what the role gives today, and only
+touch it: ``queries.plans.plan_differences`` compares it with what the role gives today, and only
 ``apply_differences`` changes it, item by item, with an audit event for each.
 """
 
-import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -32,29 +30,20 @@ from clinic_onboard.models import (
 from clinic_onboard.operations import audit, record
 from clinic_onboard.operations.accounts import add_member, create_user, find_user
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
-from clinic_onboard.planning import plan_for
+from clinic_onboard.queries.plan_inputs import plan_for
+from clinic_onboard.queries.plans import (
+    DUTY_FIELDS,
+    TASK_FIELDS,
+    ItemChange,
+    PlanDifferences,
+    plan_differences,
+    plan_problem,
+)
 from clinic_onboard.services import library
 
 # A hire may be recorded a year late or planned two years ahead; anything wider is a typo.
 EARLIEST_START = timedelta(days=366)
 LATEST_START = timedelta(days=2 * 366)
-# Fields compared (and, on apply, copied) between a snapshot row and today's plan entry.
-TASK_FIELDS = (
-    "title",
-    "guidance",
-    "module_title",
-    "kind",
-    "phase",
-    "due_date",
-    "signoff",
-    "basis",
-    "references",
-    "validity_months",
-    "renews",
-)
-DUTY_FIELDS = ("title", "guidance", "frequency", "module_title", "references")
-# Plans built once while comparing many hires: (role id, start date, language).
-PlanKey = tuple[int, date, str]
 
 
 class OnboardingError(ValueError):
@@ -63,57 +52,6 @@ class OnboardingError(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-@dataclass(frozen=True)
-class ItemChange:
-    """An item in both the snapshot and today's plan whose content differs."""
-
-    item_id: str
-    title: str
-    fields: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PlanDifferences:
-    """What applying today's plan would change in one onboarding's snapshot."""
-
-    catalog_version: str
-    added_tasks: tuple[PlannedTask, ...] = ()
-    removed_tasks: tuple[OnboardingTask, ...] = ()
-    changed_tasks: tuple[ItemChange, ...] = ()
-    added_duties: tuple[PlannedDuty, ...] = ()
-    removed_duties: tuple[OnboardingDuty, ...] = ()
-    changed_duties: tuple[ItemChange, ...] = ()
-    problem: str | None = None
-    _plan: Plan | None = field(default=None, repr=False, compare=False)
-
-    def __bool__(self) -> bool:
-        return any(
-            (
-                self.added_tasks,
-                self.removed_tasks,
-                self.changed_tasks,
-                self.added_duties,
-                self.removed_duties,
-                self.changed_duties,
-            )
-        )
-
-    def fingerprint(self) -> str:
-        """Names exactly these differences (with the new content), so an Apply based on a
-        stale page is refused."""
-        planned = {e.id: e for e in (*self._plan.tasks, *self._plan.duties)} if self._plan else {}
-        parts = [
-            self.catalog_version,
-            *(f"+t:{t!r}" for t in self.added_tasks),
-            *(f"-t:{t.item_id}" for t in self.removed_tasks),
-            *(f"~t:{planned.get(c.item_id)!r}" for c in self.changed_tasks),
-            *(f"+d:{d!r}" for d in self.added_duties),
-            *(f"-d:{d.item_id}" for d in self.removed_duties),
-            *(f"~d:{planned.get(c.item_id)!r}" for c in self.changed_duties),
-        ]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 # --- starting ------------------------------------------------------------------------------------
@@ -133,17 +71,6 @@ def is_supervisor(clinic: Clinic, user: User) -> bool:
     """True when ``user`` may supervise hires in ``clinic`` (a supervisor or manager there)."""
     membership = membership_in(clinic, user)
     return membership is not None and policy.can_supervise(membership.role)
-
-
-def supervisor_memberships(clinic_id: int) -> list[Membership]:
-    """Who may supervise hires in the clinic, by name."""
-    query = (
-        select(Membership)
-        .join(User, Membership.user_id == User.id)
-        .where(Membership.clinic_id == clinic_id, Membership.role.in_(policy.SUPERVISING))
-        .order_by(User.display_name, Membership.id)
-    )
-    return list(db.session.scalars(query))
 
 
 def start_onboarding(
@@ -238,8 +165,7 @@ def plan_or_error(
     try:
         return plan_for(catalog, clinic, role, start, lang=lang)
     except ValueError as error:
-        message = _("The plan for %(role)s cannot be made: %(error)s", role=role.name, error=error)
-        raise OnboardingError(message, "role") from error
+        raise OnboardingError(plan_problem(role, error), "role") from error
 
 
 def _hire_membership(clinic: Clinic, actor: User, user: User, created: bool) -> Membership:
@@ -295,12 +221,6 @@ def profile_dict(plan: Plan, role: ClinicRole) -> dict[str, Any]:
     }
 
 
-def snapshot_language(onboarding: Onboarding) -> str:
-    """The language the stored plan is written in. Plans stored before plans followed the
-    clinic's language do not say, and are English."""
-    return onboarding.profile.get("language", "en")
-
-
 def _task_row(clinic_id: int, position: int, task: PlannedTask) -> OnboardingTask:
     row = OnboardingTask(
         clinic_id=clinic_id,
@@ -325,81 +245,6 @@ def _copy(source: PlannedTask | PlannedDuty, row: Any, names: Iterable[str]) -> 
     for name in names:
         value = getattr(source, name)
         setattr(row, name, list(value) if name == "references" else value)
-
-
-# --- comparing -----------------------------------------------------------------------------------
-
-
-def plan_differences(
-    onboarding: Onboarding, catalog: Catalog, plans: dict[PlanKey, Plan] | None = None
-) -> PlanDifferences:
-    """How the snapshot differs from the plan the role, library and clinic give today.
-
-    Today's plan is made in the snapshot's language: the snapshot keeps the words it was made
-    with, so switching the clinic's language changes new plans only, and is no difference.
-    ``plans`` lets a caller comparing many hires build each (role, start date, language) plan
-    once.
-    """
-    if onboarding.status is not OnboardingStatus.ACTIVE:
-        return PlanDifferences(catalog_version=catalog.version)
-    plans = {} if plans is None else plans
-    lang = snapshot_language(onboarding)
-    key = (onboarding.role_id, onboarding.start_date, lang)
-    try:
-        if key not in plans:
-            clinic = db.session.get(Clinic, onboarding.clinic_id)
-            plans[key] = plan_or_error(
-                catalog, clinic, onboarding.role, onboarding.start_date, lang
-            )
-    except OnboardingError as error:
-        return PlanDifferences(catalog_version=catalog.version, problem=str(error))
-    return _compare(onboarding, plans[key])
-
-
-def _compare(onboarding: Onboarding, plan: Plan) -> PlanDifferences:
-    tasks = {
-        t.item_id: t
-        for t in onboarding.tasks
-        if t.withdrawn_at is None and t.renewal_of_id is None  # renewals follow the record
-    }
-    duties = {d.item_id: d for d in onboarding.duties}
-    planned_tasks = {t.id: t for t in plan.tasks}
-    planned_duties = {d.id: d for d in plan.duties}
-    return PlanDifferences(
-        catalog_version=plan.catalog_version,
-        added_tasks=tuple(t for t in plan.tasks if t.id not in tasks),
-        removed_tasks=tuple(t for t in tasks.values() if t.item_id not in planned_tasks),
-        changed_tasks=_changes(tasks, planned_tasks, TASK_FIELDS),
-        added_duties=tuple(d for d in plan.duties if d.id not in duties),
-        removed_duties=tuple(d for d in duties.values() if d.item_id not in planned_duties),
-        changed_duties=_changes(duties, planned_duties, DUTY_FIELDS),
-        _plan=plan,
-    )
-
-
-def _changes(
-    rows: dict[str, Any], planned: dict[str, PlannedTask | PlannedDuty], names: Sequence[str]
-) -> tuple[ItemChange, ...]:
-    found = []
-    for item_id, row in rows.items():
-        entry = planned.get(item_id)
-        if entry is None:
-            continue
-        differing = tuple(n for n in names if _value(row, n) != _value(entry, n))
-        if differing:
-            found.append(ItemChange(item_id, entry.title, differing))
-    return tuple(found)
-
-
-def _value(source: Any, name: str) -> Any:
-    value = getattr(source, name)
-    return tuple(value) if name == "references" else value
-
-
-def behind_ids(onboardings: Iterable[Onboarding], catalog: Catalog) -> set[int]:
-    """The ids of the onboardings whose snapshot differs from what their role gives today."""
-    plans: dict[PlanKey, Plan] = {}
-    return {o.id for o in onboardings if plan_differences(o, catalog, plans)}
 
 
 # --- applying ------------------------------------------------------------------------------------

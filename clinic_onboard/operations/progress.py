@@ -5,16 +5,13 @@ updates or deletes an event. Each verb checks the state folded from the record f
 and leaves the commit to the caller; ``RecordConflict`` from a simultaneous writer passes up.
 """
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from clinic_onboard import policy
-from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     Membership,
     Onboarding,
@@ -23,17 +20,12 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import audit
-from clinic_onboard.operations.record import (
-    append_event,
-    as_task_event,
-    start_change,
-    task_facts,
-)
+from clinic_onboard.operations.record import append_event, start_change
 from clinic_onboard.operations.renewals import sync_renewal
-from clinic_onboard.record.progress import HIRE_TO_ACT, statuses
+from clinic_onboard.queries.record import events_of, task_records, voided_ids
+from clinic_onboard.record.progress import HIRE_TO_ACT
 from clinic_onboard.record.renewals import add_months
 from clinic_onboard.record.states import (
-    DONE_KINDS,
     STATEMENT_KINDS,
     EventKind,
     TaskStatus,
@@ -54,74 +46,11 @@ class ProgressRefused(ValueError):
 
 
 @dataclass(frozen=True)
-class TaskRecord:
-    """One task's status and its live (not voided) events, in order."""
-
-    status: TaskStatus
-    events: tuple[OnboardingEvent, ...]
-
-    def last(self, kinds: Iterable[str]) -> OnboardingEvent | None:
-        wanted = set(kinds)
-        return next((e for e in reversed(self.events) if e.kind in wanted), None)
-
-    @property
-    def completion(self) -> OnboardingEvent | None:
-        """The hire's latest completion, acknowledgement or credential."""
-        return self.last(DONE_KINDS)
-
-    @property
-    def practice_comment(self) -> str | None:
-        if self.status is not TaskStatus.NEEDS_PRACTICE:
-            return None
-        event = self.last([EventKind.NEEDS_PRACTICE])
-        return event.payload.get("comment") if event else None
-
-
-@dataclass(frozen=True)
 class CredentialDetails:
     issuer: str
     number: str
     issued_on: date
     expires_on: date | None
-
-
-def fold_records(
-    tasks: Sequence[OnboardingTask],
-    events: Sequence[OnboardingEvent],
-    *,
-    withdrawn: bool = False,
-) -> dict[int, TaskRecord]:
-    """Each live task's record from events already loaded (no query here); with ``withdrawn``,
-    the withdrawn tasks' records too, as they stood (the record PDF keeps their history)."""
-    live = [t for t in tasks if withdrawn or t.withdrawn_at is None]
-    status = statuses(
-        [task_facts(t) for t in live],
-        [as_task_event(e) for e in events],
-        {e.id: e.task_id for e in events},
-    )
-    voided = voided_ids(events)
-    by_task: dict[int, list[OnboardingEvent]] = {t.id: [] for t in live}
-    for event in events:
-        if event.task_id in by_task and event.id not in voided:
-            by_task[event.task_id].append(event)
-    return {t.id: TaskRecord(status[t.id], tuple(by_task[t.id])) for t in live}
-
-
-def voided_ids(events: Iterable[OnboardingEvent]) -> set[int]:
-    return {e.payload.get("voids") for e in events if e.kind == EventKind.VOIDED}
-
-
-def events_of(onboarding: Onboarding) -> list[OnboardingEvent]:
-    query = (
-        select(OnboardingEvent)
-        .where(OnboardingEvent.onboarding_id == onboarding.id)
-        .order_by(OnboardingEvent.seq)
-    )
-    return list(db.session.scalars(query))
-
-
-def task_records(onboarding: Onboarding) -> dict[int, TaskRecord]:
-    return fold_records(onboarding.tasks, events_of(onboarding))
 
 
 def same_name(typed: str, display_name: str) -> bool:
@@ -191,17 +120,6 @@ def record_credential(
     }
     event = append_event(onboarding, task, EventKind.CREDENTIAL, hire, payload)
     return _synced(onboarding, task, event)
-
-
-def stored_file_names(clinic_id: int) -> set[str]:
-    """The uploaded files the clinic's record names: every credential event's copy, voided
-    or not, since the append-only record keeps them all."""
-    payloads = db.session.scalars(
-        select(OnboardingEvent.payload).where(
-            OnboardingEvent.clinic_id == clinic_id, OnboardingEvent.kind == EventKind.CREDENTIAL
-        )
-    )
-    return {p["file"]["stored_name"] for p in payloads if p and p.get("file")}
 
 
 def _synced(

@@ -8,22 +8,19 @@ started on a renewal it is left alone; its own completion creates the one after 
 """
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from clinic_onboard.models import Onboarding, OnboardingTask
 from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations.record import record_renewal
+from clinic_onboard.queries.record import TaskRecord
 from clinic_onboard.record.renewals import next_due, renewal_item_id
 from clinic_onboard.record.states import TaskStatus
-
-if TYPE_CHECKING:  # progress imports this module to call sync_renewal
-    from clinic_onboard.operations.progress import TaskRecord
 
 COUNTED = frozenset({TaskStatus.AWAITING_SIGNOFF, TaskStatus.DONE, TaskStatus.SIGNED_OFF})
 
 
 def sync_renewal(
-    onboarding: Onboarding, task: OnboardingTask, records: dict[int, "TaskRecord"]
+    onboarding: Onboarding, task: OnboardingTask, records: dict[int, TaskRecord]
 ) -> None:
     """Create, move or withdraw the renewal that follows ``task`` (records: fresh folds)."""
     if not task.renews:
@@ -44,7 +41,7 @@ def sync_renewal(
         child.withdrawn_at, child.due_date = None, due
 
 
-def _due(task: OnboardingTask, record: "TaskRecord | None") -> date | None:
+def _due(task: OnboardingTask, record: TaskRecord | None) -> date | None:
     if record is None or record.status not in COUNTED or record.completion is None:
         return None
     completion = record.completion

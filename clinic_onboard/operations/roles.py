@@ -14,7 +14,7 @@ from clinic_onboard.models import Clinic, ClinicRole, RoleCustomItem, SwitchedOf
 from clinic_onboard.operations import audit
 from clinic_onboard.planner import CustomItem, build_plan
 from clinic_onboard.planner.requests import check_custom_items
-from clinic_onboard.planning import clinic_profile
+from clinic_onboard.queries.plan_inputs import clinic_profile
 from clinic_onboard.services.library import catalog as library_catalog
 
 # Credentials expire and need renewal rules only the library sets, so clinics cannot add them.

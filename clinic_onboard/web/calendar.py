@@ -8,7 +8,7 @@ person creates and resets it on the reminders page (``web.reminders``).
 from flask import Blueprint, Response, abort, request, url_for
 
 from clinic_onboard.models.types import utcnow
-from clinic_onboard.operations import reminders
+from clinic_onboard.queries.reminders import calendar_for, feed_owner
 from clinic_onboard.reminders import Link
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -17,10 +17,10 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 @bp.get("/<token>.ics")
 def feed(token: str) -> Response:
     """The person's own due dates and credential expiries, if the token is theirs."""
-    owner = reminders.feed_owner(token)
+    owner = feed_owner(token)
     if owner is None:
         abort(404)
-    body = reminders.calendar_for(owner, _absolute, request.host, utcnow())
+    body = calendar_for(owner, _absolute, request.host, utcnow())
     response = Response(body, mimetype="text/calendar")
     # Personal data behind a secret URL: never kept by a shared cache.
     response.headers["Cache-Control"] = "private, no-store"

@@ -15,14 +15,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AuditEvent, Membership, User
+from clinic_onboard.models import Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
+from clinic_onboard.queries import staff
+from clinic_onboard.queries.audit_log import recent_audit_events
+from clinic_onboard.queries.profile_preview import preview_changes
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web import audit_entries, throttle
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
@@ -80,12 +81,7 @@ def _profile_labels(membership: Membership) -> dict[str, str]:
 @bp.get("/members")
 @allowed(policy.can_view_people)
 def members() -> str:
-    query = (
-        select(Membership)
-        .where(Membership.clinic_id == current_membership().clinic_id)
-        .options(joinedload(Membership.user))
-    )
-    people = sorted(db.session.scalars(query), key=lambda m: m.user.display_name.lower())
+    people = staff.members(current_membership().clinic_id)
     return render_template("clinic/members.html", members=people)
 
 
@@ -169,7 +165,7 @@ def profile() -> str | Response:
             db.session.commit()
             flash(_("The clinic profile is updated."), "success")
             return redirect(url_for("clinic.home"))
-        changes = clinic_profile.preview_changes(catalog(), clinic, details, date.today())
+        changes = preview_changes(catalog(), clinic, details, date.today())
         return render_template("clinic/profile_preview.html", form=form, changes=changes)
     return render_template("clinic/profile.html", form=form)
 
@@ -191,26 +187,13 @@ def security() -> str | Response:
 
 def _signers_and_managers() -> list[Membership]:
     """The people the requirement applies to, so the manager sees who has set it up."""
-    query = (
-        select(Membership)
-        .where(Membership.clinic_id == current_membership().clinic_id)
-        .where(Membership.role.in_(policy.SUPERVISING))
-        .options(joinedload(Membership.user))
-    )
-    return sorted(db.session.scalars(query), key=lambda m: m.user.display_name.lower())
+    return staff.members(current_membership().clinic_id, policy.SUPERVISING)
 
 
 @bp.get("/audit")
 @allowed(policy.can_manage_clinic)
 def audit_log() -> str:
-    query = (
-        select(AuditEvent)
-        .where(AuditEvent.clinic_id == current_membership().clinic_id)
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(AUDIT_PAGE)
-    )
-    events = db.session.scalars(query).all()
+    events = recent_audit_events(current_membership().clinic_id, AUDIT_PAGE)
     rows = audit_entries.entries(events, current_membership().clinic, catalog())
     return render_template("clinic/audit.html", entries=rows)
 

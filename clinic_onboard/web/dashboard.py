@@ -5,12 +5,10 @@ from datetime import date
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlalchemy import select
 
 from clinic_onboard import policy
-from clinic_onboard.dashboard import build_dashboard
-from clinic_onboard.extensions import db
-from clinic_onboard.models import ClinicRole
+from clinic_onboard.queries.dashboard import build_dashboard
+from clinic_onboard.queries.roles import clinic_roles
 from clinic_onboard.web.tenancy import allowed, current_membership
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -28,9 +26,7 @@ def _managers_only() -> None:
 @bp.get("/")
 def index() -> str:
     clinic_id = current_membership().clinic_id
-    roles = db.session.scalars(
-        select(ClinicRole).where(ClinicRole.clinic_id == clinic_id).order_by(ClinicRole.name)
-    ).all()
+    roles = clinic_roles(clinic_id)
     role_id = request.args.get("role", type=int)
     role_id = role_id if any(r.id == role_id for r in roles) else None
     state = request.args.get("state") if request.args.get("state") in STATES else None

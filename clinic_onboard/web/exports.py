@@ -23,11 +23,12 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.wrappers import Response
 
-from clinic_onboard import pdf_exports, policy
+from clinic_onboard import policy
 from clinic_onboard.extensions import limiter
 from clinic_onboard.models import ClinicRole, Onboarding
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
+from clinic_onboard.queries import pdf_inputs
 from clinic_onboard.web.role_forms import PreviewForm
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
@@ -72,7 +73,7 @@ def _signed_in() -> None:
 @per_person
 def role_checklist(role_id: int) -> Response:
     role = get_for_clinic_or_404(ClinicRole, role_id)
-    build = partial(pdf_exports.role_checklist, role, _start(), printed_on=date.today())
+    build = partial(pdf_inputs.role_checklist, role, _start(), printed_on=date.today())
     return _pdf(build, f"duty-checklist-{_slug(role.name)}.pdf")
 
 
@@ -82,7 +83,7 @@ def role_checklist(role_id: int) -> Response:
 def role_plan(role_id: int) -> Response:
     role = get_for_clinic_or_404(ClinicRole, role_id)
     start = _start()
-    build = partial(pdf_exports.role_plan, role, start, printed_on=date.today())
+    build = partial(pdf_inputs.role_plan, role, start, printed_on=date.today())
     return _pdf(build, f"onboarding-plan-{_slug(role.name)}-{start.isoformat()}.pdf")
 
 
@@ -97,7 +98,7 @@ def record(onboarding_id: int) -> Response:
     now = datetime.now(UTC)
     name = _slug(onboarding.membership.user.display_name)
     return _pdf(
-        lambda: completed_record(pdf_exports.record_input(onboarding, verify_url, now)),
+        lambda: completed_record(pdf_inputs.record_input(onboarding, verify_url, now)),
         f"onboarding-record-{name}-{now.date().isoformat()}.pdf",
     )
 
@@ -109,7 +110,7 @@ def summary() -> Response:
     clinic = current_membership().clinic
     now = datetime.now(UTC)
     return _pdf(
-        lambda: compliance_summary(pdf_exports.summary_input(clinic, now)),
+        lambda: compliance_summary(pdf_inputs.summary_input(clinic, now)),
         f"compliance-summary-{_slug(clinic.name)}-{now.date().isoformat()}.pdf",
     )
 

@@ -5,7 +5,6 @@ same clinic. Every change is an event appended by ``operations.progress``.
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -17,12 +16,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
-from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
@@ -30,10 +26,8 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import progress
-from clinic_onboard.operations.record import task_facts
-from clinic_onboard.record.progress import HIRE_TO_ACT, Progress
-from clinic_onboard.record.progress import progress as fold_progress
-from clinic_onboard.record.renewals import is_coming_due
+from clinic_onboard.queries import plans
+from clinic_onboard.queries.record import stored_file_names
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.services import uploads
 from clinic_onboard.web.progress_forms import (
@@ -90,13 +84,6 @@ FREQUENCIES = {
 }
 
 
-@dataclass(frozen=True)
-class Row:
-    task: OnboardingTask
-    record: progress.TaskRecord
-    overdue: bool
-
-
 @bp.before_request
 @login_required
 def _signed_in() -> None:
@@ -147,22 +134,18 @@ def _plan_key(today: date) -> PlanKey | None:
 
 
 def _render_plan(onboarding_id: int, today: date, token: str) -> str:
-    # A query, not session.get: the onboarding is in the session already (the user loader
-    # brought it), and only a query's rows bring its role and supervisor with it.
-    onboarding = db.session.scalars(
-        select(Onboarding)
-        .where(Onboarding.id == onboarding_id)
-        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
-    ).one()
-    records = progress.task_records(onboarding)
-    renewals = _renewals(onboarding, records, today)
+    onboarding, records = plans.hire_plan(onboarding_id)
+    renewals = plans.renewal_rows(onboarding, records, today)
     html = render_template(
         "my/_plan.html",
         onboarding=onboarding,
-        groups=_groups(onboarding, records, today),
+        groups=[
+            (PHASES.get(phase or "", BY_DATE), rows)
+            for phase, rows in plans.plan_groups(onboarding, records, today, PHASES)
+        ],
         renewals=renewals,
-        coming_due=[r for r in renewals if _coming_due(r, today)],
-        figures=_figures(onboarding, records, today),
+        coming_due=[r for r in renewals if plans.is_row_coming_due(r, today)],
+        figures=plans.plan_progress(onboarding, records, today),
         duties=_duties(onboarding),
         say={key: str(phrase) for key, phrase in PHRASES.items()},
         due_on=partial(format_date, format=DUE_FORMAT, locale=get_locale()),
@@ -172,51 +155,6 @@ def _render_plan(onboarding_id: int, today: date, token: str) -> str:
     # The template's indentation is a sixth of the page; HTML reads any run of white space as
     # one (the plan has no <pre>, and its only <textarea> is empty), so it goes.
     return INDENTATION.sub("\n", html)
-
-
-def _groups(
-    onboarding: Onboarding, records: dict[int, progress.TaskRecord], today: date
-) -> list[tuple[str, list[Row]]]:
-    """The plan by phase; items timed by a number of days sit in a last group, by date."""
-    grouped: dict[str, list[Row]] = {title: [] for title in [*PHASES.values(), BY_DATE]}
-    for task in _plan_tasks(onboarding, records):
-        grouped[PHASES.get(task.phase or "", BY_DATE)].append(_row(task, records, today))
-    grouped[BY_DATE].sort(key=lambda row: (row.task.due_date, row.task.position))
-    return [(title, rows) for title, rows in grouped.items() if rows]
-
-
-def _renewals(
-    onboarding: Onboarding, records: dict[int, progress.TaskRecord], today: date
-) -> list[Row]:
-    """Renewals (next BLS card, yearly re-attestation), soonest first; they outlive the plan."""
-    rows = [
-        _row(t, records, today)
-        for t in onboarding.tasks
-        if t.id in records and t.renewal_of_id is not None
-    ]
-    return sorted(rows, key=lambda row: (row.task.due_date, row.task.position))
-
-
-def _coming_due(row: Row, today: date) -> bool:
-    return row.record.status in HIRE_TO_ACT and is_coming_due(row.task.due_date, today)
-
-
-def _plan_tasks(
-    onboarding: Onboarding, records: dict[int, progress.TaskRecord]
-) -> list[OnboardingTask]:
-    return [t for t in onboarding.tasks if t.id in records and t.renewal_of_id is None]
-
-
-def _row(task: OnboardingTask, records: dict[int, progress.TaskRecord], today: date) -> Row:
-    late = task.due_date < today and records[task.id].status in HIRE_TO_ACT
-    return Row(task, records[task.id], late)
-
-
-def _figures(
-    onboarding: Onboarding, records: dict[int, progress.TaskRecord], today: date
-) -> Progress:
-    facts = [task_facts(t) for t in _plan_tasks(onboarding, records)]
-    return fold_progress(facts, {f.id: records[f.id].status for f in facts}, today)
 
 
 def _duties(onboarding: Onboarding) -> list[tuple[str, list]]:
@@ -322,7 +260,7 @@ def _store_file(form: CredentialForm, folder: Path) -> uploads.StoredFile | None
     if upload is None or not getattr(upload, "filename", ""):
         return None
     config = current_app.config
-    uploads.prune(folder, progress.stored_file_names(current_membership().clinic_id))
+    uploads.prune(folder, stored_file_names(current_membership().clinic_id))
     return uploads.save_upload(
         upload.stream,
         upload.filename,

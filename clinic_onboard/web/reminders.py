@@ -10,8 +10,6 @@ from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
@@ -21,6 +19,7 @@ from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.models import ReminderSettings, SentReminder, User
 from clinic_onboard.operations import reminders
+from clinic_onboard.queries.reminders import reminder_settings, sent_reminders
 from clinic_onboard.reminders import Frequency, Kind, detail, summary
 from clinic_onboard.web.forms import Form
 from clinic_onboard.web.tenancy import allowed, current_membership
@@ -57,7 +56,7 @@ def _signed_in() -> None:
 @bp.route("/", methods=["GET", "POST"])
 def settings() -> str | Response:
     """Choose how often reminder emails come; see, copy or reset the calendar link."""
-    found = db.session.get(ReminderSettings, current_user.id)
+    found = reminder_settings(current_user.id)
     form = FrequencyForm(frequency=(found.frequency if found else Frequency.DAILY).value)
     if form.validate_on_submit():
         reminders.choose_frequency(_me(), Frequency(form.frequency.data))
@@ -85,17 +84,8 @@ def reset_feed() -> Response:
 @allowed(policy.can_manage_clinic)
 def log() -> str:
     """Every reminder sent about this clinic: to whom, what and when. Newest first."""
-    query = (
-        select(SentReminder)
-        .where(
-            SentReminder.clinic_id == current_membership().clinic_id,
-            SentReminder.sent_at.is_not(None),
-        )
-        .options(joinedload(SentReminder.user))
-        .order_by(SentReminder.sent_at.desc(), SentReminder.id.desc())
-        .limit(LOG_PAGE)
-    )
-    rows = [(row, _summary(row)) for row in db.session.scalars(query)]
+    sent = sent_reminders(current_membership().clinic_id, LOG_PAGE)
+    rows = [(row, _summary(row)) for row in sent]
     return render_template("reminders/log.html", rows=rows, limit=LOG_PAGE)
 
 

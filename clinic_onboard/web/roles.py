@@ -12,9 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
@@ -23,7 +21,8 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import ClinicRole, RoleCustomItem, SwitchedOffItem, User
 from clinic_onboard.operations import roles as ops
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
-from clinic_onboard.planning import plan_for
+from clinic_onboard.queries.plan_inputs import plan_for
+from clinic_onboard.queries.roles import clinic_roles
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web.role_forms import (
     LABELS,
@@ -191,13 +190,7 @@ def _details(form: CustomItemForm) -> ops.CustomItemDetails:
 
 def _index_page(form: AddRoleForm) -> str:
     form.use_catalog(catalog())
-    query = (
-        select(ClinicRole)
-        .where(ClinicRole.clinic_id == current_membership().clinic_id)
-        .options(selectinload(ClinicRole.switched_off), selectinload(ClinicRole.custom_items))
-        .order_by(ClinicRole.name)
-    )
-    roles = db.session.scalars(query).all()
+    roles = clinic_roles(current_membership().clinic_id, tailoring=True)
     return render_template("roles/index.html", roles=roles, templates=catalog().roles, form=form)
 
 

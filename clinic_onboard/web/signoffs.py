@@ -5,19 +5,13 @@ Tenancy first (another clinic's id answers 404), then ``policy``; every change i
 appended by ``operations.progress`` and committed once here.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
-from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     Membership,
     Onboarding,
@@ -26,9 +20,9 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.operations import progress
-from clinic_onboard.operations import record as records
+from clinic_onboard.queries import record as record_reads
+from clinic_onboard.queries import signoff_queue
 from clinic_onboard.record.anchors import AnchorReason
-from clinic_onboard.record.states import TaskStatus
 from clinic_onboard.services import anchor_log
 from clinic_onboard.web import throttle
 from clinic_onboard.web.progress_forms import METHODS, PasswordForm, SignOffForm, VoidForm
@@ -53,81 +47,16 @@ def _signed_in() -> None:
     current_membership()
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    onboarding: Onboarding
-    task: OnboardingTask
-    completion: OnboardingEvent | None
-
-
 @bp.get("/")
 @allowed(policy.can_review_signoffs)
 def index() -> str:
-    return render_template("signoffs/index.html", rows=_queue(current_membership()))
-
-
-def _queue(signer: Membership) -> list[QueueRow]:
-    """Items waiting for this person's sign-off, in three queries whatever the number of hires.
-
-    Completed onboardings count only while a renewal of theirs is waiting.
-    """
-    renewing = select(OnboardingTask.onboarding_id).where(
-        OnboardingTask.clinic_id == signer.clinic_id, OnboardingTask.renewal_of_id.is_not(None)
-    )
-    query = (
-        select(Onboarding)
-        .where(Onboarding.clinic_id == signer.clinic_id)
-        .where(or_(Onboarding.status == OnboardingStatus.ACTIVE, Onboarding.id.in_(renewing)))
-        .options(joinedload(Onboarding.membership).joinedload(Membership.user))
-        .order_by(Onboarding.start_date, Onboarding.id)
-    )
-    if not policy.signs_for_every_hire(signer.role):
-        query = query.where(Onboarding.supervisor_id == signer.user_id)
-    onboardings = list(db.session.scalars(query).unique())
-    tasks, events = _tasks_and_events(signer, [o.id for o in onboardings])
-    rows = [row for o in onboardings for row in _waiting(o, tasks[o.id], events[o.id], signer)]
-    return sorted(rows, key=lambda r: r.completion.created_at if r.completion else r.task.due_date)
-
-
-def _tasks_and_events(signer: Membership, ids: list[int]) -> tuple[dict, dict]:
-    tasks: dict[int, list[OnboardingTask]] = defaultdict(list)
-    events: dict[int, list[OnboardingEvent]] = defaultdict(list)
-    for task in db.session.scalars(
-        select(OnboardingTask)
-        .join(Onboarding)
-        .where(
-            OnboardingTask.onboarding_id.in_(ids),
-            OnboardingTask.signoff.in_(sorted(policy.SIGNS[signer.role])),
-        )
-        .where(
-            or_(
-                Onboarding.status == OnboardingStatus.ACTIVE,
-                OnboardingTask.renewal_of_id.is_not(None),
-            )
-        )
-        .order_by(OnboardingTask.position)
-    ):
-        tasks[task.onboarding_id].append(task)
-    for event in db.session.scalars(
-        select(OnboardingEvent)
-        .where(OnboardingEvent.onboarding_id.in_(ids))
-        .order_by(OnboardingEvent.onboarding_id, OnboardingEvent.seq)
-    ):
-        events[event.onboarding_id].append(event)
-    return tasks, events
-
-
-def _waiting(
-    onboarding: Onboarding, tasks: list, events: list, signer: Membership
-) -> list[QueueRow]:
-    records = progress.fold_records(tasks, events)
-    return [
-        QueueRow(onboarding, task, records[task.id].completion)
-        for task in tasks
-        if task.id in records
-        and records[task.id].status is TaskStatus.AWAITING_SIGNOFF
-        and policy.may_sign(signer, onboarding, task)
+    signer = current_membership()
+    rows = [
+        row
+        for row in signoff_queue.awaiting_signoff(signer)
+        if policy.may_sign(signer, row.onboarding, row.task)
     ]
+    return render_template("signoffs/index.html", rows=rows)
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -141,7 +70,7 @@ def task(task_id: int) -> str | Response:
     form = SignOffForm()
     if form.validate_on_submit() and _sign(form, onboarding, task, signer):
         return redirect(url_for("signoffs.index"))
-    record = progress.task_records(onboarding)[task.id]
+    record = record_reads.task_records(onboarding)[task.id]
     return render_template(
         "signoffs/task.html", task=task, onboarding=onboarding, record=record, form=form
     )
@@ -212,21 +141,21 @@ def record(onboarding_id: int) -> str:
     viewer = current_membership()
     if not policy.can_view_record(viewer, onboarding):
         abort(404)
-    pairs = records.record_events([onboarding.id])
+    pairs = record_reads.record_events([onboarding.id])
     events = [event for event, _item in pairs]
     tasks = {task.id: task for task in onboarding.tasks}
     active = onboarding.status == OnboardingStatus.ACTIVE
     manager_here = policy.can_correct_record(viewer.role)
-    report = records.verify_onboarding(onboarding, pairs)
+    report = record_reads.verify_onboarding(onboarding, pairs)
     return render_template(
         "signoffs/record.html",
         onboarding=onboarding,
         rows=[(e, _title(e, tasks), _summary(e, events)) for e in events],
-        findings=[records.describe(finding, _) for finding in report.findings],
+        findings=[record_reads.describe(finding, _) for finding in report.findings],
         head=report.head,
         anchor=anchor_log.record_status(onboarding.id, [(e.seq, e.hash) for e in events]),
         anchor_reasons=ANCHOR_REASONS,
-        voided=progress.voided_ids(events),
+        voided=record_reads.voided_ids(events),
         # A completed record stays closed, except for the renewals that follow it.
         correctable={
             e.id

@@ -6,8 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
@@ -17,6 +15,9 @@ from clinic_onboard.operations import clinic_invitations, csv_import, invitation
 from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
+from clinic_onboard.queries import plans as plan_reads
+from clinic_onboard.queries.roles import clinic_roles
+from clinic_onboard.queries.staff import hires, invitations_of_clinic, supervisor_memberships
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web.role_forms import LABELS
 from clinic_onboard.web.staff_forms import (
@@ -58,25 +59,13 @@ def _confirmed_clinics_invite() -> tuple[str, int] | None:
 
 @bp.get("/")
 def index() -> str:
-    # Each role's tailoring comes with the roles: "behind" compares every hire with their role.
-    role = joinedload(Onboarding.role)
-    query = (
-        select(Onboarding)
-        .where(Onboarding.clinic_id == current_membership().clinic_id)
-        .options(joinedload(Onboarding.membership).joinedload(Membership.user))
-        .options(joinedload(Onboarding.supervisor))
-        .options(role.selectinload(ClinicRole.switched_off))
-        .options(role.selectinload(ClinicRole.custom_items))
-        .options(selectinload(Onboarding.tasks), selectinload(Onboarding.duties))
-        .order_by(Onboarding.start_date.desc(), Onboarding.id)
-    )
-    onboardings = db.session.scalars(query).unique().all()
-    behind = plans.behind_ids(onboardings, catalog())
+    onboardings = hires(current_membership().clinic_id)
+    behind = plan_reads.behind_ids(onboardings, catalog())
     return render_template(
         "staff/index.html",
         onboardings=onboardings,
         behind=behind,
-        invitations=clinic_invitations.of_clinic(current_membership().clinic_id),
+        invitations=invitations_of_clinic(current_membership().clinic_id),
     )
 
 
@@ -205,7 +194,7 @@ def withdraw_invitation(invitation_id: int) -> Response:
 def hire(onboarding_id: int) -> str:
     """The hire's plan snapshot and, when the role gives something else today, the differences."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
-    differences = plans.plan_differences(onboarding, catalog())
+    differences = plan_reads.plan_differences(onboarding, catalog())
     return render_template(
         "staff/hire.html",
         onboarding=onboarding,
@@ -236,7 +225,7 @@ def apply(onboarding_id: int) -> Response:
     return redirect(url_for(".hire", onboarding_id=onboarding.id))
 
 
-def _applied_message(applied: plans.PlanDifferences) -> str:
+def _applied_message(applied: plan_reads.PlanDifferences) -> str:
     added = len(applied.added_tasks) + len(applied.added_duties)
     withdrawn = len(applied.removed_tasks) + len(applied.removed_duties)
     updated = len(applied.changed_tasks) + len(applied.changed_duties)
@@ -311,9 +300,8 @@ def _me() -> User:
 
 
 def _roles() -> list[ClinicRole]:
-    query = select(ClinicRole).where(ClinicRole.clinic_id == current_membership().clinic_id)
-    return list(db.session.scalars(query.order_by(ClinicRole.name)))
+    return clinic_roles(current_membership().clinic_id)
 
 
 def _supervisors() -> list[Membership]:
-    return plans.supervisor_memberships(current_membership().clinic_id)
+    return supervisor_memberships(current_membership().clinic_id)

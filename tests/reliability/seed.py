@@ -12,9 +12,10 @@ from sqlalchemy import select
 from clinic_onboard.app import create_app
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, AuditEvent, OnboardingEvent
-from clinic_onboard.operations import accounts, record, roles
+from clinic_onboard.operations import accounts, roles
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.operations.progress import FORM_KINDS
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.services.library import catalog
 from tests.conftest import PASSWORD, config_for_tests
 
@@ -126,9 +127,9 @@ def read_facts(database_url: str) -> Facts:
         )
         events = tuple(Event(e.onboarding_id, e.seq, e.task_id, e.kind) for e in rows)
         actions = tuple(db.session.scalars(select(AuditEvent.action)))
-        reports = list(record.verify_chains())
+        reports = list(record_reads.verify_chains())
         broken = tuple(
-            f"onboarding {r.onboarding_id}: {record.describe(finding)}"
+            f"onboarding {r.onboarding_id}: {record_reads.describe(finding)}"
             for r in reports
             for finding in r.findings
         )

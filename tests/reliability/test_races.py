@@ -23,6 +23,7 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import progress, roles
 from clinic_onboard.operations.record import RecordConflict
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import STATEMENT_KINDS
 from clinic_onboard.services.library import catalog
 from tests.conftest import Auth
@@ -58,7 +59,7 @@ def test_a_sign_off_checked_against_a_state_that_changed_meanwhile_is_refused(
     progress.complete_task(plan, hand, hire)
     db.session.commit()
     ids = (plan.id, hand.id, hire.id)
-    checked = progress.task_records
+    checked = record_reads.task_records
 
     def undo() -> None:
         onboarding = db.session.get(Onboarding, ids[0])
@@ -77,7 +78,7 @@ def test_a_sign_off_checked_against_a_state_that_changed_meanwhile_is_refused(
         progress.sign_off(plan, hand, people["supervisor"], "observed", competent=True)
     db.session.rollback()
     monkeypatch.undo()
-    kinds = [e.kind for e in progress.events_of(plan) if e.kind not in STATEMENT_KINDS]
+    kinds = [e.kind for e in record_reads.events_of(plan) if e.kind not in STATEMENT_KINDS]
     assert kinds == ["completed", "undone"]
 
 

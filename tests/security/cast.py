@@ -23,6 +23,7 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import accounts, clinic_invitations, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import TaskStatus
 from clinic_onboard.services import uploads
 from clinic_onboard.services.library import catalog
@@ -179,8 +180,8 @@ def _credential(cast: Cast, onboarding: Onboarding, member: Membership, tag: str
 def _name_objects(cast: Cast) -> None:
     """Name the hire's objects with the most behind them; the crawlers try them first."""
     onboarding = cast.onboardings["hire"]
-    events = progress.events_of(onboarding)
-    records = progress.task_records(onboarding)
+    events = record_reads.events_of(onboarding)
+    records = record_reads.task_records(onboarding)
     waiting = [t for t in onboarding.tasks if records[t.id].status is TaskStatus.AWAITING_SIGNOFF]
     cast.named = {
         "onboarding": onboarding.id,

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from clinic_onboard.operations import progress
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import TaskStatus
 from tests.conftest import PASSWORD, config_for_tests
 from tests.security.cast import PERSONAS, Cast, build_cast
@@ -182,7 +182,7 @@ def test_each_person_may_make_the_changes_the_matrix_allows(app: Flask, cast, pe
 def _waiting(cast: Cast, hire: str, signoff: str) -> set[str]:
     """Links to the hire's items waiting for a sign-off of that level."""
     onboarding = cast.onboardings[hire]
-    records = progress.task_records(onboarding)
+    records = record_reads.task_records(onboarding)
     return {
         f'href="/signoffs/tasks/{task.id}"'
         for task in onboarding.tasks

@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from clinic_onboard.models import AppRole, OnboardingEvent
-from clinic_onboard.operations import progress
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import STATEMENT_KINDS
 from clinic_onboard.services import uploads
 from tests.conftest import PASSWORD, config_for_tests
@@ -72,11 +72,13 @@ def _stored_files(app: Flask) -> list[Path]:
 
 def _recorded(team: dict) -> list[OnboardingEvent]:
     """What people recorded; the record's own statement of the plan is left out."""
-    return [e for e in progress.events_of(team["onboarding"]) if e.kind not in STATEMENT_KINDS]
+    return [e for e in record_reads.events_of(team["onboarding"]) if e.kind not in STATEMENT_KINDS]
 
 
 def _credential_event(team: dict) -> OnboardingEvent:
-    [event] = [e for e in progress.events_of(team["onboarding"]) if e.kind == "credential_recorded"]
+    [event] = [
+        e for e in record_reads.events_of(team["onboarding"]) if e.kind == "credential_recorded"
+    ]
     return event
 
 

@@ -14,8 +14,8 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, ClinicRole, SwitchedOffItem
 from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations import progress
-from clinic_onboard.operations.record import chain_head
-from clinic_onboard.planning import plan_for
+from clinic_onboard.queries.plan_inputs import plan_for
+from clinic_onboard.queries.record import chain_head
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web import exports
 from tests.web.onboarding_factory import TITLES, make_team, task_of

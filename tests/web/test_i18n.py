@@ -32,14 +32,10 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import reminders as reminder_operations
 from clinic_onboard.operations import roles
-from clinic_onboard.operations.onboarding import (
-    behind_ids,
-    plan_differences,
-    snapshot_language,
-    start_onboarding,
-)
+from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.planner import build_plan
-from clinic_onboard.planning import clinic_profile
+from clinic_onboard.queries.plan_inputs import clinic_profile
+from clinic_onboard.queries.plans import behind_ids, plan_differences, snapshot_language
 from clinic_onboard.reminders.digest import Digest
 from clinic_onboard.reminders.model import Item, Kind, Link, Person
 from clinic_onboard.services import library

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, OnboardingEvent
-from clinic_onboard.operations import progress
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import STATEMENT_KINDS, TaskStatus
 from tests.conftest import Auth, config_for_tests
 from tests.web.onboarding_factory import a_pdf, make_team, task_of
@@ -37,12 +37,12 @@ def _fetch(client: FlaskClient, url: str):
 
 
 def _status(onboarding, item_id: str) -> TaskStatus:
-    return progress.task_records(onboarding)[task_of(onboarding, item_id).id].status
+    return record_reads.task_records(onboarding)[task_of(onboarding, item_id).id].status
 
 
 def _recorded(onboarding) -> list:
     """What people recorded; the record's own statements of the plan are left out."""
-    return [e for e in progress.events_of(onboarding) if e.kind not in STATEMENT_KINDS]
+    return [e for e in record_reads.events_of(onboarding) if e.kind not in STATEMENT_KINDS]
 
 
 def _kinds(onboarding) -> list[str]:

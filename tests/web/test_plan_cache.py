@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Onboarding, OnboardingDuty
 from clinic_onboard.operations import progress
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.web import my
 from clinic_onboard.web.render_cache import RenderCache
 from tests.conftest import Auth
@@ -175,7 +176,7 @@ def test_each_session_gets_its_own_csrf_token(
     response = other.post(f"/my/tasks/{task.id}/done", data={"csrf_token": _token(page)})
     assert response.status_code == 302
     db.session.expire_all()
-    assert progress.task_records(plan)[task.id].status == "awaiting_signoff"
+    assert record_reads.task_records(plan)[task.id].status == "awaiting_signoff"
 
 
 def plan_cache_placeholder(app: Flask) -> str:

@@ -16,6 +16,7 @@ from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Onboarding, OnboardingEvent, OnboardingTask
 from clinic_onboard.operations import progress, record
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.chain import GENESIS, Finding, event_message, legacy_hash, task_digest
 from clinic_onboard.record.keys import KeyRing, parse_keys
 from tests.conftest import Auth
@@ -51,7 +52,7 @@ def _run(sql: str, **values: object) -> None:
 
 
 def _event(plan: Onboarding, seq: int) -> OnboardingEvent:
-    return next(e for e in progress.events_of(plan) if e.seq == seq)
+    return next(e for e in record_reads.events_of(plan) if e.seq == seq)
 
 
 def _set(plan: Onboarding, at: int, **columns: object) -> None:
@@ -64,7 +65,7 @@ def _set(plan: Onboarding, at: int, **columns: object) -> None:
 
 def _rewrite(plan: Onboarding, sign: Callable[[OnboardingEvent, str | None], tuple]) -> None:
     """Rewrite entry 3's signer and recompute the chain from there on with ``sign``."""
-    events = record.record_events([plan.id])
+    events = record_reads.record_events([plan.id])
     prev = events[1][0].hash
     for event, item_id in events[2:]:
         if event.seq == 3:
@@ -77,7 +78,7 @@ def _rewrite(plan: Onboarding, sign: Callable[[OnboardingEvent, str | None], tup
 
 def _with_key(ring: KeyRing, plan: Onboarding) -> Callable[[OnboardingEvent, str | None], tuple]:
     """Sign exactly as the app does (hire, stated item digest), but under ``ring``."""
-    digests = record.stated_digests(plan.id)
+    digests = record_reads.stated_digests(plan.id)
 
     def sign(event: OnboardingEvent, item_id: str | None) -> tuple:
         digest = digests.get(item_id) if item_id else None
@@ -253,16 +254,16 @@ def test_each_tampering_is_named_by_verify_signoffs_and_the_record_page(
     tamper(people)
     db.session.expire_all()
 
-    reports = {report.onboarding_id: report for report in record.verify_chains()}
+    reports = {report.onboarding_id: report for report in record_reads.verify_chains()}
     assert reports[plan.id].findings == (expected,)
     assert reports[people["other_onboarding"].id].ok
     result = runner.invoke(cli, ["verify-signoffs"])
     assert result.exit_code == 1
-    assert f"Onboarding {plan.id}: {record.describe(expected)}." in result.output
+    assert f"Onboarding {plan.id}: {record_reads.describe(expected)}." in result.output
     assert "1 of 2 records fail verification." in result.output
     auth.login_as(people["manager"])
     page = client.get(f"/signoffs/onboardings/{plan.id}/record").get_data(as_text=True)
-    assert "The record does not verify" in page and record.describe(expected) in page
+    assert "The record does not verify" in page and record_reads.describe(expected) in page
 
 
 def _completed(people: dict) -> Onboarding:
@@ -297,12 +298,12 @@ def test_completion_data_must_agree_with_the_final_sign_off(
     app: Flask, worked, sql: str, code: str
 ) -> None:
     plan = _completed(worked())
-    assert record.verify_onboarding(plan).ok
-    final = progress.events_of(plan)[-1]
+    assert record_reads.verify_onboarding(plan).ok
+    final = record_reads.events_of(plan)[-1]
     assert final.kind == "final_signoff"
     _run(sql, o=plan.id)
     db.session.expire_all()
-    assert record.verify_onboarding(plan).findings == (Finding(code, final.seq),)
+    assert record_reads.verify_onboarding(plan).findings == (Finding(code, final.seq),)
 
 
 def _as_legacy(plan: Onboarding, *, anchored: bool = False) -> None:
@@ -313,7 +314,7 @@ def _as_legacy(plan: Onboarding, *, anchored: bool = False) -> None:
         Path(current_app.config["RECORD_ANCHOR_LOG"]).unlink(missing_ok=True)
     _run("DELETE FROM onboarding_events WHERE onboarding_id = :o AND seq = 1", o=plan.id)
     prev = GENESIS
-    for event, item_id in record.record_events([plan.id]):
+    for event, item_id in record_reads.record_events([plan.id]):
         event.seq -= 1
         event.prev_hash, event.key_id = prev, None
         event.hash = prev = legacy_hash(event.facts(item_id))
@@ -324,7 +325,7 @@ def test_a_record_kept_before_the_key_is_reported_until_resealed(app: Flask, wor
     people = worked()
     plan, runner = people["onboarding"], app.test_cli_runner()
     _as_legacy(plan)
-    assert record.verify_onboarding(plan).findings == (Finding("unsealed", 1),)
+    assert record_reads.verify_onboarding(plan).findings == (Finding("unsealed", 1),)
     assert "run clinic-onboard reseal-records" in runner.invoke(cli, ["verify-signoffs"]).output
 
     result = runner.invoke(cli, ["reseal-records"])
@@ -332,7 +333,7 @@ def test_a_record_kept_before_the_key_is_reported_until_resealed(app: Flask, wor
     assert "Records resealed: 1." in result.output  # the other record was keyed already
     db.session.expire_all()
     assert runner.invoke(cli, ["verify-signoffs"]).exit_code == 0
-    events = progress.events_of(plan)
+    events = record_reads.events_of(plan)
     assert [e.kind for e in events] == ["completed", "signed_off", "completed", "resealed"]
     assert all(e.key_id == "test1" for e in events)
     assert events[-1].payload["hire"] == plan.membership_id
@@ -362,15 +363,16 @@ def test_reseal_refuses_an_old_chain_that_no_longer_holds(app: Flask, worked) ->
         "UPDATE onboarding_events SET actor_name = 'Dr Who' WHERE onboarding_id = :o AND seq = 2",
         o=plan.id,
     )
-    before = [(e.seq, e.hash, e.key_id) for e in progress.events_of(plan)]
+    before = [(e.seq, e.hash, e.key_id) for e in record_reads.events_of(plan)]
 
     result = runner.invoke(cli, ["reseal-records"])
     assert result.exit_code == 1
-    assert f"Onboarding {plan.id}: not resealed, {record.describe(Finding('forged', 2))}." in (
-        result.output
+    assert (
+        f"Onboarding {plan.id}: not resealed, {record_reads.describe(Finding('forged', 2))}."
+        in (result.output)
     )
     db.session.expire_all()
-    assert [(e.seq, e.hash, e.key_id) for e in progress.events_of(plan)] == before
+    assert [(e.seq, e.hash, e.key_id) for e in record_reads.events_of(plan)] == before
 
 
 def test_the_record_page_shows_statements_plainly_and_never_offers_to_void_them(
@@ -386,7 +388,7 @@ def test_the_record_page_shows_statements_plainly_and_never_offers_to_void_them(
     assert "The record verifies." in page
     assert "Plan started" in page and f"items: {len(plan.tasks)}" in page
     assert "Plan brought up to date" in page and f"withdrawn: {READ}" in page
-    assert task_digest(record.task_text(hand)) not in page  # digests stay out of sight
+    assert task_digest(record_reads.task_text(hand)) not in page  # digests stay out of sight
     opening, update = _event(plan, 1), _event(plan, 5)
     assert f"/signoffs/events/{_event(plan, 2).id}/void" in page  # a person's entry can
     for statement in (opening, update):

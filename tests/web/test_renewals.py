@@ -7,11 +7,12 @@ from datetime import date, timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from clinic_onboard.dashboard import build_dashboard
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, OnboardingStatus, OnboardingTask
-from clinic_onboard.operations import progress, record
-from clinic_onboard.operations.onboarding import plan_differences
+from clinic_onboard.operations import progress
+from clinic_onboard.queries import record as record_reads
+from clinic_onboard.queries.dashboard import build_dashboard
+from clinic_onboard.queries.plans import plan_differences
 from clinic_onboard.record.renewals import add_months
 from clinic_onboard.record.states import TaskStatus
 from clinic_onboard.services.library import catalog
@@ -103,7 +104,7 @@ def test_an_attestation_renews_a_validity_after_signing(client: FlaskClient, aut
     client.post(f"/my/tasks/{attestation.id}/acknowledge", data={"typed_name": name})
 
     [renewal] = _renewals(plan, "privacy.annual_attestation")
-    signed_on = progress.events_of(plan)[-1].created_at.date()
+    signed_on = record_reads.events_of(plan)[-1].created_at.date()
     assert renewal.due_date == add_months(signed_on, 12)
     # A year away: listed under renewals, not yet coming due.
     page = client.get("/my/").get_data(as_text=True)
@@ -133,10 +134,10 @@ def test_corrections_move_or_withdraw_the_renewal_without_duplicating_it(
     assert (renewal.withdrawn_at, renewal.due_date) == (None, TODAY + timedelta(days=365))
 
     _as(auth, people["manager"])
-    credential = progress.events_of(plan)[-1]
+    credential = record_reads.events_of(plan)[-1]
     client.post(f"/signoffs/events/{credential.id}/void", data={"reason": "Wrong card"})
     assert _renewals(plan, "bls.certificate")[0].withdrawn_at is not None
-    assert record.verify_onboarding(plan).findings == ()
+    assert record_reads.verify_onboarding(plan).findings == ()
 
 
 def test_renewals_do_not_hold_up_the_final_sign_off_and_outlive_it(
@@ -160,7 +161,7 @@ def test_renewals_do_not_hold_up_the_final_sign_off_and_outlive_it(
     _as(auth, people["supervisor"])
     assert f"/signoffs/tasks/{renewal.id}" in client.get("/signoffs/").get_data(as_text=True)
     assert _sign(client, renewal.id).status_code == 302
-    assert progress.task_records(plan)[renewal.id].status is TaskStatus.SIGNED_OFF
+    assert record_reads.task_records(plan)[renewal.id].status is TaskStatus.SIGNED_OFF
 
     db.session.refresh(plan)
     [following] = [t for t in plan.tasks if t.renewal_of_id == renewal.id]
@@ -171,7 +172,7 @@ def test_renewals_do_not_hold_up_the_final_sign_off_and_outlive_it(
     with pytest.raises(progress.ProgressRefused, match="complete"):
         progress.undo_task(plan, hand, people["hire"])
     # Each renewal the app added is stated in the record, so the completed record verifies.
-    assert record.verify_onboarding(plan).findings == ()
+    assert record_reads.verify_onboarding(plan).findings == ()
 
 
 def test_the_dashboard_shows_what_is_coming_due_once_per_credential(

@@ -8,6 +8,7 @@ from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, OnboardingStatus
 from clinic_onboard.operations import progress
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import STATEMENT_KINDS, TaskStatus
 from tests.conftest import PASSWORD, Auth, config_for_tests, counting_queries
 from tests.web.onboarding_factory import build_onboarding, make_team, task_of
@@ -22,12 +23,12 @@ def team(make_member, make_clinic):
 
 
 def _status(onboarding, item_id: str) -> TaskStatus:
-    return progress.task_records(onboarding)[task_of(onboarding, item_id).id].status
+    return record_reads.task_records(onboarding)[task_of(onboarding, item_id).id].status
 
 
 def _recorded(onboarding) -> list:
     """What people recorded; the record's own statements of the plan are left out."""
-    return [e for e in progress.events_of(onboarding) if e.kind not in STATEMENT_KINDS]
+    return [e for e in record_reads.events_of(onboarding) if e.kind not in STATEMENT_KINDS]
 
 
 def _kinds(onboarding) -> list[str]:
@@ -98,7 +99,7 @@ def test_the_whole_walk_and_verify_signoffs(
     _as(client, auth, people["supervisor"])
     assert _sign(client, hand.id, method="demonstrated").status_code == 302
     assert _status(plan, HAND) is TaskStatus.SIGNED_OFF
-    signed = progress.events_of(plan)[-1]
+    signed = record_reads.events_of(plan)[-1]
     assert (signed.kind, signed.payload) == (
         "signed_off",
         {"method": "demonstrated", "comment": ""},
@@ -193,7 +194,7 @@ def test_void_re_folds_a_status_and_the_record_shows_it(client, auth, team) -> N
     _as(client, auth, people["manager"])
     client.post(f"/signoffs/events/{done.id}/void", data={"reason": "ticked by mistake"})
     assert _status(plan, "privacy.read_policy") is TaskStatus.NOT_STARTED
-    voiding = progress.events_of(plan)[-1]
+    voiding = record_reads.events_of(plan)[-1]
     assert voiding.payload == {"voids": done.id, "reason": "ticked by mistake"}
     again = client.post(
         f"/signoffs/events/{done.id}/void", data={"reason": "twice"}, follow_redirects=True

@@ -22,8 +22,10 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.operations import onboarding as plans
-from clinic_onboard.operations import progress, record
-from clinic_onboard.planning import plan_for
+from clinic_onboard.operations import record
+from clinic_onboard.queries import plans as plan_reads
+from clinic_onboard.queries import record as record_reads
+from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.services.library import catalog
 from tests.conftest import Auth
 
@@ -339,12 +341,12 @@ def test_an_item_switched_back_on_reinstates_the_same_row(
     assert task.withdrawn_at is not None
     db.session.delete(off)
     db.session.commit()
-    differences = plans.plan_differences(onboarding, catalog())
+    differences = plan_reads.plan_differences(onboarding, catalog())
     assert [t.id for t in differences.added_tasks] == [task.item_id]
     plans.apply_differences(onboarding, manager.user, catalog())
     db.session.commit()
     assert task.withdrawn_at is None and task.position == 0
-    assert not plans.plan_differences(onboarding, catalog())
+    assert not plan_reads.plan_differences(onboarding, catalog())
     assert "onboarding.task_reinstate" in actions()
 
 
@@ -355,7 +357,7 @@ def test_a_plan_is_not_rewritten_by_a_new_library_version(
     onboarding.catalog_version = "2020.1.0+old"
     onboarding.tasks[0].title = "An older wording"
     db.session.commit()
-    differences = plans.plan_differences(onboarding, catalog())
+    differences = plan_reads.plan_differences(onboarding, catalog())
     assert [c.fields for c in differences.changed_tasks] == [("title",)]
     assert onboarding.tasks[0].title == "An older wording"
     plans.apply_differences(onboarding, manager.user, catalog())
@@ -373,7 +375,7 @@ def test_every_applied_plan_update_is_stated_in_the_record(
     """Role changes and a content update applied rewrite items; the record states each, so it
     verifies, while the same rewrite made in the database alone does not."""
     onboarding = start_hire(manager.clinic, manager.user, role, "jo@example.com")
-    assert [e.kind for e in progress.events_of(onboarding)] == ["opened"]
+    assert [e.kind for e in record_reads.events_of(onboarding)] == ["opened"]
     first, second = onboarding.tasks[0], onboarding.tasks[1]
     off = SwitchedOffItem(
         clinic_id=role.clinic_id, role_id=role.id, item_id=first.item_id, reason="-"
@@ -391,14 +393,14 @@ def test_every_applied_plan_update_is_stated_in_the_record(
     db.session.commit()
     plans.apply_differences(onboarding, manager.user, catalog())  # the content update
     db.session.commit()
-    kinds = [e.kind for e in progress.events_of(onboarding)]
+    kinds = [e.kind for e in record_reads.events_of(onboarding)]
     assert kinds == ["opened", "plan_updated", "plan_updated", "plan_updated", "plan_updated"]
     assert any(t.title == custom for t in onboarding.tasks)
-    assert record.verify_onboarding(onboarding).ok
+    assert record_reads.verify_onboarding(onboarding).ok
 
     second.signoff = "none" if second.signoff != "none" else "manager"
     db.session.commit()
-    findings = record.verify_onboarding(onboarding).findings
+    findings = record_reads.verify_onboarding(onboarding).findings
     assert [(f.code, f.item_id) for f in findings] == [("task_changed", second.item_id)]
 
 
@@ -500,12 +502,12 @@ def test_the_staff_list_builds_one_plan_per_role_and_start_date(
         start_hire(signed_in.clinic, signed_in.user, role, f"same{number}@clinic.example.com")
     db.session.commit()
     built = []
-    real = plans.plan_for
+    real = plan_reads.plan_for
 
     def counting(*args, **kwargs):
         built.append(args[2].id)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(plans, "plan_for", counting)
+    monkeypatch.setattr(plan_reads, "plan_for", counting)
     assert client.get("/staff/").status_code == 200
     assert built == [role.id]  # four hires, same role and start date: one plan

@@ -19,7 +19,7 @@ from clinic_onboard.models import (
     OnboardingStatus,
     OnboardingTask,
 )
-from clinic_onboard.operations.record import as_task_event, task_facts
+from clinic_onboard.queries.record import as_task_event, task_facts
 from clinic_onboard.record.progress import (
     HIRE_TO_ACT,
     Progress,

@@ -8,11 +8,8 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from clinic_onboard.catalog import Catalog
-from clinic_onboard.dashboard import build_dashboard
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingTask
-from clinic_onboard.operations.progress import TaskRecord, events_of, fold_records
-from clinic_onboard.operations.record import chain_head
 from clinic_onboard.pdf import (
     AcknowledgementEntry,
     ClinicInfo,
@@ -29,7 +26,9 @@ from clinic_onboard.pdf import (
 )
 from clinic_onboard.pdf.document import ROLES, signature_meaning
 from clinic_onboard.pdf.words import Words
-from clinic_onboard.planning import plan_for
+from clinic_onboard.queries.dashboard import build_dashboard
+from clinic_onboard.queries.plan_inputs import plan_for
+from clinic_onboard.queries.record import TaskRecord, chain_head, events_of, fold_records
 from clinic_onboard.record.states import EventKind, TaskStatus
 from clinic_onboard.services.library import catalog
 

@@ -1,0 +1,264 @@
+"""A hire's stored plan as it reads: compared with what the role gives today, and as the hire
+sees it (``hire_plan`` and its groups, renewals and figures).
+
+A stored plan (the snapshot ``operations.onboarding`` made) is never rewritten by library, role
+or profile edits: ``plan_differences`` says how it differs from the plan the role, library and
+clinic give today, ``behind_ids`` which hires' plans differ, and only
+``operations.onboarding.apply_differences`` changes it.
+"""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from clinic_onboard.catalog import Catalog
+from clinic_onboard.extensions import db
+from clinic_onboard.models import (
+    Clinic,
+    ClinicRole,
+    Onboarding,
+    OnboardingDuty,
+    OnboardingStatus,
+    OnboardingTask,
+)
+from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
+from clinic_onboard.queries.plan_inputs import plan_for
+from clinic_onboard.queries.record import TaskRecord, task_facts, task_records
+from clinic_onboard.record.progress import HIRE_TO_ACT, Progress, progress
+from clinic_onboard.record.renewals import is_coming_due
+
+# Fields compared (and, on apply, copied) between a snapshot row and today's plan entry.
+TASK_FIELDS = (
+    "title",
+    "guidance",
+    "module_title",
+    "kind",
+    "phase",
+    "due_date",
+    "signoff",
+    "basis",
+    "references",
+    "validity_months",
+    "renews",
+)
+DUTY_FIELDS = ("title", "guidance", "frequency", "module_title", "references")
+# Plans built once while comparing many hires: (role id, start date, language).
+PlanKey = tuple[int, date, str]
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """An item in both the snapshot and today's plan whose content differs."""
+
+    item_id: str
+    title: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanDifferences:
+    """What applying today's plan would change in one onboarding's snapshot."""
+
+    catalog_version: str
+    added_tasks: tuple[PlannedTask, ...] = ()
+    removed_tasks: tuple[OnboardingTask, ...] = ()
+    changed_tasks: tuple[ItemChange, ...] = ()
+    added_duties: tuple[PlannedDuty, ...] = ()
+    removed_duties: tuple[OnboardingDuty, ...] = ()
+    changed_duties: tuple[ItemChange, ...] = ()
+    problem: str | None = None
+    _plan: Plan | None = field(default=None, repr=False, compare=False)
+
+    def __bool__(self) -> bool:
+        return any(
+            (
+                self.added_tasks,
+                self.removed_tasks,
+                self.changed_tasks,
+                self.added_duties,
+                self.removed_duties,
+                self.changed_duties,
+            )
+        )
+
+    def fingerprint(self) -> str:
+        """Names exactly these differences (with the new content), so an Apply based on a
+        stale page is refused."""
+        planned = {e.id: e for e in (*self._plan.tasks, *self._plan.duties)} if self._plan else {}
+        parts = [
+            self.catalog_version,
+            *(f"+t:{t!r}" for t in self.added_tasks),
+            *(f"-t:{t.item_id}" for t in self.removed_tasks),
+            *(f"~t:{planned.get(c.item_id)!r}" for c in self.changed_tasks),
+            *(f"+d:{d!r}" for d in self.added_duties),
+            *(f"-d:{d.item_id}" for d in self.removed_duties),
+            *(f"~d:{planned.get(c.item_id)!r}" for c in self.changed_duties),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def snapshot_language(onboarding: Onboarding) -> str:
+    """The language the stored plan is written in. Plans stored before plans followed the
+    clinic's language do not say, and are English."""
+    return onboarding.profile.get("language", "en")
+
+
+def plan_problem(role: ClinicRole, error: ValueError) -> str:
+    """Why today's plan for ``role`` cannot be made (a library that no longer knows it)."""
+    return _("The plan for %(role)s cannot be made: %(error)s", role=role.name, error=error)
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+
+def plan_differences(
+    onboarding: Onboarding, catalog: Catalog, plans: dict[PlanKey, Plan] | None = None
+) -> PlanDifferences:
+    """How the snapshot differs from the plan the role, library and clinic give today.
+
+    Today's plan is made in the snapshot's language: the snapshot keeps the words it was made
+    with, so switching the clinic's language changes new plans only, and is no difference.
+    ``plans`` lets a caller comparing many hires build each (role, start date, language) plan
+    once.
+    """
+    if onboarding.status is not OnboardingStatus.ACTIVE:
+        return PlanDifferences(catalog_version=catalog.version)
+    plans = {} if plans is None else plans
+    lang = snapshot_language(onboarding)
+    key = (onboarding.role_id, onboarding.start_date, lang)
+    try:
+        if key not in plans:
+            clinic = db.session.get(Clinic, onboarding.clinic_id)
+            plans[key] = plan_for(
+                catalog, clinic, onboarding.role, onboarding.start_date, lang=lang
+            )
+    except ValueError as error:
+        return PlanDifferences(
+            catalog_version=catalog.version, problem=plan_problem(onboarding.role, error)
+        )
+    return _compare(onboarding, plans[key])
+
+
+def _compare(onboarding: Onboarding, plan: Plan) -> PlanDifferences:
+    tasks = {
+        t.item_id: t
+        for t in onboarding.tasks
+        if t.withdrawn_at is None and t.renewal_of_id is None  # renewals follow the record
+    }
+    duties = {d.item_id: d for d in onboarding.duties}
+    planned_tasks = {t.id: t for t in plan.tasks}
+    planned_duties = {d.id: d for d in plan.duties}
+    return PlanDifferences(
+        catalog_version=plan.catalog_version,
+        added_tasks=tuple(t for t in plan.tasks if t.id not in tasks),
+        removed_tasks=tuple(t for t in tasks.values() if t.item_id not in planned_tasks),
+        changed_tasks=_changes(tasks, planned_tasks, TASK_FIELDS),
+        added_duties=tuple(d for d in plan.duties if d.id not in duties),
+        removed_duties=tuple(d for d in duties.values() if d.item_id not in planned_duties),
+        changed_duties=_changes(duties, planned_duties, DUTY_FIELDS),
+        _plan=plan,
+    )
+
+
+def _changes(
+    rows: dict[str, Any], planned: dict[str, PlannedTask | PlannedDuty], names: Sequence[str]
+) -> tuple[ItemChange, ...]:
+    found = []
+    for item_id, row in rows.items():
+        entry = planned.get(item_id)
+        if entry is None:
+            continue
+        differing = tuple(n for n in names if _value(row, n) != _value(entry, n))
+        if differing:
+            found.append(ItemChange(item_id, entry.title, differing))
+    return tuple(found)
+
+
+def _value(source: Any, name: str) -> Any:
+    value = getattr(source, name)
+    return tuple(value) if name == "references" else value
+
+
+def behind_ids(onboardings: Iterable[Onboarding], catalog: Catalog) -> set[int]:
+    """The ids of the onboardings whose snapshot differs from what their role gives today."""
+    plans: dict[PlanKey, Plan] = {}
+    return {o.id for o in onboardings if plan_differences(o, catalog, plans)}
+
+
+# --- the hire's own plan ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One item of the hire's plan as it stands, and whether it is late."""
+
+    task: OnboardingTask
+    record: TaskRecord
+    overdue: bool
+
+
+def hire_plan(onboarding_id: int) -> tuple[Onboarding, dict[int, TaskRecord]]:
+    """The onboarding with its role and supervisor, and each live task's record.
+
+    A query, not session.get: the onboarding may be in the session already (the user loader
+    brings it), and only a query's rows bring its role and supervisor with it.
+    """
+    onboarding = db.session.scalars(
+        select(Onboarding)
+        .where(Onboarding.id == onboarding_id)
+        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
+    ).one()
+    return onboarding, task_records(onboarding)
+
+
+def plan_groups(
+    onboarding: Onboarding,
+    records: dict[int, TaskRecord],
+    today: date,
+    phases: Iterable[str],
+) -> list[tuple[str | None, list[PlanRow]]]:
+    """The plan by phase, in the order of ``phases``; items timed by a number of days (or in a
+    phase not named) sit in a last group, None, by date."""
+    grouped: dict[str | None, list[PlanRow]] = {phase: [] for phase in [*phases, None]}
+    for task in _plan_tasks(onboarding, records):
+        phase = task.phase if task.phase in grouped else None
+        grouped[phase].append(_row(task, records, today))
+    grouped[None].sort(key=lambda row: (row.task.due_date, row.task.position))
+    return [(phase, rows) for phase, rows in grouped.items() if rows]
+
+
+def renewal_rows(
+    onboarding: Onboarding, records: dict[int, TaskRecord], today: date
+) -> list[PlanRow]:
+    """Renewals (next BLS card, yearly re-attestation), soonest first; they outlive the plan."""
+    rows = [
+        _row(t, records, today)
+        for t in onboarding.tasks
+        if t.id in records and t.renewal_of_id is not None
+    ]
+    return sorted(rows, key=lambda row: (row.task.due_date, row.task.position))
+
+
+def is_row_coming_due(row: PlanRow, today: date) -> bool:
+    return row.record.status in HIRE_TO_ACT and is_coming_due(row.task.due_date, today)
+
+
+def plan_progress(onboarding: Onboarding, records: dict[int, TaskRecord], today: date) -> Progress:
+    """The plan's figures (renewals that follow it are not part of onboarding)."""
+    facts = [task_facts(t) for t in _plan_tasks(onboarding, records)]
+    return progress(facts, {f.id: records[f.id].status for f in facts}, today)
+
+
+def _plan_tasks(onboarding: Onboarding, records: dict[int, TaskRecord]) -> list[OnboardingTask]:
+    return [t for t in onboarding.tasks if t.id in records and t.renewal_of_id is None]
+
+
+def _row(task: OnboardingTask, records: dict[int, TaskRecord], today: date) -> PlanRow:
+    late = task.due_date < today and records[task.id].status in HIRE_TO_ACT
+    return PlanRow(task, records[task.id], late)
