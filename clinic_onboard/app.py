@@ -31,7 +31,6 @@ from clinic_onboard.web import (
     invitations,
     main,
     my,
-    page_header,
     reminders,
     render_cache,
     roles,
@@ -56,7 +55,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     throttle.init_app(app)
     library.init_app(app)
     render_cache.init_app(app)
-    page_header.init_app(app)
     return app
 
 

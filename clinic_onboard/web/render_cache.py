@@ -1,12 +1,10 @@
 """Rendered HTML kept in memory, keyed by everything it was rendered from.
 
-Two caches, one per process (none is shared, so nothing needs invalidating across workers):
-
-- **plans**: a hire's plan lists 60 to 150 items; rendering them costs several times the rest
-  of the request, and a hire comes back to the same page again and again between changes. The
-  key holds the onboarding's revision, which every change to its row, tasks, duties or events
-  moves (models/revisions.py). Bounded by ``PLAN_CACHE_BYTES``.
-- **headers**: the menu and account block of every signed-in page (web/page_header.py).
+One cache per process (none is shared, so nothing needs invalidating across workers). A hire's
+plan lists 60 to 150 items; rendering them costs several times the rest of the request, and a
+hire comes back to the same page again and again between changes. The key holds the
+onboarding's revision, which every change to its row, tasks, duties or events moves
+(models/revisions.py). Bounded by ``PLAN_CACHE_BYTES``.
 
 A key holds everything its entry shows, so an entry can never be served after a change: it
 simply stops being asked for, and the least recently used entries leave once the cache is full.
@@ -29,9 +27,7 @@ from flask import Flask, current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-PLANS, HEADERS = "clinic_onboard.plan_cache", "clinic_onboard.header_cache"
-# A header is about 2 kB: room for a few thousand people, pages and languages at once.
-HEADER_CACHE_BYTES = 8 * 1024 * 1024
+PLANS = "clinic_onboard.plan_cache"
 # Rendered HTML in UTF-8, cut where the CSRF token goes.
 Parts = tuple[bytes, ...]
 # Where a page rendered around cached HTML takes it (see ``in_page``); unique to the process.
@@ -94,12 +90,7 @@ def _size(parts: Parts) -> int:
 
 def init_app(app: Flask) -> None:
     app.extensions[PLANS] = RenderCache(app.config["PLAN_CACHE_BYTES"])
-    app.extensions[HEADERS] = RenderCache(HEADER_CACHE_BYTES)
 
 
 def plan_cache() -> RenderCache:
     return current_app.extensions[PLANS]
-
-
-def header_cache() -> RenderCache:
-    return current_app.extensions[HEADERS]

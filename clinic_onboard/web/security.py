@@ -109,7 +109,7 @@ def user_for_cookie_id(cookie_id: str) -> User | None:
     options = [
         memberships.joinedload(Membership.clinic),
         memberships.joinedload(Membership.onboardings),
-        # The menu names the clinics waiting for the person's answer (web/page_header.py).
+        # The menu names the clinics waiting for the person's answer (templates/_header.html).
         joinedload(User.invitations),
     ]
     user = db.session.get(User, int(user_id), options=options)
