@@ -6,10 +6,9 @@ same clinic. Every change is an event appended by ``operations.progress``.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
 from babel.dates import format_date
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
@@ -17,16 +16,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
-from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
-    OnboardingStatus,
     OnboardingTask,
 )
 from clinic_onboard.operations import progress
@@ -36,6 +31,7 @@ from clinic_onboard.record.progress import progress as fold_progress
 from clinic_onboard.record.renewals import is_coming_due
 from clinic_onboard.record.states import EventKind, TaskStatus
 from clinic_onboard.services import uploads
+from clinic_onboard.web import plan_cache
 from clinic_onboard.web.progress_forms import (
     AcknowledgeForm,
     ActionForm,
@@ -43,7 +39,6 @@ from clinic_onboard.web.progress_forms import (
     NoteForm,
 )
 from clinic_onboard.web.recording import save
-from clinic_onboard.web.render_cache import in_page, plan_cache
 from clinic_onboard.web.tenancy import current_membership, get_for_clinic_or_404
 
 bp = Blueprint("my", __name__, url_prefix="/my")
@@ -56,28 +51,6 @@ PHASES = {
     "first_90_days": _l("First 90 days"),
 }
 BY_DATE = _l("By date")
-# What each item of the plan may say, translated once per plan rather than once per item.
-PHRASES = {
-    "overdue": _l("Overdue"),
-    "renewal_due": _l("Renewal due"),
-    "due": _l("Due"),
-    "by_manager": _l("· signed off by your manager"),
-    "by_supervisor": _l("· signed off by your supervisor"),
-    "what_to_do": _l("What to do"),
-    "your_supervisor_says": _l("Your supervisor says:"),
-    "recorded": _l("Recorded:"),
-    "no": _l("no."),
-    "issued": _l(", issued"),
-    "expires": _l(", expires"),
-    "copy_link": _l("copy"),
-    "your_note": _l("Your note:"),
-    "read_and_sign": _l("Read and sign"),
-    "record_credential": _l("Record credential"),
-    "add_a_note": _l("Add a note"),
-    "note_label": _l("Note for your supervisor (optional)"),
-    "mark_as_done": _l("Mark as done"),
-    "undo": _l("Undo"),
-}
 # "Fri 25 Sep 2026" / « ven. 25 sept. 2026 », with Babel directly: once per item.
 DUE_FORMAT = "EEE d MMM y"
 INDENTATION = re.compile(r"\n[ \t]+")
@@ -113,54 +86,16 @@ def _signed_in() -> None:
 
 @bp.get("/")
 def index() -> str | bytes:
-    key = _plan_key(date.today())
+    key = plan_cache.plan_key(current_membership(), date.today())
     if key is None:
         return render_template("my/index.html", plan=None)
-    plan = plan_cache().get_or_render(key, partial(_render_plan, key.onboarding_id, key.today))
-    return in_page(plan, lambda slot: render_template("my/index.html", plan=slot))
-
-
-class PlanKey(NamedTuple):
-    """What the plan is rendered from: the onboarding's revision (which the names it shows from
-    its role and supervisor move too: models/revisions.py), the day (overdue, coming due), the
-    language, and who looks (undo is theirs). SQLite may give a deleted onboarding's id to a
-    new one, which starts at revision 0 again: the time it was made tells them apart."""
-
-    onboarding_id: int
-    created_at: datetime
-    revision: int
-    today: date
-    language: str
-    viewer: int
-
-
-def _plan_key(today: date) -> PlanKey | None:
-    """The key of the person's plan in this clinic (the active onboarding first, else the
-    latest). The user loader brought the onboardings with the person (web/security.py), so a
-    repeat visit runs that one statement and nothing more."""
-    membership = current_membership()
-    mine = [o for o in membership.onboardings if o.clinic_id == membership.clinic_id]
-    if not mine:
-        return None
-    onboarding = max(mine, key=lambda o: (o.status == OnboardingStatus.ACTIVE, o.id))
-    return PlanKey(
-        onboarding.id,
-        onboarding.created_at,
-        onboarding.revision,
-        today,
-        str(get_locale()),
-        membership.user_id,
-    )
+    render = partial(_render_plan, key.onboarding_id, key.today)
+    plan = plan_cache.plan_cache().get_or_render(key, render)
+    return plan_cache.in_page(plan, lambda slot: render_template("my/index.html", plan=slot))
 
 
 def _render_plan(onboarding_id: int, today: date, token: str) -> str:
-    # A query, not session.get: the onboarding is in the session already (the user loader
-    # brought it), and only a query's rows bring its role and supervisor with it.
-    onboarding = db.session.scalars(
-        select(Onboarding)
-        .where(Onboarding.id == onboarding_id)
-        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
-    ).one()
+    onboarding = plan_cache.plan_onboarding(onboarding_id)
     records = progress.task_records(onboarding)
     renewals = _renewals(onboarding, records, today)
     html = render_template(
@@ -172,7 +107,6 @@ def _render_plan(onboarding_id: int, today: date, token: str) -> str:
         figures=_figures(onboarding, records, today),
         duties=_duties(onboarding),
         labels={status: str(label) for status, label in STATUS_LABELS.items()},
-        say={key: str(phrase) for key, phrase in PHRASES.items()},
         due_on=partial(format_date, format=DUE_FORMAT, locale=get_locale()),
         can_undo=partial(_can_undo, current_membership().user_id),
         csrf_token=lambda: token,
