@@ -32,9 +32,8 @@ from clinic_onboard.web import (
     invitations,
     main,
     my,
-    page_header,
+    plan_cache,
     reminders,
-    render_cache,
     roles,
     security,
     signoffs,
@@ -58,8 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     throttle.init_app(app)
     library.init_app(app)
-    render_cache.init_app(app)
-    page_header.init_app(app)
+    plan_cache.init_app(app)
     return app
 
 

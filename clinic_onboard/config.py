@@ -92,7 +92,7 @@ def _defaults(environment: str) -> dict[str, Any]:
         # argon2id parameters: the library's defaults (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
-        # Rendered plans each process keeps (web/render_cache.py); 0 turns the cache off.
+        # Rendered plans each process keeps (web/plan_cache.py); 0 turns the cache off.
         "PLAN_CACHE_BYTES": 16 * 1024 * 1024,
     }
 

@@ -1,7 +1,5 @@
 """SQLAlchemy models, one module per aggregate; import them from here."""
 
-# ``revisions`` registers the listener that keeps Onboarding.revision moving.
-import clinic_onboard.models.revisions  # noqa: F401
 from clinic_onboard.models.audit import AuditEvent
 from clinic_onboard.models.clinic import Clinic, Membership
 from clinic_onboard.models.event import OnboardingEvent

@@ -48,7 +48,7 @@ class Onboarding(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # One more after every flush that changes this row, its tasks, duties or events
-    # (models/revisions.py): what a rendered plan is cached by.
+    # (web/plan_cache.py): what a rendered plan is cached by.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     membership: Mapped[Membership] = relationship()

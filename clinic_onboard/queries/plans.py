@@ -1,5 +1,5 @@
 """A hire's stored plan as it reads: compared with what the role gives today, and as the hire
-sees it (``hire_plan`` and its groups, renewals and figures).
+sees it (its groups, renewals and figures; ``web/plan_cache.plan_onboarding`` loads it).
 
 A stored plan (the snapshot ``operations.onboarding`` made) is never rewritten by library, role
 or profile edits: ``plan_differences`` says how it differs from the plan the role, library and
@@ -14,8 +14,6 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
@@ -29,7 +27,7 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.queries.plan_inputs import plan_for
-from clinic_onboard.queries.record import TaskRecord, task_facts, task_records
+from clinic_onboard.queries.record import TaskRecord, task_facts
 from clinic_onboard.record.progress import HIRE_TO_ACT, Progress, progress
 from clinic_onboard.record.renewals import is_coming_due
 
@@ -201,20 +199,6 @@ class PlanRow:
     task: OnboardingTask
     record: TaskRecord
     overdue: bool
-
-
-def hire_plan(onboarding_id: int) -> tuple[Onboarding, dict[int, TaskRecord]]:
-    """The onboarding with its role and supervisor, and each live task's record.
-
-    A query, not session.get: the onboarding may be in the session already (the user loader
-    brings it), and only a query's rows bring its role and supervisor with it.
-    """
-    onboarding = db.session.scalars(
-        select(Onboarding)
-        .where(Onboarding.id == onboarding_id)
-        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
-    ).one()
-    return onboarding, task_records(onboarding)
 
 
 def plan_groups(

@@ -62,11 +62,24 @@ def translate(eval_context: EvalContext, message: str, **variables: object) -> s
     """``_("...")`` in templates, as Jinja's new-style gettext does it (escaped, always
     %-formatted) but in one call. Jinja's own wraps each message in two context calls, and
     Flask-Babel's reaches the catalog through the request context again: for the dozen messages
-    of the page frame, that was 4% of a repeat visit to a hire's plan (bench/README.md)."""
+    of the page frame, that was 4% of a repeat visit to a hire's plan (bench/README.md).
+
+    Each message is translated once per rendered template, kept on its evaluation context (as
+    Jinja lets extensions do), and a text with nothing to format is not formatted: a hire's plan
+    says the same twenty phrases a few hundred times."""
+    said = getattr(eval_context, "translated", None)
+    if said is None:
+        said = eval_context.translated = {}
+    key = (message, eval_context.autoescape)
+    text = said.get(key)
+    if text is None:
+        text = said[key] = _translated(message, eval_context.autoescape)
+    return text % variables if variables or "%" in text else text
+
+
+def _translated(message: str, autoescape: bool) -> str:
     text = babel.domain_instance.get_translations().ugettext(message)
-    if eval_context.autoescape:
-        text = Markup(text)
-    return text % variables
+    return Markup(text) if autoescape else text
 
 
 def role_label(value: object) -> str:

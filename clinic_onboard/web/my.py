@@ -5,10 +5,9 @@ same clinic. Every change is an event appended by ``operations.progress``.
 """
 
 import re
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
 from babel.dates import format_date
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
@@ -22,14 +21,15 @@ from clinic_onboard import policy
 from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
-    OnboardingStatus,
     OnboardingTask,
 )
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import plans
+from clinic_onboard.queries import record as record_reads
 from clinic_onboard.queries.record import stored_file_names
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.services import uploads
+from clinic_onboard.web import plan_cache
 from clinic_onboard.web.progress_forms import (
     AcknowledgeForm,
     ActionForm,
@@ -37,7 +37,6 @@ from clinic_onboard.web.progress_forms import (
     NoteForm,
 )
 from clinic_onboard.web.recording import save
-from clinic_onboard.web.render_cache import in_page, plan_cache
 from clinic_onboard.web.tenancy import current_membership, get_for_clinic_or_404
 
 bp = Blueprint("my", __name__, url_prefix="/my")
@@ -50,28 +49,6 @@ PHASES = {
     "first_90_days": _l("First 90 days"),
 }
 BY_DATE = _l("By date")
-# What each item of the plan may say, translated once per plan rather than once per item.
-PHRASES = {
-    "overdue": _l("Overdue"),
-    "renewal_due": _l("Renewal due"),
-    "due": _l("Due"),
-    "by_manager": _l("· signed off by your manager"),
-    "by_supervisor": _l("· signed off by your supervisor"),
-    "what_to_do": _l("What to do"),
-    "your_supervisor_says": _l("Your supervisor says:"),
-    "recorded": _l("Recorded:"),
-    "no": _l("no."),
-    "issued": _l(", issued"),
-    "expires": _l(", expires"),
-    "copy_link": _l("copy"),
-    "your_note": _l("Your note:"),
-    "read_and_sign": _l("Read and sign"),
-    "record_credential": _l("Record credential"),
-    "add_a_note": _l("Add a note"),
-    "note_label": _l("Note for your supervisor (optional)"),
-    "mark_as_done": _l("Mark as done"),
-    "undo": _l("Undo"),
-}
 # "Fri 25 Sep 2026" / « ven. 25 sept. 2026 », with Babel directly: once per item.
 DUE_FORMAT = "EEE d MMM y"
 INDENTATION = re.compile(r"\n[ \t]+")
@@ -93,48 +70,17 @@ def _signed_in() -> None:
 
 @bp.get("/")
 def index() -> str | bytes:
-    key = _plan_key(date.today())
+    key = plan_cache.plan_key(current_membership(), date.today())
     if key is None:
         return render_template("my/index.html", plan=None)
-    plan = plan_cache().get_or_render(key, partial(_render_plan, key.onboarding_id, key.today))
-    return in_page(plan, lambda slot: render_template("my/index.html", plan=slot))
-
-
-class PlanKey(NamedTuple):
-    """What the plan is rendered from: the onboarding's revision (which the names it shows from
-    its role and supervisor move too: models/revisions.py), the day (overdue, coming due), the
-    language, and who looks (undo is theirs). SQLite may give a deleted onboarding's id to a
-    new one, which starts at revision 0 again: the time it was made tells them apart."""
-
-    onboarding_id: int
-    created_at: datetime
-    revision: int
-    today: date
-    language: str
-    viewer: int
-
-
-def _plan_key(today: date) -> PlanKey | None:
-    """The key of the person's plan in this clinic (the active onboarding first, else the
-    latest). The user loader brought the onboardings with the person (web/security.py), so a
-    repeat visit runs that one statement and nothing more."""
-    membership = current_membership()
-    mine = [o for o in membership.onboardings if o.clinic_id == membership.clinic_id]
-    if not mine:
-        return None
-    onboarding = max(mine, key=lambda o: (o.status == OnboardingStatus.ACTIVE, o.id))
-    return PlanKey(
-        onboarding.id,
-        onboarding.created_at,
-        onboarding.revision,
-        today,
-        str(get_locale()),
-        membership.user_id,
-    )
+    render = partial(_render_plan, key.onboarding_id, key.today)
+    plan = plan_cache.plan_cache().get_or_render(key, render)
+    return plan_cache.in_page(plan, lambda slot: render_template("my/index.html", plan=slot))
 
 
 def _render_plan(onboarding_id: int, today: date, token: str) -> str:
-    onboarding, records = plans.hire_plan(onboarding_id)
+    onboarding = plan_cache.plan_onboarding(onboarding_id)
+    records = record_reads.task_records(onboarding)
     renewals = plans.renewal_rows(onboarding, records, today)
     html = render_template(
         "my/_plan.html",
@@ -147,7 +93,6 @@ def _render_plan(onboarding_id: int, today: date, token: str) -> str:
         coming_due=[r for r in renewals if plans.is_row_coming_due(r, today)],
         figures=plans.plan_progress(onboarding, records, today),
         duties=_duties(onboarding),
-        say={key: str(phrase) for key, phrase in PHRASES.items()},
         due_on=partial(format_date, format=DUE_FORMAT, locale=get_locale()),
         can_undo=partial(policy.can_undo, current_membership().user_id),
         csrf_token=lambda: token,

@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from clinic_onboard import policy
 from clinic_onboard.extensions import db, login_manager
 from clinic_onboard.models import Membership, User
+from clinic_onboard.web import plan_cache
 from clinic_onboard.web.tenancy import my_memberships
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -104,13 +105,12 @@ def user_for_cookie_id(cookie_id: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     # One query: every signed-in page needs the memberships and their clinics (tenancy), and
-    # a hire's plan page is keyed by the onboarding's revision (web/my.py).
-    memberships = joinedload(User.memberships)
+    # the plan page its key (web/plan_cache.py).
     options = [
-        memberships.joinedload(Membership.clinic),
-        memberships.joinedload(Membership.onboardings),
-        # The menu names the clinics waiting for the person's answer (web/page_header.py).
+        joinedload(User.memberships).joinedload(Membership.clinic),
+        # The menu names the clinics waiting for the person's answer (templates/_header.html).
         joinedload(User.invitations),
+        *plan_cache.with_the_person(),
     ]
     user = db.session.get(User, int(user_id), options=options)
     if user is None or not user.active or user.session_token != token:

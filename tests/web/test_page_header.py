@@ -1,5 +1,5 @@
-"""The menu and account block of signed-in pages is kept (web/page_header.py) and never stale:
-whatever it shows changes on the next page after the change."""
+"""The menu and account block of signed-in pages is never stale: whatever it shows changes on
+the next page after the change."""
 
 import re
 
@@ -33,7 +33,7 @@ def test_the_header_follows_the_page_and_what_it_shows(
     header = _get(client, "/clinic/")
     assert _current(header) == ["/clinic/"] and "Sign-offs" in header and "Dashboard" not in header
     assert _current(_get(client, "/my/")) == ["/my/"]
-    assert _current(_get(client, "/clinic/")) == ["/clinic/"]  # from the cache, still right
+    assert _current(_get(client, "/clinic/")) == ["/clinic/"]
 
     member.user.display_name = "Ama Renamed"
     db.session.commit()

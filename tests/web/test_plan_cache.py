@@ -1,4 +1,5 @@
-"""The hire's rendered plan is cached by the onboarding's revision, and never served stale."""
+"""The hire's rendered plan is cached by the onboarding's revision, and never served stale
+(web/plan_cache.py)."""
 
 import re
 from collections.abc import Callable
@@ -6,14 +7,15 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.exc import InvalidRequestError
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, Onboarding, OnboardingDuty
+from clinic_onboard.models import AppRole, ClinicRole, Onboarding, OnboardingDuty, User
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
-from clinic_onboard.web import my
-from clinic_onboard.web.render_cache import RenderCache
-from tests.conftest import Auth
+from clinic_onboard.web import my, plan_cache
+from clinic_onboard.web.plan_cache import RenderCache
+from tests.conftest import Auth, counting_queries
 from tests.web.onboarding_factory import make_team, task_of
 
 
@@ -214,3 +216,44 @@ def test_a_size_of_zero_turns_the_cache_off(app: Flask) -> None:
     with app.test_request_context():
         assert cache.get_or_render("a", lambda token: "one") == b"one"
         assert cache.get_or_render("a", lambda token: "two") == b"two"
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        pytest.param([(Onboarding.supervisor, User.display_name)], id="role-left-out"),
+        pytest.param([(Onboarding.role, ClinicRole.name)], id="supervisor-left-out"),
+        pytest.param(
+            [(Onboarding.role, ClinicRole.template), (Onboarding.supervisor, User.display_name)],
+            id="another-column-of-the-role",
+        ),
+    ],
+)
+def test_a_value_shown_from_another_table_must_be_declared(
+    client: FlaskClient, auth: Auth, team, monkeypatch: pytest.MonkeyPatch, declared
+) -> None:
+    """What moves the revision for values from other tables (``SHOWN_ELSEWHERE``) is also all
+    the render may read of them: a value shown but not declared fails every render, loudly,
+    instead of being served stale after it changes."""
+    people = team()
+    auth.login_as(people["hire"])
+    assert "Medical assistant · started" in client.get("/my/").get_data(as_text=True)
+    monkeypatch.setattr(plan_cache, "SHOWN_ELSEWHERE", tuple(declared))
+    task_of(people["onboarding"], "ipac.hand_hygiene").title = "Hand hygiene again"  # a new key
+    db.session.commit()
+    db.session.expunge_all()  # as each request's own session starts
+    with pytest.raises(InvalidRequestError, match="not available"):
+        client.get("/my/")
+
+
+def test_only_the_plan_page_loads_onboardings_with_the_person(
+    client: FlaskClient, auth: Auth, team
+) -> None:
+    """Every signed-in request loads the person; the onboardings that key the plan come with
+    them on the plan page alone."""
+    auth.login_as(team()["hire"])
+    for path, joined in (("/clinic/", False), ("/my/", True)):
+        db.session.expunge_all()
+        with counting_queries() as statements:
+            assert client.get(path).status_code == 200
+        assert ("onboardings" in statements[0]) is joined, path
