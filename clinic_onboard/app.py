@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinic_onboard import policy
 from clinic_onboard.config import build_config
-from clinic_onboard.database import engine, read_only
+from clinic_onboard.db import engine, read_only
 from clinic_onboard.extensions import (
     csrf,
     db,

@@ -15,7 +15,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from clinic_onboard.database import read_only
+from clinic_onboard.db import read_only
 from clinic_onboard.record.keys import KeyRing, parse_keys
 
 # Named constraints keep Alembic's batch migrations on SQLite and PostgreSQL in step.

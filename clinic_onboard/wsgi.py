@@ -13,7 +13,7 @@ from flask import Flask
 
 from clinic_onboard.app import create_app
 from clinic_onboard.cli.serve import STARTUP_ERRORS
-from clinic_onboard.database import engine
+from clinic_onboard.db import engine
 from clinic_onboard.extensions import db
 
 APP_LOAD_ERROR = 4  # gunicorn's Arbiter.APP_LOAD_ERROR: halt, do not respawn

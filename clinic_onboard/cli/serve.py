@@ -2,7 +2,7 @@
 
 ``clinic-onboard`` builds its app with ``cli_app``, which turns a bad setting or a broken
 content library into ``Error: ...`` and exit 1. ``run`` also checks the database answers and is
-migrated before serving (``database.engine.check_ready``), as the WSGI entry point does for
+migrated before serving (``db.engine.check_ready``), as the WSGI entry point does for
 gunicorn.
 """
 
@@ -17,7 +17,7 @@ from flask.cli import NoAppException, ScriptInfo, run_command
 from clinic_onboard.app import create_app
 from clinic_onboard.catalog import CatalogError
 from clinic_onboard.config import ConfigError
-from clinic_onboard.database import engine
+from clinic_onboard.db import engine
 
 # What stops the app at start: each message names the setting, file or item to fix.
 STARTUP_ERRORS = (ConfigError, CatalogError)

@@ -1,5 +1,5 @@
 """A pooled PostgreSQL connection that sat idle is pinged before use and replaced if its server
-end is gone; one used moments ago is taken as alive (database/engine.py says why).
+end is gone; one used moments ago is taken as alive (db/engine.py says why).
 
 SQLite has no server to lose: these tests run in the PostgreSQL run of the suite (.ci/run).
 """
@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from clinic_onboard.app import create_app
-from clinic_onboard.database import engine
+from clinic_onboard.db import engine
 from clinic_onboard.extensions import db
 from tests.conftest import config_for_tests
 

@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine
 
 from clinic_onboard.app import create_app
-from clinic_onboard.database.read_only import ReadOnlyRequestError
+from clinic_onboard.db.read_only import ReadOnlyRequestError
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic
 from clinic_onboard.operations import accounts
