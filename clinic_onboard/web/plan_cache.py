@@ -113,19 +113,14 @@ def plan_cache() -> "RenderCache":
 # The key ----------------------------------------------------------------------------------------
 
 
-# Built once: loader options never change, and building them on every visit cost measurably.
-_WITH_ONBOARDINGS: list[LoaderOption] = [
-    joinedload(User.memberships).joinedload(Membership.onboardings).load_only(*KEY_COLUMNS)
-]
-
-
 def with_the_person() -> list[LoaderOption]:
     """Loader options for the user loader: on the plan page, each membership's onboardings
     come with the person (the key's columns only), so a repeat visit runs that one statement.
     No other page pays for the join."""
     if not has_request_context() or request.endpoint != PLAN_PAGE:
         return []
-    return _WITH_ONBOARDINGS
+    onboardings = joinedload(User.memberships).joinedload(Membership.onboardings)
+    return [onboardings.load_only(*KEY_COLUMNS)]
 
 
 def plan_key(membership: Membership, today: date) -> PlanKey | None:

@@ -99,14 +99,6 @@ def load_user(cookie_id: str) -> User | None:
     return None if g.session_ended else user_for_cookie_id(cookie_id)
 
 
-# What every signed-in page needs of the person, built once (loader options never change):
-# memberships with their clinics (tenancy), and the invitations the menu counts (_header.html).
-_PERSON = (
-    joinedload(User.memberships).joinedload(Membership.clinic),
-    joinedload(User.invitations),
-)
-
-
 def user_for_cookie_id(cookie_id: str) -> User | None:
     """Resolve ``id:token``; a rotated token (logout everywhere, new password) fails here."""
     user_id, _, token = cookie_id.partition(":")
@@ -114,7 +106,12 @@ def user_for_cookie_id(cookie_id: str) -> User | None:
         return None
     # One query: every signed-in page needs the memberships and their clinics (tenancy), and
     # the plan page its key (web/plan_cache.py).
-    options = [*_PERSON, *plan_cache.with_the_person()]
+    options = [
+        joinedload(User.memberships).joinedload(Membership.clinic),
+        # The menu names the clinics waiting for the person's answer (templates/_header.html).
+        joinedload(User.invitations),
+        *plan_cache.with_the_person(),
+    ]
     user = db.session.get(User, int(user_id), options=options)
     if user is None or not user.active or user.session_token != token:
         return None
