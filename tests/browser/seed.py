@@ -20,6 +20,7 @@ from clinic_onboard.models import AppRole, Clinic, Membership, Onboarding, Onboa
 from clinic_onboard.operations import accounts, invitations, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
 from tests.browser.server import LiveServer
+from tests.conftest import TEST_RECORD_KEYS
 
 PASSWORD = "a long browser passphrase"
 CLINIC = "Coast Rehab Centre"
@@ -65,8 +66,9 @@ class Team:
 
 
 class Seeder:
-    """An app on the server's database and secret key (so its set-password links verify there)
-    with a cheap password hash: the hashes carry their cost, so the server checks them as is."""
+    """An app on the server's database, secret key and record key (so its set-password links
+    and the record it writes verify there) with a cheap password hash: the hashes carry their
+    cost, so the server checks them as is."""
 
     def __init__(self, server: LiveServer) -> None:
         self.server = server
@@ -74,6 +76,7 @@ class Seeder:
             {
                 "SQLALCHEMY_DATABASE_URI": server.database_url,
                 "SECRET_KEY": server.secret_key,
+                "RECORD_KEYS": TEST_RECORD_KEYS,  # the live server's (tests/live_server.py)
                 "UPLOAD_FOLDER": str(server.upload_folder),
                 # The server's own anchor log (tests/live_server.py), not the instance folder's.
                 "RECORD_ANCHOR_LOG": str(server.upload_folder.parent / "record_anchors.log"),
