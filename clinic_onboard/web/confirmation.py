@@ -13,6 +13,7 @@ from clinic_onboard.operations import clinic_confirmation
 from clinic_onboard.operations.clinic_confirmation import ConfirmationError
 from clinic_onboard.operations.invitations import Delivery, LinkProblem
 from clinic_onboard.web.forms import ConfirmEmailForm, SendConfirmationForm
+from clinic_onboard.web.security import account_key
 from clinic_onboard.web.tenancy import CLINIC_KEY, allowed, current_membership
 
 bp = Blueprint("confirmation", __name__, url_prefix="/confirm")
@@ -76,7 +77,7 @@ def _problem(problem: LinkProblem) -> tuple[str, int]:
 @bp.post("/send")
 @login_required
 @allowed(policy.can_manage_clinic)
-@limiter.limit(_send_limit, key_func=lambda: f"confirm-send:{current_user.id}")
+@limiter.limit(_send_limit, key_func=account_key)
 def send() -> Response:
     """Email the confirmation link again; a few times an hour per account at most."""
     clinic = current_membership().clinic

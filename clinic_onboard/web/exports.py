@@ -18,8 +18,7 @@ from threading import BoundedSemaphore
 from flask import Blueprint, abort, current_app, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.wrappers import Response
 
@@ -30,6 +29,7 @@ from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
 from clinic_onboard.queries import pdf_inputs
 from clinic_onboard.web.role_forms import PreviewForm
+from clinic_onboard.web.security import account_key
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -50,15 +50,8 @@ def _too_many() -> str:
     return _("You have asked for many PDFs in a short time. Please wait a minute and try again.")
 
 
-def _person() -> str:
-    """The signed-in person (the limit is checked before the sign-in check redirects)."""
-    if current_user.is_authenticated:
-        return f"account:{current_user.id}"
-    return get_remote_address()
-
-
 # One allowance per person across every PDF route, whichever address they come from.
-per_person = limiter.shared_limit(_rate, scope="pdf", key_func=_person, error_message=_too_many)
+per_person = limiter.shared_limit(_rate, scope="pdf", key_func=account_key, error_message=_too_many)
 
 
 @bp.before_request

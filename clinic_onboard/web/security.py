@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user, user_logged_in, user_logged_out
 from sqlalchemy.orm import joinedload
 
@@ -97,6 +98,14 @@ def load_user(cookie_id: str) -> User | None:
     """Resolve the cookie, unless the session has run past its idle or absolute limit."""
     g.session_ended = _time_limit_passed()
     return None if g.session_ended else user_for_cookie_id(cookie_id)
+
+
+def account_key() -> str:
+    """The signed-in person, for limits that follow them from address to address; the
+    address for anyone else (a limit is checked before the view's sign-in check)."""
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    return get_remote_address()
 
 
 def user_for_cookie_id(cookie_id: str) -> User | None:
