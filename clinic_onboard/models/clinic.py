@@ -1,14 +1,21 @@
 """Clinics (the tenants) and the memberships that give a person an app role in one."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic_onboard.extensions import db
+from clinic_onboard.local_time import default_time_zone, today_in
 from clinic_onboard.models.types import UTCDateTime, utcnow
 from clinic_onboard.models.user import User
+from clinic_onboard.planner.workdays import WEEKDAYS, ClinicCalendar
 from clinic_onboard.policy import AppRole
+
+
+def _province_zone(context: Any) -> str:
+    return default_time_zone(context.get_current_parameters()["province"])
 
 
 class Clinic(db.Model):
@@ -30,6 +37,12 @@ class Clinic(db.Model):
     # clinic invites nobody and sends no email: sign-up is open, so anyone could otherwise
     # send invitations in a made-up clinic's name (operations/invitation_quota.py).
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The clinic's clock and its open days: "today", late entries and every time shown are the
+    # clinic's own; due dates and daily logs fall on its open days (``calendar``).
+    time_zone: Mapped[str] = mapped_column(String(40), default=_province_zone)
+    open_weekdays: Mapped[list[int]] = mapped_column(JSON, default=lambda: sorted(WEEKDAYS))
+    # Statutory holidays (ISO dates) the clinic opens on anyway.
+    open_holidays: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="clinic", cascade="all, delete-orphan"
@@ -38,6 +51,18 @@ class Clinic(db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    def today(self) -> date:
+        """The clinic's own date now (in Halifax, 7 December ends at 03:59 UTC on the 8th)."""
+        return today_in(self.time_zone, utcnow())
+
+    @property
+    def calendar(self) -> ClinicCalendar:
+        return ClinicCalendar(
+            self.province,
+            frozenset(self.open_weekdays),
+            frozenset(date.fromisoformat(day) for day in self.open_holidays),
+        )
 
 
 class Membership(db.Model):

@@ -34,3 +34,24 @@ def unchanged(clinic: Clinic, details: ClinicDetails) -> bool:
     same_language = details.language in ("", clinic.language)
     same_name = clinic.name == details.name.strip()
     return clinic_profile(clinic) == profile_of(details) and same_name and same_language
+
+
+def update_hours(
+    clinic: Clinic, actor: User, time_zone: str, weekdays: list[int], holidays: list[str]
+) -> None:
+    """The clinic's clock and open days; plans already made keep their dates, new plans and
+    re-dated items use the new days."""
+    before = _hours(clinic)
+    clinic.time_zone = time_zone
+    clinic.open_weekdays = sorted(set(weekdays))
+    clinic.open_holidays = sorted(set(holidays))
+    audit.record(clinic.id, actor, "clinic.update_hours", clinic.name, before, _hours(clinic))
+    db.session.flush()
+
+
+def _hours(clinic: Clinic) -> dict[str, object]:
+    return {
+        "time_zone": clinic.time_zone,
+        "open_weekdays": list(clinic.open_weekdays),
+        "open_holidays": list(clinic.open_holidays),
+    }

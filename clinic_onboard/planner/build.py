@@ -30,6 +30,7 @@ from clinic_onboard.planner.requests import (
 )
 from clinic_onboard.planner.rules import Audience, applies
 from clinic_onboard.planner.schedule import Schedule, after_requirements
+from clinic_onboard.planner.workdays import ClinicCalendar
 
 _FREQUENCIES = get_args(Frequency)
 
@@ -64,8 +65,12 @@ def build_plan(
     start_date: date,
     customization: RoleCustomization | None = None,
     lang: str = "en",
+    calendar: ClinicCalendar | None = None,
 ) -> Plan:
     """The plan for a hire in ``role`` at this clinic starting on ``start_date``, in ``lang``.
+
+    Due dates fall on the clinic's open days (``calendar``; Monday to Friday less the province's
+    statutory holidays when not given).
 
     Raises ValueError for a slug or language the catalog does not know, or a custom item that
     breaks a rule. A clinic's own items keep the words the clinic wrote.
@@ -76,7 +81,7 @@ def build_plan(
     check_custom_items(catalog, customization.custom_items)
     place = _Place(catalog.jurisdictions[profile.province], language)
     chosen = _select(catalog, Audience(profile, catalog.role_scope(role)), customization.disabled)
-    schedule = Schedule.starting(profile.province, start_date)
+    schedule = Schedule.starting(calendar or ClinicCalendar(profile.province), start_date)
     return Plan(
         catalog_version=catalog.version,
         profile=profile,

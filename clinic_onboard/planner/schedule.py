@@ -1,35 +1,31 @@
-"""Due dates: phases and day counts turned into working days for one start date and province."""
+"""Due dates: phases and day counts turned into the clinic's open days for one start date."""
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from clinic_onboard.planner.workdays import (
-    add_working_days,
-    working_day_on_or_after,
-    working_day_on_or_before,
-)
+from clinic_onboard.planner.workdays import ClinicCalendar
 
 
 @dataclass(frozen=True)
 class Schedule:
     """The dates a plan hangs on: a start date may fall on a weekend, day 1 never does."""
 
-    province: str
+    calendar: ClinicCalendar
     start: date
     day_1: date
 
     @classmethod
-    def starting(cls, province: str, start: date) -> "Schedule":
-        return cls(province, start, working_day_on_or_after(start, province))
+    def starting(cls, calendar: ClinicCalendar, start: date) -> "Schedule":
+        return cls(calendar, start, calendar.open_on_or_after(start))
 
     @property
     def before_start(self) -> date:
-        return working_day_on_or_before(self.day_1 - timedelta(days=1), self.province)
+        return self.calendar.open_on_or_before(self.day_1 - timedelta(days=1))
 
     def after_days(self, days: int) -> date:
-        """``days`` calendar days after the start, back to a working day but never before day 1."""
-        day = working_day_on_or_before(self.start + timedelta(days=days), self.province)
+        """``days`` calendar days after the start, back to an open day but never before day 1."""
+        day = self.calendar.open_on_or_before(self.start + timedelta(days=days))
         return max(day, self.day_1)
 
     def due(self, phase: str | None, due_days: int | None) -> date:
@@ -42,7 +38,7 @@ class Schedule:
 _PHASES: Mapping[str, Callable[[Schedule], date]] = {
     "before_start": lambda schedule: schedule.before_start,
     "day_1": lambda schedule: schedule.day_1,
-    "week_1": lambda schedule: add_working_days(schedule.day_1, 4, schedule.province),
+    "week_1": lambda schedule: schedule.calendar.add_open_days(schedule.day_1, 4),
     "first_30_days": lambda schedule: schedule.after_days(30),
     "first_90_days": lambda schedule: schedule.after_days(90),
 }

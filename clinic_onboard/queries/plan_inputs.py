@@ -51,4 +51,12 @@ def plan_for(
     customization = role_customization(role)
     profile = profile or clinic_profile(clinic)
     language = lang or clinic.language
-    return build_plan(catalog, profile, role.template, start, customization, lang=language)
+    return build_plan(
+        catalog,
+        profile,
+        role.template,
+        start,
+        customization,
+        lang=language,
+        calendar=clinic.calendar,
+    )

@@ -8,14 +8,16 @@ Canadian way in both.
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from babel.dates import format_datetime
 from flask import Flask, g, has_request_context, request
-from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from clinic_onboard.extensions import babel
+from clinic_onboard.local_time import local
 from clinic_onboard.paths import translations_dir
 from clinic_onboard.record.words import EVENT_WORDS, PROGRESS_WORDS, STATUS_WORDS
 
@@ -42,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["in_clinic_language"] = in_clinic_language
     app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["day_of"] = day_of
     # The core's enums put into words: each word is written once, in record/words.py.
     app.jinja_env.filters["task_status"] = in_words(STATUS_WORDS)
     app.jinja_env.filters["event_kind"] = in_words(EVENT_WORDS)
@@ -109,9 +112,23 @@ def in_clinic_language(text: object) -> str:
     return get(language) if callable(get) else str(text)
 
 
+def _zone() -> str:
+    """The current clinic's time zone; UTC where no clinic is chosen."""
+    membership = g.get("membership") if has_request_context() else None
+    return membership.clinic.time_zone if membership is not None else "UTC"
+
+
 def moment(when: datetime, seconds: bool = False) -> str:
-    """A stored UTC moment in the page's language: "2026-12-15 14:05", « 2026-12-15 14 h 05 »."""
-    return format_datetime(when, MOMENT_PATTERNS[html_lang()][seconds])
+    """A stored UTC moment on the current clinic's clock, in the page's language, with its zone:
+    "2026-12-15 14:05 AST", « 2026-12-15 14 h 05 HNA »."""
+    zone = _zone()
+    pattern = MOMENT_PATTERNS[html_lang()][seconds] + " zzz"
+    return format_datetime(local(when, zone), pattern, locale=LOCALES[html_lang()])
+
+
+def day_of(when: datetime) -> str:
+    """The clinic's date of a stored moment (ISO): a 22:00 sign-off in Vancouver is that day's."""
+    return local(when, _zone()).date().isoformat()
 
 
 def default_language(province: str) -> str:

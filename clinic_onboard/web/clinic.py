@@ -1,7 +1,6 @@
 """The current clinic: its home page, its members, and switching between clinics."""
 
-from datetime import date
-
+from babel.dates import get_day_names
 from flask import (
     Blueprint,
     abort,
@@ -19,14 +18,17 @@ from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
-from clinic_onboard.models import Membership, User
+from clinic_onboard.local_time import TIME_ZONES
+from clinic_onboard.models import Clinic, Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
 from clinic_onboard.queries import staff
 from clinic_onboard.queries.audit_log import recent_audit_events
 from clinic_onboard.queries.profile_preview import preview_changes
+from clinic_onboard.services.i18n import LOCALES, interface_language
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web import audit_entries, throttle
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
+from clinic_onboard.web.hours_forms import ClinicHoursForm
 from clinic_onboard.web.security_forms import (
     ClinicSecurityForm,
     EndSessionsForm,
@@ -75,7 +77,14 @@ def _profile_labels(membership: Membership) -> dict[str, str]:
         _("On site"): ", ".join(library.options[o].name.get(lang) for o in clinic.options)
         or _("None"),
         _("Language of the clinic"): LANGUAGE_NAMES[lang],
+        _("Time zone"): _(TIME_ZONES.get(clinic.time_zone, clinic.time_zone)),
+        _("Open"): _open_days(clinic),
     }
+
+
+def _open_days(clinic: Clinic) -> str:
+    days = get_day_names("wide", locale=LOCALES[interface_language()])
+    return ", ".join(days[n] for n in sorted(clinic.open_weekdays))
 
 
 @bp.get("/members")
@@ -146,6 +155,24 @@ def _reset_problem(form: ResetTwoFactorForm, member: Membership) -> str | None:
     return None
 
 
+@bp.route("/hours", methods=["GET", "POST"])
+@allowed(policy.can_manage_clinic)
+def hours() -> str | Response:
+    """The clinic's time zone and open days: what "today" means and which days work is due."""
+    clinic = current_membership().clinic
+    form = ClinicHoursForm()
+    form.use_clinic(clinic, clinic.today())
+    if request.method == "GET":
+        form.fill_from(clinic)
+    elif form.validate_on_submit():
+        data = form.time_zone.data, form.open_weekdays.data, form.open_holidays.data or []
+        clinic_profile.update_hours(clinic, current_user, *data)
+        db.session.commit()
+        flash(_("The clinic's time zone and open days are saved."), "success")
+        return redirect(url_for("clinic.home"))
+    return render_template("clinic/hours.html", form=form)
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 @allowed(policy.can_manage_clinic)
 def profile() -> str | Response:
@@ -165,7 +192,7 @@ def profile() -> str | Response:
             db.session.commit()
             flash(_("The clinic profile is updated."), "success")
             return redirect(url_for("clinic.home"))
-        changes = preview_changes(catalog(), clinic, details, date.today())
+        changes = preview_changes(catalog(), clinic, details, clinic.today())
         return render_template("clinic/profile_preview.html", form=form, changes=changes)
     return render_template("clinic/profile.html", form=form)
 

@@ -1,7 +1,5 @@
 """The manager's dashboard: progress, overdue items, sign-offs waiting, expiring credentials."""
 
-from datetime import date
-
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -30,7 +28,7 @@ def index() -> str:
     role_id = request.args.get("role", type=int)
     role_id = role_id if any(r.id == role_id for r in roles) else None
     state = request.args.get("state") if request.args.get("state") in STATES else None
-    board = build_dashboard(clinic_id, date.today(), role_id)
+    board = build_dashboard(clinic_id, current_membership().clinic.today(), role_id)
     hires = [row for row in board.hires if state is None or row.state == state]
     return render_template(
         "dashboard/index.html",

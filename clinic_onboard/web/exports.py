@@ -66,7 +66,9 @@ def _signed_in() -> None:
 @per_person
 def role_checklist(role_id: int) -> Response:
     role = get_for_clinic_or_404(ClinicRole, role_id)
-    build = partial(pdf_inputs.role_checklist, role, _start(), printed_on=date.today())
+    build = partial(
+        pdf_inputs.role_checklist, role, _start(), printed_on=current_membership().clinic.today()
+    )
     return _pdf(build, f"duty-checklist-{_slug(role.name)}.pdf")
 
 
@@ -76,7 +78,9 @@ def role_checklist(role_id: int) -> Response:
 def role_plan(role_id: int) -> Response:
     role = get_for_clinic_or_404(ClinicRole, role_id)
     start = _start()
-    build = partial(pdf_inputs.role_plan, role, start, printed_on=date.today())
+    build = partial(
+        pdf_inputs.role_plan, role, start, printed_on=current_membership().clinic.today()
+    )
     return _pdf(build, f"onboarding-plan-{_slug(role.name)}-{start.isoformat()}.pdf")
 
 
@@ -115,7 +119,7 @@ def _start() -> date:
     if not form.validate():
         problem = form.start.errors[0] if form.start.errors else ""
         abort(400, description=_("That start date cannot be printed. %(problem)s", problem=problem))
-    return form.start.data or date.today()
+    return form.start.data or current_membership().clinic.today()
 
 
 def _slug(text: str) -> str:

@@ -70,7 +70,7 @@ def _signed_in() -> None:
 
 @bp.get("/")
 def index() -> str | bytes:
-    key = plan_cache.plan_key(current_membership(), date.today())
+    key = plan_cache.plan_key(current_membership(), current_membership().clinic.today())
     if key is None:
         return render_template("my/index.html", plan=None)
     render = partial(_render_plan, key.onboarding_id, key.today)

@@ -130,7 +130,11 @@ def preview(role_id: int) -> str:
     """What a hire in this role starting on ``start`` gets; today for a missing or bad date."""
     role = get_for_clinic_or_404(ClinicRole, role_id)
     form = PreviewForm(formdata=request.args)
-    start = form.start.data if form.validate() and form.start.data else date.today()
+    start = (
+        form.start.data
+        if form.validate() and form.start.data
+        else current_membership().clinic.today()
+    )
     plan = plan_for(catalog(), current_membership().clinic, role, start)
     return render_template(
         "roles/preview.html",
@@ -196,7 +200,8 @@ def _index_page(form: AddRoleForm) -> str:
 
 def _role_page(role: ClinicRole, **failed: Any) -> str:
     """The role page; ``failed`` holds a submitted form to show again, with what was typed."""
-    plan = plan_for(catalog(), current_membership().clinic, role, date.today())
+    clinic = current_membership().clinic
+    plan = plan_for(catalog(), clinic, role, clinic.today())
     failed_off: tuple[str, SwitchOffForm] | None = failed.pop("switch_off", None)
     forms = {
         "rename": RenameRoleForm(formdata=None, name=role.name),

@@ -62,6 +62,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "clinic.member": PEOPLE,
     "clinic.profile": MANAGER,
     "clinic.security": MANAGER,
+    "clinic.hours": MANAGER,
     "clinic.audit_log": MANAGER,
     "clinic.end_sessions": MANAGER,
     "clinic.reset_two_factor": MANAGER,

@@ -9,7 +9,7 @@ import holidays
 import pytest
 
 from clinic_onboard.planner.schedule import Schedule, after_requirements
-from clinic_onboard.planner.workdays import add_working_days, is_working_day
+from clinic_onboard.planner.workdays import ClinicCalendar, statutory_holidays
 
 
 def is_holiday(day: date, province: str) -> bool:
@@ -36,7 +36,7 @@ def test_holiday_premises() -> None:
     ],
 )
 def test_is_working_day(day: date, province: str, expected: bool) -> None:
-    assert is_working_day(day, province) is expected
+    assert ClinicCalendar(province).is_open(day) is expected
 
 
 @pytest.mark.parametrize(
@@ -79,12 +79,12 @@ def test_is_working_day(day: date, province: str, expected: bool) -> None:
 def test_due_date(
     province: str, start: date, phase: str | None, due_days: int | None, expected: date
 ) -> None:
-    assert Schedule.starting(province, start).due(phase, due_days) == expected
+    assert Schedule.starting(ClinicCalendar(province), start).due(phase, due_days) == expected
 
 
 def test_add_working_days_skips_holidays() -> None:
-    assert add_working_days(date(2026, 4, 2), 1, "ON") == date(2026, 4, 6)
-    assert add_working_days(date(2026, 4, 2), 0, "ON") == date(2026, 4, 2)
+    assert ClinicCalendar("ON").add_open_days(date(2026, 4, 2), 1) == date(2026, 4, 6)
+    assert ClinicCalendar("ON").add_open_days(date(2026, 4, 2), 0) == date(2026, 4, 2)
 
 
 D1, D2, D3 = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)
@@ -104,3 +104,30 @@ def test_after_requirements(
     due: dict[str, date], requires: dict[str, list[str]], expected: dict[str, date]
 ) -> None:
     assert after_requirements(due, requires) == expected
+
+
+def test_a_clinic_open_on_saturdays_gets_saturday_due_dates() -> None:
+    """The clinic's own open days decide due dates, not a fixed Monday-to-Friday week."""
+    weekend_clinic = ClinicCalendar("NS", open_weekdays=frozenset({1, 2, 3, 4, 5}))
+    assert weekend_clinic.is_open(date(2026, 12, 5))  # a Saturday
+    assert not weekend_clinic.is_open(date(2026, 12, 7))  # a Monday
+    assert weekend_clinic.open_on_or_after(date(2026, 12, 6)) == date(2026, 12, 8)
+
+
+def test_a_holiday_the_clinic_opens_on_is_an_open_day() -> None:
+    boxing_day_observed = date(2026, 12, 28)
+    assert not ClinicCalendar("ON").is_open(boxing_day_observed)
+    opens = ClinicCalendar("ON", open_holidays=frozenset({boxing_day_observed}))
+    assert opens.is_open(boxing_day_observed)
+
+
+def test_a_clinic_is_open_on_at_least_one_weekday() -> None:
+    with pytest.raises(ValueError, match="at least one weekday"):
+        ClinicCalendar("ON", open_weekdays=frozenset())
+
+
+def test_statutory_holidays_are_named_in_both_languages() -> None:
+
+    first, last = date(2027, 6, 30), date(2027, 7, 2)
+    assert statutory_holidays("NS", first, last) == [(date(2027, 7, 1), "Canada Day")]
+    assert statutory_holidays("NS", first, last, "fr") == [(date(2027, 7, 1), "Fête du Canada")]

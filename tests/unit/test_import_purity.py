@@ -10,7 +10,7 @@ import pytest
     "modules",
     [
         "clinic_onboard.catalog, clinic_onboard.planner",
-        "clinic_onboard.policy",
+        "clinic_onboard.policy, clinic_onboard.local_time",
         "clinic_onboard.cli.catalog, clinic_onboard.cli.pdf",
     ],
 )

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from clinic_onboard.catalog import JURISDICTION_CODES, SETTING_SLUGS, load_catalog
 from clinic_onboard.planner import ClinicProfile, build_plan
 from clinic_onboard.planner.schedule import Schedule
-from clinic_onboard.planner.workdays import is_working_day
+from clinic_onboard.planner.workdays import ClinicCalendar
 
 CATALOG = load_catalog(Path(__file__).parent / "fixtures" / "minimal")
 
@@ -33,6 +33,6 @@ def test_plans_are_deterministic_sorted_and_on_working_days(
     assert build_plan(CATALOG, profile, role, start) == plan
     due_dates = [task.due_date for task in plan.tasks]
     assert due_dates == sorted(due_dates)
-    assert all(is_working_day(day, profile.province) for day in due_dates)
-    earliest = Schedule.starting(profile.province, start).before_start
+    assert all(ClinicCalendar(profile.province).is_open(day) for day in due_dates)
+    earliest = Schedule.starting(ClinicCalendar(profile.province), start).before_start
     assert all(day >= earliest for day in due_dates)
