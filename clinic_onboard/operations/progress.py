@@ -5,6 +5,7 @@ updates or deletes an event. Each verb checks the state folded from the record f
 and leaves the commit to the caller; ``RecordConflict`` from a simultaneous writer passes up.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -180,6 +181,41 @@ def sign_off(
     event = append_event(onboarding, task, kind, signer, {"method": method, "comment": comment})
     _audit(signer, f"onboarding.{kind.value}", onboarding, {"task": task.item_id})
     return _synced(onboarding, task, event)
+
+
+@dataclass(frozen=True)
+class SignoffChoice:
+    """What a signer chose for one item: how they verified it, the outcome, a comment."""
+
+    method: str
+    outcome: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The items a batch signed, and those it left with the reason (no longer waiting...)."""
+
+    signed: list[OnboardingTask]
+    skipped: list[tuple[OnboardingTask, str]]
+
+
+def sign_many(
+    signer: Membership, choices: Sequence[tuple[OnboardingTask, SignoffChoice]]
+) -> BatchResult:
+    """Sign each item with its own event in its own record; one refused item (signed by
+    someone else meanwhile, undone by the hire) is named and the others are still signed."""
+    signed: list[OnboardingTask] = []
+    skipped: list[tuple[OnboardingTask, str]] = []
+    for task, choice in choices:
+        competent = choice.outcome == "competent"
+        try:
+            sign_off(task.onboarding, task, signer, choice.method, competent, choice.comment)
+        except ProgressRefused as refusal:
+            skipped.append((task, str(refusal)))
+        else:
+            signed.append(task)
+    return BatchResult(signed, skipped)
 
 
 def items_left(onboarding: Onboarding) -> list[OnboardingTask]:

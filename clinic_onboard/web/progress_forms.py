@@ -1,11 +1,21 @@
 """Form shapes for the hire's page and for sign-offs: types, lengths and choices only."""
 
+from collections.abc import Mapping
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from clinic_onboard.operations.progress import SignoffChoice
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.record.words import EVENT_WORDS, METHOD_WORDS
 from clinic_onboard.web.forms import Form, within_date_bounds
@@ -71,6 +81,45 @@ class SignOffForm(PasswordForm):
     def validate_comment(self, field: TextAreaField) -> None:
         if self.outcome.data == EventKind.NEEDS_PRACTICE and not (field.data or "").strip():
             raise ValidationError(_("Say what the person should practise."))
+
+
+class BatchSignOffForm(PasswordForm):
+    """Several waiting items signed with one password: one method and comment for all, each
+    item's own outcome, method or comment where it differs (``item_choices`` reads those)."""
+
+    tasks = SelectMultipleField(
+        _l("Items to sign"),
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Select at least one item to sign."))],
+    )
+    method = SelectField(
+        _l("How you verified them"), choices=_choices(METHODS), validators=[DataRequired()]
+    )
+    comment = TextAreaField(_l("Comment for every item (optional)"), validators=[Length(max=1000)])
+
+
+def item_choices(
+    form: BatchSignOffForm, data: Mapping[str, str], titles: Mapping[int, str]
+) -> tuple[dict[int, SignoffChoice], list[str]]:
+    """Each selected item's choice: its own fields (``outcome-<id>``...) over the batch's.
+
+    Returns the choices and a message per item whose answers do not fit (an unknown method,
+    needs practice without saying what to practise)."""
+    choices: dict[int, SignoffChoice] = {}
+    problems: list[str] = []
+    for task_id in form.tasks.data:
+        title = titles.get(task_id, str(task_id))
+        method = data.get(f"method-{task_id}") or form.method.data
+        outcome = data.get(f"outcome-{task_id}") or "competent"
+        comment = (data.get(f"comment-{task_id}") or form.comment.data or "").strip()
+        if method not in METHODS or outcome not in OUTCOMES or len(comment) > 1000:
+            problems.append(_("“%(item)s”: choose from the options given.", item=title))
+        elif outcome == EventKind.NEEDS_PRACTICE and not comment:
+            problems.append(_("“%(item)s”: say what the person should practise.", item=title))
+        else:
+            choices[task_id] = SignoffChoice(method, outcome, comment)
+    return choices, problems
 
 
 class VoidForm(Form):

@@ -5,9 +5,10 @@ Tenancy first (another clinic's id answers 404), then ``policy``; every change i
 appended by ``operations.progress`` and committed once here.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -25,8 +26,17 @@ from clinic_onboard.queries import signoff_queue
 from clinic_onboard.record.anchors import AnchorReason
 from clinic_onboard.services import anchor_log
 from clinic_onboard.web import throttle
-from clinic_onboard.web.progress_forms import METHODS, PasswordForm, SignOffForm, VoidForm
+from clinic_onboard.web.progress_forms import (
+    METHODS,
+    OUTCOMES,
+    BatchSignOffForm,
+    PasswordForm,
+    SignOffForm,
+    VoidForm,
+    item_choices,
+)
 from clinic_onboard.web.recording import save
+from clinic_onboard.web.role_forms import KIND_LABELS
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("signoffs", __name__, url_prefix="/signoffs")
@@ -50,13 +60,131 @@ def _signed_in() -> None:
 @bp.get("/")
 @allowed(policy.can_review_signoffs)
 def index() -> str:
+    """The items waiting for the signer, narrowed and sorted as asked, ready to sign together."""
+    form = BatchSignOffForm(formdata=None)
+    return _queue_page(form, select_all=request.args.get("select") == "all")
+
+
+@bp.post("/batch")
+@allowed(policy.can_review_signoffs)
+def batch() -> str | Response:
+    """Sign the selected items with one password: one event per item, one password check."""
+    form = BatchSignOffForm()
     signer = current_membership()
-    rows = [
+    rows = _rows(signer)
+    if form.validate_on_submit():
+        titles = {row.task.id: row.task.title for row in rows}
+        choices, problems = item_choices(form, request.form, titles)
+        form.tasks.errors = [*form.tasks.errors, *problems]
+        if not problems and _sign_batch(form, signer, rows, choices):
+            return redirect(url_for("signoffs.index", **_filter_args()))
+    return _queue_page(form, rows=rows)
+
+
+def _rows(signer: Membership) -> list[signoff_queue.QueueRow]:
+    return [
         row
         for row in signoff_queue.awaiting_signoff(signer)
         if policy.may_sign(signer, row.onboarding, row.task)
     ]
-    return render_template("signoffs/index.html", rows=rows)
+
+
+def _queue_filter() -> signoff_queue.QueueFilter:
+    """The queue's filters from the query string; a value that is not one is ignored."""
+    hire = request.args.get("hire", "")
+    return signoff_queue.QueueFilter(
+        hire=int(hire) if hire.isdigit() else None,
+        kind=request.args.get("kind") if request.args.get("kind") in KIND_LABELS else None,
+        by_due_date=request.args.get("sort") == "due",
+    )
+
+
+def _filter_args() -> dict[str, str]:
+    return {key: request.args[key] for key in ("hire", "kind", "sort") if request.args.get(key)}
+
+
+def _queue_page(
+    form: BatchSignOffForm,
+    rows: list[signoff_queue.QueueRow] | None = None,
+    select_all: bool = False,
+) -> str:
+    signer = current_membership()
+    everything = _rows(signer) if rows is None else rows
+    shown = _queue_filter().apply(everything)
+    selected = {row.task.id for row in shown} if select_all else set(form.tasks.data or [])
+    return render_template(
+        "signoffs/index.html",
+        rows=shown,
+        waiting=len(everything),
+        hires=_hires(everything),
+        kinds=sorted({row.task.kind for row in everything}),
+        kind_labels=KIND_LABELS,
+        filters=_queue_filter(),
+        filter_args=_filter_args(),
+        selected=selected,
+        form=form,
+        methods=METHODS,
+        outcomes=OUTCOMES,
+    )
+
+
+def _hires(rows: list[signoff_queue.QueueRow]) -> list[tuple[int, str]]:
+    """The hires with items waiting, for the filter, by name."""
+    named = {row.onboarding.id: row.onboarding.membership.user.display_name for row in rows}
+    return sorted(named.items(), key=lambda pair: (pair[1].lower(), pair[0]))
+
+
+def _sign_batch(
+    form: BatchSignOffForm,
+    signer: Membership,
+    rows: list[signoff_queue.QueueRow],
+    choices: dict[int, progress.SignoffChoice],
+) -> bool:
+    if not throttle.reauthenticated(current_user, form.password.data):
+        form.password.errors.append(WRONG_PASSWORD)
+        return False
+    waiting = {row.task.id: row.task for row in rows}
+    gone = signoff_queue.named_tasks(signer.clinic_id, set(choices) - set(waiting))
+    result: list[progress.BatchResult] = []
+
+    def sign() -> None:
+        pairs = [(waiting[i], choice) for i, choice in choices.items() if i in waiting]
+        result.append(progress.sign_many(signer, pairs))
+
+    if not save(sign, lambda: _batch_summary(result[0])):
+        return False
+    for task in gone:
+        flash(_not_waiting(task), "warning")
+    return True
+
+
+def _batch_summary(result: progress.BatchResult) -> str:
+    """What the batch signed, named; the items it skipped are flashed on their own."""
+    for task, reason in result.skipped:
+        flash(f"{_not_waiting(task)} {reason}", "warning")
+    if not result.signed:
+        return _("No item was signed.")
+    names = "; ".join(
+        f"{t.title} ({t.onboarding.membership.user.display_name})" for t in result.signed
+    )
+    return ngettext(
+        "%(num)d item signed: %(items)s.",
+        "%(num)d items signed: %(items)s.",
+        len(result.signed),
+        items=names,
+    )
+
+
+def _not_waiting(task: OnboardingTask) -> str:
+    return _(
+        "Not signed: “%(item)s” for %(hire)s is no longer waiting for your sign-off.",
+        item=task.title,
+        hire=_hire_name(task),
+    )
+
+
+def _hire_name(task: OnboardingTask) -> str:
+    return task.onboarding.membership.user.display_name
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -165,6 +293,8 @@ def record(onboarding_id: int) -> str:
             and e.kind not in progress.NOT_VOIDABLE
         },
         may_complete=active and policy.can_complete_onboarding(viewer, onboarding),
+        may_sign_items=policy.can_review_signoffs(viewer.role)
+        and not policy.is_hire(viewer, onboarding),
         void_form=VoidForm(),
         complete_form=PasswordForm(),
     )
