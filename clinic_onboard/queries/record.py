@@ -28,6 +28,7 @@ from clinic_onboard.record.chain import (
 from clinic_onboard.record.progress import TaskFacts, statuses
 from clinic_onboard.record.states import (
     DONE_KINDS,
+    REOPENING_KINDS,
     STATEMENT_KINDS,
     EventKind,
     TaskEvent,
@@ -157,10 +158,12 @@ class TaskRecord:
 
     @property
     def practice_comment(self) -> str | None:
-        if self.status is not TaskStatus.NEEDS_PRACTICE:
+        """What the signer said when sending the item back: what to practise, or why a
+        document was rejected; None once the item has moved on."""
+        if self.status not in (TaskStatus.NEEDS_PRACTICE, TaskStatus.REJECTED):
             return None
-        event = self.last([EventKind.NEEDS_PRACTICE])
-        return event.payload.get("comment") if event else None
+        event = self.last(REOPENING_KINDS)
+        return (event.payload.get("comment") or event.payload.get("reason")) if event else None
 
 
 def fold_records(

@@ -5,6 +5,8 @@ Tenancy first (another clinic's id answers 404), then ``policy``; every change i
 appended by ``operations.progress`` and committed once here.
 """
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +26,9 @@ from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.queries import signoff_queue
 from clinic_onboard.record.anchors import AnchorReason
+from clinic_onboard.record.credentials import recorded_date_problems
+from clinic_onboard.record.states import SIGNOFF_METHODS, SIGNOFF_OUTCOMES, EventKind
+from clinic_onboard.record.words import BATCH_MEANING_WORDS, MEANING_WORDS, N_
 from clinic_onboard.services import anchor_log
 from clinic_onboard.web import throttle
 from clinic_onboard.web.progress_forms import (
@@ -40,6 +45,14 @@ from clinic_onboard.web.role_forms import KIND_LABELS
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("signoffs", __name__, url_prefix="/signoffs")
+# What the signer is told once the item is signed, by outcome.
+SIGNED_MESSAGES = {
+    "competent": N_("Signed off “%(item)s” for %(hire)s."),
+    "needs_practice": N_("“%(item)s” is back with %(hire)s to practise."),
+    "verified": N_("Verified “%(item)s” for %(hire)s."),
+    "rejected": N_("“%(item)s” is rejected; %(hire)s is told why."),
+    "confirmed": N_("Confirmed “%(item)s” for %(hire)s."),
+}
 WRONG_PASSWORD = _l("That password is not right. Nothing was recorded.")
 # What the anchor log shows against a record that is still there (a deleted one answers 404).
 ANCHOR_REASONS = {
@@ -73,8 +86,8 @@ def batch() -> str | Response:
     signer = current_membership()
     rows = _rows(signer)
     if form.validate_on_submit():
-        titles = {row.task.id: row.task.title for row in rows}
-        choices, problems = item_choices(form, request.form, titles)
+        forms = {row.task.id: (row.task.title, policy.signoff_form(row.task.kind)) for row in rows}
+        choices, problems = item_choices(form, request.form, forms)
         form.tasks.errors = [*form.tasks.errors, *problems]
         if not problems and _sign_batch(form, signer, rows, choices):
             return redirect(url_for("signoffs.index", **_filter_args()))
@@ -123,8 +136,12 @@ def _queue_page(
         filter_args=_filter_args(),
         selected=selected,
         form=form,
+        signoff_forms={row.task.id: policy.signoff_form(row.task.kind) for row in shown},
         methods=METHODS,
         outcomes=OUTCOMES,
+        signoff_methods=SIGNOFF_METHODS,
+        signoff_outcomes=SIGNOFF_OUTCOMES,
+        meanings=BATCH_MEANING_WORDS,
     )
 
 
@@ -195,13 +212,30 @@ def task(task_id: int) -> str | Response:
     onboarding, signer = task.onboarding, current_membership()
     if task.withdrawn_at is not None or not policy.may_sign(signer, onboarding, task):
         abort(403)
-    form = SignOffForm()
+    signoff_form = policy.signoff_form(task.kind)
+    form = SignOffForm().use_form(signoff_form)
     if form.validate_on_submit() and _sign(form, onboarding, task, signer):
         return redirect(url_for("signoffs.index"))
     record = record_reads.task_records(onboarding)[task.id]
     return render_template(
-        "signoffs/task.html", task=task, onboarding=onboarding, record=record, form=form
+        "signoffs/task.html",
+        task=task,
+        onboarding=onboarding,
+        record=record,
+        form=form,
+        signoff_form=signoff_form,
+        meaning=MEANING_WORDS[signoff_form],
+        date_problems=_date_problems(record),
+        methods=METHODS,
     )
+
+
+def _date_problems(record: record_reads.TaskRecord) -> list[str]:
+    """What is wrong with a recorded credential's dates today, for the signer to see."""
+    done = record.completion
+    if done is None or done.kind != EventKind.CREDENTIAL:
+        return []
+    return [_(problem) for problem in recorded_date_problems(done.payload, date.today())]
 
 
 def _sign(
@@ -210,15 +244,14 @@ def _sign(
     if not throttle.reauthenticated(current_user, form.password.data):
         form.password.errors.append(WRONG_PASSWORD)
         return False
-    competent = form.outcome.data == "competent"
+    choice = progress.SignoffChoice(
+        form.method.data or "", form.outcome.data, form.comment.data or ""
+    )
     hire = onboarding.membership.user.display_name
     return save(
-        lambda: progress.sign_off(
-            onboarding, task, signer, form.method.data, competent, form.comment.data or ""
-        ),
-        _("Signed off “%(item)s” for %(hire)s.", item=task.title, hire=hire)
-        if competent
-        else _("“%(item)s” is back with %(hire)s to practise.", item=task.title, hire=hire),
+        lambda: progress.sign_item(onboarding, task, signer, choice),
+        _(SIGNED_MESSAGES[choice.outcome], item=task.title, hire=hire),
+        form.comment.errors.append,
     )
 
 
@@ -320,8 +353,9 @@ def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
         voided_id = payload.pop("voids")
         seq = next((e.seq for e in events if e.id == voided_id), "?")
         payload = {"voids entry": seq, **payload}
-    if "method" in payload:
-        payload["method"] = METHODS.get(payload["method"], payload["method"])
+    for key in ("method", "seen"):
+        if key in payload:
+            payload[key] = METHODS.get(payload[key], payload[key])
     payload.pop("file", None)
     return "; ".join(
         f"{key.replace('_', ' ')}: {_plain(value)}" for key, value in payload.items() if value

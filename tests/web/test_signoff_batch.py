@@ -86,7 +86,7 @@ def test_a_wrong_password_or_a_missing_comment_keeps_the_selection_and_records_n
     assert wrong.status_code == 200 and "Nothing was recorded" in page
     assert f'value="{hand}" checked' in page
     missing = _batch(client, [hand], **{f"outcome-{hand}": "needs_practice"})
-    assert "say what the person should practise" in missing.get_data(as_text=True)
+    assert "Say what the person should practise" in missing.get_data(as_text=True)
     assert _status(people["onboarding"], HAND) is TaskStatus.AWAITING_SIGNOFF
 
 
