@@ -24,7 +24,13 @@ from clinic_onboard.models import (
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import append_event, start_change
 from clinic_onboard.operations.renewals import sync_renewal
-from clinic_onboard.queries.record import TaskRecord, events_of, task_records, voided_ids
+from clinic_onboard.queries.record import (
+    TaskRecord,
+    events_of,
+    items_left,
+    task_records,
+    voided_ids,
+)
 from clinic_onboard.record.credentials import date_problems, recorded_date_problems
 from clinic_onboard.record.progress import HIRE_TO_ACT
 from clinic_onboard.record.renewals import add_months
@@ -36,7 +42,6 @@ from clinic_onboard.record.states import (
     EventKind,
     SignoffForm,
     TaskStatus,
-    is_finished,
 )
 from clinic_onboard.record.words import N_
 from clinic_onboard.services.uploads import StoredFile
@@ -284,22 +289,12 @@ def sign_many(
     return BatchResult(signed, skipped)
 
 
-def items_left(onboarding: Onboarding) -> list[OnboardingTask]:
-    """Live items that are neither done nor signed off, in plan order (renewals come later)."""
-    records = task_records(onboarding)
-    return [
-        t
-        for t in onboarding.tasks
-        if t.id in records and t.renewal_of_id is None and not is_finished(records[t.id].status)
-    ]
-
-
 def complete_onboarding(onboarding: Onboarding, manager: Membership) -> OnboardingEvent:
     """The manager's final sign-off, once every live item is done or signed off."""
     _require_open(onboarding, None)
     if not policy.can_complete_onboarding(manager, onboarding):
         raise ProgressRefused(_("Only a manager other than the hire gives the final sign-off."))
-    left = items_left(onboarding)
+    left = [task for task, _status in items_left(onboarding)]
     if left:
         raise ProgressRefused(_left_message(left))
     event = append_event(onboarding, None, EventKind.FINAL_SIGNOFF, manager)

@@ -33,6 +33,7 @@ from clinic_onboard.record.states import (
     EventKind,
     TaskEvent,
     TaskStatus,
+    is_finished,
 )
 from clinic_onboard.record.words import N_
 
@@ -284,3 +285,14 @@ def _report(
     )
     sealed = [event.sealed(item_id) for event, item_id in events]
     return verify_record(state, sealed, record_keys())
+
+
+def items_left(onboarding: Onboarding) -> list[tuple[OnboardingTask, TaskStatus]]:
+    """Live items neither done nor signed off, with their status, in plan order: what stands
+    between the record and its final sign-off (renewals come later and never hold it up)."""
+    records = task_records(onboarding)
+    return [
+        (t, records[t.id].status)
+        for t in onboarding.tasks
+        if t.id in records and t.renewal_of_id is None and not is_finished(records[t.id].status)
+    ]

@@ -151,6 +151,14 @@ class BatchSignOffForm(PasswordForm):
             raise ValidationError(_("Select the items from the list."))
 
 
+class FinalSignOffForm(BatchSignOffForm):
+    """The manager's final sign-off, with the items still waiting for them signed first."""
+
+    tasks = SelectMultipleField(
+        _l("Items to sign"), coerce=int, validate_choice=False, validators=[Optional()]
+    )
+
+
 def item_choices(
     form: BatchSignOffForm, data: Mapping[str, str], forms: Mapping[int, tuple[str, SignoffForm]]
 ) -> tuple[dict[int, SignoffChoice], list[str]]:

@@ -5,6 +5,7 @@ Tenancy first (another clinic's id answers 404), then ``policy``; every change i
 appended by ``operations.progress`` and committed once here.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -27,7 +28,12 @@ from clinic_onboard.queries import record as record_reads
 from clinic_onboard.queries import signoff_queue
 from clinic_onboard.record.anchors import AnchorReason
 from clinic_onboard.record.credentials import recorded_date_problems
-from clinic_onboard.record.states import SIGNOFF_METHODS, SIGNOFF_OUTCOMES, EventKind
+from clinic_onboard.record.states import (
+    SIGNOFF_METHODS,
+    SIGNOFF_OUTCOMES,
+    EventKind,
+    TaskStatus,
+)
 from clinic_onboard.record.words import BATCH_MEANING_WORDS, MEANING_WORDS, N_
 from clinic_onboard.services import anchor_log
 from clinic_onboard.web import throttle
@@ -35,7 +41,7 @@ from clinic_onboard.web.progress_forms import (
     METHODS,
     OUTCOMES,
     BatchSignOffForm,
-    PasswordForm,
+    FinalSignOffForm,
     SignOffForm,
     VoidForm,
     item_choices,
@@ -45,6 +51,7 @@ from clinic_onboard.web.role_forms import KIND_LABELS
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("signoffs", __name__, url_prefix="/signoffs")
+AWAITING = TaskStatus.AWAITING_SIGNOFF
 # What the signer is told once the item is signed, by outcome.
 SIGNED_MESSAGES = {
     "competent": N_("Signed off “%(item)s” for %(hire)s."),
@@ -258,23 +265,34 @@ def _sign(
 @bp.post("/onboardings/<int:onboarding_id>/complete")
 @allowed(policy.can_correct_record)
 def complete(onboarding_id: int) -> Response:
-    """The manager's final sign-off, password re-entered, once every item is finished."""
+    """The manager's final sign-off, password re-entered, once every item is finished; the
+    items still waiting for the manager are signed in the same step, each with its event."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
-    form = PasswordForm()
+    form = FinalSignOffForm()
     if not form.validate_on_submit() or not throttle.reauthenticated(
         current_user, form.password.data
     ):
         flash(str(WRONG_PASSWORD), "error")
     else:
-        manager = current_membership()
-        save(
-            lambda: progress.complete_onboarding(onboarding, manager),
-            _(
-                "%(name)s's onboarding is complete.",
-                name=onboarding.membership.user.display_name,
-            ),
-        )
+        _complete(form, onboarding, current_membership())
     return redirect(url_for("signoffs.record", onboarding_id=onboarding.id))
+
+
+def _complete(form: FinalSignOffForm, onboarding: Onboarding, manager: Membership) -> None:
+    waiting = {t.id: t for t, status in record_reads.items_left(onboarding) if status == AWAITING}
+    forms = {i: (t.title, policy.signoff_form(t.kind)) for i, t in waiting.items()}
+    choices, problems = item_choices(form, request.form, forms)
+    for problem in problems:
+        flash(problem, "error")
+    pairs = [(waiting[i], choice) for i, choice in choices.items() if i in waiting]
+
+    def sign_and_complete() -> None:
+        progress.sign_many(manager, pairs)
+        progress.complete_onboarding(onboarding, manager)
+
+    if not problems:
+        name = onboarding.membership.user.display_name
+        save(sign_and_complete, _("%(name)s's onboarding is complete.", name=name))
 
 
 @bp.post("/events/<int:event_id>/void")
@@ -326,11 +344,36 @@ def record(onboarding_id: int) -> str:
             and e.kind not in progress.NOT_VOIDABLE
         },
         may_complete=active and policy.can_complete_onboarding(viewer, onboarding),
+        left=_left(viewer, onboarding) if active else [],
         may_sign_items=policy.can_review_signoffs(viewer.role)
         and not policy.is_hire(viewer, onboarding),
         void_form=VoidForm(),
-        complete_form=PasswordForm(),
+        complete_form=FinalSignOffForm(formdata=None),
+        meanings=BATCH_MEANING_WORDS,
     )
+
+
+@dataclass(frozen=True)
+class LeftItem:
+    """An item standing between the record and its final sign-off, and whether the viewer
+    signs it (then the final sign-off signs it first)."""
+
+    task: OnboardingTask
+    status: TaskStatus
+    signs: bool
+    signoff_form: str
+
+
+def _left(viewer: Membership, onboarding: Onboarding) -> list[LeftItem]:
+    return [
+        LeftItem(
+            task,
+            status,
+            status == AWAITING and policy.may_sign(viewer, onboarding, task),
+            policy.signoff_form(task.kind),
+        )
+        for task, status in record_reads.items_left(onboarding)
+    ]
 
 
 def _title(event: OnboardingEvent, tasks: dict[int, OnboardingTask]) -> str | None:

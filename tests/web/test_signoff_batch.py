@@ -8,7 +8,7 @@ from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import TaskStatus
 from tests.conftest import PASSWORD, Auth
-from tests.web.onboarding_factory import make_team, task_of
+from tests.web.onboarding_factory import TODAY, make_team, task_of
 
 HAND, BILLING, BLS = "ipac.hand_hygiene", "emr.billing", "bls.certificate"
 
@@ -158,3 +158,42 @@ def test_the_queue_filters_by_hire_and_kind_and_sorts_by_due_date(
     assert "No waiting item matches these filters" in none
     for query in ("?hire=abc", "?kind=<b>", "?sort=sideways", "?hire=99999999999999999999"):
         assert client.get(f"/signoffs/{query}").status_code == 200
+
+
+def test_the_final_sign_off_shows_what_is_left_then_signs_the_managers_items_with_it(
+    client: FlaskClient, auth: Auth, people: dict
+) -> None:
+    plan = people["onboarding"]
+    record = f"/signoffs/onboardings/{plan.id}/record"
+    auth.login_as(people["manager"])
+    page = client.get(record).get_data(as_text=True)
+    assert "5 items are still to finish before the final sign-off" in page
+    assert "Bill a visit in the EMR: Waiting for sign-off (waiting for you)" in page
+    assert "Read the clinic privacy policy: Not started" in page
+    assert 'name="password"' not in page  # no password while others' items are open
+    # The hire finishes the rest; the supervisor signs theirs; billing is left for a manager.
+    hire = people["hire"]
+    progress.complete_task(plan, task_of(plan, "privacy.read_policy"), hire)
+    progress.acknowledge_task(
+        plan, task_of(plan, "privacy.confidentiality"), hire, hire.user.display_name
+    )
+    bls = task_of(plan, BLS)
+    details = progress.CredentialDetails("Red Cross", "1", TODAY, None)
+    progress.record_credential(plan, bls, hire, details, None)
+    supervisor = people["supervisor"]
+    progress.sign_off(plan, task_of(plan, HAND), supervisor, "observed", True)
+    choice = progress.SignoffChoice("original", "verified")
+    progress.sign_item(plan, bls, supervisor, choice)
+    db.session.commit()
+    page = client.get(record).get_data(as_text=True)
+    billing = task_of(plan, BILLING)
+    assert "1 item is waiting for your sign-off; it is signed first" in page
+    assert f'<input type="hidden" name="tasks" value="{billing.id}">' in page
+    assert "Competencies: you personally verified" in page and 'name="password"' in page
+    data = {"tasks": [str(billing.id)], "method": "demonstrated", "password": PASSWORD}
+    done = client.post(f"/signoffs/onboardings/{plan.id}/complete", data=data)
+    assert done.status_code == 302
+    kinds = [(e.kind, e.task_id) for e in record_reads.events_of(plan)[-2:]]
+    assert kinds == [("signed_off", billing.id), ("final_signoff", None)]
+    db.session.refresh(plan)
+    assert plan.status.value == "completed"
