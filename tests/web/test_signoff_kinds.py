@@ -182,3 +182,32 @@ def test_a_batch_signs_each_kind_as_what_it_is_and_the_pdf_says_so(
     for words in ("Simulated", "Completion confirmed", "Certified copy seen", TITLES[READING]):
         assert words in text, words
     assert "for a credential or document check, that they saw it" in text
+
+
+@pytest.mark.parametrize(
+    ("item", "fields"),
+    [
+        (HAND, {"method": "observed", "outcome": "verified"}),
+        (HAND, {"method": "original", "outcome": "competent"}),
+        (READING, {"method": "observed", "outcome": "confirmed"}),
+        (READING, {"outcome": "rejected", "comment": "no"}),
+        (BLS, {"method": "observed", "outcome": "verified"}),
+        (BLS, {"outcome": "verified"}),
+        (BLS, {"method": "original", "outcome": "competent", "comment": "x" * 5000}),
+    ],
+)
+def test_an_answer_that_does_not_fit_the_kind_re_renders_the_form(
+    client: FlaskClient, auth: Auth, people: dict, item: str, fields: dict
+) -> None:
+    plan, hire = people["plan"], people["checked"]
+    task = task_of(plan, item)
+    if item == BLS:
+        details = progress.CredentialDetails("Red Cross", "", TODAY, None)
+        progress.record_credential(plan, task, hire, details, None)
+    else:
+        progress.complete_task(plan, task, hire)
+    db.session.commit()
+    auth.login_as(people["supervisor"])
+    response = _sign(client, task.id, **fields)
+    assert response.status_code == 200
+    assert _status(plan, item) is TaskStatus.AWAITING_SIGNOFF
