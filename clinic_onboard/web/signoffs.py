@@ -185,12 +185,16 @@ def _sign_batch(
 def _batch_summary(result: progress.BatchResult) -> str:
     """What the batch signed, named; the items it skipped are flashed on their own."""
     for task, reason in result.skipped:
-        flash(f"{_not_waiting(task)} {reason}", "warning")
+        message = _(
+            "Not signed: “%(item)s” for %(hire)s: %(reason)s",
+            item=task.title,
+            hire=_hire_name(task),
+            reason=reason,
+        )
+        flash(message, "warning")
     if not result.signed:
         return _("No item was signed.")
-    names = "; ".join(
-        f"{t.title} ({t.onboarding.membership.user.display_name})" for t in result.signed
-    )
+    names = "; ".join(f"{t.title} ({_hire_name(t)})" for t in result.signed)
     return ngettext(
         "%(num)d item signed: %(items)s.",
         "%(num)d items signed: %(items)s.",

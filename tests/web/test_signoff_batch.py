@@ -197,3 +197,16 @@ def test_the_final_sign_off_shows_what_is_left_then_signs_the_managers_items_wit
     assert kinds == [("signed_off", billing.id), ("final_signoff", None)]
     db.session.refresh(plan)
     assert plan.status.value == "completed"
+
+
+def test_sign_many_signs_the_rest_when_one_item_was_signed_meanwhile(people: dict) -> None:
+    """The race the queue cannot see: an item signed by someone else after the page loaded."""
+    mine, theirs = people["onboarding"], people["other_onboarding"]
+    first, second = task_of(mine, HAND), task_of(theirs, HAND)
+    progress.sign_off(theirs, second, people["manager"], "observed", True)
+    choice = progress.SignoffChoice("observed", "competent")
+    result = progress.sign_many(people["supervisor"], [(first, choice), (second, choice)])
+    db.session.commit()
+    assert result.signed == [first]
+    assert result.skipped == [(second, "This item is not waiting for sign-off.")]
+    assert _status(mine, HAND) is TaskStatus.SIGNED_OFF
