@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Protocol
 
-from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.record.states import SignoffForm, TaskStatus
 
 
 class AppRole(StrEnum):
@@ -30,6 +30,15 @@ SIGNS = {
     AppRole.MANAGER: frozenset({"supervisor", "manager"}),
     AppRole.SUPERVISOR: frozenset({"supervisor"}),
     AppRole.STAFF: frozenset(),
+}
+# What a signature attests for each library kind; a kind not listed is confirmed as done.
+SIGNOFF_FORMS = {
+    "competency": SignoffForm.COMPETENCY,
+    "credential": SignoffForm.DOCUMENT,
+    "document_check": SignoffForm.DOCUMENT,
+    "acknowledgement": SignoffForm.CONFIRMATION,
+    "reading": SignoffForm.CONFIRMATION,
+    "task": SignoffForm.CONFIRMATION,
 }
 # A completion its author may take back: not yet signed off.
 UNDOABLE = frozenset({TaskStatus.AWAITING_SIGNOFF, TaskStatus.DONE})
@@ -126,6 +135,13 @@ def may_sign(signer: Member, onboarding: Hire, task: SignedItem) -> bool:
         onboarding.supervisor_id,
         task.signoff,
     )
+
+
+def signoff_form(kind: str) -> SignoffForm:
+    """How an item of this kind is signed off: a competency is assessed, a document is seen
+    and verified or rejected, anything else is confirmed as done (the hire's own signature of
+    an acknowledgement is the record; a supervisor confirms it only where the item asks)."""
+    return SIGNOFF_FORMS.get(kind, SignoffForm.CONFIRMATION)
 
 
 def can_view_record(viewer: Member, onboarding: Hire) -> bool:

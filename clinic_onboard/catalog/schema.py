@@ -25,7 +25,10 @@ from pydantic import (
 
 from clinic_onboard.catalog.text import Text, parse_optional_text
 
-Kind = Literal["task", "competency", "credential", "acknowledgement", "reading"]
+Kind = Literal["task", "competency", "credential", "document_check", "acknowledgement", "reading"]
+# Kinds the hire records as a document (issuer, number, dates, a copy) and a signer verifies:
+# a professional credential, or a check such as a police record check.
+DOCUMENT_KINDS = frozenset({"credential", "document_check"})
 Phase = Literal["before_start", "day_1", "week_1", "first_30_days", "first_90_days"]
 Signoff = Literal["none", "supervisor", "manager"]
 Basis = Literal["law", "guidance", "policy"]

@@ -7,10 +7,12 @@ create an item the library itself would reject.
 from collections.abc import Mapping
 
 from clinic_onboard.catalog.errors import FieldProblem
-from clinic_onboard.catalog.schema import TaskFields
+from clinic_onboard.catalog.schema import DOCUMENT_KINDS, TaskFields
 from clinic_onboard.catalog.validation import validate
 
 _VALIDITY = ("validity_months", "renews")
+# Kinds that may expire and renew (a credential must).
+EXPIRING_KINDS = DOCUMENT_KINDS | {"acknowledgement"}
 
 
 def task_problems(task: TaskFields) -> list[FieldProblem]:
@@ -36,8 +38,10 @@ def _validity(task: TaskFields) -> list[FieldProblem]:
     if task.kind == "credential":
         missing = [name for name in _VALIDITY if name not in given]
         return [FieldProblem(name, "required on a credential") for name in missing]
-    if task.kind != "acknowledgement":
-        message = f"only credentials and acknowledgements expire, not a {task.kind}"
+    if task.kind not in EXPIRING_KINDS:
+        message = (
+            f"only credentials, document checks and acknowledgements expire, not a {task.kind}"
+        )
         return [FieldProblem(name, message) for name in given]
     if len(given) == 1:
         return [FieldProblem(given[0], "give validity_months and renews together")]

@@ -4,11 +4,13 @@ roles and two hires, one of them three weeks in with items done and signed off."
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Clinic, ClinicRole, Membership, Onboarding, User
 from clinic_onboard.operations import accounts, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.queries.accounts import count_users
+from clinic_onboard.record.states import SIGNOFF_METHODS, SIGNOFF_OUTCOMES
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,19 @@ def _progress(plan: Onboarding, hire: Membership, supervisor: Membership, today:
         progress.complete_task(plan, task, hire, "Done with Sam on the floor.")
     waiting = [t for t in due if t.signoff == "supervisor"]
     for task in waiting[:3]:
-        progress.sign_off(plan, task, supervisor, "observed", competent=True)
-    if len(waiting) > 3:
+        progress.sign_item(plan, task, supervisor, _accepted(task.kind))
+    practice = [t for t in waiting[3:] if t.kind == "competency"]
+    if practice:
         comment = "Practise once more with a colleague watching."
-        progress.sign_off(plan, waiting[3], supervisor, "demonstrated", False, comment)
+        choice = progress.SignoffChoice("demonstrated", "needs_practice", comment)
+        progress.sign_item(plan, practice[0], supervisor, choice)
+
+
+def _accepted(kind: str) -> progress.SignoffChoice:
+    """An item of ``kind`` signed as that kind is: its first method, its accepting outcome."""
+    form = policy.signoff_form(kind)
+    method = next(iter(SIGNOFF_METHODS[form]), "")
+    return progress.SignoffChoice(method, next(iter(SIGNOFF_OUTCOMES[form])))
 
 
 def demo_present() -> bool:

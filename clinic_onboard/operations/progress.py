@@ -5,6 +5,7 @@ updates or deletes an event. Each verb checks the state folded from the record f
 and leaves the commit to the caller; ``RecordConflict`` from a simultaneous writer passes up.
 """
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from clinic_onboard import policy
+from clinic_onboard.catalog.schema import DOCUMENT_KINDS
 from clinic_onboard.models import (
     Membership,
     Onboarding,
@@ -22,21 +24,40 @@ from clinic_onboard.models import (
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import append_event, start_change
 from clinic_onboard.operations.renewals import sync_renewal
-from clinic_onboard.queries.record import events_of, task_records, voided_ids
+from clinic_onboard.queries.record import (
+    TaskRecord,
+    events_of,
+    items_left,
+    task_records,
+    voided_ids,
+)
+from clinic_onboard.record.credentials import date_problems, recorded_date_problems
 from clinic_onboard.record.progress import HIRE_TO_ACT
 from clinic_onboard.record.renewals import add_months
 from clinic_onboard.record.states import (
+    REOPENING_KINDS,
+    SIGNOFF_METHODS,
+    SIGNOFF_OUTCOMES,
     STATEMENT_KINDS,
     EventKind,
+    SignoffForm,
     TaskStatus,
-    is_finished,
 )
 from clinic_onboard.record.words import N_
 from clinic_onboard.services.uploads import StoredFile
 
 # Plain text (callers compare it), translated where it is shown.
 CONFLICT_MESSAGE = N_("Someone else just updated this record; please check and try again.")
-FORM_KINDS = {"acknowledgement": "acknowledged", "credential": "credential_recorded"}
+FORM_KINDS = {
+    "acknowledgement": "acknowledged",
+    "credential": "credential_recorded",
+    "document_check": "credential_recorded",
+}
+# What a signer must say when sending an item back.
+REOPEN_WITHOUT_REASON = {
+    EventKind.NEEDS_PRACTICE: N_("Say what to practise."),
+    EventKind.REJECTED: N_("Say why the document is rejected, so the hire can put it right."),
+}
 # A correction, the final sign-off and the record's own statements cannot be voided.
 NOT_VOIDABLE = frozenset({EventKind.VOIDED, EventKind.FINAL_SIGNOFF, *STATEMENT_KINDS})
 
@@ -87,7 +108,7 @@ def acknowledge_task(
     onboarding: Onboarding, task: OnboardingTask, hire: Membership, typed_name: str
 ) -> OnboardingEvent:
     """Sign a policy by typing one's full name as the account gives it."""
-    _hire_may_act(onboarding, task, hire, kind="acknowledgement")
+    _hire_may_act(onboarding, task, hire, kinds={"acknowledgement"})
     if not same_name(typed_name, hire.user.display_name):
         raise ProgressRefused(
             _("Type your full name exactly as %(name)s.", name=repr(hire.user.display_name))
@@ -105,12 +126,13 @@ def record_credential(
     stored: StoredFile | None,
 ) -> OnboardingEvent:
     """Record a certificate; a blank expiry is the issue date plus the item's validity."""
-    _hire_may_act(onboarding, task, hire, kind="credential")
+    _hire_may_act(onboarding, task, hire, kinds=DOCUMENT_KINDS)
     expires_on = details.expires_on
     if expires_on is None and task.validity_months:
         expires_on = add_months(details.issued_on, task.validity_months)
-    if expires_on is not None and expires_on <= details.issued_on:
-        raise ProgressRefused(_("The expiry date must be after the issue date."))
+    problems = date_problems(details.issued_on, expires_on, date.today())
+    if problems:
+        raise ProgressRefused(" ".join(_(problem) for problem in problems))
     payload = {
         "issuer": details.issuer.strip(),
         "number": details.number.strip(),
@@ -146,10 +168,13 @@ def _require_open(onboarding: Onboarding, task: OnboardingTask | None) -> None:
 
 
 def _hire_may_act(
-    onboarding: Onboarding, task: OnboardingTask, hire: Membership, kind: str | None = None
+    onboarding: Onboarding,
+    task: OnboardingTask,
+    hire: Membership,
+    kinds: Collection[str] | None = None,
 ) -> None:
     _require_hire(onboarding, task, hire)
-    if kind is not None and task.kind != kind:
+    if kinds is not None and task.kind not in kinds:
         raise ProgressRefused(_("This item is not completed with this form."))
     found = task_records(onboarding).get(task.id)
     if found is None or found.status not in HIRE_TO_ACT:
@@ -167,29 +192,101 @@ def sign_off(
     competent: bool,
     comment: str = "",
 ) -> OnboardingEvent:
-    """Competent signs the item off; needs practice re-opens it for the hire."""
+    """Competent signs the item off; needs practice re-opens it for the hire (the signature
+    of a competency, whatever the item's kind: ``sign_item`` signs each kind as what it is)."""
+    _waiting_for(onboarding, task, signer)
+    if not competent and not comment.strip():
+        raise ProgressRefused(_("Say what to practise."))
+    kind = EventKind.SIGNED_OFF if competent else EventKind.NEEDS_PRACTICE
+    return _signed(onboarding, task, signer, kind, {"method": method, "comment": comment})
+
+
+def _waiting_for(onboarding: Onboarding, task: OnboardingTask, signer: Membership) -> TaskRecord:
+    """The item's record, once the signer may sign it and it is waiting for them."""
     _require_open(onboarding, task)
     if not policy.may_sign(signer, onboarding, task):
         raise ProgressRefused(_("You cannot sign off this item."))
     found = task_records(onboarding).get(task.id)
     if found is None or found.status is not TaskStatus.AWAITING_SIGNOFF:
         raise ProgressRefused(_("This item is not waiting for sign-off."))
-    if not competent and not comment.strip():
-        raise ProgressRefused(_("Say what to practise."))
-    kind = EventKind.SIGNED_OFF if competent else EventKind.NEEDS_PRACTICE
-    event = append_event(onboarding, task, kind, signer, {"method": method, "comment": comment})
+    return found
+
+
+def _signed(
+    onboarding: Onboarding,
+    task: OnboardingTask,
+    signer: Membership,
+    kind: EventKind,
+    payload: dict[str, Any],
+) -> OnboardingEvent:
+    event = append_event(onboarding, task, kind, signer, payload)
     _audit(signer, f"onboarding.{kind.value}", onboarding, {"task": task.item_id})
     return _synced(onboarding, task, event)
 
 
-def items_left(onboarding: Onboarding) -> list[OnboardingTask]:
-    """Live items that are neither done nor signed off, in plan order (renewals come later)."""
-    records = task_records(onboarding)
-    return [
-        t
-        for t in onboarding.tasks
-        if t.id in records and t.renewal_of_id is None and not is_finished(records[t.id].status)
-    ]
+@dataclass(frozen=True)
+class SignoffChoice:
+    """What a signer chose for one item: how they verified it, the outcome, a comment."""
+
+    method: str
+    outcome: str
+    comment: str = ""
+
+
+def sign_item(
+    onboarding: Onboarding, task: OnboardingTask, signer: Membership, choice: SignoffChoice
+) -> OnboardingEvent:
+    """Sign an item as what it is (``policy.signoff_form``): a competency assessed, a document
+    verified or rejected with the reason, anything else confirmed done. A sending back (needs
+    practice, rejected) re-opens the item and the hire sees the comment."""
+    found = _waiting_for(onboarding, task, signer)
+    form = policy.signoff_form(task.kind)
+    kind = SIGNOFF_OUTCOMES[form].get(choice.outcome)
+    methods = SIGNOFF_METHODS[form]
+    if kind is None or (methods and choice.method not in methods):
+        raise ProgressRefused(_("Choose one of the options given for this item."))
+    comment = choice.comment.strip()
+    if kind in REOPENING_KINDS and not comment:
+        raise ProgressRefused(_(REOPEN_WITHOUT_REASON[kind]))
+    if kind is EventKind.VERIFIED and found.completion is not None:
+        problems = recorded_date_problems(found.completion.payload, date.today())
+        if problems:
+            raise ProgressRefused(" ".join(_(problem) for problem in problems))
+    return _signed(onboarding, task, signer, kind, _signature(form, kind, choice.method, comment))
+
+
+def _signature(form: SignoffForm, kind: EventKind, method: str, comment: str) -> dict[str, Any]:
+    """The payload: how it was verified, and the comment (the reason, for a rejection)."""
+    if form is SignoffForm.COMPETENCY:
+        return {"method": method, "comment": comment}
+    if form is SignoffForm.DOCUMENT:
+        return {"seen": method, ("reason" if kind is EventKind.REJECTED else "comment"): comment}
+    return {"comment": comment}
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The items a batch signed, and those it left with the reason (no longer waiting...)."""
+
+    signed: list[OnboardingTask]
+    skipped: list[tuple[OnboardingTask, str]]
+
+
+def sign_many(
+    signer: Membership, choices: Sequence[tuple[OnboardingTask, SignoffChoice]]
+) -> BatchResult:
+    """Sign each item with its own event in its own record; one refused item (signed by
+    someone else meanwhile, undone by the hire) is named and the others are still signed."""
+    signed: list[OnboardingTask] = []
+    skipped: list[tuple[OnboardingTask, str]] = []
+    for task, choice in choices:
+        try:
+            sign_item(task.onboarding, task, signer, choice)
+        except ProgressRefused as refusal:
+            skipped.append((task, str(refusal)))
+        else:
+            signed.append(task)
+    return BatchResult(signed, skipped)
 
 
 def complete_onboarding(onboarding: Onboarding, manager: Membership) -> OnboardingEvent:
@@ -197,7 +294,7 @@ def complete_onboarding(onboarding: Onboarding, manager: Membership) -> Onboardi
     _require_open(onboarding, None)
     if not policy.can_complete_onboarding(manager, onboarding):
         raise ProgressRefused(_("Only a manager other than the hire gives the final sign-off."))
-    left = items_left(onboarding)
+    left = [task for task, _status in items_left(onboarding)]
     if left:
         raise ProgressRefused(_left_message(left))
     event = append_event(onboarding, None, EventKind.FINAL_SIGNOFF, manager)

@@ -43,13 +43,24 @@ DISCLAIMER = N_("Guidance to adapt with your privacy officer; not legal advice."
 PAGE = N_("Page {page} of {total}")
 CONTENT = N_("Content {version}")
 
-SignoffMethod = Literal["observed", "demonstrated", "discussed", "document reviewed"]
+SignoffMethod = Literal[
+    "observed",
+    "demonstrated",
+    "discussed",
+    "simulated",
+    "document reviewed",
+    "original",
+    "certified_copy",
+    "online_registry",
+    "confirmed",
+]
 
 # The words of the library's codes, as the pages print them.
 KINDS = {
     "task": N_("Task"),
     "competency": N_("Competency"),
     "credential": N_("Credential"),
+    "document_check": N_("Document check"),
     "acknowledgement": N_("Acknowledgement"),
     "reading": N_("Reading"),
 }
@@ -72,6 +83,7 @@ COUNT_ORDER = (
     TaskStatus.SIGNED_OFF,
     TaskStatus.DONE,
     TaskStatus.NEEDS_PRACTICE,
+    TaskStatus.REJECTED,
     TaskStatus.NOT_STARTED,
     TaskStatus.AWAITING_SIGNOFF,
 )
@@ -80,6 +92,7 @@ _STATUS_TONES: dict[TaskStatus, Tone] = {
     TaskStatus.DONE: "plain",
     TaskStatus.AWAITING_SIGNOFF: "plain",
     TaskStatus.NEEDS_PRACTICE: "warn",
+    TaskStatus.REJECTED: "warn",
     TaskStatus.NOT_STARTED: "muted",
 }
 # A summary cell without progress is a module that does not apply to the person's role.
@@ -484,6 +497,7 @@ def _status_count(status: TaskStatus, number: int, _: Words) -> str:
         TaskStatus.NEEDS_PRACTICE: lambda: _.npgettext(
             "pdf", "needs practice", "needs practice", number
         ),
+        TaskStatus.REJECTED: lambda: _.npgettext("pdf", "rejected", "rejected", number),
         TaskStatus.NOT_STARTED: lambda: _.npgettext("pdf", "not started", "not started", number),
     }
     return counted[status]()
@@ -631,10 +645,12 @@ def signature_meaning(language: str) -> str:
     """What a sign-off attests, in ``language``: the record prints it above the signatures."""
     _ = Words(language)
     return _(
-        "By signing off an item, the person named confirmed that they personally "
-        "verified that the staff member can do it safely and as the clinic expects, by the method "
-        "shown. Their name, role and the time were recorded and cannot be changed; a correction is "
-        "added as a new entry."
+        "By signing off an item, the person named confirmed: for a competency, that they "
+        "personally verified that the staff member can do it safely and as the clinic expects, by "
+        "the method shown; for a credential or document check, that they saw it in the form shown "
+        "and that it is genuine, the staff member's own and in date; for a reading, task or "
+        "acknowledgement, that it was completed as the clinic asks. Their name, role and the time "
+        "were recorded and cannot be changed; a correction is added as a new entry."
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
-from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingTask
+from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingEvent, OnboardingTask
 from clinic_onboard.pdf import (
     AcknowledgementEntry,
     ClinicInfo,
@@ -29,7 +29,7 @@ from clinic_onboard.pdf.words import Words
 from clinic_onboard.queries.dashboard import build_dashboard
 from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.record import TaskRecord, chain_head, events_of, fold_records
-from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.record.states import SIGNING_KINDS, EventKind, TaskStatus
 from clinic_onboard.services.library import catalog
 
 # The statuses in which the hire's latest completion (or form) still stands.
@@ -100,11 +100,13 @@ def _printed(task: OnboardingTask, record: TaskRecord) -> bool:
 
 def _item(task: OnboardingTask, record: TaskRecord, _: Words) -> RecordItem:
     completion = record.completion if record.status in _COMPLETION_STANDS else None
-    signed = record.last([EventKind.SIGNED_OFF]) if record.status is TaskStatus.SIGNED_OFF else None
+    signed = record.last(SIGNING_KINDS) if record.status is TaskStatus.SIGNED_OFF else None
     note = ""
+    comment = record.practice_comment
     if record.status is TaskStatus.NEEDS_PRACTICE:
-        comment = record.practice_comment
         note = _("To practise: {comment}", comment=comment) if comment else ""
+    elif record.status is TaskStatus.REJECTED:
+        note = _("Rejected: {reason}", reason=comment) if comment else ""
     elif completion is not None:
         note = completion.payload.get("note") or ""
     role = signed.actor_role if signed else ""
@@ -117,11 +119,17 @@ def _item(task: OnboardingTask, record: TaskRecord, _: Words) -> RecordItem:
         completed_on=completion.created_at.date() if completion else None,
         signed_by=signed.actor_name if signed else "",
         signer_role=_(ROLES[role]) if role in ROLES else role.capitalize(),
-        method=signed.payload.get("method", "") if signed else "",
+        method=_how_signed(signed) if signed else "",
         signed_at=signed.created_at if signed else None,
         note=note,
         withdrawn_on=task.withdrawn_at.date() if task.withdrawn_at else None,
     )
+
+
+def _how_signed(signed: OnboardingEvent) -> str:
+    """The method of a competency, what was seen of a document, or a confirmation."""
+    payload = signed.payload
+    return payload.get("method") or payload.get("seen") or signed.kind
 
 
 def _credentials(

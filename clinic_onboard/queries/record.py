@@ -28,10 +28,12 @@ from clinic_onboard.record.chain import (
 from clinic_onboard.record.progress import TaskFacts, statuses
 from clinic_onboard.record.states import (
     DONE_KINDS,
+    REOPENING_KINDS,
     STATEMENT_KINDS,
     EventKind,
     TaskEvent,
     TaskStatus,
+    is_finished,
 )
 from clinic_onboard.record.words import N_
 
@@ -157,10 +159,12 @@ class TaskRecord:
 
     @property
     def practice_comment(self) -> str | None:
-        if self.status is not TaskStatus.NEEDS_PRACTICE:
+        """What the signer said when sending the item back: what to practise, or why a
+        document was rejected; None once the item has moved on."""
+        if self.status not in (TaskStatus.NEEDS_PRACTICE, TaskStatus.REJECTED):
             return None
-        event = self.last([EventKind.NEEDS_PRACTICE])
-        return event.payload.get("comment") if event else None
+        event = self.last(REOPENING_KINDS)
+        return (event.payload.get("comment") or event.payload.get("reason")) if event else None
 
 
 def fold_records(
@@ -281,3 +285,14 @@ def _report(
     )
     sealed = [event.sealed(item_id) for event, item_id in events]
     return verify_record(state, sealed, record_keys())
+
+
+def items_left(onboarding: Onboarding) -> list[tuple[OnboardingTask, TaskStatus]]:
+    """Live items neither done nor signed off, with their status, in plan order: what stands
+    between the record and its final sign-off (renewals come later and never hold it up)."""
+    records = task_records(onboarding)
+    return [
+        (t, records[t.id].status)
+        for t in onboarding.tasks
+        if t.id in records and t.renewal_of_id is None and not is_finished(records[t.id].status)
+    ]

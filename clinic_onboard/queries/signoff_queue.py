@@ -6,6 +6,7 @@ view's policy check.
 """
 
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
@@ -89,3 +90,40 @@ def _waiting(onboarding: Onboarding, tasks: list, events: list) -> list[QueueRow
         for task in tasks
         if task.id in records and records[task.id].status is TaskStatus.AWAITING_SIGNOFF
     ]
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the signer narrowed the queue to: one hire (an onboarding id), one item kind, and
+    whether the rows run by due date rather than by completion."""
+
+    hire: int | None = None
+    kind: str | None = None
+    by_due_date: bool = False
+
+    def apply(self, rows: Sequence[QueueRow]) -> list[QueueRow]:
+        kept = [
+            row
+            for row in rows
+            if (self.hire is None or row.onboarding.id == self.hire)
+            and (self.kind is None or row.task.kind == self.kind)
+        ]
+        if self.by_due_date:
+            kept.sort(key=lambda row: (row.task.due_date, row.task.id))
+        return kept
+
+
+def named_tasks(clinic_id: int, ids: Collection[int]) -> list[OnboardingTask]:
+    """The clinic's items among ``ids`` with their hire: a batch names the ones it skipped."""
+    if not ids:
+        return []
+    query = (
+        select(OnboardingTask)
+        .where(OnboardingTask.clinic_id == clinic_id, OnboardingTask.id.in_(sorted(ids)))
+        .options(
+            joinedload(OnboardingTask.onboarding)
+            .joinedload(Onboarding.membership)
+            .joinedload(Membership.user)
+        )
+    )
+    return list(db.session.scalars(query).unique())

@@ -8,7 +8,7 @@ from enum import StrEnum
 from clinic_onboard.record.states import EventKind, TaskEvent, TaskStatus, is_finished, task_status
 
 EXPIRY_WINDOWS = (30, 60, 90)
-HIRE_TO_ACT = frozenset({TaskStatus.NOT_STARTED, TaskStatus.NEEDS_PRACTICE})
+HIRE_TO_ACT = frozenset({TaskStatus.NOT_STARTED, TaskStatus.NEEDS_PRACTICE, TaskStatus.REJECTED})
 
 
 class ModuleProgress(StrEnum):

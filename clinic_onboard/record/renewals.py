@@ -10,6 +10,8 @@ from collections.abc import Container, Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from clinic_onboard.catalog.schema import DOCUMENT_KINDS
+
 RENEWAL_MARK = "#renewal-"
 COMING_DUE_DAYS = 90
 
@@ -25,7 +27,7 @@ def next_due(
     kind: str, validity_months: int | None, payload: Mapping[str, Any], done_on: date
 ) -> date | None:
     """A credential is due again on its expiry; an acknowledgement a validity after signing."""
-    if kind == "credential":
+    if kind in DOCUMENT_KINDS:
         expires = payload.get("expires_on")
         return date.fromisoformat(expires) if expires else None
     if kind == "acknowledgement" and validity_months:

@@ -12,6 +12,9 @@ class EventKind(StrEnum):
     UNDONE = "undone"  # the hire took back a completion not yet signed off
     SIGNED_OFF = "signed_off"  # a supervisor or manager: competent
     NEEDS_PRACTICE = "needs_practice"  # a supervisor: not yet; re-opens the task
+    VERIFIED = "verified"  # a credential or document seen and accepted
+    REJECTED = "rejected"  # a credential or document refused, with the reason; re-opens it
+    CONFIRMED = "confirmed"  # a reading, task or acknowledgement confirmed done
     VOIDED = "voided"  # a correction: cancels one earlier event, with a reason
     FINAL_SIGNOFF = "final_signoff"  # the manager completes the whole onboarding
     # Statements (record/chain.py): what the record attests, each item's text and rule.
@@ -25,6 +28,7 @@ class TaskStatus(StrEnum):
     NOT_STARTED = "not_started"
     AWAITING_SIGNOFF = "awaiting_signoff"
     NEEDS_PRACTICE = "needs_practice"
+    REJECTED = "rejected"
     DONE = "done"
     SIGNED_OFF = "signed_off"
 
@@ -33,6 +37,33 @@ STATEMENT_KINDS = frozenset(
     {EventKind.OPENED, EventKind.PLAN_UPDATED, EventKind.RENEWAL_ADDED, EventKind.RESEALED}
 )
 DONE_KINDS = frozenset({EventKind.COMPLETED, EventKind.ACKNOWLEDGED, EventKind.CREDENTIAL})
+# A signer's entries: those that finish an item, and those that send it back to the hire.
+SIGNING_KINDS = frozenset({EventKind.SIGNED_OFF, EventKind.VERIFIED, EventKind.CONFIRMED})
+REOPENING_KINDS = frozenset({EventKind.NEEDS_PRACTICE, EventKind.REJECTED})
+
+
+class SignoffForm(StrEnum):
+    """What a signature attests, by the item's kind (``policy.signoff_form``)."""
+
+    COMPETENCY = "competency"  # the hire can do it: a method and competent / needs practice
+    DOCUMENT = "document"  # a credential or document: what was seen, verified / rejected
+    CONFIRMATION = "confirmation"  # a reading, task or acknowledgement: completion confirmed
+
+
+# How each form is verified (the value a signature stores), and its outcomes' event kinds.
+SIGNOFF_METHODS = {
+    SignoffForm.COMPETENCY: ("observed", "demonstrated", "discussed", "simulated"),
+    SignoffForm.DOCUMENT: ("original", "certified_copy", "online_registry"),
+    SignoffForm.CONFIRMATION: (),
+}
+SIGNOFF_OUTCOMES = {
+    SignoffForm.COMPETENCY: {
+        "competent": EventKind.SIGNED_OFF,
+        "needs_practice": EventKind.NEEDS_PRACTICE,
+    },
+    SignoffForm.DOCUMENT: {"verified": EventKind.VERIFIED, "rejected": EventKind.REJECTED},
+    SignoffForm.CONFIRMATION: {"confirmed": EventKind.CONFIRMED},
+}
 
 
 @dataclass(frozen=True)
@@ -60,10 +91,12 @@ def _step(status: TaskStatus, kind: EventKind, needs_signoff: bool) -> TaskStatu
         return TaskStatus.AWAITING_SIGNOFF if needs_signoff else TaskStatus.DONE
     if kind == EventKind.UNDONE:
         return TaskStatus.NOT_STARTED
-    if kind == EventKind.SIGNED_OFF:
+    if kind in SIGNING_KINDS:
         return TaskStatus.SIGNED_OFF
     if kind == EventKind.NEEDS_PRACTICE:
         return TaskStatus.NEEDS_PRACTICE
+    if kind == EventKind.REJECTED:
+        return TaskStatus.REJECTED
     return status
 
 

@@ -7,7 +7,7 @@ needs its word here and its French in ``messages.po`` (``make translations``).
 """
 
 from clinic_onboard.record.progress import ModuleProgress
-from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.record.states import EventKind, SignoffForm, TaskStatus
 
 
 def N_(message: str) -> str:
@@ -19,6 +19,7 @@ STATUS_WORDS = {
     TaskStatus.NOT_STARTED: N_("Not started"),
     TaskStatus.AWAITING_SIGNOFF: N_("Waiting for sign-off"),
     TaskStatus.NEEDS_PRACTICE: N_("Needs practice"),
+    TaskStatus.REJECTED: N_("Rejected: to record again"),
     TaskStatus.DONE: N_("Done"),
     TaskStatus.SIGNED_OFF: N_("Signed off"),
 }
@@ -32,6 +33,9 @@ EVENT_WORDS = {
     EventKind.UNDONE: N_("Took back a completion"),
     EventKind.SIGNED_OFF: N_("Signed off: competent"),
     EventKind.NEEDS_PRACTICE: STATUS_WORDS[TaskStatus.NEEDS_PRACTICE],
+    EventKind.VERIFIED: N_("Document verified"),
+    EventKind.REJECTED: N_("Document rejected"),
+    EventKind.CONFIRMED: N_("Completion confirmed"),
     EventKind.VOIDED: N_("Correction"),
     EventKind.FINAL_SIGNOFF: N_("Final sign-off"),
     EventKind.OPENED: N_("Plan started"),
@@ -50,5 +54,47 @@ METHOD_WORDS = {
     "observed": N_("Observed"),
     "demonstrated": N_("Demonstrated"),
     "discussed": N_("Discussed"),
+    "simulated": N_("Simulated"),
     "document reviewed": N_("Document reviewed"),
+    "original": N_("Original seen"),
+    "certified_copy": N_("Certified copy seen"),
+    "online_registry": N_("Checked in an online registry"),
+    EventKind.CONFIRMED.value: EVENT_WORDS[EventKind.CONFIRMED],
+}
+# Each outcome a signer may choose, by the value the sign-off forms send.
+OUTCOME_WORDS = {
+    "competent": N_("Competent"),
+    "needs_practice": STATUS_WORDS[TaskStatus.NEEDS_PRACTICE],
+    "verified": N_("Verified"),
+    "rejected": N_("Rejected"),
+    "confirmed": N_("Completion confirmed"),
+}
+# What a signature of each form attests, shown before signing and on the record.
+MEANING_WORDS = {
+    SignoffForm.COMPETENCY: N_(
+        "By signing you confirm that you personally verified that %(hire)s can do “%(item)s” "
+        "safely and as the clinic expects, by the method you choose below."
+    ),
+    SignoffForm.DOCUMENT: N_(
+        "By signing you confirm that you saw the document %(hire)s recorded for “%(item)s”, in "
+        "the form you choose below, and that it is genuine, theirs and in date; or you reject "
+        "it and tell them why."
+    ),
+    SignoffForm.CONFIRMATION: N_(
+        "By signing you confirm that %(hire)s completed “%(item)s” as the clinic asks."
+    ),
+}
+# The same, for a batch of items of several hires: one line per form the batch holds.
+BATCH_MEANING_WORDS = {
+    SignoffForm.COMPETENCY: N_(
+        "Competencies: you personally verified that the hire can do each one safely and as the "
+        "clinic expects, by the method given."
+    ),
+    SignoffForm.DOCUMENT: N_(
+        "Credentials and documents: you saw each one in the form given, and it is genuine, the "
+        "hire's own and in date."
+    ),
+    SignoffForm.CONFIRMATION: N_(
+        "Readings, tasks and acknowledgements: the hire completed each one as the clinic asks."
+    ),
 }

@@ -5,6 +5,7 @@ same clinic. Every change is an event appended by ``operations.progress``.
 """
 
 import re
+from collections.abc import Collection
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -18,6 +19,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
+from clinic_onboard.catalog.schema import DOCUMENT_KINDS
 from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
@@ -110,11 +112,11 @@ def _duties(onboarding: Onboarding) -> list[tuple[str, list]]:
     return [(title, duties) for title, duties in by_frequency if duties]
 
 
-def _my_task(task_id: int, kind: str | None = None) -> OnboardingTask:
+def _my_task(task_id: int, kinds: Collection[str] = ()) -> OnboardingTask:
     """One live task of the person's own onboarding, or 404."""
     task = get_for_clinic_or_404(OnboardingTask, task_id)
     mine = policy.is_hire(current_membership(), task.onboarding)
-    if not mine or task.withdrawn_at is not None or (kind and task.kind != kind):
+    if not mine or task.withdrawn_at is not None or (kinds and task.kind not in kinds):
         abort(404)
     return task
 
@@ -155,7 +157,7 @@ def undo(task_id: int) -> Response:
 @bp.route("/tasks/<int:task_id>/acknowledge", methods=["GET", "POST"])
 def acknowledge(task_id: int) -> str | Response:
     """Read a policy and sign it by typing one's full name."""
-    task = _my_task(task_id, kind="acknowledgement")
+    task = _my_task(task_id, kinds={"acknowledgement"})
     form = AcknowledgeForm()
     hire = current_membership()
     if form.validate_on_submit() and save(
@@ -170,7 +172,7 @@ def acknowledge(task_id: int) -> str | Response:
 @bp.route("/tasks/<int:task_id>/credential", methods=["GET", "POST"])
 def credential(task_id: int) -> str | Response:
     """Record a certificate or licence, with an optional copy of it."""
-    task = _my_task(task_id, kind="credential")
+    task = _my_task(task_id, kinds=DOCUMENT_KINDS)
     form = CredentialForm()
     if form.validate_on_submit() and _record_credential(task, form):
         return _back(task)

@@ -13,11 +13,13 @@ from clinic_onboard.operations.record import RecordConflict
 
 def save(
     change: Callable[[], object],
-    success: str,
+    success: str | Callable[[], str],
     refused: Callable[[str], object] | None = None,
 ) -> bool:
     """Run ``change`` (an operation that flushes), commit, and flash the outcome; a refusal
-    goes to ``refused`` when given (a form field's errors), else to a flash message."""
+    goes to ``refused`` when given (a form field's errors), else to a flash message.
+
+    ``success`` may be a callable, for a message that tells what the change did."""
     try:
         change()
     except RecordConflict:
@@ -29,5 +31,5 @@ def save(
         (refused or partial(flash, category="error"))(str(refusal))
         return False
     db.session.commit()
-    flash(success, "success")
+    flash(success() if callable(success) else success, "success")
     return True

@@ -24,6 +24,7 @@ KIND_LABELS = {
     "task": _l("Task"),
     "competency": _l("Competency"),
     "credential": _l("Credential"),
+    "document_check": _l("Document check"),
     "reading": _l("Reading"),
     "acknowledgement": _l("Acknowledgement"),
 }

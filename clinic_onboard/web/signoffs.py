@@ -5,9 +5,13 @@ Tenancy first (another clinic's id answers 404), then ``policy``; every change i
 appended by ``operations.progress`` and committed once here.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -23,13 +27,39 @@ from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.queries import signoff_queue
 from clinic_onboard.record.anchors import AnchorReason
+from clinic_onboard.record.credentials import recorded_date_problems
+from clinic_onboard.record.states import (
+    SIGNOFF_METHODS,
+    SIGNOFF_OUTCOMES,
+    EventKind,
+    TaskStatus,
+)
+from clinic_onboard.record.words import BATCH_MEANING_WORDS, MEANING_WORDS, N_
 from clinic_onboard.services import anchor_log
 from clinic_onboard.web import throttle
-from clinic_onboard.web.progress_forms import METHODS, PasswordForm, SignOffForm, VoidForm
+from clinic_onboard.web.progress_forms import (
+    METHODS,
+    OUTCOMES,
+    BatchSignOffForm,
+    FinalSignOffForm,
+    SignOffForm,
+    VoidForm,
+    item_choices,
+)
 from clinic_onboard.web.recording import save
+from clinic_onboard.web.role_forms import KIND_LABELS
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("signoffs", __name__, url_prefix="/signoffs")
+AWAITING = TaskStatus.AWAITING_SIGNOFF
+# What the signer is told once the item is signed, by outcome.
+SIGNED_MESSAGES = {
+    "competent": N_("Signed off “%(item)s” for %(hire)s."),
+    "needs_practice": N_("“%(item)s” is back with %(hire)s to practise."),
+    "verified": N_("Verified “%(item)s” for %(hire)s."),
+    "rejected": N_("“%(item)s” is rejected; %(hire)s is told why."),
+    "confirmed": N_("Confirmed “%(item)s” for %(hire)s."),
+}
 WRONG_PASSWORD = _l("That password is not right. Nothing was recorded.")
 # What the anchor log shows against a record that is still there (a deleted one answers 404).
 ANCHOR_REASONS = {
@@ -50,13 +80,139 @@ def _signed_in() -> None:
 @bp.get("/")
 @allowed(policy.can_review_signoffs)
 def index() -> str:
+    """The items waiting for the signer, narrowed and sorted as asked, ready to sign together."""
+    form = BatchSignOffForm(formdata=None)
+    return _queue_page(form, select_all=request.args.get("select") == "all")
+
+
+@bp.post("/batch")
+@allowed(policy.can_review_signoffs)
+def batch() -> str | Response:
+    """Sign the selected items with one password: one event per item, one password check."""
+    form = BatchSignOffForm()
     signer = current_membership()
-    rows = [
+    rows = _rows(signer)
+    if form.validate_on_submit():
+        forms = {row.task.id: (row.task.title, policy.signoff_form(row.task.kind)) for row in rows}
+        choices, problems = item_choices(form, request.form, forms)
+        form.tasks.errors = [*form.tasks.errors, *problems]
+        if not problems and _sign_batch(form, signer, rows, choices):
+            return redirect(url_for("signoffs.index", **_filter_args()))
+    return _queue_page(form, rows=rows)
+
+
+def _rows(signer: Membership) -> list[signoff_queue.QueueRow]:
+    return [
         row
         for row in signoff_queue.awaiting_signoff(signer)
         if policy.may_sign(signer, row.onboarding, row.task)
     ]
-    return render_template("signoffs/index.html", rows=rows)
+
+
+def _queue_filter() -> signoff_queue.QueueFilter:
+    """The queue's filters from the query string; a value that is not one is ignored."""
+    hire = request.args.get("hire", "")
+    return signoff_queue.QueueFilter(
+        hire=int(hire) if hire.isdigit() else None,
+        kind=request.args.get("kind") if request.args.get("kind") in KIND_LABELS else None,
+        by_due_date=request.args.get("sort") == "due",
+    )
+
+
+def _filter_args() -> dict[str, str]:
+    return {key: request.args[key] for key in ("hire", "kind", "sort") if request.args.get(key)}
+
+
+def _queue_page(
+    form: BatchSignOffForm,
+    rows: list[signoff_queue.QueueRow] | None = None,
+    select_all: bool = False,
+) -> str:
+    signer = current_membership()
+    everything = _rows(signer) if rows is None else rows
+    shown = _queue_filter().apply(everything)
+    selected = {row.task.id for row in shown} if select_all else set(form.tasks.data or [])
+    return render_template(
+        "signoffs/index.html",
+        rows=shown,
+        waiting=len(everything),
+        hires=_hires(everything),
+        kinds=sorted({row.task.kind for row in everything}),
+        kind_labels=KIND_LABELS,
+        filters=_queue_filter(),
+        filter_args=_filter_args(),
+        selected=selected,
+        form=form,
+        signoff_forms={row.task.id: policy.signoff_form(row.task.kind) for row in shown},
+        methods=METHODS,
+        outcomes=OUTCOMES,
+        signoff_methods=SIGNOFF_METHODS,
+        signoff_outcomes=SIGNOFF_OUTCOMES,
+        meanings=BATCH_MEANING_WORDS,
+    )
+
+
+def _hires(rows: list[signoff_queue.QueueRow]) -> list[tuple[int, str]]:
+    """The hires with items waiting, for the filter, by name."""
+    named = {row.onboarding.id: row.onboarding.membership.user.display_name for row in rows}
+    return sorted(named.items(), key=lambda pair: (pair[1].lower(), pair[0]))
+
+
+def _sign_batch(
+    form: BatchSignOffForm,
+    signer: Membership,
+    rows: list[signoff_queue.QueueRow],
+    choices: dict[int, progress.SignoffChoice],
+) -> bool:
+    if not throttle.reauthenticated(current_user, form.password.data):
+        form.password.errors.append(WRONG_PASSWORD)
+        return False
+    waiting = {row.task.id: row.task for row in rows}
+    gone = signoff_queue.named_tasks(signer.clinic_id, set(choices) - set(waiting))
+    result: list[progress.BatchResult] = []
+
+    def sign() -> None:
+        pairs = [(waiting[i], choice) for i, choice in choices.items() if i in waiting]
+        result.append(progress.sign_many(signer, pairs))
+
+    if not save(sign, lambda: _batch_summary(result[0])):
+        return False
+    for task in gone:
+        flash(_not_waiting(task), "warning")
+    return True
+
+
+def _batch_summary(result: progress.BatchResult) -> str:
+    """What the batch signed, named; the items it skipped are flashed on their own."""
+    for task, reason in result.skipped:
+        message = _(
+            "Not signed: “%(item)s” for %(hire)s: %(reason)s",
+            item=task.title,
+            hire=_hire_name(task),
+            reason=reason,
+        )
+        flash(message, "warning")
+    if not result.signed:
+        return _("No item was signed.")
+    names = "; ".join(f"{t.title} ({_hire_name(t)})" for t in result.signed)
+    return ngettext(
+        "%(num)d item signed: %(items)s.",
+        "%(num)d items signed: %(items)s.",
+        len(result.signed),
+        items=names,
+    )
+
+
+def _not_waiting(task: OnboardingTask) -> str:
+    return _(
+        "Not signed: “%(item)s” for %(hire)s is no longer waiting for your sign-off.",
+        item=task.title,
+        hire=_hire_name(task),
+    )
+
+
+def _hire_name(task: OnboardingTask) -> str:
+    return task.onboarding.membership.user.display_name
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -67,13 +223,30 @@ def task(task_id: int) -> str | Response:
     onboarding, signer = task.onboarding, current_membership()
     if task.withdrawn_at is not None or not policy.may_sign(signer, onboarding, task):
         abort(403)
-    form = SignOffForm()
+    signoff_form = policy.signoff_form(task.kind)
+    form = SignOffForm().use_form(signoff_form)
     if form.validate_on_submit() and _sign(form, onboarding, task, signer):
         return redirect(url_for("signoffs.index"))
     record = record_reads.task_records(onboarding)[task.id]
     return render_template(
-        "signoffs/task.html", task=task, onboarding=onboarding, record=record, form=form
+        "signoffs/task.html",
+        task=task,
+        onboarding=onboarding,
+        record=record,
+        form=form,
+        signoff_form=signoff_form,
+        meaning=MEANING_WORDS[signoff_form],
+        date_problems=_date_problems(record),
+        methods=METHODS,
     )
+
+
+def _date_problems(record: record_reads.TaskRecord) -> list[str]:
+    """What is wrong with a recorded credential's dates today, for the signer to see."""
+    done = record.completion
+    if done is None or done.kind != EventKind.CREDENTIAL:
+        return []
+    return [_(problem) for problem in recorded_date_problems(done.payload, date.today())]
 
 
 def _sign(
@@ -82,38 +255,48 @@ def _sign(
     if not throttle.reauthenticated(current_user, form.password.data):
         form.password.errors.append(WRONG_PASSWORD)
         return False
-    competent = form.outcome.data == "competent"
+    choice = progress.SignoffChoice(
+        form.method.data or "", form.outcome.data, form.comment.data or ""
+    )
     hire = onboarding.membership.user.display_name
     return save(
-        lambda: progress.sign_off(
-            onboarding, task, signer, form.method.data, competent, form.comment.data or ""
-        ),
-        _("Signed off “%(item)s” for %(hire)s.", item=task.title, hire=hire)
-        if competent
-        else _("“%(item)s” is back with %(hire)s to practise.", item=task.title, hire=hire),
+        lambda: progress.sign_item(onboarding, task, signer, choice),
+        _(SIGNED_MESSAGES[choice.outcome], item=task.title, hire=hire),
+        form.comment.errors.append,
     )
 
 
 @bp.post("/onboardings/<int:onboarding_id>/complete")
 @allowed(policy.can_correct_record)
 def complete(onboarding_id: int) -> Response:
-    """The manager's final sign-off, password re-entered, once every item is finished."""
+    """The manager's final sign-off, password re-entered, once every item is finished; the
+    items still waiting for the manager are signed in the same step, each with its event."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
-    form = PasswordForm()
+    form = FinalSignOffForm()
     if not form.validate_on_submit() or not throttle.reauthenticated(
         current_user, form.password.data
     ):
         flash(str(WRONG_PASSWORD), "error")
     else:
-        manager = current_membership()
-        save(
-            lambda: progress.complete_onboarding(onboarding, manager),
-            _(
-                "%(name)s's onboarding is complete.",
-                name=onboarding.membership.user.display_name,
-            ),
-        )
+        _complete(form, onboarding, current_membership())
     return redirect(url_for("signoffs.record", onboarding_id=onboarding.id))
+
+
+def _complete(form: FinalSignOffForm, onboarding: Onboarding, manager: Membership) -> None:
+    waiting = {t.id: t for t, status in record_reads.items_left(onboarding) if status == AWAITING}
+    forms = {i: (t.title, policy.signoff_form(t.kind)) for i, t in waiting.items()}
+    choices, problems = item_choices(form, request.form, forms)
+    for problem in problems:
+        flash(problem, "error")
+    pairs = [(waiting[i], choice) for i, choice in choices.items() if i in waiting]
+
+    def sign_and_complete() -> None:
+        progress.sign_many(manager, pairs)
+        progress.complete_onboarding(onboarding, manager)
+
+    if not problems:
+        name = onboarding.membership.user.display_name
+        save(sign_and_complete, _("%(name)s's onboarding is complete.", name=name))
 
 
 @bp.post("/events/<int:event_id>/void")
@@ -165,9 +348,36 @@ def record(onboarding_id: int) -> str:
             and e.kind not in progress.NOT_VOIDABLE
         },
         may_complete=active and policy.can_complete_onboarding(viewer, onboarding),
+        left=_left(viewer, onboarding) if active else [],
+        may_sign_items=policy.can_review_signoffs(viewer.role)
+        and not policy.is_hire(viewer, onboarding),
         void_form=VoidForm(),
-        complete_form=PasswordForm(),
+        complete_form=FinalSignOffForm(formdata=None),
+        meanings=BATCH_MEANING_WORDS,
     )
+
+
+@dataclass(frozen=True)
+class LeftItem:
+    """An item standing between the record and its final sign-off, and whether the viewer
+    signs it (then the final sign-off signs it first)."""
+
+    task: OnboardingTask
+    status: TaskStatus
+    signs: bool
+    signoff_form: str
+
+
+def _left(viewer: Membership, onboarding: Onboarding) -> list[LeftItem]:
+    return [
+        LeftItem(
+            task,
+            status,
+            status == AWAITING and policy.may_sign(viewer, onboarding, task),
+            policy.signoff_form(task.kind),
+        )
+        for task, status in record_reads.items_left(onboarding)
+    ]
 
 
 def _title(event: OnboardingEvent, tasks: dict[int, OnboardingTask]) -> str | None:
@@ -190,8 +400,9 @@ def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
         voided_id = payload.pop("voids")
         seq = next((e.seq for e in events if e.id == voided_id), "?")
         payload = {"voids entry": seq, **payload}
-    if "method" in payload:
-        payload["method"] = METHODS.get(payload["method"], payload["method"])
+    for key in ("method", "seen"):
+        if key in payload:
+            payload[key] = METHODS.get(payload[key], payload[key])
     payload.pop("file", None)
     return "; ".join(
         f"{key.replace('_', ' ')}: {_plain(value)}" for key, value in payload.items() if value

@@ -16,8 +16,9 @@ from flask.testing import FlaskClient
 
 from clinic_onboard.app import create_app
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, ClinicRole
+from clinic_onboard.models import AppRole, ClinicRole, OnboardingTask
 from clinic_onboard.operations import progress
+from clinic_onboard.queries.record import events_of, record_events, verify_onboarding
 from tests.conftest import PASSWORD, Auth, config_for_tests
 from tests.security.session_helpers import (
     Clock,
@@ -433,3 +434,35 @@ def test_pdfs_are_limited_per_person_across_every_pdf_route(
     auth.logout()
     auth.login_as(colleague)
     assert client.get("/exports/summary.pdf").status_code == 200
+
+
+class TestBatchSignOff:
+    """Issue 20: a front-desk hire's 37 items in one batch, under the shipped limits."""
+
+    @pytest.fixture
+    def app_config(self, database_url: str) -> dict:
+        return config_for_tests(database_url, RATELIMIT_ENABLED=True)
+
+    def test_thirty_seven_items_take_three_requests_and_one_password_check(
+        self, app: Flask, make_member, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        supervisor, ids = _supervisor_with_items_waiting(make_member, 37)
+        client = app.test_client()
+        _login(client, supervisor.user.email, "198.51.100.7", PASSWORD)
+        counting = Hashes(app.extensions["password_hasher"])
+        monkeypatch.setitem(app.extensions, "password_hasher", counting)
+        chosen = client.get("/signoffs/?select=all", **_from("198.51.100.7"))
+        assert chosen.get_data(as_text=True).count(" checked>") == 37
+        data = {"tasks": [str(i) for i in ids], "method": "observed", "password": PASSWORD}
+        signed = client.post("/signoffs/batch", data=data, **_from("198.51.100.7"))
+        assert signed.status_code == 302
+        queue = client.get(signed.headers["Location"], **_from("198.51.100.7"))
+        assert "37 items signed" in queue.get_data(as_text=True)
+        assert counting.verified == 1
+        onboarding = db.session.get(OnboardingTask, ids[0]).onboarding
+        events = [e for e in events_of(onboarding) if e.kind == "signed_off"]
+        assert sorted(e.task_id for e in events) == sorted(ids)
+        assert {(e.actor_id, e.actor_role, e.payload["method"]) for e in events} == {
+            (supervisor.user_id, "supervisor", "observed")
+        }
+        assert not verify_onboarding(onboarding, record_events([onboarding.id])).findings

@@ -78,6 +78,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "my.credential": HIRE,
     "my.file": RECORD,
     "signoffs.index": PEOPLE,
+    "signoffs.batch": PEOPLE,  # signs only what the signer may sign (tests/web)
     "signoffs.task": SIGNERS,
     "signoffs.record": RECORD,
     "signoffs.complete": MANAGER,

@@ -224,7 +224,10 @@ def test_custom_items_join_the_plan(minimal_catalog: Catalog) -> None:
         ({"phase": None}, "phase: give either phase or due_days"),
         ({"phase": None, "due_days": 400}, "due_days: 400 is outside 0..365"),
         ({"kind": "credential"}, "validity_months: required on a credential"),
-        ({"validity_months": 12, "renews": True}, "only credentials and acknowledgements expire"),
+        (
+            {"validity_months": 12, "renews": True},
+            "only credentials, document checks and acknowledgements expire",
+        ),
         ({"title": " "}, "title: must not be empty"),
         ({"id": "ipac.hand_hygiene"}, "id: already used"),
     ],

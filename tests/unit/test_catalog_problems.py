@@ -176,13 +176,13 @@ def test_due_days_must_be_a_number_not_text(edit: Edit, problems: Problems) -> N
             IPAC,
             change("ipac.hand_hygiene", validity_months=12, renews=True),
             ("ipac.hand_hygiene", "validity_months"),
-            "only credentials and acknowledgements expire",
+            "only credentials, document checks and acknowledgements expire",
         ),
         (
             IPAC,
             change("ipac.routine_practices", renews=False),
             ("ipac.routine_practices", "renews"),
-            "only credentials and acknowledgements expire",
+            "only credentials, document checks and acknowledgements expire",
         ),
         (
             BLS,

@@ -33,9 +33,11 @@ from clinic_onboard.models import (
 from clinic_onboard.operations import reminders as reminder_operations
 from clinic_onboard.operations import roles
 from clinic_onboard.operations.onboarding import start_onboarding
+from clinic_onboard.operations.record import append_event
 from clinic_onboard.planner import build_plan
 from clinic_onboard.queries.plan_inputs import clinic_profile
 from clinic_onboard.queries.plans import behind_ids, plan_differences, snapshot_language
+from clinic_onboard.record.states import EventKind
 from clinic_onboard.reminders.digest import Digest
 from clinic_onboard.reminders.model import Item, Kind, Link, Person
 from clinic_onboard.services import library
@@ -264,11 +266,12 @@ def _fill_the_record(client: FlaskClient, auth: Auth, quebec: dict) -> dict[str,
     assert client.post(f"/my/tasks/{done.id}/done", data={"note": "Fait."}).status_code == 302
     typed = {"typed_name": "Noor Rahman"}
     assert client.post(f"/my/tasks/{ack.id}/acknowledge", data=typed).status_code == 302
-    # A card that has just expired: the dashboard lists it, with its "expired" word.
-    card = {"issuer": "Croix-Rouge", "number": "1", "issued_on": "2024-01-15"}
+    # A card that has just expired (recorded while it was valid: the form now refuses an
+    # expired one): the dashboard lists it, with its "expired" word.
+    card = {"issuer": "Croix-Rouge", "number": "1", "issued_on": "2024-01-15", "file": None}
     card["expires_on"] = (date.today() - timedelta(days=1)).isoformat()
-    credential_form = f"/my/tasks/{credential.id}/credential"
-    assert client.post(credential_form, data=card).status_code == 302
+    append_event(onboarding, credential, EventKind.CREDENTIAL, quebec["hire"], card)
+    db.session.commit()
     auth.logout()
     return {"ack": ack.id, "credential": credential.id, "done": done.id}
 

@@ -9,6 +9,7 @@ from datetime import date
 from flask import Flask
 from sqlalchemy import select
 
+from clinic_onboard import policy
 from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -19,6 +20,7 @@ from clinic_onboard.models import (
     OnboardingStatus,
     OnboardingTask,
 )
+from clinic_onboard.record.states import SignoffForm
 from tests.conftest import PASSWORD, Auth
 from tests.web.onboarding_factory import a_pdf
 
@@ -47,7 +49,7 @@ def _as(client, auth: Auth, email: str, password: str = PASSWORD) -> None:
 def _hire_does(client, task: OnboardingTask) -> None:
     if task.kind == "acknowledgement":
         client.post(f"/my/tasks/{task.id}/acknowledge", data={"typed_name": "noor  RAHMAN"})
-    elif task.kind == "credential":
+    elif task.kind in ("credential", "document_check"):
         data = {
             "issuer": "Heart and Stroke Foundation",
             "number": "BLS-42",
@@ -61,8 +63,18 @@ def _hire_does(client, task: OnboardingTask) -> None:
         client.post(f"/my/tasks/{task.id}/done", data={"note": "done"})
 
 
-def _sign(client, task: OnboardingTask, outcome: str = "competent", comment: str = "") -> None:
-    data = {"password": PASSWORD, "method": "observed", "outcome": outcome, "comment": comment}
+# How each kind of item is signed: its method (or what was seen) and its positive outcome.
+SIGNATURES = {
+    SignoffForm.COMPETENCY: ("observed", "competent"),
+    SignoffForm.DOCUMENT: ("original", "verified"),
+    SignoffForm.CONFIRMATION: ("", "confirmed"),
+}
+
+
+def _sign(client, task: OnboardingTask, outcome: str = "", comment: str = "") -> None:
+    method, positive = SIGNATURES[policy.signoff_form(task.kind)]
+    data = {"password": PASSWORD, "method": method, "outcome": outcome or positive}
+    data["comment"] = comment
     assert client.post(f"/signoffs/tasks/{task.id}", data=data).status_code == 302
 
 
@@ -94,7 +106,7 @@ def test_a_hire_from_first_login_to_completed_onboarding(
     needs_supervisor = [t for t in tasks if t.signoff == "supervisor"]
     needs_manager = [t for t in tasks if t.signoff == "manager"]
     _as(client, auth, supervisor.user.email)
-    first = needs_supervisor[0]
+    first = next(t for t in needs_supervisor if t.kind == "competency")
     _sign(client, first, "needs_practice", "Once more, slower.")
     _as(client, auth, "noor@clinic.example.com", HIRE_PASSWORD)
     assert "Once more, slower." in client.get("/my/").get_data(as_text=True)

@@ -53,14 +53,16 @@ def _credential(client: FlaskClient, task_id: int, issued: date, expires: date):
     return client.post(f"/my/tasks/{task_id}/credential", data=data)
 
 
-def _sign(client: FlaskClient, task_id: int, outcome: str = "competent", comment: str = ""):
+def _sign(client: FlaskClient, task: OnboardingTask, outcome: str = "", comment: str = ""):
+    """Sign an item as its kind is signed: a credential is seen and verified (or rejected)."""
+    document = task.kind == "credential"
     data = {
         "password": PASSWORD,
-        "method": "document reviewed",
-        "outcome": outcome,
+        "method": "original" if document else "observed",
+        "outcome": outcome or ("verified" if document else "competent"),
         "comment": comment,
     }
-    response = client.post(f"/signoffs/tasks/{task_id}", data=data)
+    response = client.post(f"/signoffs/tasks/{task.id}", data=data)
     assert response.status_code == 302, "the sign-off was not recorded"
     return response
 
@@ -124,7 +126,7 @@ def test_corrections_move_or_withdraw_the_renewal_without_duplicating_it(
 
     _credential(client, bls.id, TODAY, TODAY + timedelta(days=200))
     _as(auth, people["supervisor"])
-    _sign(client, bls.id, outcome="needs_practice", comment="The card number is unreadable")
+    _sign(client, bls, outcome="rejected", comment="The card number is unreadable")
     assert _renewals(plan, "bls.certificate")[0].withdrawn_at is not None
 
     _as(auth, people["hire"])
@@ -160,7 +162,7 @@ def test_renewals_do_not_hold_up_the_final_sign_off_and_outlive_it(
     assert _credential(client, renewal.id, TODAY, new_expiry).status_code == 302
     _as(auth, people["supervisor"])
     assert f"/signoffs/tasks/{renewal.id}" in client.get("/signoffs/").get_data(as_text=True)
-    assert _sign(client, renewal.id).status_code == 302
+    assert _sign(client, renewal).status_code == 302
     assert record_reads.task_records(plan)[renewal.id].status is TaskStatus.SIGNED_OFF
 
     db.session.refresh(plan)
@@ -231,4 +233,4 @@ def _finish_plan(client: FlaskClient, auth: Auth, people: dict) -> None:
         _as(auth, people[role])
         for task in plan.tasks:
             if task.signoff == role and task.renewal_of_id is None:
-                assert _sign(client, task.id).status_code == 302
+                assert _sign(client, task).status_code == 302

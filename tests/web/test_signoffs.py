@@ -61,8 +61,9 @@ def _complete_everything(client: FlaskClient, auth: Auth, people: dict) -> None:
         data={"issuer": "Heart and Stroke", "number": "1", "issued_on": "2026-01-05"},
     )
     _as(client, auth, people["supervisor"])
-    for item in (HAND, "bls.certificate"):
-        _sign(client, task_of(plan, item).id)
+    _sign(client, task_of(plan, HAND).id)
+    # A credential is verified as a document: what was seen, verified or rejected.
+    _sign(client, task_of(plan, "bls.certificate").id, method="original", outcome="verified")
     _as(client, auth, people["manager"])
     _sign(client, task_of(plan, BILLING).id, method="demonstrated")
 
