@@ -417,12 +417,18 @@ def english_outputs(fixture: Path) -> dict[str, Any]:
         ),
         "cli_catalog_list": cli(catalog_group, "list")
         + cli(catalog_group, "list", "--module", "privacy"),
-        "plan_json": {**plan_to_dict(plan), "catalog_version": "VERSION"},
+        "plan_json": _without_schedule_limits(plan_to_dict(plan)),
         "checklist": dataclasses.asdict(
             blank_checklist(plan, *names, "2026.11.0+golden", **printed)
         ),
         "plan_pdf": dataclasses.asdict(blank_plan(plan, *names, "2026.11.0+golden", **printed)),
     }
+
+
+def _without_schedule_limits(data: dict[str, Any]) -> dict[str, Any]:
+    """The plan's data as the English-only code gave it: the day limit came later (issue 23)."""
+    assert data.pop("max_per_day") == 6 and data.pop("crowded_days") == []
+    return {**data, "catalog_version": "VERSION"}
 
 
 def test_english_output_is_what_it_was_before_french(minimal_catalog: Catalog) -> None:

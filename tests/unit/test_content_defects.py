@@ -1,5 +1,6 @@
 """The defects of the December 2026 content review (issue 23), each checked on the real library."""
 
+from collections import Counter
 from datetime import date
 from functools import cache
 
@@ -97,3 +98,33 @@ def test_french_wording() -> None:
     assert "vous laver les mains" not in french and "lavez-vous les mains" not in french
     assert "la loi suivante" not in french
     assert "votre superviseur " not in french.replace("votre superviseur ou", "")
+
+
+def test_n95_fit_test_comes_before_airborne_precautions() -> None:
+    tasks = {t.id: t for t in plan("ON", "family_medicine", "medical_assistant").tasks}
+    fit_test = tasks["ipac.n95_fit_test"].due_date
+    assert fit_test <= tasks["ipac.additional_precautions"].due_date
+    assert fit_test <= tasks["ipac.ppe_order_on"].due_date
+    assert tasks["ipac.n95_fit_test"].phase == "week_1"
+
+
+def test_no_day_holds_more_than_the_limit_unless_reported() -> None:
+    made = plan("ON", "family_medicine", "medical_assistant")
+    load = Counter(t.due_date for t in made.tasks if t.phase != "before_start")
+    over = {day: count for day, count in load.items() if count > made.max_per_day}
+    assert dict(made.crowded_days) == over
+    assert max(load.values()) < 36
+    week_1_end = max(t.due_date for t in made.tasks if t.phase == "week_1")
+    assert load[week_1_end] <= made.max_per_day * 2
+
+
+def test_before_you_start_tasks_are_not_in_the_past() -> None:
+    made = build_plan(
+        real(),
+        ClinicProfile("ON", "family_medicine"),
+        "medical_assistant",
+        date(2026, 12, 7),
+        created_on=date(2026, 12, 5),
+    )
+    before = [t.due_date for t in made.tasks if t.phase == "before_start"]
+    assert before and min(before) >= date(2026, 12, 5)
