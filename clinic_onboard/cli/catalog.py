@@ -190,12 +190,13 @@ def plan_from_options(
     options: tuple[str, ...],
     start: datetime | None,
     lang: Language = "en",
+    created_on: date | None = None,
 ) -> Plan:
     """The plan for the command-line profile options; a bad slug is a usage error (exit 2)."""
     profile = ClinicProfile(province.upper(), setting, emr, frozenset(options))
     try:
         day = start.date() if start else date.today()
-        return build_plan(catalog, profile, role, day, lang=lang)
+        return build_plan(catalog, profile, role, day, lang=lang, created_on=created_on)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 

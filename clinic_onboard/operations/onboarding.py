@@ -163,7 +163,9 @@ def plan_or_error(
 ) -> Plan:
     """Today's plan for ``role``; a library that no longer knows the role is a clear error."""
     try:
-        return plan_for(catalog, clinic, role, start, lang=lang)
+        # the UTC date, as the onboarding's created_at, which plan_differences dates it by
+        made = datetime.now(UTC).date()
+        return plan_for(catalog, clinic, role, start, lang=lang, created_on=made)
     except ValueError as error:
         raise OnboardingError(plan_problem(role, error), "role") from error
 
