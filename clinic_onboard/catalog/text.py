@@ -6,7 +6,7 @@ for it with ``text.get(lang)``, which always returns a plain ``str``.
 
 French texts get French typography on the way in: a no-break space (U+00A0) inside « » and before
 : ; ! ?, so authors type ordinary spaces and a printed line never starts with a lone "»" or "?",
-and the typographic apostrophe (’) for the one authors type.
+and the typographic apostrophe (U+2019) for the straight one authors type.
 """
 
 import re

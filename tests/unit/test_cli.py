@@ -125,8 +125,9 @@ def test_plan_text_in_french(run: Run) -> None:
     assert (
         "  Avec chaque patient\n    - Nettoyer et désinfecter la zone du patient" in result.output
     )
-    assert "  lun. 2026-11-30\n    - Lire les pratiques de base de l’organisme de référence" in (
-        result.output
+    assert (
+        "  lun. 2026-11-30\n    - Lire les pratiques de base de l\u2019organisme de référence"
+        in (result.output)
     )
     assert "(compétence, validation\u00a0: superviseur)  [ipac.hand_hygiene]" in result.output
     assert result.output.rstrip().endswith("ce ne sont pas des consignes pour une clinique.")

@@ -35,7 +35,7 @@ def test_quebec_incidents_follow_r22_1() -> None:
 
 def test_quebec_card_is_the_carte_d_assurance_maladie() -> None:
     quebec = real().jurisdictions["QC"]
-    assert render("{health_card}", quebec, "fr") == "carte d’assurance maladie"
+    assert render("{health_card}", quebec, "fr") == "carte d\u2019assurance maladie"
     assert "RAMQ" not in render("{health_plan}", quebec, "fr")
 
 
@@ -97,7 +97,7 @@ def test_french_wording() -> None:
     assert "quasi-accident" not in french
     assert "vous laver les mains" not in french and "lavez-vous les mains" not in french
     assert "la loi suivante" not in french
-    assert "'" not in french, "typographic apostrophes (’) in French"
+    assert "'" not in french, "typographic apostrophes (\u2019) in French"
     assert "votre superviseur " not in french.replace("votre superviseur ou", "")
 
 

@@ -242,7 +242,7 @@ def test_a_french_plan_gives_a_french_plan_sheet(minimal_catalog: Catalog):
     assert "Imprimé le 2026-11-24" in document.footer.facts
     rows = {row[1].text: row for row in all_rows(document)}
     due, task, _, signer, _ = rows[
-        "Lire les pratiques de base de l’organisme de référence (Santé"
+        "Lire les pratiques de base de l\u2019organisme de référence (Santé"
         " publique Ontario (SPO) et CCPMI)"
     ]
     assert (due.text, due.detail) == ("Avant le jour 1", "lun. 2026-11-30")
