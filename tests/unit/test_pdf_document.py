@@ -501,3 +501,30 @@ def test_a_withdrawn_item_is_marked_in_french():
     assert (status.text, status.detail) == ("Pratique requise", "Retiré")
     assert "Retiré du plan le 2026-12-10" in title.detail
     assert document.intro.endswith("1 retiré.")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_busy_days_are_said_up_front(minimal_catalog: Catalog, lang: str) -> None:
+    first_day = tuple(
+        CustomItem(f"custom.tour_{n}", f"Tour {n}", "Walk it.", "task", "none", phase="day_1")
+        for n in range(2)
+    )
+    profile = ClinicProfile("ON", "family_medicine")
+    busy = build_plan(
+        minimal_catalog,
+        profile,
+        "medical_assistant",
+        START,
+        RoleCustomization(custom_items=first_day),
+        lang=lang,
+        max_per_day=1,
+    )
+    assert busy.crowded_days, "two first-day tours cannot both fit a one-task day"
+    document = blank_plan(busy, "Maple Grove", *NAMES)
+    section = document.sections[0]
+    assert section.heading == {"en": "Busy days", "fr": "Journées chargées"}[lang]
+    note = section.blocks[0].text
+    assert Words(lang).long_date(busy.crowded_days[0].day) in note and "1" in note
+    calm = build_plan(minimal_catalog, profile, "medical_assistant", START, lang=lang)
+    assert calm.crowded_days == ()
+    assert section.heading not in headings(blank_plan(calm, "Maple Grove", *NAMES))
