@@ -56,6 +56,10 @@ OWN_NAMES: dict[str, tuple[str, ...]] = {
     "NT": ("Northwest Territories", "Territoires du Nord-Ouest"),
     "NU": ("Nunavut",),
 }
+OWN_PATTERNS = {
+    code: r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])"
+    for code, names in OWN_NAMES.items()
+}
 # (privacy law, privacy regulator, health plan, OHS regulator, accessibility law or None)
 FACTS: dict[str, tuple[str, str, str, str, str | None]] = {
     "AB": (
@@ -321,3 +325,19 @@ def test_sample_renders_to_pdf(code: str, setting: str, role: str, lang: str) ->
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(render(document))).pages)
     assert "titre français" not in text
     assert plan.tasks[0].title.split()[0] in text
+
+
+def test_references_naming_one_jurisdiction_are_keyed_to_it() -> None:
+    """A source that names one province's body or law says so, so plans elsewhere leave it out."""
+    unkeyed = []
+    for module in catalog().modules:
+        for entry in (*module.items, *module.duties):
+            for index, reference in enumerate(entry.references):
+                named = [
+                    code
+                    for code in CODES
+                    if re.search(OWN_PATTERNS[code], reference.en + " " + reference.fr)
+                ]
+                if len(named) == 1 and reference.jurisdictions != tuple(named):
+                    unkeyed.append(f"{entry.id} references[{index}]: {named[0]}")
+    assert not unkeyed, "\n".join(unkeyed)
