@@ -23,6 +23,7 @@ from pydantic import (
     StrictStr,
 )
 
+from clinic_onboard.catalog.references import Reference
 from clinic_onboard.catalog.text import Text, parse_optional_text
 
 Kind = Literal["task", "competency", "credential", "document_check", "acknowledgement", "reading"]
@@ -78,6 +79,7 @@ Version = Annotated[
 ]
 # Lists that must not be empty: an empty ``applies`` list would silently mean "nobody".
 Texts = Annotated[tuple[Text, ...], Field(min_length=1)]
+References = Annotated[tuple[Reference, ...], Field(min_length=1)]
 Plains = tuple[Plain, ...]
 Slugs = Annotated[tuple[Slug, ...], Field(min_length=1)]
 Codes = Annotated[tuple[Code, ...], Field(min_length=1)]
@@ -106,6 +108,7 @@ class Privacy(Strict):
 class HealthPlan(Strict):
     name: Text
     short: MaybeEmptyText
+    card: Text | None = None  # the card's own name where it is not "health card (short name)"
     card_note: Plain
     claims: MaybeEmptyPlain
     status: Status
@@ -207,7 +210,7 @@ class Content(Strict):
     guidance: Text
     basis: Basis
     applies: Applies = Applies()
-    references: Texts
+    references: References
 
 
 class Item(Content, TaskFields):

@@ -5,7 +5,8 @@ titles as plain strings and stays in English for now; code that prints in a chos
 for it with ``text.get(lang)``, which always returns a plain ``str``.
 
 French texts get French typography on the way in: a no-break space (U+00A0) inside « » and before
-: ; ! ?, so authors type ordinary spaces and a printed line never starts with a lone "»" or "?".
+: ; ! ?, so authors type ordinary spaces and a printed line never starts with a lone "»" or "?",
+and the typographic apostrophe (U+2019) for the straight one authors type.
 """
 
 import re
@@ -18,6 +19,7 @@ from pydantic_core import core_schema
 Language = Literal["en", "fr"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 NBSP = "\u00a0"
+APOSTROPHE = "\u2019"  # French library texts print the typographic apostrophe; authors type '
 
 _OPENING_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSING_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
@@ -97,7 +99,7 @@ def parse_text(value: object) -> Text:
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
         raise ValueError(f"give the text in both languages, {{en: ..., fr: ...}}; got {shown}")
     _check_keys(value)
-    return Text(value["en"], french_spacing(value["fr"]))
+    return Text(value["en"], french_spacing(value["fr"]).replace("'", APOSTROPHE))
 
 
 def _check_keys(value: Mapping[Any, Any]) -> None:

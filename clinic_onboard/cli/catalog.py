@@ -56,6 +56,7 @@ class _PlanWords:
     signoff: str
     no_signoff: str
     signers: Mapping[str, str]
+    crowded: str
 
 
 _PLAN_WORDS: Mapping[Language, _PlanWords] = {
@@ -74,6 +75,9 @@ _PLAN_WORDS: Mapping[Language, _PlanWords] = {
         kinds={},  # English prints the kind as the library spells it
         signoff="sign-off: {who}",
         no_signoff="no sign-off",
+        crowded=(
+            "  More than {limit} tasks fall due on {days}: they fit on no other day of their phase"
+        ),
         signers={},
     ),
     # "\u00a0": the no-break space French puts before ":" and ";"
@@ -88,6 +92,10 @@ _PLAN_WORDS: Mapping[Language, _PlanWords] = {
         signoff="validation\u00a0: {who}",
         no_signoff="sans validation",
         signers={"supervisor": "superviseur", "manager": "gestionnaire"},
+        crowded=(
+            "  Plus de {limit} tâches arrivent à échéance le {days}\u00a0: elles ne tiennent dans "
+            "aucun autre jour de leur étape"
+        ),
     ),
 }
 
@@ -190,12 +198,13 @@ def plan_from_options(
     options: tuple[str, ...],
     start: datetime | None,
     lang: Language = "en",
+    created_on: date | None = None,
 ) -> Plan:
     """The plan for the command-line profile options; a bad slug is a usage error (exit 2)."""
     profile = ClinicProfile(province.upper(), setting, emr, frozenset(options))
     try:
         day = start.date() if start else date.today()
-        return build_plan(catalog, profile, role, day, lang=lang)
+        return build_plan(catalog, profile, role, day, lang=lang, created_on=created_on)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 
@@ -237,6 +246,9 @@ def _duty_lines(plan: Plan, words: _PlanWords) -> Iterator[str]:
 
 def _task_lines(plan: Plan, words: _PlanWords) -> Iterator[str]:
     yield f"\n{words.tasks}"
+    if plan.crowded_days:
+        days = ", ".join(_day(crowded.day, plan.language) for crowded in plan.crowded_days)
+        yield words.crowded.format(limit=plan.max_per_day, days=days)
     for due_date, tasks in groupby(plan.tasks, key=lambda task: task.due_date):
         yield f"  {_day(due_date, plan.language)}"
         yield from (_task_line(task, words) for task in tasks)

@@ -56,9 +56,12 @@ def _export_command(name: str, builder: Builder, help_text: str) -> click.Comman
         lang: Language,
     ) -> None:
         catalog = load_library()
-        plan = plan_from_options(catalog, province, setting, role, emr, options, start, lang)
+        today = date.today()  # a blank plan printed today dates nothing before today
+        plan = plan_from_options(
+            catalog, province, setting, role, emr, options, start, lang, created_on=today
+        )
         clinic = clinic_name or _DEFAULT_CLINIC_NAME[lang]
-        document = builder(plan, clinic, *_names(catalog, plan), printed_on=date.today())
+        document = builder(plan, clinic, *_names(catalog, plan), printed_on=today)
         # rendered in full before the file is opened: a failure never leaves half a PDF behind
         output.write_bytes(render(document))
         click.echo(f"Wrote {output}")

@@ -163,7 +163,9 @@ def plan_or_error(
 ) -> Plan:
     """Today's plan for ``role``; a library that no longer knows the role is a clear error."""
     try:
-        return plan_for(catalog, clinic, role, start, lang=lang)
+        # the clinic's date, as plan_differences dates the onboarding's created_at
+        made = clinic.today()
+        return plan_for(catalog, clinic, role, start, lang=lang, created_on=made)
     except ValueError as error:
         raise OnboardingError(plan_problem(role, error), "role") from error
 

@@ -365,6 +365,7 @@ def blank_plan(
         ),
         fill_ins=(_("Staff member"), _("Supervisor")),
         sections=(
+            *_crowded_days(plan, _),
             *_task_sections(plan.tasks, _),
             *_switched_off(plan, _),
             Section(_("Plan complete"), (SignatureLines(signers),)),
@@ -373,6 +374,20 @@ def blank_plan(
         subject=_.pgettext("pdf", "Onboarding plan"),
         language=_.pdf_language,
     )
+
+
+def _crowded_days(plan: Plan, _: Words) -> Iterator[Section]:
+    """Days over the plan's daily limit, said up front: their tasks could go nowhere else."""
+    if not plan.crowded_days:
+        return
+    days = ", ".join(_.long_date(crowded.day) for crowded in plan.crowded_days)
+    note = _(
+        "More than {limit} tasks fall due on {days}: they could not move to another day of "
+        "their phase. Plan the time for them with your supervisor.",
+        limit=plan.max_per_day,
+        days=days,
+    )
+    yield Section(_("Busy days"), (Note(note, emphasis=True),))
 
 
 def _task_sections(tasks: Sequence[PlannedTask], _: Words) -> Iterator[Section]:
@@ -524,7 +539,7 @@ def _item_sections(items: Sequence[RecordItem], _: Words) -> Iterator[Section]:
 
 def _item_row(item: RecordItem, _: Words) -> tuple[Cell, ...]:
     kind = _(KINDS[item.kind]) if item.kind in KINDS else item.kind.capitalize()
-    lines = [f"{kind} · {item.id}"]
+    lines = [kind]  # the item id is for the app, not the printed record
     if item.note:
         lines.append(_("Note: {note}", note=item.note))
     if item.withdrawn_on is not None:

@@ -17,6 +17,7 @@ from clinic_onboard.catalog import (
     Jurisdiction,
     Language,
     Module,
+    Reference,
     check_language,
     render,
 )
@@ -30,6 +31,7 @@ from clinic_onboard.planner.requests import (
 )
 from clinic_onboard.planner.rules import Audience, applies
 from clinic_onboard.planner.schedule import Schedule, after_requirements
+from clinic_onboard.planner.spread import DEFAULT_MAX_PER_DAY, CrowdedDay, Window, spread
 from clinic_onboard.planner.workdays import ClinicCalendar
 
 _FREQUENCIES = get_args(Frequency)
@@ -54,8 +56,10 @@ class _Place:
     def render(self, text: str) -> str:
         return render(text, self.jurisdiction, self.lang)
 
-    def render_all(self, texts: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(self.render(text) for text in texts)
+    def references(self, references: tuple[Reference, ...]) -> tuple[str, ...]:
+        """This jurisdiction's own references and the national ones, rendered; never another's."""
+        code = self.jurisdiction.code
+        return tuple(self.render(ref) for ref in references if ref.is_for(code))
 
 
 def build_plan(
@@ -65,11 +69,16 @@ def build_plan(
     start_date: date,
     customization: RoleCustomization | None = None,
     lang: str = "en",
+    created_on: date | None = None,
+    max_per_day: int = DEFAULT_MAX_PER_DAY,
     calendar: ClinicCalendar | None = None,
 ) -> Plan:
     """The plan for a hire in ``role`` at this clinic starting on ``start_date``, in ``lang``.
 
-    Due dates fall on the clinic's open days (``calendar``; Monday to Friday less the province's
+    ``created_on`` is the day the plan is made (the planner has no clock): "before you start"
+    tasks are never dated before it. No working day holds more than ``max_per_day`` tasks unless
+    they fit nowhere else in their phase; those days are listed in ``Plan.crowded_days``. Due
+    dates fall on the clinic's open days (``calendar``; Monday to Friday less the province's
     statutory holidays when not given).
 
     Raises ValueError for a slug or language the catalog does not know, or a custom item that
@@ -81,14 +90,16 @@ def build_plan(
     check_custom_items(catalog, customization.custom_items)
     place = _Place(catalog.jurisdictions[profile.province], language)
     chosen = _select(catalog, Audience(profile, catalog.role_scope(role)), customization.disabled)
-    schedule = Schedule.starting(calendar or ClinicCalendar(profile.province), start_date)
+    calendar = calendar or ClinicCalendar(profile.province)
+    schedule = Schedule.starting(calendar, start_date, created_on)
+    tasks, crowded = _tasks(chosen.items, customization.custom_items, schedule, place, max_per_day)
     return Plan(
         catalog_version=catalog.version,
         profile=profile,
         role=role,
         start_date=start_date,
         duties=_duties(chosen.duties, place),
-        tasks=_tasks(chosen.items, customization.custom_items, schedule, place),
+        tasks=tasks,
         switched_off=tuple(
             SwitchedOff(entry.id, place.render(entry.title), reason)
             for entry, reason in chosen.switched_off
@@ -97,6 +108,8 @@ def build_plan(
             sorted(i for i in customization.disabled if not catalog.has_entry(i))
         ),
         language=place.lang,
+        crowded_days=crowded,
+        max_per_day=max_per_day,
     )
 
 
@@ -123,20 +136,41 @@ def _tasks(
     custom: tuple[CustomItem, ...],
     schedule: Schedule,
     place: _Place,
-) -> tuple[PlannedTask, ...]:
-    tasks = [*_library_tasks(chosen, schedule, place)]
-    tasks += [_custom_task(item, schedule, place.lang) for item in custom]
+    max_per_day: int,
+) -> tuple[tuple[PlannedTask, ...], tuple[CrowdedDay, ...]]:
+    due, crowded = _due_dates([item for _, item in chosen], custom, schedule, max_per_day)
+    tasks = [*_library_tasks(chosen, due, place)]
+    tasks += [_custom_task(item, due[item.id], place.lang) for item in custom]
     # a stable sort keeps module order, then file order, then custom items last, within a date
-    return tuple(sorted(tasks, key=lambda task: task.due_date))
+    return tuple(sorted(tasks, key=lambda task: task.due_date)), crowded
+
+
+def _due_dates(
+    items: list[Item], custom: tuple[CustomItem, ...], schedule: Schedule, max_per_day: int
+) -> tuple[dict[str, date], tuple[CrowdedDay, ...]]:
+    """Due dates after requirements, then spread; "before you start" tasks are not spread (they
+    are done before day 1, on the hire's own time, and are no day's load)."""
+    timed = [*items, *custom]
+    latest = after_requirements(
+        {task.id: schedule.due(task.phase, task.due_days) for task in timed},
+        {item.id: item.requires for item in items},
+    )
+    windows = {
+        task.id: Window(
+            schedule.earliest(task.phase, task.due_days),
+            latest[task.id],
+            task.requires if isinstance(task, Item) else (),
+        )
+        for task in timed
+        if task.phase != "before_start"
+    }
+    placed, crowded = spread(windows, max_per_day, schedule.calendar)
+    return {**latest, **placed}, crowded
 
 
 def _library_tasks(
-    chosen: tuple[tuple[Module, Item], ...], schedule: Schedule, place: _Place
+    chosen: tuple[tuple[Module, Item], ...], due: Mapping[str, date], place: _Place
 ) -> Iterator[PlannedTask]:
-    due = after_requirements(
-        {item.id: schedule.due(item.phase, item.due_days) for _, item in chosen},
-        {item.id: item.requires for _, item in chosen},
-    )
     for module, item in chosen:
         yield _task(
             item,
@@ -146,19 +180,19 @@ def _library_tasks(
             module_title=module.title.get(place.lang),
             due_date=due[item.id],
             basis=item.basis,
-            references=place.render_all(item.references),
+            references=place.references(item.references),
             custom=False,
         )
 
 
-def _custom_task(item: CustomItem, schedule: Schedule, lang: Language) -> PlannedTask:
+def _custom_task(item: CustomItem, due_date: date, lang: Language) -> PlannedTask:
     return _task(
         item,
         title=item.title,
         guidance=item.guidance,
         module=CUSTOM_MODULE,
         module_title=CUSTOM_MODULE_TITLES[lang],
-        due_date=schedule.due(item.phase, item.due_days),
+        due_date=due_date,
         basis="policy",
         references=tuple(item.references),
         custom=True,
@@ -188,5 +222,5 @@ def _duty(module: Module, duty: Duty, place: _Place) -> PlannedDuty:
         module=module.id,
         module_title=module.title.get(place.lang),
         basis=duty.basis,
-        references=place.render_all(duty.references),
+        references=place.references(duty.references),
     )

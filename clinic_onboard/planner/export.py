@@ -20,6 +20,11 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "tasks": [_task(task) for task in plan.tasks],
         "switched_off": [entry._asdict() for entry in plan.switched_off],
         "unknown_switch_offs": list(plan.unknown_switch_offs),
+        "max_per_day": plan.max_per_day,
+        "crowded_days": [
+            {"date": crowded.day.isoformat(), "tasks": crowded.tasks}
+            for crowded in plan.crowded_days
+        ],
     }
 
 

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from clinic_onboard.catalog.text import Language
 from clinic_onboard.planner.profile import ClinicProfile
+from clinic_onboard.planner.spread import DEFAULT_MAX_PER_DAY, CrowdedDay
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,6 @@ class Plan:
     switched_off: tuple[SwitchedOff, ...]
     unknown_switch_offs: tuple[str, ...]
     language: Language = "en"
+    # days holding more than max_per_day tasks because the tasks fit nowhere else in their window
+    crowded_days: tuple[CrowdedDay, ...] = ()
+    max_per_day: int = DEFAULT_MAX_PER_DAY

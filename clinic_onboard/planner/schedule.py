@@ -14,14 +14,32 @@ class Schedule:
     calendar: ClinicCalendar
     start: date
     day_1: date
+    created_on: date | None = None
 
     @classmethod
-    def starting(cls, calendar: ClinicCalendar, start: date) -> "Schedule":
-        return cls(calendar, start, calendar.open_on_or_after(start))
+    def starting(
+        cls, calendar: ClinicCalendar, start: date, created_on: date | None = None
+    ) -> "Schedule":
+        return cls(calendar, start, calendar.open_on_or_after(start), created_on)
 
     @property
     def before_start(self) -> date:
-        return self.calendar.open_on_or_before(self.day_1 - timedelta(days=1))
+        """The last open day before day 1, or the plan's first open day when that has passed:
+        a plan made on the eve of the start (or after it) never dates a task in the past."""
+        day = self.calendar.open_on_or_before(self.day_1 - timedelta(days=1))
+        if self.created_on is None:
+            return day
+        return max(day, self.calendar.open_on_or_after(self.created_on))
+
+    def earliest(self, phase: str | None, due_days: int | None) -> date:
+        """The first day of the task's phase: spreading never moves a task into an earlier one.
+
+        Tasks timed by a day count may go as early as day 1.
+        """
+        if phase in (None, "before_start", "day_1", "week_1"):
+            return self.day_1 if phase != "before_start" else self.before_start
+        previous = {"first_30_days": "week_1", "first_90_days": "first_30_days"}[phase]
+        return self.calendar.add_open_days(_PHASES[previous](self), 1)
 
     def after_days(self, days: int) -> date:
         """``days`` calendar days after the start, back to an open day but never before day 1."""

@@ -220,4 +220,5 @@ def _blank(
     clinic = db.session.get(Clinic, role.clinic_id)
     info = clinic_info(clinic, library)
     header = (info.name, info.province_name, info.setting_name, role.name, library.version)
-    return builder(plan_for(library, clinic, role, start), *header, printed_on)
+    plan = plan_for(library, clinic, role, start, created_on=printed_on)
+    return builder(plan, *header, printed_on)

@@ -41,12 +41,14 @@ def plan_for(
     start: date,
     profile: ClinicProfile | None = None,
     lang: str | None = None,
+    created_on: date | None = None,
 ) -> Plan:
     """The plan a hire in ``role`` starting on ``start`` gets (``profile`` previews a change).
 
     It is written in the clinic's language, whatever the reader's interface language: the plan
     is the clinic's document, and a stored plan must not depend on who created it. ``lang``
-    asks for a stored plan's own language instead, to compare the plan with it.
+    asks for a stored plan's own language instead, to compare the plan with it. ``created_on``
+    is the day the plan is (or was) made: no "before you start" task is dated before it.
     """
     customization = role_customization(role)
     profile = profile or clinic_profile(clinic)
@@ -58,5 +60,6 @@ def plan_for(
         start,
         customization,
         lang=language,
+        created_on=created_on,
         calendar=clinic.calendar,
     )

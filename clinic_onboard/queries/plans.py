@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
+from clinic_onboard.local_time import today_in
 from clinic_onboard.models import (
     Clinic,
     ClinicRole,
@@ -47,7 +48,7 @@ TASK_FIELDS = (
 )
 DUTY_FIELDS = ("title", "guidance", "frequency", "module_title", "references")
 # Plans built once while comparing many hires: (role id, start date, language).
-PlanKey = tuple[int, date, str]
+PlanKey = tuple[int, date, str, date | None]
 
 
 @dataclass(frozen=True)
@@ -129,12 +130,14 @@ def plan_differences(
         return PlanDifferences(catalog_version=catalog.version)
     plans = {} if plans is None else plans
     lang = snapshot_language(onboarding)
-    key = (onboarding.role_id, onboarding.start_date, lang)
+    # dated as when the snapshot was made, so "before you start" tasks compare equal
+    clinic = db.session.get(Clinic, onboarding.clinic_id)
+    made = today_in(clinic.time_zone, onboarding.created_at) if onboarding.created_at else None
+    key = (onboarding.role_id, onboarding.start_date, lang, made)
     try:
         if key not in plans:
-            clinic = db.session.get(Clinic, onboarding.clinic_id)
             plans[key] = plan_for(
-                catalog, clinic, onboarding.role, onboarding.start_date, lang=lang
+                catalog, clinic, onboarding.role, onboarding.start_date, lang=lang, created_on=made
             )
     except ValueError as error:
         return PlanDifferences(

@@ -318,10 +318,10 @@ def test_placeholders_are_filled_in_the_plans_language(real: Catalog) -> None:
     billing = build_plan(real, profile, "medical_office_assistant", START, lang="fr")
     plans = [t.guidance for t in billing.tasks if t.id == "billing.health_plan_basics"]
     assert plans == [
-        "Dans notre province ou territoire, le régime public d'assurance maladie porte le nom "
-        f"suivant{NBSP}: Régime d'assurance-santé de l'Ontario (RASO). Apprenez quelle preuve de "
-        "couverture les patients présentent à l'accueil, quels services de la clinique le "
-        "régime paie et lesquels les patients paient eux-mêmes."
+        "Dans notre province ou territoire, le régime public d\u2019assurance maladie porte le nom "
+        f"suivant{NBSP}: Régime d\u2019assurance-santé de l\u2019Ontario (RASO). Apprenez "
+        "quelle preuve de couverture les patients présentent à l\u2019accueil, quels services de "
+        "la clinique le régime paie et lesquels les patients paient eux-mêmes."
     ]
 
 
@@ -329,7 +329,11 @@ def test_the_french_placeholders_name_each_place_with_its_preposition(real: Cata
     """French says « au Québec », « en Ontario », « à l'Île-du-Prince-Édouard »."""
     text = Text("in {jurisdiction}", "{in_jurisdiction}")
     spelled = {code: render(text, real.jurisdictions[code], "fr") for code in ("QC", "ON", "PE")}
-    assert spelled == {"QC": "au Québec", "ON": "en Ontario", "PE": "à l'Île-du-Prince-Édouard"}
+    assert spelled == {
+        "QC": "au Québec",
+        "ON": "en Ontario",
+        "PE": "à l\u2019Île-du-Prince-Édouard",
+    }
     assert render(text, real.jurisdictions["QC"], "en") == "in Quebec"
 
 
@@ -368,7 +372,7 @@ def test_custom_items_keep_the_clinics_words_under_a_french_heading(
     )
     custom = next(task for task in plan.tasks if task.custom)
     assert (custom.title, custom.module_title) == ("Tour the garden", CUSTOM_MODULE_TITLES["fr"])
-    assert plan.switched_off[0].title == "Signer l'engagement de confidentialité"
+    assert plan.switched_off[0].title == "Signer l\u2019engagement de confidentialité"
 
 
 def test_an_unknown_language_is_a_value_error(minimal_catalog: Catalog) -> None:
@@ -417,12 +421,18 @@ def english_outputs(fixture: Path) -> dict[str, Any]:
         ),
         "cli_catalog_list": cli(catalog_group, "list")
         + cli(catalog_group, "list", "--module", "privacy"),
-        "plan_json": {**plan_to_dict(plan), "catalog_version": "VERSION"},
+        "plan_json": _without_schedule_limits(plan_to_dict(plan)),
         "checklist": dataclasses.asdict(
             blank_checklist(plan, *names, "2026.11.0+golden", **printed)
         ),
         "plan_pdf": dataclasses.asdict(blank_plan(plan, *names, "2026.11.0+golden", **printed)),
     }
+
+
+def _without_schedule_limits(data: dict[str, Any]) -> dict[str, Any]:
+    """The plan's data as the English-only code gave it: the day limit came later (issue 23)."""
+    assert data.pop("max_per_day") == 6 and data.pop("crowded_days") == []
+    return {**data, "catalog_version": "VERSION"}
 
 
 def test_english_output_is_what_it_was_before_french(minimal_catalog: Catalog) -> None:

@@ -308,6 +308,8 @@ def test_plan_to_dict(minimal_catalog: Catalog) -> None:
         "tasks",
         "switched_off",
         "unknown_switch_offs",
+        "max_per_day",
+        "crowded_days",
     }
     assert data["profile"] == {
         "province": "ON",

@@ -125,8 +125,9 @@ def test_plan_text_in_french(run: Run) -> None:
     assert (
         "  Avec chaque patient\n    - Nettoyer et désinfecter la zone du patient" in result.output
     )
-    assert "  lun. 2026-11-30\n    - Lire les pratiques de base de l'organisme de référence" in (
-        result.output
+    assert (
+        "  lun. 2026-11-30\n    - Lire les pratiques de base de l\u2019organisme de référence"
+        in (result.output)
     )
     assert "(compétence, validation\u00a0: superviseur)  [ipac.hand_hygiene]" in result.output
     assert result.output.rstrip().endswith("ce ne sont pas des consignes pour une clinique.")
@@ -177,3 +178,10 @@ def test_plan_with_a_broken_library_lists_problems(run: Run, library: Path) -> N
     result = run(plan_command, *PLAN)
     assert result.exit_code == 1
     assert "settings.yaml: file is missing" in result.output
+
+
+def test_plan_text_reports_busy_days() -> None:
+    args = ("--province", "ON", "--setting", "family_medicine", "--role", "medical_assistant")
+    result = CliRunner().invoke(plan_command, [*args, "--start", "2026-12-07"])
+    assert result.exit_code == 0, result.output
+    assert "More than 6 tasks fall due on Mon 2026-12-07" in result.output

@@ -3,12 +3,14 @@
 The holiday premises are asserted against the holidays package rather than assumed.
 """
 
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 
 import holidays
 import pytest
 
 from clinic_onboard.planner.schedule import Schedule, after_requirements
+from clinic_onboard.planner.spread import CrowdedDay, Window, spread
 from clinic_onboard.planner.workdays import ClinicCalendar, statutory_holidays
 
 
@@ -106,6 +108,81 @@ def test_after_requirements(
     assert after_requirements(due, requires) == expected
 
 
+# ---- before you start, and spreading a crowded day --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("created_on", "expected"),
+    [
+        (None, date(2026, 12, 4)),  # the Friday before a Monday start
+        (date(2026, 11, 20), date(2026, 12, 4)),  # made in good time: the eve
+        (date(2026, 12, 5), date(2026, 12, 7)),  # made on the Saturday: never the past Friday
+        (date(2026, 12, 9), date(2026, 12, 9)),  # made after the start: the day it is made
+    ],
+)
+def test_before_start_is_never_before_the_plan_is_made(
+    created_on: date | None, expected: date
+) -> None:
+    schedule = Schedule.starting(ClinicCalendar("ON"), date(2026, 12, 7), created_on)
+    assert schedule.due("before_start", None) == expected
+
+
+def test_phase_windows_start_where_the_previous_phase_ends() -> None:
+    schedule = Schedule.starting(ClinicCalendar("ON"), date(2026, 12, 1))
+    assert schedule.earliest("week_1", None) == schedule.earliest("day_1", None) == schedule.day_1
+    assert schedule.earliest("first_30_days", None) == date(2026, 12, 8)  # after week 1
+    assert schedule.earliest("first_90_days", None) > schedule.due("first_30_days", None)
+    assert schedule.earliest(None, 14) == schedule.day_1
+
+
+ONTARIO = ClinicCalendar("ON")
+MON, TUE, WED, THU, FRI = (date(2026, 11, 30) + timedelta(days=n) for n in range(5))
+
+
+def week_1(*ids: str, requires: dict[str, tuple[str, ...]] | None = None) -> dict[str, Window]:
+    return {i: Window(MON, FRI, (requires or {}).get(i, ())) for i in ids}
+
+
+def test_a_crowded_day_gives_tasks_to_the_days_before() -> None:
+    placed, crowded = spread(week_1(*"abcdefgh"), 3, ONTARIO)
+    assert Counter(placed.values()) == {FRI: 3, THU: 3, WED: 2}
+    assert {placed[i] for i in "fgh"} == {FRI}, "the last-listed keep the due date"
+    assert crowded == ()
+
+
+def test_tasks_with_nowhere_to_go_stay_and_the_day_is_reported() -> None:
+    windows = {i: Window(MON, MON) for i in "abcd"} | {"e": Window(MON, TUE)}
+    placed, crowded = spread(windows, 2, ONTARIO)
+    assert set(placed.values()) == {MON, TUE} and placed["e"] == TUE
+    assert crowded == (CrowdedDay(MON, 4),)
+
+
+def test_a_task_never_moves_after_its_due_date_or_before_its_phase() -> None:
+    windows = {"late": Window(WED, FRI), **{f"x{n}": Window(FRI, FRI) for n in range(3)}}
+    placed, _ = spread(windows, 1, ONTARIO)
+    assert WED <= placed["late"] <= FRI
+    assert all(day <= FRI for day in placed.values())
+
+
+def test_requirements_come_first_after_spreading() -> None:
+    windows = week_1("fit_test", "airborne", "c", "d", requires={"airborne": ("fit_test",)})
+    placed, _ = spread(windows, 1, ONTARIO)
+    assert placed["fit_test"] < placed["airborne"]
+    assert len(set(placed.values())) == 4
+
+
+def test_spreading_skips_holidays() -> None:
+    # 24 December 2026 is a Thursday, 25 and 28 December are holidays in Ontario
+    windows = {i: Window(date(2026, 12, 21), date(2026, 12, 29)) for i in "abc"}
+    placed, _ = spread(windows, 1, ONTARIO)
+    assert sorted(placed.values()) == [date(2026, 12, 23), date(2026, 12, 24), date(2026, 12, 29)]
+
+
+def test_the_limit_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        spread(week_1("a"), 0, ONTARIO)
+
+
 def test_a_clinic_open_on_saturdays_gets_saturday_due_dates() -> None:
     """The clinic's own open days decide due dates, not a fixed Monday-to-Friday week."""
     weekend_clinic = ClinicCalendar("NS", open_weekdays=frozenset({1, 2, 3, 4, 5}))
@@ -127,7 +204,6 @@ def test_a_clinic_is_open_on_at_least_one_weekday() -> None:
 
 
 def test_statutory_holidays_are_named_in_both_languages() -> None:
-
     first, last = date(2027, 6, 30), date(2027, 7, 2)
     assert statutory_holidays("NS", first, last) == [(date(2027, 7, 1), "Canada Day")]
     assert statutory_holidays("NS", first, last, "fr") == [(date(2027, 7, 1), "Fête du Canada")]

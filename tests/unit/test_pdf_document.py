@@ -242,7 +242,7 @@ def test_a_french_plan_gives_a_french_plan_sheet(minimal_catalog: Catalog):
     assert "Imprimé le 2026-11-24" in document.footer.facts
     rows = {row[1].text: row for row in all_rows(document)}
     due, task, _, signer, _ = rows[
-        "Lire les pratiques de base de l'organisme de référence (Santé"
+        "Lire les pratiques de base de l\u2019organisme de référence (Santé"
         " publique Ontario (SPO) et CCPMI)"
     ]
     assert (due.text, due.detail) == ("Avant le jour 1", "lun. 2026-11-30")
@@ -293,7 +293,7 @@ def test_record_rows_carry_status_date_signer_role_method_and_time():
 
     title, status, completed, signer, method, signed_at = all_rows(document)[0]
     assert (title.text, status.text, status.tone) == ("Item 1", "Signed off", "good")
-    assert "ipac.item_1" in title.detail and "Note: Repeat next week." in title.detail
+    assert "ipac.item_1" not in title.detail and "Note: Repeat next week." in title.detail
     assert completed.text == "2026-12-02"
     assert (signer.text, signer.detail, method.text) == ("Grace Okafor", "Supervisor", "Observed")
     assert (signed_at.text, signed_at.detail) == ("2026-12-02", "15:05 EST")
@@ -501,3 +501,30 @@ def test_a_withdrawn_item_is_marked_in_french():
     assert (status.text, status.detail) == ("Pratique requise", "Retiré")
     assert "Retiré du plan le 2026-12-10" in title.detail
     assert document.intro.endswith("1 retiré.")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_busy_days_are_said_up_front(minimal_catalog: Catalog, lang: str) -> None:
+    first_day = tuple(
+        CustomItem(f"custom.tour_{n}", f"Tour {n}", "Walk it.", "task", "none", phase="day_1")
+        for n in range(2)
+    )
+    profile = ClinicProfile("ON", "family_medicine")
+    busy = build_plan(
+        minimal_catalog,
+        profile,
+        "medical_assistant",
+        START,
+        RoleCustomization(custom_items=first_day),
+        lang=lang,
+        max_per_day=1,
+    )
+    assert busy.crowded_days, "two first-day tours cannot both fit a one-task day"
+    document = blank_plan(busy, "Maple Grove", *NAMES)
+    section = document.sections[0]
+    assert section.heading == {"en": "Busy days", "fr": "Journées chargées"}[lang]
+    note = section.blocks[0].text
+    assert Words(lang).long_date(busy.crowded_days[0].day) in note and "1" in note
+    calm = build_plan(minimal_catalog, profile, "medical_assistant", START, lang=lang)
+    assert calm.crowded_days == ()
+    assert section.heading not in headings(blank_plan(calm, "Maple Grove", *NAMES))

@@ -393,6 +393,7 @@ def test_english_interface_in_a_french_clinic_keeps_the_french_plan(
         quebec["role"].template,
         date.today(),
         lang="fr",
+        created_on=date.today(),  # made today, as the hire's plan was
     )
     assert titles == [task.title for task in french.tasks]
 

@@ -267,8 +267,9 @@ def test_add_and_remove_a_custom_item(client: FlaskClient, make_role, manager: M
     )
 
     preview = client.get(f"/roles/{role.id}/preview?start={START}").get_data(as_text=True)
-    day_1 = preview.index("First day: due Tuesday 1 December 2026")
-    week_1 = preview.index("First week: due")
+    # week 1's tasks are spread over the week, so day 1's heading names both phases
+    day_1 = preview.index("First day · First week: due Tuesday 1 December 2026")
+    week_1 = preview.index("First week: due Wednesday 2 December 2026")
     card = preview[day_1:week_1]
     assert "Tour of the lab fridge" in card
     assert "A supervisor signs off" in card[card.index("Tour of the lab fridge") :]
@@ -366,7 +367,7 @@ def test_preview_groups_duties_and_tasks_with_plain_headings(
     headings = re.findall(r"<h3 id=\"[^\"]+\">\s*(.*?)\s*</h3>", page, re.S)
     assert headings[:3] == ["Start of day", "With every patient", "End of day"]
     assert "Before the first day: due Monday 30 November 2026" in headings
-    assert "First day: due Tuesday 1 December 2026" in headings
+    assert "First day · First week: due Tuesday 1 December 2026" in headings  # spread week
     assert "References:" in page and "Module: Infection prevention and control" in page
 
 

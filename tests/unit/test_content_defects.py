@@ -1,0 +1,131 @@
+"""The defects of the December 2026 content review (issue 23), each checked on the real library."""
+
+from collections import Counter
+from datetime import date
+from functools import cache
+
+import pytest
+
+from clinic_onboard.catalog import Catalog, load_catalog, render
+from clinic_onboard.paths import checklists_dir
+from clinic_onboard.planner import ClinicProfile, Plan, build_plan
+
+
+@cache
+def real() -> Catalog:
+    return load_catalog(checklists_dir())
+
+
+def plan(code: str, setting: str, role: str, lang: str = "en") -> Plan:
+    return build_plan(real(), ClinicProfile(code, setting), role, date(2026, 12, 1), lang=lang)
+
+
+def text_of(plan: Plan) -> str:
+    return " ".join(
+        t for e in (*plan.tasks, *plan.duties) for t in (e.title, e.guidance, *e.references)
+    )
+
+
+def test_quebec_incidents_follow_r22_1() -> None:
+    item = real().item("privacy.qc_incident_register")
+    for lang, words in (("en", ("R-22.1", "Minister", "register")), ("fr", ("R-22.1", "ministre"))):
+        guidance = item.guidance.get(lang)
+        assert all(word in guidance for word in words), lang
+
+
+def test_quebec_card_is_the_carte_d_assurance_maladie() -> None:
+    quebec = real().jurisdictions["QC"]
+    assert render("{health_card}", quebec, "fr") == "carte d\u2019assurance maladie"
+    assert "RAMQ" not in render("{health_plan}", quebec, "fr")
+
+
+@pytest.mark.parametrize("code", ["QC", "SK", "YT"])
+def test_whmis_instrument_is_named(code: str) -> None:
+    assert real().jurisdictions[code].ohs.whmis_law != ""
+
+
+def test_ontario_yearly_whmis_review_is_law() -> None:
+    item = real().item("whmis.on_annual_review")
+    assert item.basis == "law" and item.applies.provinces == ("ON",)
+    assert "whmis.annual_review_policy" not in {
+        t.id for t in plan("ON", "family_medicine", "medical_assistant").tasks
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "item_id", "cited"),
+    [
+        ("ON", "ohs.violence_harassment_program", "Part III.0.1"),
+        ("AB", "ohs.violence_harassment_program", "Part 27"),
+        ("BC", "ohs.violence_harassment_program", "4.27 to 4.31"),
+        ("QC", "ohs.qc_psychological_harassment", "s. 81.19"),
+    ],
+)
+def test_violence_and_harassment_as_law(code: str, item_id: str, cited: str) -> None:
+    task = next(
+        t for t in plan(code, "family_medicine", "clinic_assistant").tasks if t.id == item_id
+    )
+    assert task.basis == "law" and any(cited in ref for ref in task.references)
+
+
+def test_nunavut_health_centre_privacy() -> None:
+    text = text_of(plan("NU", "community_health_centre", "medical_office_assistant"))
+    assert "Information and Privacy Commissioner of Nunavut" in text
+    assert "Access to Information and Protection of Privacy Act" in text
+
+
+def test_no_ontario_ppe_order_in_quebec() -> None:
+    assert "Ontario" not in text_of(plan("QC", "specialty_clinic", "medical_assistant", "fr"))
+
+
+@pytest.mark.parametrize("code", ["BC", "MB", "SK", "QC"])
+def test_rehab_auto_insurer_is_the_provinces(code: str) -> None:
+    task = next(
+        t
+        for t in plan(code, "rehabilitation_centre", "medical_office_assistant").tasks
+        if t.id == "billing.rehab_third_party"
+    )
+    insurer = {"BC": "ICBC", "MB": "MPI", "SK": "SGI", "QC": "SAAQ"}[code]
+    assert any(insurer in ref for ref in task.references)
+    assert not any("WSIB" in ref or "Ontario" in ref for ref in task.references)
+
+
+def test_french_wording() -> None:
+    french = " ".join(
+        text_of(plan(code, "family_medicine", "medical_assistant", "fr")) for code in ("QC", "ON")
+    )
+    assert "quasi-accident" not in french
+    assert "vous laver les mains" not in french and "lavez-vous les mains" not in french
+    assert "la loi suivante" not in french
+    assert "'" not in french, "typographic apostrophes (\u2019) in French"
+    assert "votre superviseur " not in french.replace("votre superviseur ou", "")
+
+
+def test_n95_fit_test_comes_before_airborne_precautions() -> None:
+    tasks = {t.id: t for t in plan("ON", "family_medicine", "medical_assistant").tasks}
+    fit_test = tasks["ipac.n95_fit_test"].due_date
+    assert fit_test <= tasks["ipac.additional_precautions"].due_date
+    assert fit_test <= tasks["ipac.ppe_order_on"].due_date
+    assert tasks["ipac.n95_fit_test"].phase == "week_1"
+
+
+def test_no_day_holds_more_than_the_limit_unless_reported() -> None:
+    made = plan("ON", "family_medicine", "medical_assistant")
+    load = Counter(t.due_date for t in made.tasks if t.phase != "before_start")
+    over = {day: count for day, count in load.items() if count > made.max_per_day}
+    assert dict(made.crowded_days) == over
+    assert max(load.values()) < 36
+    week_1_end = max(t.due_date for t in made.tasks if t.phase == "week_1")
+    assert load[week_1_end] <= made.max_per_day * 2
+
+
+def test_before_you_start_tasks_are_not_in_the_past() -> None:
+    made = build_plan(
+        real(),
+        ClinicProfile("ON", "family_medicine"),
+        "medical_assistant",
+        date(2026, 12, 7),
+        created_on=date(2026, 12, 5),
+    )
+    before = [t.due_date for t in made.tasks if t.phase == "before_start"]
+    assert before and min(before) >= date(2026, 12, 5)
