@@ -38,6 +38,7 @@ PLACEHOLDERS: Mapping[str, Callable[[Jurisdiction, Language], str]] = {
     "health_plan": lambda j, lang: _health_plan(j.health_plan, lang),
     "health_plan_short": lambda j, lang: (j.health_plan.short or j.health_plan.name).get(lang),
     "ohs_regulator": _fact(lambda j: j.ohs.regulator),
+    "compensation_board": _fact(lambda j: j.ohs.compensation_board),
     "ohs_law": _fact(lambda j: j.ohs.law),
     "whmis_law": _fact(lambda j: j.ohs.whmis_law),
     "accessibility_law": _fact(lambda j: j.accessibility.law),

@@ -109,6 +109,7 @@ class HealthPlan(Strict):
 
 
 class Ohs(Strict):
+    compensation_board: Text  # the workers' compensation board: injury claims, often first-aid rules
     regulator: Text
     law: MaybeEmptyText
     worker_training: MaybeEmptyPlain
