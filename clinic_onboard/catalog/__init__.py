@@ -9,6 +9,7 @@ from clinic_onboard.catalog.errors import CatalogError, FieldProblem, Problem
 from clinic_onboard.catalog.loader import load_catalog
 from clinic_onboard.catalog.model import Catalog, Module
 from clinic_onboard.catalog.placeholders import render
+from clinic_onboard.catalog.references import Reference
 from clinic_onboard.catalog.schema import (
     Applies,
     Duty,
@@ -51,6 +52,7 @@ __all__ = [
     "Option",
     "Phase",
     "Problem",
+    "Reference",
     "Role",
     "Setting",
     "Signoff",

@@ -23,6 +23,7 @@ from pydantic import (
     StrictStr,
 )
 
+from clinic_onboard.catalog.references import Reference
 from clinic_onboard.catalog.text import Text, parse_optional_text
 
 Kind = Literal["task", "competency", "credential", "acknowledgement", "reading"]
@@ -75,6 +76,7 @@ Version = Annotated[
 ]
 # Lists that must not be empty: an empty ``applies`` list would silently mean "nobody".
 Texts = Annotated[tuple[Text, ...], Field(min_length=1)]
+References = Annotated[tuple[Reference, ...], Field(min_length=1)]
 Plains = tuple[Plain, ...]
 Slugs = Annotated[tuple[Slug, ...], Field(min_length=1)]
 Codes = Annotated[tuple[Code, ...], Field(min_length=1)]
@@ -205,7 +207,7 @@ class Content(Strict):
     guidance: Text
     basis: Basis
     applies: Applies = Applies()
-    references: Texts
+    references: References
 
 
 class Item(Content, TaskFields):

@@ -17,6 +17,7 @@ from clinic_onboard.catalog import (
     Jurisdiction,
     Language,
     Module,
+    Reference,
     check_language,
     render,
 )
@@ -53,8 +54,10 @@ class _Place:
     def render(self, text: str) -> str:
         return render(text, self.jurisdiction, self.lang)
 
-    def render_all(self, texts: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(self.render(text) for text in texts)
+    def references(self, references: tuple[Reference, ...]) -> tuple[str, ...]:
+        """This jurisdiction's own references and the national ones, rendered; never another's."""
+        code = self.jurisdiction.code
+        return tuple(self.render(ref) for ref in references if ref.is_for(code))
 
 
 def build_plan(
@@ -141,7 +144,7 @@ def _library_tasks(
             module_title=module.title.get(place.lang),
             due_date=due[item.id],
             basis=item.basis,
-            references=place.render_all(item.references),
+            references=place.references(item.references),
             custom=False,
         )
 
@@ -183,5 +186,5 @@ def _duty(module: Module, duty: Duty, place: _Place) -> PlannedDuty:
         module=module.id,
         module_title=module.title.get(place.lang),
         basis=duty.basis,
-        references=place.render_all(duty.references),
+        references=place.references(duty.references),
     )

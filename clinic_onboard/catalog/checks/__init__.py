@@ -2,6 +2,7 @@
 
 from clinic_onboard.catalog.checks.links import check_links
 from clinic_onboard.catalog.checks.names import check_names
+from clinic_onboard.catalog.checks.references import check_references
 from clinic_onboard.catalog.checks.texts import check_texts
 from clinic_onboard.catalog.draft import Draft
 from clinic_onboard.catalog.errors import Problem
@@ -9,7 +10,13 @@ from clinic_onboard.catalog.task_rules import task_problems
 
 
 def check_draft(draft: Draft) -> list[Problem]:
-    return [*check_names(draft), *_check_tasks(draft), *check_links(draft), *check_texts(draft)]
+    return [
+        *check_names(draft),
+        *_check_tasks(draft),
+        *check_links(draft),
+        *check_texts(draft),
+        *check_references(draft),
+    ]
 
 
 def _check_tasks(draft: Draft) -> list[Problem]:
