@@ -111,7 +111,7 @@ class HealthPlan(Strict):
 
 
 class Ohs(Strict):
-    compensation_board: Text  # the workers' compensation board: injury claims, often first-aid rules
+    compensation_board: Text  # the workers' compensation board (WSIB, CNESST, WorkSafeBC, ...)
     regulator: Text
     law: MaybeEmptyText
     worker_training: MaybeEmptyPlain
