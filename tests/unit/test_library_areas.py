@@ -11,6 +11,7 @@ import pytest
 from clinic_onboard.catalog import Catalog, load_catalog
 from clinic_onboard.paths import checklists_dir
 from clinic_onboard.planner import ClinicProfile, Plan, build_plan
+from tests.unit.test_catalog_problems import Edit, Problems, assert_problem, entry
 
 START = date(2026, 12, 1)
 BOARDS = {
@@ -158,3 +159,19 @@ def test_retention_items_the_offboarding_checklist_cites_reach_everyone(
     """The people issue's offboarding checklist cites these ids for every hire."""
     applies = real.item(item_id).applies
     assert (applies.provinces, applies.roles, applies.settings, applies.options) == (None,) * 4
+
+
+def test_a_jurisdiction_without_its_compensation_board_is_named(
+    edit: Edit, problems: Problems
+) -> None:
+    edit("jurisdictions.yaml", lambda data: entry(data, "NU")["ohs"].pop("compensation_board"))
+    found = problems()
+    where = ("jurisdictions.yaml", "NU", "ohs.compensation_board")
+    assert_problem(found, *where, "required field is missing")
+
+
+def test_a_compensation_board_without_french_is_named(edit: Edit, problems: Problems) -> None:
+    edit(
+        "jurisdictions.yaml", lambda data: entry(data, "QC")["ohs"]["compensation_board"].pop("fr")
+    )
+    assert_problem(problems(), "jurisdictions.yaml", "QC", "ohs.compensation_board", '"fr"')
