@@ -20,6 +20,16 @@ def _health_plan(plan: HealthPlan, lang: Language) -> str:
     return f"{name} ({short})" if short else name
 
 
+_CARD: Mapping[str, str] = {"en": "health card ({plan})", "fr": "carte santé ({plan})"}
+
+
+def _health_card(plan: HealthPlan, lang: Language) -> str:
+    """The card's own name (Quebec's carte d'assurance maladie), or "health card (OHIP)"."""
+    if plan.card is not None:
+        return plan.card.get(lang)
+    return _CARD[lang].format(plan=(plan.short or plan.name).get(lang))
+
+
 def _laws(jurisdiction: Jurisdiction, lang: Language) -> str:
     return _AND[lang].join(law.get(lang) for law in jurisdiction.privacy.laws)
 
@@ -37,6 +47,7 @@ PLACEHOLDERS: Mapping[str, Callable[[Jurisdiction, Language], str]] = {
     "worker_term": _fact(lambda j: j.privacy.worker_term),
     "health_plan": lambda j, lang: _health_plan(j.health_plan, lang),
     "health_plan_short": lambda j, lang: (j.health_plan.short or j.health_plan.name).get(lang),
+    "health_card": lambda j, lang: _health_card(j.health_plan, lang),
     "ohs_regulator": _fact(lambda j: j.ohs.regulator),
     "compensation_board": _fact(lambda j: j.ohs.compensation_board),
     "ohs_law": _fact(lambda j: j.ohs.law),

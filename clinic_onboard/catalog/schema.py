@@ -105,6 +105,7 @@ class Privacy(Strict):
 class HealthPlan(Strict):
     name: Text
     short: MaybeEmptyText
+    card: Text | None = None  # the card's own name where it is not "health card (short name)"
     card_note: Plain
     claims: MaybeEmptyPlain
     status: Status
