@@ -1,4 +1,4 @@
-"""The orientation-binder areas of issue 23 (records and consent, retention, violence and working
+"""The orientation-binder areas of issue 23 (records and consent, retention, de-escalation and working
 alone, injuries and first aid, recalls, scope, cold chain, waste, child protection, secure
 communication) reach the plans they belong in, in each jurisdiction's own words, and stay out of
 the plans they do not belong in."""
@@ -73,7 +73,7 @@ def test_qc_family_medicine_assistant_gets_quebec_consent_recalls_and_cnesst(
         "retention.schedule",
         "retention.qc_cmq_periods",
         "reporting.qc_youth_protection",
-        "safety.violence_program",
+        "safety.de_escalation",
         "safety.compensation_claims",
         "recalls.recall_lists",
         "recalls.duty.work_recall_list",
@@ -108,13 +108,13 @@ def test_nu_community_health_centre_gets_policy_wording_and_the_wscc(real: Catal
         "records.minors",
         "records.consent_directives",
         "reporting.child_protection",
-        "safety.violence_program_policy",
+        "safety.de_escalation",
         "safety.working_alone_policy",
         "safety.committee",
         "digital.patient_messages",
     } <= found
     assert not any(task_id.startswith("recalls.") for task_id in found)
-    assert not found & {"safety.violence_program", "safety.working_alone", "waste.spill_kit"}
+    assert not found & {"safety.working_alone", "safety.first_aid_bc", "waste.spill_kit"}
     claims = next(task for task in built.tasks if task.id == "safety.compensation_claims")
     assert "Workers' Safety and Compensation Commission (WSCC)" in claims.guidance
 
@@ -147,13 +147,16 @@ def test_jurisdiction_specific_items_stay_in_their_jurisdiction(real: Catalog) -
         assert not strays, f"{province} {role}: {strays}"
 
 
-def test_every_jurisdiction_gets_one_violence_and_one_working_alone_item(real: Catalog) -> None:
+def test_every_jurisdiction_gets_one_working_alone_one_first_aid_and_one_committee_item(
+    real: Catalog,
+) -> None:
     for province in real.jurisdictions:
         built = ids(plan(real, province, "specialty_clinic", "medical_assistant"))
-        violence = built & {"safety.violence_program", "safety.violence_program_policy"}
         alone = built & {"safety.working_alone", "safety.working_alone_policy"}
         first_aid = built & {"safety.first_aid", "safety.first_aid_on", "safety.first_aid_bc"}
-        assert len(violence) == len(alone) == len(first_aid) == 1, province
+        committee = built & {"safety.committee", "safety.on_committee", "ohs.nl_committee"}
+        assert len(alone) == len(first_aid) == len(committee) == 1, province
+        assert "safety.de_escalation" in built, province
 
 
 @pytest.mark.parametrize(
