@@ -36,6 +36,7 @@ ONLY_IN = {
     "records.qc_minors": "QC",
     "records.bc_disclosure_directives": "BC",
     "records.mb_access_deadline": "MB",
+    "records.nb_access_deadline": "NB",
     "retention.on_cpso_periods": "ON",
     "retention.bc_cpsbc_periods": "BC",
     "retention.ab_cpsa_periods": "AB",
