@@ -510,7 +510,7 @@ def _item_sections(items: Sequence[RecordItem], _: Words) -> Iterator[Section]:
 
 def _item_row(item: RecordItem, _: Words) -> tuple[Cell, ...]:
     kind = _(KINDS[item.kind]) if item.kind in KINDS else item.kind.capitalize()
-    lines = [f"{kind} · {item.id}"]
+    lines = [kind]  # the item id is for the app, not the printed record
     if item.note:
         lines.append(_("Note: {note}", note=item.note))
     if item.withdrawn_on is not None:

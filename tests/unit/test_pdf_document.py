@@ -293,7 +293,7 @@ def test_record_rows_carry_status_date_signer_role_method_and_time():
 
     title, status, completed, signer, method, signed_at = all_rows(document)[0]
     assert (title.text, status.text, status.tone) == ("Item 1", "Signed off", "good")
-    assert "ipac.item_1" in title.detail and "Note: Repeat next week." in title.detail
+    assert "ipac.item_1" not in title.detail and "Note: Repeat next week." in title.detail
     assert completed.text == "2026-12-02"
     assert (signer.text, signer.detail, method.text) == ("Grace Okafor", "Supervisor", "Observed")
     assert (signed_at.text, signed_at.detail) == ("2026-12-02", "15:05 EST")
