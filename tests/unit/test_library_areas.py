@@ -1,5 +1,5 @@
-"""The orientation-binder areas of issue 23 (records and consent, retention, de-escalation and working
-alone, injuries and first aid, recalls, scope, cold chain, waste, child protection, secure
+"""The orientation-binder areas of issue 23 (records and consent, retention, de-escalation and
+working alone, injuries and first aid, recalls, scope, cold chain, waste, child protection, secure
 communication) reach the plans they belong in, in each jurisdiction's own words, and stay out of
 the plans they do not belong in."""
 
