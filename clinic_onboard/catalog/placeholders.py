@@ -49,6 +49,7 @@ PLACEHOLDERS: Mapping[str, Callable[[Jurisdiction, Language], str]] = {
     "health_plan_short": lambda j, lang: (j.health_plan.short or j.health_plan.name).get(lang),
     "health_card": lambda j, lang: _health_card(j.health_plan, lang),
     "ohs_regulator": _fact(lambda j: j.ohs.regulator),
+    "compensation_board": _fact(lambda j: j.ohs.compensation_board),
     "ohs_law": _fact(lambda j: j.ohs.law),
     "whmis_law": _fact(lambda j: j.ohs.whmis_law),
     "accessibility_law": _fact(lambda j: j.accessibility.law),

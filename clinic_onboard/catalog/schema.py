@@ -115,6 +115,7 @@ class HealthPlan(Strict):
 
 
 class Ohs(Strict):
+    compensation_board: Text  # the workers' compensation board (WSIB, CNESST, WorkSafeBC, ...)
     regulator: Text
     law: MaybeEmptyText
     worker_training: MaybeEmptyPlain
