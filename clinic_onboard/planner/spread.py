@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from clinic_onboard.planner.workdays import ClinicCalendar
 
-DEFAULT_MAX_PER_DAY = 6
+# Most orientation items take well under an hour (read, find, sign): eight fit in a working day.
+DEFAULT_MAX_PER_DAY = 8
 
 
 @dataclass(frozen=True)

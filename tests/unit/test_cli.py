@@ -184,4 +184,4 @@ def test_plan_text_reports_busy_days() -> None:
     args = ("--province", "ON", "--setting", "family_medicine", "--role", "medical_assistant")
     result = CliRunner().invoke(plan_command, [*args, "--start", "2026-12-07"])
     assert result.exit_code == 0, result.output
-    assert "More than 6 tasks fall due on Mon 2026-12-07" in result.output
+    assert "More than 8 tasks fall due on Mon 2026-12-07" in result.output  # day 1
