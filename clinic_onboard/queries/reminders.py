@@ -7,11 +7,10 @@ a URL's token opens, and ``sent_reminders`` the clinic's log of what went out.
 """
 
 import hmac
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, Row, func, select, true
 from sqlalchemy.orm import joinedload
 
 from clinic_onboard import reminders
@@ -20,13 +19,12 @@ from clinic_onboard.models import (
     Clinic,
     Membership,
     Onboarding,
-    OnboardingEvent,
     OnboardingTask,
     ReminderSettings,
     SentReminder,
     User,
 )
-from clinic_onboard.queries.record import TaskRecord, fold_records
+from clinic_onboard.queries.task_states import DONE, finished, newest_events, status_of, task_states
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.reminders import Frequency, Link, Snapshot
 
@@ -66,56 +64,56 @@ def _hires(where: ColumnElement[bool]) -> list[reminders.Hire]:
 def _folded(
     where: ColumnElement[bool],
 ) -> tuple[list[reminders.Task], list[reminders.CredentialRecord]]:
-    """Every live task's status and every held card, from two queries for all onboardings."""
-    tasks: dict[int, list[OnboardingTask]] = defaultdict(list)
-    for task in db.session.scalars(
-        select(OnboardingTask)
-        .join(Onboarding, OnboardingTask.onboarding_id == Onboarding.id)
-        .where(where, OnboardingTask.withdrawn_at.is_(None))
-    ):
-        tasks[task.onboarding_id].append(task)
-    events: dict[int, list[OnboardingEvent]] = defaultdict(list)
-    for event in db.session.scalars(
-        select(OnboardingEvent)
-        .join(Onboarding, OnboardingEvent.onboarding_id == Onboarding.id)
-        .where(where)
-        .order_by(OnboardingEvent.onboarding_id, OnboardingEvent.seq)
-    ):
-        events[event.onboarding_id].append(event)
+    """The open work of the onboardings ``where`` selects, with each task's status and latest
+    completion computed by the database (``task_states``): items still to do or waiting, and
+    every credential (its card may be expiring). Finished items of other kinds are what most
+    of a clinic's rows are, and no reminder speaks of them, so they are never read."""
+    scope = select(Onboarding.id).where(where)
+    states = task_states(None, scope)
+    done = newest_events(None, scope, DONE, "completions", details=True)
+    query = (
+        select(
+            states.c.task_id,
+            states.c.onboarding_id,
+            OnboardingTask.title,
+            states.c.kind,
+            states.c.due_date,
+            states.c.last_kind,
+            states.c.signoff,
+            states.c.renewal_of_id,
+            done.c.event_id.label("done_id"),
+            done.c.created_at.label("done_at"),
+            done.c.kind.label("done_kind"),
+            done.c.seq.label("done_seq"),
+            done.c.expires_on,
+        )
+        .join(OnboardingTask, OnboardingTask.id == states.c.task_id)
+        .outerjoin(done, (done.c.task_id == states.c.task_id) & (done.c.newest == 1))
+        .where(~finished(states) | (states.c.kind == "credential"))
+    )
     found: list[reminders.Task] = []
     cards: list[reminders.CredentialRecord] = []
-    for onboarding_id, listed in tasks.items():
-        records = fold_records(listed, events[onboarding_id])
-        found += [_task(task, records[task.id]) for task in listed]
-        cards += [card for task in listed if (card := _card(task, records[task.id]))]
+    for row in db.session.execute(query):
+        found.append(_task(row))
+        if row.done_kind == EventKind.CREDENTIAL and row.expires_on:
+            expires_on = date.fromisoformat(row.expires_on)
+            cards.append(reminders.CredentialRecord(row.task_id, row.done_seq, expires_on))
     return found, cards
 
 
-def _task(task: OnboardingTask, record: TaskRecord) -> reminders.Task:
-    completion = record.completion
+def _task(row: Row) -> reminders.Task:
     return reminders.Task(
-        id=task.id,
-        onboarding_id=task.onboarding_id,
-        title=task.title,
-        kind=task.kind,
-        due_date=task.due_date,
-        status=record.status,
-        signoff=task.signoff,
-        renewal_of_id=task.renewal_of_id,
-        completion_id=completion.id if completion else None,
-        completed_on=completion.created_at.date() if completion else None,
+        id=row.task_id,
+        onboarding_id=row.onboarding_id,
+        title=row.title,
+        kind=row.kind,
+        due_date=row.due_date,
+        status=status_of(row.last_kind, row.signoff),
+        signoff=row.signoff,
+        renewal_of_id=row.renewal_of_id,
+        completion_id=row.done_id,
+        completed_on=row.done_at.date() if row.done_at else None,
     )
-
-
-def _card(task: OnboardingTask, record: TaskRecord) -> reminders.CredentialRecord | None:
-    """The card the item's latest live completion recorded, when it has an expiry."""
-    completion = record.completion
-    if completion is None or completion.kind != EventKind.CREDENTIAL:
-        return None
-    expires = completion.payload.get("expires_on")
-    if not expires:
-        return None
-    return reminders.CredentialRecord(task.id, completion.seq, date.fromisoformat(expires))
 
 
 def _people_and_members() -> tuple[dict[int, reminders.Person], list[reminders.Member]]:

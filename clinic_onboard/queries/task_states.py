@@ -8,12 +8,13 @@ window function; the expressions below turn its kind into the counts the pages s
 check both folds agree (tests/web/test_hire_summaries.py).
 """
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, select
 
 from clinic_onboard.models import OnboardingEvent, OnboardingTask
-from clinic_onboard.record.states import DONE_KINDS, EventKind
+from clinic_onboard.record.states import DONE_KINDS, EventKind, TaskEvent, TaskStatus, task_status
 
 STATE_KINDS = sorted(
     {*DONE_KINDS, EventKind.UNDONE, EventKind.SIGNED_OFF, EventKind.NEEDS_PRACTICE}
@@ -22,40 +23,57 @@ DONE = sorted(DONE_KINDS)
 TO_ACT = (EventKind.UNDONE, EventKind.NEEDS_PRACTICE)  # and no live state event at all
 
 
-def voided_event_ids(clinic_id: int) -> Select:
-    """The ids of the clinic's events that a correction cancelled."""
+def voided_event_ids(clinic_id: int | None, onboarding_ids: Select | None = None) -> Select:
+    """The ids of the events that a correction cancelled, in the clinic (``None``: any) and,
+    when given, among the onboardings ``onboarding_ids`` selects."""
     voids = OnboardingEvent.payload["voids"].as_integer()
-    return select(voids).where(
-        OnboardingEvent.clinic_id == clinic_id,
-        OnboardingEvent.kind == EventKind.VOIDED,
-        voids.is_not(None),
-    )
+    query = select(voids).where(OnboardingEvent.kind == EventKind.VOIDED, voids.is_not(None))
+    if clinic_id is not None:
+        query = query.where(OnboardingEvent.clinic_id == clinic_id)
+    if onboarding_ids is not None:
+        query = query.where(OnboardingEvent.onboarding_id.in_(onboarding_ids))
+    return query
 
 
-def task_states(clinic_id: int, onboarding_ids: Select) -> Subquery:
-    """One row per live (not withdrawn) task of the onboardings ``onboarding_ids`` selects,
-    with the narrow columns pages count by and ``last_kind``/``last_event_id``: the newest
-    live state event (None when nothing counts yet). No guidance or other long text."""
-    ranked = (
-        select(
-            OnboardingEvent.task_id,
-            OnboardingEvent.id.label("event_id"),
-            OnboardingEvent.kind,
-            func.row_number()
-            .over(partition_by=OnboardingEvent.task_id, order_by=OnboardingEvent.seq.desc())
-            .label("newest"),
-        )
-        .where(
-            OnboardingEvent.clinic_id == clinic_id,
-            OnboardingEvent.onboarding_id.in_(onboarding_ids),
-            OnboardingEvent.task_id.is_not(None),
-            OnboardingEvent.kind.in_(STATE_KINDS),
-            OnboardingEvent.id.not_in(voided_event_ids(clinic_id)),
-        )
-        .subquery("ranked")
+def newest_events(
+    clinic_id: int | None,
+    onboarding_ids: Select,
+    kinds: Sequence[str],
+    name: str,
+    details: bool = False,
+) -> Subquery:
+    """Each task's newest live event among ``kinds`` (``newest == 1``), by a window function
+    over the events of the onboardings selected (the clinic's, when ``clinic_id`` is given)."""
+    columns = [
+        OnboardingEvent.task_id,
+        OnboardingEvent.id.label("event_id"),
+        OnboardingEvent.kind,
+        func.row_number()
+        .over(partition_by=OnboardingEvent.task_id, order_by=OnboardingEvent.seq.desc())
+        .label("newest"),
+    ]
+    if details:  # what reminders say of a completion: when, and a card's expiry
+        expires_on = OnboardingEvent.payload["expires_on"].as_string().label("expires_on")
+        columns += [OnboardingEvent.seq, OnboardingEvent.created_at, expires_on]
+    query = select(*columns).where(
+        OnboardingEvent.onboarding_id.in_(onboarding_ids),
+        OnboardingEvent.task_id.is_not(None),
+        OnboardingEvent.kind.in_(kinds),
+        OnboardingEvent.id.not_in(voided_event_ids(clinic_id, onboarding_ids)),
     )
+    if clinic_id is not None:
+        query = query.where(OnboardingEvent.clinic_id == clinic_id)
+    return query.subquery(name)
+
+
+def task_states(clinic_id: int | None, onboarding_ids: Select) -> Subquery:
+    """One row per live (not withdrawn) task of the onboardings ``onboarding_ids`` selects
+    (narrowed to the clinic's when ``clinic_id`` is given, as pages do), with the narrow
+    columns pages count by and ``last_kind``/``last_event_id``: the newest live state event
+    (None when nothing counts yet). No guidance or other long text."""
+    ranked = newest_events(clinic_id, onboarding_ids, STATE_KINDS, "ranked")
     task = OnboardingTask
-    return (
+    query = (
         select(
             task.id.label("task_id"),
             task.onboarding_id,
@@ -71,28 +89,32 @@ def task_states(clinic_id: int, onboarding_ids: Select) -> Subquery:
             ranked.c.event_id.label("last_event_id"),
         )
         .outerjoin(ranked, and_(ranked.c.task_id == task.id, ranked.c.newest == 1))
-        .where(
-            task.clinic_id == clinic_id,
-            task.onboarding_id.in_(onboarding_ids),
-            task.withdrawn_at.is_(None),
-        )
-        .subquery("task_states")
+        .where(task.onboarding_id.in_(onboarding_ids), task.withdrawn_at.is_(None))
     )
+    if clinic_id is not None:
+        query = query.where(task.clinic_id == clinic_id)
+    return query.subquery("task_states")
+
+
+def _last(states: Subquery) -> ColumnElement[str]:
+    """The newest state event's kind, '' when none: never NULL, so every test below is true
+    or false (a NOT over a NULL comparison would drop the row)."""
+    return func.coalesce(states.c.last_kind, "")
 
 
 def finished(states: Subquery) -> ColumnElement[bool]:
     """Done (no sign-off needed) or signed off."""
-    done = and_(states.c.last_kind.in_(DONE), states.c.signoff == "none")
-    return or_(done, states.c.last_kind == EventKind.SIGNED_OFF)
+    done = and_(_last(states).in_(DONE), states.c.signoff == "none")
+    return or_(done, _last(states) == EventKind.SIGNED_OFF)
 
 
 def awaiting(states: Subquery) -> ColumnElement[bool]:
-    return and_(states.c.last_kind.in_(DONE), states.c.signoff != "none")
+    return and_(_last(states).in_(DONE), states.c.signoff != "none")
 
 
 def to_act(states: Subquery) -> ColumnElement[bool]:
     """The hire still has to act: nothing counted yet, undone, or sent back for practice."""
-    return or_(states.c.last_kind.is_(None), states.c.last_kind.in_(TO_ACT))
+    return _last(states).in_(["", *TO_ACT])
 
 
 def overdue(states: Subquery, today: date) -> ColumnElement[bool]:
@@ -100,7 +122,7 @@ def overdue(states: Subquery, today: date) -> ColumnElement[bool]:
 
 
 def started(states: Subquery) -> ColumnElement[bool]:
-    return and_(states.c.last_kind.is_not(None), states.c.last_kind != EventKind.UNDONE)
+    return _last(states).not_in(["", EventKind.UNDONE])
 
 
 def in_plan(states: Subquery) -> ColumnElement[bool]:
@@ -111,3 +133,9 @@ def in_plan(states: Subquery) -> ColumnElement[bool]:
 def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     """How many rows of the group meet ``condition`` (0 for an empty group)."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def status_of(last_kind: str | None, signoff: str) -> TaskStatus:
+    """The task's status from its newest live state event, by the pure fold itself."""
+    events = [] if last_kind is None else [TaskEvent(0, last_kind)]
+    return task_status(events, signoff != "none")
