@@ -1,16 +1,18 @@
 """What reminders are decided from, and what was sent.
 
-``load_snapshot`` reads every clinic at once in a fixed number of queries whatever their number,
+``load_snapshot`` reads the open work of the onboardings asked for in a fixed number of queries,
 for the pure ``clinic_onboard.reminders`` rules (the daily digests, a person's calendar feed);
+``people_batches`` and ``batch_snapshot`` let a run go through the network a batch of people
+at a time;
 ``calendar_for`` is a person's calendar feed from the same snapshot, ``feed_owner`` whose feed
 a URL's token opens, and ``sent_reminders`` the clinic's log of what went out.
 """
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Row, func, select, true
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.orm import joinedload
 
 from clinic_onboard import reminders
@@ -33,14 +35,38 @@ LinkUrl = Callable[[Link], str]
 # Loading --------------------------------------------------------------------------------------
 
 
-def load_snapshot(scope: ColumnElement[bool] | None = None, people: bool = True) -> Snapshot:
-    """Hires, their live tasks folded from the record, and their cards; ``scope`` filters
-    onboardings (all clinics when None). Four queries, or three without ``people``."""
-    where = true() if scope is None else scope
-    hires = _hires(where)
-    tasks, credentials = _folded(where)
-    found_people, members = _people_and_members() if people else ({}, [])
+def load_snapshot(scope: ColumnElement[bool], people: Sequence[int] = ()) -> Snapshot:
+    """Hires, their open tasks with their status, and their cards, of the onboardings
+    ``scope`` selects; with ``people``, those people (the recipients) and every membership of
+    their clinics (who manages, who supervises). Four queries, or two without ``people``."""
+    hires = _hires(scope)
+    tasks, credentials = _folded(scope)
+    found_people, members = _people_and_members(people) if people else ({}, [])
     return Snapshot(found_people, members, hires, tasks, credentials)
+
+
+def people_batches(size: int) -> Iterator[list[int]]:
+    """The ids of active members, ``size`` at a time, grouped by their first clinic, so that a
+    batch reads few clinics (a run's memory follows the batch, not the network; only these
+    ids are held for the whole run)."""
+    ids = db.session.scalars(
+        select(Membership.user_id)
+        .join(User, Membership.user_id == User.id)
+        .where(User.active.is_(True))
+        .group_by(Membership.user_id)
+        .order_by(func.min(Membership.clinic_id), Membership.user_id)
+    ).all()
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def batch_snapshot(people: Sequence[int]) -> Snapshot:
+    """What ``people`` may be told: the open work of every clinic they belong to."""
+    return load_snapshot(Onboarding.clinic_id.in_(_clinics_of(people)), people)
+
+
+def _clinics_of(people: Sequence[int]) -> Select:
+    return select(Membership.clinic_id).where(Membership.user_id.in_(list(people)))
 
 
 def _hires(where: ColumnElement[bool]) -> list[reminders.Hire]:
@@ -116,8 +142,11 @@ def _task(row: Row) -> reminders.Task:
     )
 
 
-def _people_and_members() -> tuple[dict[int, reminders.Person], list[reminders.Member]]:
-    """Active people with their digest choice (daily when they never chose), and their roles."""
+def _people_and_members(
+    wanted: Sequence[int],
+) -> tuple[dict[int, reminders.Person], list[reminders.Member]]:
+    """The ``wanted`` people, if active, with their digest choice (daily when they never
+    chose), and the active members of their clinics with their roles."""
     rows = db.session.execute(
         select(
             Membership.user_id,
@@ -131,15 +160,17 @@ def _people_and_members() -> tuple[dict[int, reminders.Person], list[reminders.M
         .join(User, Membership.user_id == User.id)
         .join(Clinic, Membership.clinic_id == Clinic.id)
         .outerjoin(ReminderSettings, ReminderSettings.user_id == User.id)
-        .where(User.active.is_(True))
+        .where(User.active.is_(True), Membership.clinic_id.in_(_clinics_of(wanted)))
         .order_by(Membership.clinic_id.desc())
     )
+    asked = set(wanted)
     people: dict[int, reminders.Person] = {}
     members: list[reminders.Member] = []
     # Rows come last clinic first, so a person's first clinic gives the language they keep.
     for user_id, clinic_id, role, name, email, frequency, language in rows:
-        often = frequency or Frequency.DAILY
-        people[user_id] = reminders.Person(user_id, name, email, often, language)
+        if user_id in asked:
+            often = frequency or Frequency.DAILY
+            people[user_id] = reminders.Person(user_id, name, email, often, language)
         members.append(reminders.Member(user_id, clinic_id, role))
     return people, members
 
@@ -178,7 +209,7 @@ def feed_owner(token: str) -> User | None:
 def calendar_for(user: User, link_url: LinkUrl, domain: str, stamp: datetime) -> bytes:
     """The person's iCalendar feed: their own onboardings, in every clinic they belong to."""
     mine = Onboarding.membership_id.in_(select(Membership.id).where(Membership.user_id == user.id))
-    entries = reminders.calendar_entries(load_snapshot(mine, people=False), user.id)
+    entries = reminders.calendar_entries(load_snapshot(mine), user.id)
     name = f"{user.display_name}: onboarding due dates"
     return reminders.render_calendar(
         name, [(entry, link_url(entry.link)) for entry in entries], domain, stamp
