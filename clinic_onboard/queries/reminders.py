@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Row, Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from clinic_onboard import reminders
 from clinic_onboard.extensions import db
@@ -21,12 +21,13 @@ from clinic_onboard.models import (
     Clinic,
     Membership,
     Onboarding,
+    OnboardingEvent,
     OnboardingTask,
     ReminderSettings,
     SentReminder,
     User,
 )
-from clinic_onboard.queries.task_states import DONE, finished, newest_events, status_of, task_states
+from clinic_onboard.queries.task_states import finished, status_of, task_states
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.reminders import Frequency, Link, Snapshot
 
@@ -95,8 +96,8 @@ def _folded(
     every credential (its card may be expiring). Finished items of other kinds are what most
     of a clinic's rows are, and no reminder speaks of them, so they are never read."""
     scope = select(Onboarding.id).where(where)
-    states = task_states(None, scope)
-    done = newest_events(None, scope, DONE, "completions", details=True)
+    states = task_states(None, scope, completions=True)
+    done = aliased(OnboardingEvent)
     query = (
         select(
             states.c.task_id,
@@ -107,14 +108,14 @@ def _folded(
             states.c.last_kind,
             states.c.signoff,
             states.c.renewal_of_id,
-            done.c.event_id.label("done_id"),
-            done.c.created_at.label("done_at"),
-            done.c.kind.label("done_kind"),
-            done.c.seq.label("done_seq"),
-            done.c.expires_on,
+            states.c.done_id,
+            done.created_at.label("done_at"),
+            done.kind.label("done_kind"),
+            done.seq.label("done_seq"),
+            done.payload["expires_on"].as_string().label("expires_on"),
         )
         .join(OnboardingTask, OnboardingTask.id == states.c.task_id)
-        .outerjoin(done, (done.c.task_id == states.c.task_id) & (done.c.newest == 1))
+        .outerjoin(done, done.id == states.c.done_id)
         .where(~finished(states) | (states.c.kind == "credential"))
     )
     found: list[reminders.Task] = []
