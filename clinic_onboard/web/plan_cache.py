@@ -238,10 +238,11 @@ class RenderCache:
     """A least-recently-used map from keys to rendered HTML, bounded in bytes.
 
     Entries are kept compressed (zlib, fastest level): a plan's HTML is repetitive markup that
-    shrinks about tenfold, so the default 16 MB holds over a thousand plans, every active hire
-    of a 400-hire clinic, where uncompressed it held about 156 and a clinic of 300 hires
-    visiting in turn never hit (issue 26). Inflating an entry costs well under a millisecond;
-    rendering one again costs about 20. The hit rate is logged every ``REPORT_EVERY`` lookups.
+    shrinks about sixfold (a 155-item plan page: 195 kB to 32 kB), so the default 16 MB holds
+    about 500 of the largest plans, every hire of a 400-hire clinic, where uncompressed it held
+    about 156 and 300 hires visiting in turn never hit (issue 26). Inflating an entry costs
+    well under a millisecond; rendering it again about 20. The hit rate is logged every
+    ``REPORT_EVERY`` lookups.
     """
 
     REPORT_EVERY = 1000
