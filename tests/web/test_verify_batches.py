@@ -34,15 +34,22 @@ def test_every_batch_runs_the_same_statements(app: Flask, make_member) -> None:
 
 
 def test_a_batch_reads_its_events_by_index(app: Flask) -> None:
-    """On SQLite: a range search on the (onboarding, seq) index, never a scan of the table,
-    and no sort (the index gives record order)."""
+    """A range search on the (onboarding, seq) index, in record order (no sort). SQLite says so
+    of the empty table; PostgreSQL, which scans a table this small, is asked whether the index
+    can serve the query at all (sequential scans off)."""
     query = record_reads.events_in_range(10, 20)
     compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
-    plan = " | ".join(
-        str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
-    )
-    assert "SEARCH onboarding_events USING INDEX" in plan, plan
-    assert "SCAN onboarding_events" not in plan and "TEMP B-TREE" not in plan, plan
+    if db.engine.dialect.name == "sqlite":
+        rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+        plan = " | ".join(str(row[-1]) for row in rows)
+        assert "SEARCH onboarding_events USING INDEX" in plan, plan
+        assert "SCAN onboarding_events" not in plan and "TEMP B-TREE" not in plan, plan
+    else:
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = " | ".join(row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}")))
+        db.session.rollback()
+        assert "Index Scan using uq_onboarding_events" in plan, plan
+        assert "Sort" not in plan, plan
 
 
 def test_the_command_reports_its_progress(app: Flask, make_member) -> None:
