@@ -130,7 +130,7 @@ def record_credential(
     expires_on = details.expires_on
     if expires_on is None and task.validity_months:
         expires_on = add_months(details.issued_on, task.validity_months)
-    problems = date_problems(details.issued_on, expires_on, date.today())
+    problems = date_problems(details.issued_on, expires_on, hire.clinic.today())
     if problems:
         raise ProgressRefused(" ".join(_(problem) for problem in problems))
     payload = {
@@ -249,7 +249,7 @@ def sign_item(
     if kind in REOPENING_KINDS and not comment:
         raise ProgressRefused(_(REOPEN_WITHOUT_REASON[kind]))
     if kind is EventKind.VERIFIED and found.completion is not None:
-        problems = recorded_date_problems(found.completion.payload, date.today())
+        problems = recorded_date_problems(found.completion.payload, signer.clinic.today())
         if problems:
             raise ProgressRefused(" ".join(_(problem) for problem in problems))
     return _signed(onboarding, task, signer, kind, _signature(form, kind, choice.method, comment))

@@ -1,8 +1,8 @@
 """Reminder digests and calendar feeds: load every clinic at once, decide, send, record.
 
-A run reads everything in a fixed number of queries whatever the number of clinics
-(``queries.reminders.load_snapshot``), lets the pure ``clinic_onboard.reminders`` rules
-decide, then:
+A run goes through the network a batch of people at a time, each batch reading the open work
+of its people's clinics in a fixed number of queries (``queries.reminders.batch_snapshot``);
+the pure ``clinic_onboard.reminders`` rules decide, then, batch by batch:
 
 1. ``claim``: insert the log rows of every digest with ``sent_at`` empty. The unique
    (person, kind, item, stage) makes a concurrent run's insert skip rows already claimed, so
@@ -37,12 +37,13 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.models.reminder import new_feed_secret
-from clinic_onboard.queries.reminders import LinkUrl, load_snapshot
+from clinic_onboard.queries.reminders import LinkUrl, batch_snapshot, people_batches
 from clinic_onboard.reminders import Digest, Frequency, Link, RunPlan
 from clinic_onboard.services import mail
 from clinic_onboard.services.i18n import LOCALES
 
 CLAIM_TIMEOUT = timedelta(hours=6)
+PEOPLE_PER_BATCH = 500
 UNIQUE = ("user_id", "kind", "item_key", "stage")
 SUMMARY_MAX = SentReminder.summary.type.length
 
@@ -50,28 +51,34 @@ SUMMARY_MAX = SentReminder.summary.type.length
 # Deciding -------------------------------------------------------------------------------------
 
 
-def plan_run(today: date) -> RunPlan:
-    """Who gets which digest today, for every clinic, in a fixed number of queries."""
-    snapshot = load_snapshot()
-    items = reminders.reminder_items(snapshot, today)
-    return reminders.plan_digests(snapshot.people, items, _already_sent(today), _last_sent(), today)
+def plan_runs(today: date, batch: int = PEOPLE_PER_BATCH) -> Iterator[RunPlan]:
+    """Who gets which digest today, ``batch`` people at a time: each plan reads only the
+    clinics of its people, in a fixed number of queries, so a run's memory does not grow
+    with the network. A person is in one batch only, so still gets one digest."""
+    for people in people_batches(batch):
+        snapshot = batch_snapshot(people)
+        items = reminders.reminder_items(snapshot, today)
+        told, last = _already_sent(today, people), _last_sent(people)
+        yield reminders.plan_digests(snapshot.people, items, told, last, today)
 
 
-def _already_sent(today: date) -> set[tuple[int, str, str, str]]:
+def _already_sent(today: date, people: Sequence[int]) -> set[tuple[int, str, str, str]]:
     """Items told recently enough that their stage may still be current (older stages cannot
     come back: each holds for at most ``STAGE_LIFETIME_DAYS``); claims count as told."""
     since = today - timedelta(days=reminders.STAGE_LIFETIME_DAYS)
     rows = db.session.execute(
         select(
             SentReminder.user_id, SentReminder.kind, SentReminder.item_key, SentReminder.stage
-        ).where(SentReminder.sent_on >= since)
+        ).where(SentReminder.sent_on >= since, SentReminder.user_id.in_(list(people)))
     )
     return {tuple(row) for row in rows}  # type: ignore[misc]
 
 
-def _last_sent() -> dict[int, date]:
+def _last_sent(people: Sequence[int]) -> dict[int, date]:
     rows = db.session.execute(
-        select(SentReminder.user_id, func.max(SentReminder.sent_on)).group_by(SentReminder.user_id)
+        select(SentReminder.user_id, func.max(SentReminder.sent_on))
+        .where(SentReminder.user_id.in_(list(people)))
+        .group_by(SentReminder.user_id)
     )
     return {user_id: day for user_id, day in rows}
 

@@ -1,15 +1,16 @@
-"""The manager dashboard's read model: every hire's progress in a fixed number of queries.
+"""The manager dashboard's read model: a page of hires and the clinic's figures, counted by
+the database in a fixed number of queries whatever the clinic's size.
 
-Three queries whatever the clinic's size (onboardings, their tasks, their events), folded in
-Python by the pure ``record.progress`` functions.
+Completed onboardings are counted, never loaded; open work (overdue items, items waiting for
+sign-off) is counted over the open onboardings (``task_states``). Expiring credentials and
+yearly sign-offs coming due are found by narrow queries over the records' credential events
+and renewal items, completed onboardings included (renewals live on after onboarding).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, func, select
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -18,30 +19,23 @@ from clinic_onboard.models import (
     OnboardingEvent,
     OnboardingStatus,
     OnboardingTask,
+    User,
 )
-from clinic_onboard.queries.record import as_task_event, task_facts
-from clinic_onboard.record.progress import (
-    HIRE_TO_ACT,
-    Progress,
-    TaskFacts,
-    expiry_window,
-    progress,
-    statuses,
+from clinic_onboard.queries.hire_summaries import HireFilters, HirePage, hire_page
+from clinic_onboard.queries.task_states import (
+    DONE,
+    awaiting,
+    count_if,
+    in_plan,
+    overdue,
+    task_states,
+    to_act,
+    voided_event_ids,
 )
-from clinic_onboard.record.renewals import is_coming_due, latest_expiries
-from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.record.renewals import COMING_DUE_DAYS, latest_expiries
+from clinic_onboard.record.states import EventKind
 
-
-@dataclass(frozen=True)
-class HireRow:
-    onboarding: Onboarding
-    progress: Progress
-
-    @property
-    def state(self) -> str:
-        if self.onboarding.status == OnboardingStatus.COMPLETED:
-            return "completed"
-        return "overdue" if self.progress.overdue else "on_track"
+EXPIRY_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -61,131 +55,133 @@ class ReattestationDue:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """The clinic's (or one role's) totals over every hire, not only the page shown."""
+
+    onboarding: int
+    completed: int
+    overdue_items: int
+    waiting_items: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
-    hires: list[HireRow]
-    modules: list[tuple[str, str]]  # (module id, title) in plan order
+    hires: HirePage
+    figures: Figures
     expiring: list[ExpiringCredential]
     reattestations: list[ReattestationDue]
 
-    def count(self, state: str) -> int:
-        return sum(row.state == state for row in self.hires)
 
-
-def build_dashboard(clinic_id: int, today: date, role_id: int | None = None) -> Dashboard:
-    onboardings = _onboardings(clinic_id, role_id)
-    tasks = _tasks(clinic_id)
-    events = db.session.scalars(
-        select(OnboardingEvent)
-        .where(OnboardingEvent.clinic_id == clinic_id)
-        .order_by(OnboardingEvent.seq)
-    ).all()
-    by_onboarding: dict[int, list[OnboardingEvent]] = defaultdict(list)
-    for event in events:
-        by_onboarding[event.onboarding_id].append(event)
-    status = {o.id: _statuses(tasks.get(o.id, []), by_onboarding[o.id]) for o in onboardings}
-    rows = [_row(o, tasks.get(o.id, []), status[o.id], today) for o in onboardings]
+def build_dashboard(clinic_id: int, today: date, filters: HireFilters | None = None) -> Dashboard:
+    filters = filters or HireFilters()
+    scope = _scope(clinic_id, filters.role_id)
     return Dashboard(
-        rows,
-        _modules(tasks, onboardings),
-        _expiring(onboardings, by_onboarding, tasks, status, today),
-        _reattestations(onboardings, tasks, status, today),
+        hire_page(clinic_id, filters, today),
+        figures(clinic_id, scope, today),
+        expiring_credentials(clinic_id, scope, today),
+        reattestations(clinic_id, scope, today),
     )
 
 
-def _onboardings(clinic_id: int, role_id: int | None) -> list[Onboarding]:
-    query = (
-        select(Onboarding)
-        .where(Onboarding.clinic_id == clinic_id)
-        .options(joinedload(Onboarding.membership).joinedload(Membership.user))
-        .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
-        .order_by(Onboarding.start_date.desc(), Onboarding.id)
+def _scope(clinic_id: int, role_id: int | None) -> Select:
+    """The onboardings the figures cover: the clinic's, or one role's."""
+    query = select(Onboarding.id).where(Onboarding.clinic_id == clinic_id)
+    return query if role_id is None else query.where(Onboarding.role_id == role_id)
+
+
+def figures(clinic_id: int, scope: Select, today: date) -> Figures:
+    by_status = dict(
+        db.session.execute(
+            select(Onboarding.status, func.count())
+            .where(Onboarding.id.in_(scope))
+            .group_by(Onboarding.status)
+        ).all()
     )
-    if role_id is not None:
-        query = query.where(Onboarding.role_id == role_id)
-    return list(db.session.scalars(query).unique())
-
-
-def _tasks(clinic_id: int) -> dict[int, list[tuple[TaskFacts, OnboardingTask]]]:
-    query = (
-        select(OnboardingTask)
-        .where(OnboardingTask.clinic_id == clinic_id, OnboardingTask.withdrawn_at.is_(None))
-        .order_by(OnboardingTask.onboarding_id, OnboardingTask.position)
+    active = scope.where(Onboarding.status == OnboardingStatus.ACTIVE)
+    states = task_states(clinic_id, active)
+    plan = in_plan(states)
+    late, waiting = db.session.execute(
+        select(count_if(plan & overdue(states, today)), count_if(plan & awaiting(states)))
+    ).one()
+    return Figures(
+        by_status.get(OnboardingStatus.ACTIVE, 0),
+        by_status.get(OnboardingStatus.COMPLETED, 0),
+        late,
+        waiting,
     )
-    grouped: dict[int, list[tuple[TaskFacts, OnboardingTask]]] = defaultdict(list)
-    for task in db.session.scalars(query):
-        grouped[task.onboarding_id].append((task_facts(task), task))
-    return grouped
 
 
-def _statuses(tasks: list, events: list[OnboardingEvent]) -> dict[int, TaskStatus]:
-    facts = [fact for fact, _ in tasks]
-    return statuses(facts, [as_task_event(e) for e in events], {e.id: e.task_id for e in events})
-
-
-def _row(
-    onboarding: Onboarding, tasks: list, status: dict[int, TaskStatus], today: date
-) -> HireRow:
-    """Progress of the plan itself: renewals that follow it are not part of onboarding."""
-    facts = [fact for fact, task in tasks if task.renewal_of_id is None]
-    return HireRow(onboarding, progress(facts, status, today))
-
-
-def _modules(tasks: dict, onboardings: list[Onboarding]) -> list[tuple[str, str]]:
-    seen: dict[str, str] = {}
-    for onboarding in onboardings:
-        for fact, _ in tasks.get(onboarding.id, []):
-            seen.setdefault(fact.module, fact.module_title)
-    return list(seen.items())
-
-
-def _expiring(
-    onboardings: list[Onboarding], events: dict, tasks: dict, status: dict, today: date
-) -> list[ExpiringCredential]:
+def expiring_credentials(clinic_id: int, scope: Select, today: date) -> list[ExpiringCredential]:
     """Each credential's latest standing card across its renewals, when it expires within 90
     days (a BLS card renewed on its renewal task supersedes the card on the original item)."""
-    listed = [task for rows in tasks.values() for _, task in rows]
-    titles = {task.id: task.title for task in listed}
-    renews = {task.id: task.renewal_of_id for task in listed}
-    found = []
-    for onboarding in onboardings:
-        standing = {i for i, s in status[onboarding.id].items() if s not in HIRE_TO_ACT}
-        cards = _cards(events[onboarding.id])
-        for task_id, expires_on in latest_expiries(cards, renews, standing).items():
-            if task_id in titles and expiry_window(expires_on, today) is not None:
-                name = onboarding.membership.user.display_name
-                days = (expires_on - today).days
-                found.append(ExpiringCredential(name, titles[task_id], expires_on, days))
+    states = task_states(clinic_id, scope)
+    expires = OnboardingEvent.payload["expires_on"].as_string()
+    cards = db.session.execute(
+        select(OnboardingEvent.task_id, expires)
+        .join(states, states.c.task_id == OnboardingEvent.task_id)
+        .where(
+            OnboardingEvent.clinic_id == clinic_id,
+            OnboardingEvent.kind == EventKind.CREDENTIAL,
+            OnboardingEvent.id.not_in(voided_event_ids(clinic_id)),
+            expires.is_not(None),
+            expires != "",
+            states.c.last_kind.in_([*DONE, EventKind.SIGNED_OFF]),  # standing
+        )
+        .order_by(OnboardingEvent.onboarding_id, OnboardingEvent.seq)
+    ).all()
+    renews = dict(
+        db.session.execute(
+            select(OnboardingTask.id, OnboardingTask.renewal_of_id).where(
+                OnboardingTask.clinic_id == clinic_id,
+                OnboardingTask.renewal_of_id.is_not(None),
+                OnboardingTask.withdrawn_at.is_(None),
+            )
+        ).all()
+    )
+    parsed = [(task_id, date.fromisoformat(day)) for task_id, day in cards]
+    latest = latest_expiries(parsed, renews, {task_id for task_id, _ in parsed})
+    soon = {i: d for i, d in latest.items() if d <= today + timedelta(days=EXPIRY_DAYS)}
+    found = [
+        ExpiringCredential(name, title, soon[task_id], (soon[task_id] - today).days)
+        for task_id, title, name in _titles(clinic_id, list(soon))
+    ]
     return sorted(found, key=lambda c: (c.expires_on, c.hire))
 
 
-def _cards(events: list[OnboardingEvent]) -> list[tuple[int, date]]:
-    """The live (not voided) credential records as (task id, expiry), in record order."""
-    voided = {e.payload.get("voids") for e in events if e.kind == EventKind.VOIDED}
-    return [
-        (e.task_id, date.fromisoformat(e.payload["expires_on"]))
-        for e in events
-        if e.kind == EventKind.CREDENTIAL and e.payload.get("expires_on") and e.id not in voided
-    ]
-
-
-def _reattestations(
-    onboardings: list[Onboarding], tasks: dict, status: dict, today: date
-) -> list[ReattestationDue]:
-    """Yearly sign-offs (privacy, WHMIS…) whose renewal is due within 90 days or overdue."""
-    found = []
-    for onboarding in onboardings:
-        name = onboarding.membership.user.display_name
-        for _, task in tasks.get(onboarding.id, []):
-            if _reattestation_due(task, status[onboarding.id].get(task.id), today):
-                days = (task.due_date - today).days
-                found.append(ReattestationDue(name, task.title, task.due_date, days))
-    return sorted(found, key=lambda r: (r.due_on, r.hire))
-
-
-def _reattestation_due(task: OnboardingTask, status: TaskStatus | None, today: date) -> bool:
-    return (
-        task.renewal_of_id is not None
-        and task.kind == "acknowledgement"
-        and status in HIRE_TO_ACT
-        and is_coming_due(task.due_date, today)
+def _titles(clinic_id: int, task_ids: list[int]) -> list[tuple[int, str, str]]:
+    """Live tasks' titles with their hire's name (a withdrawn original is not listed)."""
+    if not task_ids:
+        return []
+    return list(
+        db.session.execute(
+            select(OnboardingTask.id, OnboardingTask.title, User.display_name)
+            .join(Onboarding, OnboardingTask.onboarding_id == Onboarding.id)
+            .join(Membership, Onboarding.membership_id == Membership.id)
+            .join(User, Membership.user_id == User.id)
+            .where(
+                OnboardingTask.clinic_id == clinic_id,
+                OnboardingTask.id.in_(task_ids),
+                OnboardingTask.withdrawn_at.is_(None),
+            )
+        ).all()
     )
+
+
+def reattestations(clinic_id: int, scope: Select, today: date) -> list[ReattestationDue]:
+    """Yearly sign-offs (privacy, WHMIS…) whose renewal is due within 90 days or overdue."""
+    states = task_states(clinic_id, scope)
+    rows = db.session.execute(
+        select(User.display_name, OnboardingTask.title, states.c.due_date)
+        .join(OnboardingTask, OnboardingTask.id == states.c.task_id)
+        .join(Onboarding, Onboarding.id == states.c.onboarding_id)
+        .join(Membership, Onboarding.membership_id == Membership.id)
+        .join(User, Membership.user_id == User.id)
+        .where(
+            states.c.renewal_of_id.is_not(None),
+            states.c.kind == "acknowledgement",
+            to_act(states),
+            states.c.due_date <= today + timedelta(days=COMING_DUE_DAYS),
+        )
+    ).all()
+    found = [ReattestationDue(name, title, due, (due - today).days) for name, title, due in rows]
+    return sorted(found, key=lambda r: (r.due_on, r.hire))

@@ -7,6 +7,8 @@ A thin mapping layer: it reads the clinic's data (inside an app context) and han
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingEvent, OnboardingTask
@@ -26,7 +28,8 @@ from clinic_onboard.pdf import (
 )
 from clinic_onboard.pdf.document import ROLES, signature_meaning
 from clinic_onboard.pdf.words import Words
-from clinic_onboard.queries.dashboard import build_dashboard
+from clinic_onboard.queries.dashboard import expiring_credentials
+from clinic_onboard.queries.hire_summaries import every_hire
 from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.record import TaskRecord, chain_head, events_of, fold_records
 from clinic_onboard.record.states import SIGNING_KINDS, EventKind, TaskStatus
@@ -173,27 +176,27 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
     """The dashboard's matrix and expiring credentials, as of ``generated_at``'s date, in
     ``lang`` (the clinic's language when not given)."""
     lang = lang or clinic.language
-    board = build_dashboard(clinic.id, generated_at.date())
+    today = generated_at.date()
+    scope = select(Onboarding.id).where(Onboarding.clinic_id == clinic.id)
+    hires = every_hire(clinic.id, today)
     staff = tuple(
         StaffRow(
-            name=row.onboarding.membership.user.display_name,
-            role_name=row.onboarding.role.name,
-            statuses=tuple(
-                row.progress.module_cells.get(module_id) for module_id, _ in board.modules
-            ),
+            name=row.name,
+            role_name=row.role_name,
+            statuses=tuple(row.module_cells.get(module_id) for module_id, _ in hires.modules),
         )
-        for row in board.hires
+        for row in hires.rows
     )
     expiring = tuple(
         ExpiringCredential(person=c.hire, credential=c.title, expires_on=c.expires_on)
-        for c in board.expiring
+        for c in expiring_credentials(clinic.id, scope, today)
     )
     return SummaryInput(
         clinic=clinic_info(clinic, lang=lang),
         generated_at=generated_at,
         catalog_version=catalog().version,
         # Module titles come from the hires' stored plans, in the language they were made in.
-        modules=tuple(title for _, title in board.modules),
+        modules=tuple(title for _, title in hires.modules),
         staff=staff,
         expiring=expiring,
         language=lang,

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, select
 
 from clinic_onboard.extensions import db, record_keys
 from clinic_onboard.models import Onboarding, OnboardingEvent, OnboardingStatus, OnboardingTask
@@ -248,26 +248,42 @@ def verify_onboarding(
 
 
 def verify_chains(batch: int = 500) -> Iterator[ChainReport]:
-    """Every onboarding's verdict, three queries per ``batch`` onboardings."""
-    ids = db.session.scalars(select(Onboarding.id).order_by(Onboarding.id)).all()
-    for start in range(0, len(ids), batch):
-        yield from _verify_batch(ids[start : start + batch])
+    """Every onboarding's verdict, four queries per ``batch`` onboardings. A batch is a range
+    of consecutive ids found by keyset (never a list of every id), and its tasks and events are
+    read by that range: an index range scan on (onboarding_id, seq) in record order, so each
+    batch costs what its own events cost, not a scan of the whole table."""
+    after = 0
+    while ids := _next_ids(after, batch):
+        yield from _verify_batch(ids[0], ids[-1])
+        after = ids[-1]
 
 
-def _verify_batch(onboarding_ids: Sequence[int]) -> Iterator[ChainReport]:
+def _next_ids(after: int, batch: int) -> list[int]:
+    query = select(Onboarding.id).where(Onboarding.id > after).order_by(Onboarding.id)
+    return list(db.session.scalars(query.limit(batch)))
+
+
+def _verify_batch(first: int, last: int) -> Iterator[ChainReport]:
     onboardings = db.session.scalars(
-        select(Onboarding).where(Onboarding.id.in_(onboarding_ids)).order_by(Onboarding.id)
+        select(Onboarding).where(Onboarding.id.between(first, last)).order_by(Onboarding.id)
     ).all()
     tasks: dict[int, list[OnboardingTask]] = defaultdict(list)
     for task in db.session.scalars(
-        select(OnboardingTask).where(OnboardingTask.onboarding_id.in_(onboarding_ids))
+        select(OnboardingTask).where(OnboardingTask.onboarding_id.between(first, last))
     ):
         tasks[task.onboarding_id].append(task)
     events: dict[int, list[tuple[OnboardingEvent, str | None]]] = defaultdict(list)
-    for event, item_id in record_events(onboarding_ids):
+    for event, item_id in db.session.execute(events_in_range(first, last)):
         events[event.onboarding_id].append((event, item_id))
     for onboarding in onboardings:
         yield _report(onboarding, tasks[onboarding.id], events[onboarding.id])
+
+
+def events_in_range(first: int, last: int) -> Select:
+    """The events of onboardings ``first``..``last`` with their items' ids, in record order."""
+    return _EVENTS_WITH_ITEMS.where(OnboardingEvent.onboarding_id.between(first, last)).order_by(
+        OnboardingEvent.onboarding_id, OnboardingEvent.seq
+    )
 
 
 def _report(

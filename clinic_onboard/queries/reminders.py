@@ -1,18 +1,19 @@
 """What reminders are decided from, and what was sent.
 
-``load_snapshot`` reads every clinic at once in a fixed number of queries whatever their number,
+``load_snapshot`` reads the open work of the onboardings asked for in a fixed number of queries,
 for the pure ``clinic_onboard.reminders`` rules (the daily digests, a person's calendar feed);
+``people_batches`` and ``batch_snapshot`` let a run go through the network a batch of people
+at a time;
 ``calendar_for`` is a person's calendar feed from the same snapshot, ``feed_owner`` whose feed
 a URL's token opens, and ``sent_reminders`` the clinic's log of what went out.
 """
 
 import hmac
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from clinic_onboard import reminders
 from clinic_onboard.extensions import db
@@ -26,7 +27,7 @@ from clinic_onboard.models import (
     SentReminder,
     User,
 )
-from clinic_onboard.queries.record import TaskRecord, fold_records
+from clinic_onboard.queries.task_states import finished, status_of, task_states
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.reminders import Frequency, Link, Snapshot
 
@@ -35,14 +36,38 @@ LinkUrl = Callable[[Link], str]
 # Loading --------------------------------------------------------------------------------------
 
 
-def load_snapshot(scope: ColumnElement[bool] | None = None, people: bool = True) -> Snapshot:
-    """Hires, their live tasks folded from the record, and their cards; ``scope`` filters
-    onboardings (all clinics when None). Four queries, or three without ``people``."""
-    where = true() if scope is None else scope
-    hires = _hires(where)
-    tasks, credentials = _folded(where)
-    found_people, members = _people_and_members() if people else ({}, [])
+def load_snapshot(scope: ColumnElement[bool], people: Sequence[int] = ()) -> Snapshot:
+    """Hires, their open tasks with their status, and their cards, of the onboardings
+    ``scope`` selects; with ``people``, those people (the recipients) and every membership of
+    their clinics (who manages, who supervises). Four queries, or two without ``people``."""
+    hires = _hires(scope)
+    tasks, credentials = _folded(scope)
+    found_people, members = _people_and_members(people) if people else ({}, [])
     return Snapshot(found_people, members, hires, tasks, credentials)
+
+
+def people_batches(size: int) -> Iterator[list[int]]:
+    """The ids of active members, ``size`` at a time, grouped by their first clinic, so that a
+    batch reads few clinics (a run's memory follows the batch, not the network; only these
+    ids are held for the whole run)."""
+    ids = db.session.scalars(
+        select(Membership.user_id)
+        .join(User, Membership.user_id == User.id)
+        .where(User.active.is_(True))
+        .group_by(Membership.user_id)
+        .order_by(func.min(Membership.clinic_id), Membership.user_id)
+    ).all()
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def batch_snapshot(people: Sequence[int]) -> Snapshot:
+    """What ``people`` may be told: the open work of every clinic they belong to."""
+    return load_snapshot(Onboarding.clinic_id.in_(_clinics_of(people)), people)
+
+
+def _clinics_of(people: Sequence[int]) -> Select:
+    return select(Membership.clinic_id).where(Membership.user_id.in_(list(people)))
 
 
 def _hires(where: ColumnElement[bool]) -> list[reminders.Hire]:
@@ -66,60 +91,63 @@ def _hires(where: ColumnElement[bool]) -> list[reminders.Hire]:
 def _folded(
     where: ColumnElement[bool],
 ) -> tuple[list[reminders.Task], list[reminders.CredentialRecord]]:
-    """Every live task's status and every held card, from two queries for all onboardings."""
-    tasks: dict[int, list[OnboardingTask]] = defaultdict(list)
-    for task in db.session.scalars(
-        select(OnboardingTask)
-        .join(Onboarding, OnboardingTask.onboarding_id == Onboarding.id)
-        .where(where, OnboardingTask.withdrawn_at.is_(None))
-    ):
-        tasks[task.onboarding_id].append(task)
-    events: dict[int, list[OnboardingEvent]] = defaultdict(list)
-    for event in db.session.scalars(
-        select(OnboardingEvent)
-        .join(Onboarding, OnboardingEvent.onboarding_id == Onboarding.id)
-        .where(where)
-        .order_by(OnboardingEvent.onboarding_id, OnboardingEvent.seq)
-    ):
-        events[event.onboarding_id].append(event)
+    """The open work of the onboardings ``where`` selects, with each task's status and latest
+    completion computed by the database (``task_states``): items still to do or waiting, and
+    every credential (its card may be expiring). Finished items of other kinds are what most
+    of a clinic's rows are, and no reminder speaks of them, so they are never read."""
+    scope = select(Onboarding.id).where(where)
+    states = task_states(None, scope, completions=True)
+    done = aliased(OnboardingEvent)
+    query = (
+        select(
+            states.c.task_id,
+            states.c.onboarding_id,
+            OnboardingTask.title,
+            states.c.kind,
+            states.c.due_date,
+            states.c.last_kind,
+            states.c.signoff,
+            states.c.renewal_of_id,
+            states.c.done_id,
+            done.created_at.label("done_at"),
+            done.kind.label("done_kind"),
+            done.seq.label("done_seq"),
+            done.payload["expires_on"].as_string().label("expires_on"),
+        )
+        .join(OnboardingTask, OnboardingTask.id == states.c.task_id)
+        .outerjoin(done, done.id == states.c.done_id)
+        .where(~finished(states) | (states.c.kind == "credential"))
+    )
     found: list[reminders.Task] = []
     cards: list[reminders.CredentialRecord] = []
-    for onboarding_id, listed in tasks.items():
-        records = fold_records(listed, events[onboarding_id])
-        found += [_task(task, records[task.id]) for task in listed]
-        cards += [card for task in listed if (card := _card(task, records[task.id]))]
+    for row in db.session.execute(query):
+        found.append(_task(row))
+        if row.done_kind == EventKind.CREDENTIAL and row.expires_on:
+            expires_on = date.fromisoformat(row.expires_on)
+            cards.append(reminders.CredentialRecord(row.task_id, row.done_seq, expires_on))
     return found, cards
 
 
-def _task(task: OnboardingTask, record: TaskRecord) -> reminders.Task:
-    completion = record.completion
+def _task(row: Row) -> reminders.Task:
     return reminders.Task(
-        id=task.id,
-        onboarding_id=task.onboarding_id,
-        title=task.title,
-        kind=task.kind,
-        due_date=task.due_date,
-        status=record.status,
-        signoff=task.signoff,
-        renewal_of_id=task.renewal_of_id,
-        completion_id=completion.id if completion else None,
-        completed_on=completion.created_at.date() if completion else None,
+        id=row.task_id,
+        onboarding_id=row.onboarding_id,
+        title=row.title,
+        kind=row.kind,
+        due_date=row.due_date,
+        status=status_of(row.last_kind, row.signoff),
+        signoff=row.signoff,
+        renewal_of_id=row.renewal_of_id,
+        completion_id=row.done_id,
+        completed_on=row.done_at.date() if row.done_at else None,
     )
 
 
-def _card(task: OnboardingTask, record: TaskRecord) -> reminders.CredentialRecord | None:
-    """The card the item's latest live completion recorded, when it has an expiry."""
-    completion = record.completion
-    if completion is None or completion.kind != EventKind.CREDENTIAL:
-        return None
-    expires = completion.payload.get("expires_on")
-    if not expires:
-        return None
-    return reminders.CredentialRecord(task.id, completion.seq, date.fromisoformat(expires))
-
-
-def _people_and_members() -> tuple[dict[int, reminders.Person], list[reminders.Member]]:
-    """Active people with their digest choice (daily when they never chose), and their roles."""
+def _people_and_members(
+    wanted: Sequence[int],
+) -> tuple[dict[int, reminders.Person], list[reminders.Member]]:
+    """The ``wanted`` people, if active, with their digest choice (daily when they never
+    chose), and the active members of their clinics with their roles."""
     rows = db.session.execute(
         select(
             Membership.user_id,
@@ -133,15 +161,17 @@ def _people_and_members() -> tuple[dict[int, reminders.Person], list[reminders.M
         .join(User, Membership.user_id == User.id)
         .join(Clinic, Membership.clinic_id == Clinic.id)
         .outerjoin(ReminderSettings, ReminderSettings.user_id == User.id)
-        .where(User.active.is_(True))
+        .where(User.active.is_(True), Membership.clinic_id.in_(_clinics_of(wanted)))
         .order_by(Membership.clinic_id.desc())
     )
+    asked = set(wanted)
     people: dict[int, reminders.Person] = {}
     members: list[reminders.Member] = []
     # Rows come last clinic first, so a person's first clinic gives the language they keep.
     for user_id, clinic_id, role, name, email, frequency, language in rows:
-        often = frequency or Frequency.DAILY
-        people[user_id] = reminders.Person(user_id, name, email, often, language)
+        if user_id in asked:
+            often = frequency or Frequency.DAILY
+            people[user_id] = reminders.Person(user_id, name, email, often, language)
         members.append(reminders.Member(user_id, clinic_id, role))
     return people, members
 
@@ -180,7 +210,7 @@ def feed_owner(token: str) -> User | None:
 def calendar_for(user: User, link_url: LinkUrl, domain: str, stamp: datetime) -> bytes:
     """The person's iCalendar feed: their own onboardings, in every clinic they belong to."""
     mine = Onboarding.membership_id.in_(select(Membership.id).where(Membership.user_id == user.id))
-    entries = reminders.calendar_entries(load_snapshot(mine, people=False), user.id)
+    entries = reminders.calendar_entries(load_snapshot(mine), user.id)
     name = f"{user.display_name}: onboarding due dates"
     return reminders.render_calendar(
         name, [(entry, link_url(entry.link)) for entry in entries], domain, stamp

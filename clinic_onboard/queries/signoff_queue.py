@@ -1,16 +1,15 @@
-"""The sign-off queue: items waiting for a signer, in three queries whatever the number of hires.
+"""The sign-off queue: items waiting for a signer, in four queries whatever the number of hires.
 
 The rows are those of the signer's scope (a supervisor's own hires, a manager's whole clinic);
 whether the signer may sign each one (not their own item, the item's sign-off rule) is the
 view's policy check.
 """
 
-from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
@@ -21,8 +20,7 @@ from clinic_onboard.models import (
     OnboardingStatus,
     OnboardingTask,
 )
-from clinic_onboard.queries.record import fold_records
-from clinic_onboard.record.states import TaskStatus
+from clinic_onboard.queries.task_states import awaiting, task_states
 
 
 @dataclass(frozen=True)
@@ -35,61 +33,49 @@ class QueueRow:
 def awaiting_signoff(signer: Membership) -> list[QueueRow]:
     """Items waiting for sign-off among the hires ``signer`` oversees, oldest completion first.
 
-    Completed onboardings count only while a renewal of theirs is waiting.
+    Completed onboardings count only while a renewal of theirs is waiting. The database finds
+    the waiting items (``task_states``); only they, their hires and completions are loaded.
     """
-    renewing = select(OnboardingTask.onboarding_id).where(
-        OnboardingTask.clinic_id == signer.clinic_id, OnboardingTask.renewal_of_id.is_not(None)
-    )
-    query = (
-        select(Onboarding)
-        .where(Onboarding.clinic_id == signer.clinic_id)
-        .where(or_(Onboarding.status == OnboardingStatus.ACTIVE, Onboarding.id.in_(renewing)))
-        .options(joinedload(Onboarding.membership).joinedload(Membership.user))
-        .order_by(Onboarding.start_date, Onboarding.id)
-    )
-    if not policy.signs_for_every_hire(signer.role):
-        query = query.where(Onboarding.supervisor_id == signer.user_id)
-    onboardings = list(db.session.scalars(query).unique())
-    tasks, events = _tasks_and_events(signer, [o.id for o in onboardings])
-    rows = [row for o in onboardings for row in _waiting(o, tasks[o.id], events[o.id])]
+    waiting = _waiting(signer)
+    tasks = _by_id(OnboardingTask, [task_id for task_id, _, _ in waiting], _LEAN_TASK)
+    onboardings = _by_id(Onboarding, {o for _, o, _ in waiting}, _HIRE_NAME)
+    events = _by_id(OnboardingEvent, [event_id for _, _, event_id in waiting], ())
+    rows = [QueueRow(onboardings[o], tasks[t], events[e]) for t, o, e in waiting]
     return sorted(rows, key=lambda r: r.completion.created_at if r.completion else r.task.due_date)
 
 
-def _tasks_and_events(signer: Membership, ids: list[int]) -> tuple[dict, dict]:
-    tasks: dict[int, list[OnboardingTask]] = defaultdict(list)
-    events: dict[int, list[OnboardingEvent]] = defaultdict(list)
-    for task in db.session.scalars(
-        select(OnboardingTask)
-        .join(Onboarding)
-        .where(
-            OnboardingTask.onboarding_id.in_(ids),
-            OnboardingTask.signoff.in_(sorted(policy.SIGNS[signer.role])),
-        )
+# No guidance text: the queue shows titles only.
+_LEAN_TASK = (defer(OnboardingTask.guidance),)
+_HIRE_NAME = (joinedload(Onboarding.membership).joinedload(Membership.user),)
+
+
+def _waiting(signer: Membership) -> list[tuple[int, int, int]]:
+    """(task, onboarding, completion event) of each item waiting for this signer's sign-off."""
+    scope = select(Onboarding.id).where(Onboarding.clinic_id == signer.clinic_id)
+    if not policy.signs_for_every_hire(signer.role):
+        scope = scope.where(Onboarding.supervisor_id == signer.user_id)
+    states = task_states(signer.clinic_id, scope)
+    query = (
+        select(states.c.task_id, states.c.onboarding_id, states.c.last_event_id)
+        .join(Onboarding, Onboarding.id == states.c.onboarding_id)
+        .where(awaiting(states), states.c.signoff.in_(sorted(policy.SIGNS[signer.role])))
         .where(
             or_(
                 Onboarding.status == OnboardingStatus.ACTIVE,
-                OnboardingTask.renewal_of_id.is_not(None),
+                states.c.renewal_of_id.is_not(None),
             )
         )
-        .order_by(OnboardingTask.position)
-    ):
-        tasks[task.onboarding_id].append(task)
-    for event in db.session.scalars(
-        select(OnboardingEvent)
-        .where(OnboardingEvent.onboarding_id.in_(ids))
-        .order_by(OnboardingEvent.onboarding_id, OnboardingEvent.seq)
-    ):
-        events[event.onboarding_id].append(event)
-    return tasks, events
+    )
+    return [tuple(row) for row in db.session.execute(query)]
 
 
-def _waiting(onboarding: Onboarding, tasks: list, events: list) -> list[QueueRow]:
-    records = fold_records(tasks, events)
-    return [
-        QueueRow(onboarding, task, records[task.id].completion)
-        for task in tasks
-        if task.id in records and records[task.id].status is TaskStatus.AWAITING_SIGNOFF
-    ]
+def _by_id(model: type, ids: Iterable[int], options: tuple) -> dict:
+    """Rows of ``model`` by id, in one query (none when there are no ids)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = select(model).where(model.id.in_(wanted)).options(*options)
+    return {row.id: row for row in db.session.scalars(query).unique()}
 
 
 @dataclass(frozen=True)

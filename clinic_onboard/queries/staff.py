@@ -18,19 +18,16 @@ from clinic_onboard.models import (
 )
 
 
-def hires(clinic_id: int) -> list[Onboarding]:
-    """Every onboarding of the clinic, latest start first, with what the staff page shows and
-    each role's tailoring ("behind" compares every hire's plan with their role)."""
+def plans_of(clinic_id: int, onboarding_ids: Iterable[int]) -> list[Onboarding]:
+    """The listed onboardings (one page of the staff list) with their plans and each role's
+    tailoring: "behind" compares each hire's plan with what their role gives today."""
     role = joinedload(Onboarding.role)
     query = (
         select(Onboarding)
-        .where(Onboarding.clinic_id == clinic_id)
-        .options(joinedload(Onboarding.membership).joinedload(Membership.user))
-        .options(joinedload(Onboarding.supervisor))
+        .where(Onboarding.clinic_id == clinic_id, Onboarding.id.in_(list(onboarding_ids)))
         .options(role.selectinload(ClinicRole.switched_off))
         .options(role.selectinload(ClinicRole.custom_items))
         .options(selectinload(Onboarding.tasks), selectinload(Onboarding.duties))
-        .order_by(Onboarding.start_date.desc(), Onboarding.id)
     )
     return list(db.session.scalars(query).unique())
 
@@ -41,6 +38,7 @@ def supervisor_memberships(clinic_id: int) -> list[Membership]:
         select(Membership)
         .join(User, Membership.user_id == User.id)
         .where(Membership.clinic_id == clinic_id, Membership.role.in_(policy.SUPERVISING))
+        .options(joinedload(Membership.user))
         .order_by(User.display_name, Membership.id)
     )
     return list(db.session.scalars(query))

@@ -7,11 +7,18 @@ from flask_login import login_required
 from clinic_onboard import policy
 from clinic_onboard.queries.dashboard import build_dashboard
 from clinic_onboard.queries.roles import clinic_roles
+from clinic_onboard.queries.staff import supervisor_memberships
+from clinic_onboard.web.hire_lists import filters_from, page_args
 from clinic_onboard.web.tenancy import allowed, current_membership
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-# A hire's state (``HireRow.state``) as the page says it, badge and filter alike.
-STATES = {"on_track": _l("On track"), "overdue": _l("Overdue"), "completed": _l("Completed")}
+# A hire's status filter (``hire_summaries.STATUSES``) as the page says it.
+STATES = {
+    "on_track": _l("On track"),
+    "overdue": _l("Overdue"),
+    "completed": _l("Completed"),
+    "invited": _l("Has not set a password yet"),
+}
 
 
 @bp.before_request
@@ -24,18 +31,15 @@ def _managers_only() -> None:
 @bp.get("/")
 def index() -> str:
     clinic_id = current_membership().clinic_id
-    roles = clinic_roles(clinic_id)
-    role_id = request.args.get("role", type=int)
-    role_id = role_id if any(r.id == role_id for r in roles) else None
-    state = request.args.get("state") if request.args.get("state") in STATES else None
-    board = build_dashboard(clinic_id, current_membership().clinic.today(), role_id)
-    hires = [row for row in board.hires if state is None or row.state == state]
+    roles, supervisors = clinic_roles(clinic_id), supervisor_memberships(clinic_id)
+    ids = ({r.id for r in roles}, {m.user_id for m in supervisors})
+    filters = filters_from(request.args, *ids, STATES)
     return render_template(
         "dashboard/index.html",
-        board=board,
-        hires=hires,
+        board=build_dashboard(clinic_id, current_membership().clinic.today(), filters),
+        filters=filters,
         roles=roles,
-        role_id=role_id,
-        state=state,
+        supervisors=supervisors,
         states=STATES,
+        page_args=page_args(request.args),
     )

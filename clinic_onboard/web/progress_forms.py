@@ -1,8 +1,8 @@
 """Form shapes for the hire's page and for sign-offs: types, lengths and choices only."""
 
 from collections.abc import Mapping
-from datetime import date
 
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -60,12 +60,12 @@ class CredentialForm(Form):
     file = FileField(_l("Copy of the certificate (optional)"))
 
     def validate_issued_on(self, field: DateField) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > g.membership.clinic.today():
             raise ValidationError(_(ISSUED_LATER))
 
     def validate_expires_on(self, field: DateField) -> None:
         if field.data and self.issued_on.data:
-            problems = date_problems(self.issued_on.data, field.data, date.today())
+            problems = date_problems(self.issued_on.data, field.data, g.membership.clinic.today())
             problems = [p for p in problems if p != ISSUED_LATER]
             if problems:
                 raise ValidationError(" ".join(_(problem) for problem in problems))

@@ -6,7 +6,6 @@ appended by ``operations.progress`` and committed once here.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -246,7 +245,10 @@ def _date_problems(record: record_reads.TaskRecord) -> list[str]:
     done = record.completion
     if done is None or done.kind != EventKind.CREDENTIAL:
         return []
-    return [_(problem) for problem in recorded_date_problems(done.payload, date.today())]
+    return [
+        _(problem)
+        for problem in recorded_date_problems(done.payload, current_membership().clinic.today())
+    ]
 
 
 def _sign(

@@ -16,9 +16,11 @@ from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.queries import plans as plan_reads
+from clinic_onboard.queries.hire_summaries import hire_page
 from clinic_onboard.queries.roles import clinic_roles
-from clinic_onboard.queries.staff import hires, invitations_of_clinic, supervisor_memberships
+from clinic_onboard.queries.staff import invitations_of_clinic, plans_of, supervisor_memberships
 from clinic_onboard.services.library import catalog
+from clinic_onboard.web.hire_lists import filters_from, page_args
 from clinic_onboard.web.role_forms import LABELS
 from clinic_onboard.web.staff_forms import (
     AddHireForm,
@@ -35,6 +37,12 @@ LINK_KEY = "staff_new_link"
 TEMPLATE_NAME = "new-hires-template.csv"
 # The pages that invite someone: they wait until the clinic's email is confirmed.
 INVITING = frozenset({"staff.add", "staff.import_csv", "staff.new_link"})
+# The list's status filter (``hire_summaries.STATUSES``) as the page says it.
+STATES = {
+    "invited": _l("Has not set a password yet"),
+    "onboarding": _l("Onboarding"),
+    "completed": _l("Completed"),
+}
 
 _NO_LINK = _l(
     "No set-password link can be made here: this clinic did not create this account, or the "
@@ -59,13 +67,22 @@ def _confirmed_clinics_invite() -> tuple[str, int] | None:
 
 @bp.get("/")
 def index() -> str:
-    onboardings = hires(current_membership().clinic_id)
-    behind = plan_reads.behind_ids(onboardings, catalog())
+    clinic_id = current_membership().clinic_id
+    roles, supervisors = clinic_roles(clinic_id), supervisor_memberships(clinic_id)
+    ids = ({r.id for r in roles}, {m.user_id for m in supervisors})
+    filters = filters_from(request.args, *ids, STATES)
+    listed = hire_page(clinic_id, filters, current_membership().clinic.today())
+    plans = plans_of(clinic_id, [row.onboarding_id for row in listed.rows])
     return render_template(
         "staff/index.html",
-        onboardings=onboardings,
-        behind=behind,
-        invitations=invitations_of_clinic(current_membership().clinic_id),
+        listed=listed,
+        behind=plan_reads.behind_ids(plans, catalog()),
+        invitations=invitations_of_clinic(clinic_id),
+        filters=filters,
+        roles=roles,
+        supervisors=supervisors,
+        states=STATES,
+        page_args=page_args(request.args),
     )
 
 

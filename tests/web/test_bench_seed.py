@@ -57,3 +57,17 @@ def test_the_pdf_record_has_the_items_asked_for_and_is_complete(tmp_path: Path) 
         ).scalar_one()
     engine.dispose()
     assert status == "completed" and planned == 120
+
+
+def test_one_clinic_of_the_size_asked_for(tmp_path: Path) -> None:
+    """``bench.clinic_size`` seeds one clinic whose hires number what it reports."""
+    from bench.clinic_size import people_for
+
+    assert [people_for(hires) for hires in (49, 400)] == [57, 458]
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    seed(url, Size(clinics=1, staff=people_for(12)))
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        hires = connection.execute(text("SELECT count(*) FROM onboardings")).scalar()
+    engine.dispose()
+    assert hires == 12

@@ -2,6 +2,9 @@
 (web/plan_cache.py)."""
 
 import re
+import secrets
+import sys
+import zlib
 from collections.abc import Callable
 
 import pytest
@@ -200,8 +203,9 @@ def test_each_language_has_its_own_copy(
 
 
 def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used(app: Flask) -> None:
-    entry = "x" * 1000
-    cache = RenderCache(max_bytes=3 * len(entry) + 200)
+    entry = secrets.token_hex(1000)
+    packed = sys.getsizeof(zlib.compress(entry.encode(), 1))  # an entry as the cache keeps it
+    cache = RenderCache(max_bytes=3 * packed + packed // 2)
     with app.test_request_context():
         for key in ("a", "b", "c"):
             cache.get_or_render(key, lambda token: entry)
@@ -209,6 +213,21 @@ def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used(app: Flask
         cache.get_or_render("d", lambda token: entry)  # "b" goes: used least recently
         assert cache.get_or_render("a", lambda token: "fresh") == entry.encode()
         assert cache.get_or_render("b", lambda token: "fresh") == b"fresh"
+
+
+def test_entries_are_kept_compressed_and_the_hit_rate_counted(app: Flask) -> None:
+    """A plan is repetitive markup: 1,000 items of it fit where about 100 did uncompressed."""
+    row = '<li class="item"><span class="badge badge--not_started">Not started</span></li>'
+    plan = row * 100
+    cache = RenderCache(max_bytes=100 * len(plan))
+    with app.test_request_context():
+        for key in range(1_000):
+            cache.get_or_render(key, lambda token, key=key: f"{key}{plan}")
+        assert cache.get_or_render(0, lambda token: "rendered again") == f"0{plan}".encode()
+    stats = cache.stats()
+    assert stats.entries == 1_000 and stats.bytes < 100 * len(plan)
+    assert (stats.hits, stats.misses) == (1, 1_000)
+    assert str(stats).startswith("plan cache: 0% hits (1 of 1001), 1000 plans in ")
 
 
 def test_a_size_of_zero_turns_the_cache_off(app: Flask) -> None:

@@ -320,7 +320,7 @@ def test_a_concurrent_run_cannot_claim_the_same_items(
     app: Flask, make_team: Callable[[str], Team]
 ) -> None:
     make_team("Harbour Clinic")
-    plan = reminders.plan_run(TODAY)
+    plan = next(reminders.plan_runs(TODAY))
     mine = reminders.claim(plan, TODAY, utcnow())
     theirs = reminders.claim(plan, TODAY, utcnow())  # same plan, as an overlapping run makes
     assert len(mine) == 3 and theirs == []
@@ -331,7 +331,7 @@ def test_claims_of_a_run_that_died_are_released_later(
     app: Flask, inbox: Inbox, make_team: Callable[[str], Team]
 ) -> None:
     make_team("Harbour Clinic")
-    reminders.claim(reminders.plan_run(TODAY), TODAY, utcnow() - timedelta(hours=7))
+    reminders.claim(next(reminders.plan_runs(TODAY)), TODAY, utcnow() - timedelta(hours=7))
     db.session.commit()
     result = send(app)
     assert "Sent 3 digests" in result.output and len(inbox.messages) == 3
@@ -403,3 +403,41 @@ def test_choosing_a_frequency(
 def test_the_settings_page_needs_a_sign_in(client: FlaskClient) -> None:
     assert client.get("/reminders/").status_code == 302
     assert client.post("/reminders/feed").status_code == 302
+
+
+# Long runs: a batch of people at a time ---------------------------------------------------
+
+
+def test_batches_of_one_person_send_what_one_batch_sends(
+    app: Flask, inbox: Inbox, make_team: Callable[[str], Team], make_member: Callable
+) -> None:
+    teams = [make_team(f"Clinic {n}") for n in range(3)]
+    # The first supervisor also supervises the second clinic's hire: one digest for both.
+    shared = make_member(AppRole.SUPERVISOR, teams[1].hire.clinic, teams[0].supervisor.user.email)
+    teams[1].onboarding.supervisor_id = shared.user_id
+    db.session.commit()
+    result = send(app, "--batch", "1")
+    assert result.exit_code == 0, result.output
+    # Nine people, a batch each (the second clinic's own supervisor has nothing to be told).
+    assert "Batch 9: 8 digests planned so far, 8 sent" in result.output
+    assert "Sent 8 digests" in result.output
+    [digest] = inbox.to(teams[0].supervisor)
+    text, _ = parts(digest)
+    assert teams[0].hire.user.display_name in text and teams[1].hire.user.display_name in text
+    assert len(inbox.messages) == 8
+    assert "Sent 0 digests" in send(app, "--batch", "1").output  # nothing twice
+
+
+def test_each_batch_runs_the_same_queries(
+    app: Flask, inbox: Inbox, make_team: Callable[[str], Team]
+) -> None:
+    counts, made = [], 0
+    for clinics in (1, 2, 5):
+        for number in range(made, clinics):
+            make_team(f"Clinic {number}")
+        made = clinics
+        with counting_queries() as statements:
+            assert send(app, "--dry-run", "--batch", "3").exit_code == 0  # a clinic a batch
+        counts.append(len(statements))
+    per_batch = counts[1] - counts[0]
+    assert per_batch > 0 and counts[2] - counts[1] == 3 * per_batch, counts

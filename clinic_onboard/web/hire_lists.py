@@ -1,0 +1,35 @@
+"""What a hire list (dashboard, staff) is narrowed to, read from the address's query string.
+
+Unknown roles, supervisors and statuses are ignored rather than refused: a stale bookmark
+shows the whole list, never an error.
+"""
+
+from collections.abc import Collection, Mapping
+
+from clinic_onboard.queries.hire_summaries import HireFilters
+
+
+def filters_from(
+    args: Mapping[str, str],
+    role_ids: Collection[int],
+    supervisor_ids: Collection[int],
+    statuses: Collection[str],
+) -> HireFilters:
+    role_id, supervisor_id = _number(args.get("role")), _number(args.get("supervisor"))
+    status = args.get("state")
+    return HireFilters(
+        search=(args.get("q") or "")[:120],
+        role_id=role_id if role_id in role_ids else None,
+        supervisor_id=supervisor_id if supervisor_id in supervisor_ids else None,
+        status=status if status in statuses else None,
+        page=_number(args.get("page")) or 1,
+    )
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def page_args(args: Mapping[str, str]) -> dict[str, str]:
+    """The list's query string without its page number, for the pager's links."""
+    return {key: value for key, value in args.items() if key != "page" and value}
