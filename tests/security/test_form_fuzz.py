@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole
+from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations import (
     accounts,
     clinic_confirmation,
@@ -114,7 +115,8 @@ def cast(app: Flask) -> Cast:
 def extra_pages(cast: Cast) -> list[str]:
     """What makes the last forms appear: the manager belongs to a second clinic (the clinic
     switcher), a hire has not set a password yet (their set-password page and a new link), the
-    role changed after the plans were made (applying the differences), the other hire uses
+    role changed after the plans were made (applying the differences), a record with nothing
+    left to finish (the final sign-off), the other hire uses
     two-factor sign-in (the code step, and the manager's reset on their page), a clinic
     signed up by someone else waits for its email to be confirmed (the confirmation page), and
     the second clinic invited the hire (accepting and declining)."""
@@ -136,6 +138,18 @@ def extra_pages(cast: Cast) -> list[str]:
         start_date=date.today(),
         supervisor=cast.people["supervisor"].user,
     )
+    # A record with nothing left to finish: its page offers the manager's final sign-off.
+    finisher = start_onboarding(
+        cast.clinic,
+        manager.user,
+        name="Fuzzwick Finisher",
+        email="finisher@fuzzwick.example.com",
+        role=cast.role,
+        start_date=date.today(),
+        supervisor=cast.people["supervisor"].user,
+    )
+    for task in finisher.tasks:
+        task.withdrawn_at = utcnow()
     owner = accounts.sign_up("owner@elsewhere.example.com", "Owner", PASSWORD, _details("Third"))
     with current_app.test_request_context():  # the links are full URLs
         link = invitations.issue_link(newcomer.membership, manager.user)
@@ -150,6 +164,7 @@ def extra_pages(cast: Cast) -> list[str]:
         urlsplit(confirmation).path,
         f"/staff/{newcomer.id}",
         f"/clinic/members/{cast.people['other_hire'].id}",
+        f"/signoffs/onboardings/{finisher.id}/record",
     ]
 
 

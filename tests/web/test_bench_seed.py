@@ -46,7 +46,7 @@ def test_a_small_network_is_the_start_of_a_large_one(tmp_path: Path) -> None:
 
 def test_the_pdf_record_has_the_items_asked_for_and_is_complete(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'record.db'}"
-    onboarding_id = seed_record(url, items=120)
+    onboarding_id = seed_record(url, items=150)
     engine = create_engine(url)
     with engine.connect() as connection:
         status = connection.execute(
@@ -56,7 +56,7 @@ def test_the_pdf_record_has_the_items_asked_for_and_is_complete(tmp_path: Path) 
             text("SELECT count(*) FROM onboarding_tasks WHERE renewal_of_id IS NULL")
         ).scalar_one()
     engine.dispose()
-    assert status == "completed" and planned == 120
+    assert status == "completed" and planned == 150
 
 
 def test_one_clinic_of_the_size_asked_for(tmp_path: Path) -> None:
