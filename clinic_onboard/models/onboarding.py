@@ -18,6 +18,8 @@ from clinic_onboard.models.user import User
 class OnboardingStatus(StrEnum):
     ACTIVE = "active"
     COMPLETED = "completed"
+    # The hire left the clinic before finishing: the record stays, read-only.
+    LEFT = "left"
 
 
 class Onboarding(db.Model):

@@ -70,7 +70,9 @@ def check_start_date(start: date, today: date | None = None) -> str | None:
 def is_supervisor(clinic: Clinic, user: User) -> bool:
     """True when ``user`` may supervise hires in ``clinic`` (a supervisor or manager there)."""
     membership = membership_in(clinic, user)
-    return membership is not None and policy.can_supervise(membership.role)
+    if membership is None or membership.has_left:
+        return False
+    return policy.can_supervise(membership.role)
 
 
 def start_onboarding(
@@ -151,6 +153,8 @@ def check_new_hire(
 ) -> None:
     if role.clinic_id != clinic.id:
         raise OnboardingError(_("That role belongs to another clinic."), "role")
+    if role.archived_at is not None:
+        raise OnboardingError(_("That role is archived: it takes no new hires."), "role")
     if supervisor is not None and not is_supervisor(clinic, supervisor):
         message = _("The supervisor must be a supervisor or manager of this clinic.")
         raise OnboardingError(message, "supervisor")
@@ -174,6 +178,11 @@ def _hire_membership(clinic: Clinic, actor: User, user: User, created: bool) -> 
     membership = membership_in(clinic, user)
     if membership is None and not created:
         raise OnboardingError(_("This person has an account: invite them instead."), "email")
+    if membership is not None and membership.has_left:
+        message = _(
+            "%(name)s left this clinic: bring them back from their page.", name=user.display_name
+        )
+        raise OnboardingError(message, "email")
     if membership is None:
         membership = add_member(user, clinic, AppRole.STAFF)
         db.session.flush()

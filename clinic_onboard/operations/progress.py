@@ -141,6 +141,8 @@ def _require_open(onboarding: Onboarding, task: OnboardingTask | None) -> None:
     # Every verb starts here, before it reads the record's state (see start_change).
     start_change(onboarding)
     renewal = task is not None and task.renewal_of_id is not None
+    if onboarding.status == OnboardingStatus.LEFT:
+        raise ProgressRefused(_("This person left the clinic; the record is kept as it was."))
     if onboarding.status != OnboardingStatus.ACTIVE and not renewal:
         raise ProgressRefused(_("This onboarding is complete; the record can no longer change."))
 

@@ -178,6 +178,7 @@ class RecordInput:
     fingerprint: str  # hex head of the record's sign-off hash chain
     verify_url: str
     language: str = "en"  # of the labels; the caller gives the other texts in the same language
+    left: bool = False  # the hire left the clinic before finishing: the record closed there
 
     def __post_init__(self) -> None:
         _require_aware(self.generated_at, "generated_at")
@@ -438,7 +439,7 @@ def completed_record(record: RecordInput) -> Document:
             Fact(_("Province or territory"), clinic.province_name),
             Fact(_("Setting"), clinic.setting_name),
         ),
-        intro=status_summary(record.items, _),
+        intro=_left_line(record, _) + status_summary(record.items, _),
         sections=(
             *_item_sections(record.items, _),
             _credentials_section(record.credentials, record.generated_at.date(), _),
@@ -456,6 +457,16 @@ def completed_record(record: RecordInput) -> Document:
         ),
         subject=_("Completed onboarding record"),
         language=_.pdf_language,
+    )
+
+
+def _left_line(record: RecordInput, _: Words) -> str:
+    """The status line of a record closed by a departure, before the counts."""
+    if not record.left:
+        return ""
+    return (
+        _("Closed unfinished: the staff member left the clinic. The record is kept as it was.")
+        + " "
     )
 
 

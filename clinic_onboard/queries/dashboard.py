@@ -29,7 +29,7 @@ from clinic_onboard.record.progress import (
     statuses,
 )
 from clinic_onboard.record.renewals import is_coming_due, latest_expiries
-from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.record.states import CREDENTIAL_KINDS, EventKind, TaskStatus
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,7 @@ def _onboardings(clinic_id: int, role_id: int | None) -> list[Onboarding]:
     query = (
         select(Onboarding)
         .where(Onboarding.clinic_id == clinic_id)
+        .where(Onboarding.status != OnboardingStatus.LEFT)  # their record stays on Staff
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
         .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
         .order_by(Onboarding.start_date.desc(), Onboarding.id)
@@ -164,7 +165,7 @@ def _cards(events: list[OnboardingEvent]) -> list[tuple[int, date]]:
     return [
         (e.task_id, date.fromisoformat(e.payload["expires_on"]))
         for e in events
-        if e.kind == EventKind.CREDENTIAL and e.payload.get("expires_on") and e.id not in voided
+        if e.kind in CREDENTIAL_KINDS and e.payload.get("expires_on") and e.id not in voided
     ]
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
-from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingTask
+from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingStatus, OnboardingTask
 from clinic_onboard.pdf import (
     AcknowledgementEntry,
     ClinicInfo,
@@ -29,7 +29,7 @@ from clinic_onboard.pdf.words import Words
 from clinic_onboard.queries.dashboard import build_dashboard
 from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.record import TaskRecord, chain_head, events_of, fold_records
-from clinic_onboard.record.states import EventKind, TaskStatus
+from clinic_onboard.record.states import CREDENTIAL_KINDS, EventKind, TaskStatus
 from clinic_onboard.services.library import catalog
 
 # The statuses in which the hire's latest completion (or form) still stands.
@@ -89,6 +89,7 @@ def record_input(
         fingerprint=chain_head(onboarding),
         verify_url=verify_url,
         language=lang,
+        left=onboarding.status == OnboardingStatus.LEFT,
     )
 
 
@@ -129,7 +130,7 @@ def _credentials(
 ) -> Iterator[CredentialEntry]:
     for task in tasks:
         record = records[task.id]
-        event = record.last([EventKind.CREDENTIAL])
+        event = record.last(CREDENTIAL_KINDS)
         if event is None or record.status not in _COMPLETION_STANDS:
             continue
         payload = event.payload

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import joinedload
 
 from clinic_onboard import reminders
@@ -27,7 +27,7 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.queries.record import TaskRecord, fold_records
-from clinic_onboard.record.states import EventKind
+from clinic_onboard.record.states import CREDENTIAL_KINDS
 from clinic_onboard.reminders import Frequency, Link, Snapshot
 
 LinkUrl = Callable[[Link], str]
@@ -38,11 +38,17 @@ LinkUrl = Callable[[Link], str]
 def load_snapshot(scope: ColumnElement[bool] | None = None, people: bool = True) -> Snapshot:
     """Hires, their live tasks folded from the record, and their cards; ``scope`` filters
     onboardings (all clinics when None). Four queries, or three without ``people``."""
-    where = true() if scope is None else scope
+    # Nobody is reminded about a clinic they left, nor about anyone who left it.
+    where = and_(true() if scope is None else scope, Onboarding.membership_id.in_(_current()))
     hires = _hires(where)
     tasks, credentials = _folded(where)
     found_people, members = _people_and_members() if people else ({}, [])
     return Snapshot(found_people, members, hires, tasks, credentials)
+
+
+def _current() -> Select[tuple[int]]:
+    """The memberships still in force: those of people who have not left."""
+    return select(Membership.id).where(Membership.left_on.is_(None))
 
 
 def _hires(where: ColumnElement[bool]) -> list[reminders.Hire]:
@@ -110,7 +116,7 @@ def _task(task: OnboardingTask, record: TaskRecord) -> reminders.Task:
 def _card(task: OnboardingTask, record: TaskRecord) -> reminders.CredentialRecord | None:
     """The card the item's latest live completion recorded, when it has an expiry."""
     completion = record.completion
-    if completion is None or completion.kind != EventKind.CREDENTIAL:
+    if completion is None or completion.kind not in CREDENTIAL_KINDS:
         return None
     expires = completion.payload.get("expires_on")
     if not expires:
@@ -133,7 +139,7 @@ def _people_and_members() -> tuple[dict[int, reminders.Person], list[reminders.M
         .join(User, Membership.user_id == User.id)
         .join(Clinic, Membership.clinic_id == Clinic.id)
         .outerjoin(ReminderSettings, ReminderSettings.user_id == User.id)
-        .where(User.active.is_(True))
+        .where(User.active.is_(True), Membership.left_on.is_(None))
         .order_by(Membership.clinic_id.desc())
     )
     people: dict[int, reminders.Person] = {}

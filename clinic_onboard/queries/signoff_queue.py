@@ -39,6 +39,7 @@ def awaiting_signoff(signer: Membership) -> list[QueueRow]:
     renewing = select(OnboardingTask.onboarding_id).where(
         OnboardingTask.clinic_id == signer.clinic_id, OnboardingTask.renewal_of_id.is_not(None)
     )
+    renewing = renewing.join(Onboarding).where(Onboarding.status != OnboardingStatus.LEFT)
     query = (
         select(Onboarding)
         .where(Onboarding.clinic_id == signer.clinic_id)

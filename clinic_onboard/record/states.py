@@ -14,6 +14,9 @@ class EventKind(StrEnum):
     NEEDS_PRACTICE = "needs_practice"  # a supervisor: not yet; re-opens the task
     VOIDED = "voided"  # a correction: cancels one earlier event, with a reason
     FINAL_SIGNOFF = "final_signoff"  # the manager completes the whole onboarding
+    LEFT = "left"  # the hire left the clinic: the record closes unfinished
+    # A returning hire's credential still valid from an earlier onboarding (payload: its card).
+    CARRIED_OVER = "carried_over"
     # Statements (record/chain.py): what the record attests, each item's text and rule.
     OPENED = "opened"  # the plan is stored: the hire and every item
     PLAN_UPDATED = "plan_updated"  # a plan update applied: the items it added or changed
@@ -32,7 +35,11 @@ class TaskStatus(StrEnum):
 STATEMENT_KINDS = frozenset(
     {EventKind.OPENED, EventKind.PLAN_UPDATED, EventKind.RENEWAL_ADDED, EventKind.RESEALED}
 )
-DONE_KINDS = frozenset({EventKind.COMPLETED, EventKind.ACKNOWLEDGED, EventKind.CREDENTIAL})
+DONE_KINDS = frozenset(
+    {EventKind.COMPLETED, EventKind.ACKNOWLEDGED, EventKind.CREDENTIAL, EventKind.CARRIED_OVER}
+)
+# Events whose payload is a card (issuer, number, dates, file).
+CREDENTIAL_KINDS = frozenset({EventKind.CREDENTIAL, EventKind.CARRIED_OVER})
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ def task_status(events: Iterable[TaskEvent], needs_signoff: bool) -> TaskStatus:
 
 
 def _step(status: TaskStatus, kind: EventKind, needs_signoff: bool) -> TaskStatus:
+    if kind == EventKind.CARRIED_OVER:
+        return TaskStatus.DONE  # checked in the earlier onboarding: nothing to sign again
     if kind in DONE_KINDS:
         return TaskStatus.AWAITING_SIGNOFF if needs_signoff else TaskStatus.DONE
     if kind == EventKind.UNDONE:

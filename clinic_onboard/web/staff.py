@@ -16,7 +16,7 @@ from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.queries import plans as plan_reads
-from clinic_onboard.queries.roles import clinic_roles
+from clinic_onboard.queries.roles import hiring_roles
 from clinic_onboard.queries.staff import hires, invitations_of_clinic, supervisor_memberships
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web.role_forms import LABELS
@@ -300,7 +300,7 @@ def _me() -> User:
 
 
 def _roles() -> list[ClinicRole]:
-    return clinic_roles(current_membership().clinic_id)
+    return hiring_roles(current_membership().clinic_id)
 
 
 def _supervisors() -> list[Membership]:
