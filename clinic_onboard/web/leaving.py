@@ -7,12 +7,16 @@ from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
-from clinic_onboard.models import Membership
-from clinic_onboard.operations import leaving
+from clinic_onboard.models import ClinicRole, Membership, Onboarding
+from clinic_onboard.operations import leaving, returning
+from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.queries.leaving import supervised_hires
-from clinic_onboard.web.leaving_forms import LeaveForm
+from clinic_onboard.queries.roles import hiring_roles
+from clinic_onboard.queries.staff import supervisor_memberships
+from clinic_onboard.services.library import catalog
+from clinic_onboard.web.leaving_forms import LeaveForm, ReturnForm
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("leaving", __name__, url_prefix="/leaving")
@@ -56,7 +60,41 @@ def left(membership_id: int) -> str:
     )
 
 
-def _show_problem(form: LeaveForm, refused: Exception) -> None:
+@bp.route("/members/<int:membership_id>/return", methods=["GET", "POST"])
+def come_back(membership_id: int) -> str | Response:
+    """Re-activate a person who left; a hire gets a new onboarding, valid cards carried over."""
+    member = get_for_clinic_or_404(Membership, membership_id)
+    form = ReturnForm()
+    form.use_choices(hiring_roles(member.clinic_id), supervisor_memberships(member.clinic_id))
+    if form.validate_on_submit():
+        try:
+            onboarding = returning.bring_back(member, current_membership(), _start(form), catalog())
+            db.session.commit()
+            flash(_("%(name)s is back in the clinic.", name=member.user.display_name), "success")
+            return redirect(_after_return(member, onboarding))
+        except (leaving.LeavingRefused, plans.OnboardingError, RecordConflict) as refused:
+            db.session.rollback()
+            _show_problem(form, refused)
+    return render_template("leaving/return.html", form=form, member=member)
+
+
+def _start(form: ReturnForm) -> returning.NewStart | None:
+    if not form.role.data:
+        return None
+    supervisor = None
+    if form.supervisor.data:
+        supervisor = get_for_clinic_or_404(Membership, int(form.supervisor.data)).user
+    role = get_for_clinic_or_404(ClinicRole, int(form.role.data))
+    return returning.NewStart(role, form.start_date.data, supervisor)
+
+
+def _after_return(member: Membership, onboarding: Onboarding | None) -> str:
+    if onboarding is None:
+        return url_for("clinic.member", membership_id=member.id)
+    return url_for("staff.hire", onboarding_id=onboarding.id)
+
+
+def _show_problem(form: LeaveForm | ReturnForm, refused: Exception) -> None:
     """A refusal about one answer shows beside it; anything else at the top of the page."""
     field = getattr(refused, "field", None)
     if field:
