@@ -22,6 +22,10 @@ class OnboardingStatus(StrEnum):
     LEFT = "left"
 
 
+# What an onboarding row tracks: a hire's onboarding, or the checklist of someone leaving.
+ONBOARDING, OFFBOARDING = "onboarding", "offboarding"
+
+
 class Onboarding(db.Model):
     __tablename__ = "onboardings"
 
@@ -44,6 +48,7 @@ class Onboarding(db.Model):
         ),
         default=OnboardingStatus.ACTIVE,
     )
+    kind: Mapped[str] = mapped_column(String(20), default=ONBOARDING, server_default=ONBOARDING)
     # What the plan was generated from, so it can be compared with what the role gives today.
     catalog_version: Mapped[str] = mapped_column(String(80))
     profile: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Membership, Onboarding, OnboardingStatus, User
+from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.operations import audit, record
 from clinic_onboard.record.states import EventKind
 
@@ -35,17 +36,17 @@ class LeavingRefused(ValueError):
         self.field = field
 
 
-def mark_left(member: Membership, actor: Membership, last_day: date, reason: str) -> list[int]:
-    """End ``member``'s membership from ``last_day``; the ids of the onboardings it closed."""
+def mark_left(member: Membership, actor: Membership, last_day: date, reason: str) -> None:
+    """End ``member``'s membership from ``last_day``, closing any onboarding in progress."""
     check_leaving(member, actor, last_day, reason)
     member.left_on, member.left_reason = last_day, reason
-    closed = [close_as_left(onboarding, actor) for onboarding in open_onboardings(member)]
+    for onboarding in open_onboardings(member):
+        close_as_left(onboarding, actor)
     facts = {"left_on": last_day.isoformat(), "reason": reason}
     audit.record(
         member.clinic_id, actor.user, "member.leave", member.user.display_name, None, facts
     )
     db.session.flush()
-    return closed
 
 
 def check_leaving(member: Membership, actor: Membership, last_day: date, reason: str) -> None:
@@ -69,7 +70,7 @@ def check_leaving(member: Membership, actor: Membership, last_day: date, reason:
         raise LeavingRefused(message, "last_day")
 
 
-def close_as_left(onboarding: Onboarding, actor: Membership) -> int:
+def close_as_left(onboarding: Onboarding, actor: Membership) -> None:
     """Close an onboarding in progress as "left", with an event that ends its record."""
     record.start_change(onboarding)
     onboarding.status = OnboardingStatus.LEFT
@@ -78,7 +79,6 @@ def close_as_left(onboarding: Onboarding, actor: Membership) -> int:
     before, after = {"status": OnboardingStatus.ACTIVE.value}, {"status": onboarding.status.value}
     subject = audit.hire_subject(onboarding)
     audit.record(onboarding.clinic_id, actor.user, "onboarding.left", subject, before, after)
-    return onboarding.id
 
 
 def reactivate(member: Membership, actor: User) -> None:
@@ -93,7 +93,9 @@ def reactivate(member: Membership, actor: User) -> None:
 
 def open_onboardings(member: Membership) -> list[Onboarding]:
     query = select(Onboarding).where(
-        Onboarding.membership_id == member.id, Onboarding.status == OnboardingStatus.ACTIVE
+        Onboarding.membership_id == member.id,
+        Onboarding.status == OnboardingStatus.ACTIVE,
+        Onboarding.kind == ONBOARDING,
     )
     return list(db.session.scalars(query.order_by(Onboarding.id)))
 
@@ -111,6 +113,8 @@ def _other_managers(member: Membership) -> int:
 def _latest_start(member: Membership) -> date | None:
     """The start of the person's latest onboarding here (one that is open, or finished)."""
     query = select(func.max(Onboarding.start_date)).where(
-        Onboarding.membership_id == member.id, Onboarding.status != OnboardingStatus.LEFT
+        Onboarding.membership_id == member.id,
+        Onboarding.status != OnboardingStatus.LEFT,
+        Onboarding.kind == ONBOARDING,
     )
     return db.session.scalar(query)

@@ -27,6 +27,7 @@ from clinic_onboard.models import (
     OnboardingTask,
     User,
 )
+from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.operations import audit, record
 from clinic_onboard.operations.accounts import add_member, create_user, find_user
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
@@ -111,10 +112,13 @@ def snapshot_plan(
     plan: Plan,
     *,
     new_account: bool,
+    kind: str = ONBOARDING,
 ) -> Onboarding:
-    """Store ``plan`` as the member's onboarding (the snapshot later edits never rewrite)."""
+    """Store ``plan`` as the member's onboarding (the snapshot later edits never rewrite), or
+    with ``kind`` OFFBOARDING as the checklist of their leaving."""
     clinic_id, user = membership.clinic_id, membership.user
     onboarding = Onboarding(
+        kind=kind,
         clinic_id=clinic_id,
         membership=membership,
         role=role,
@@ -139,7 +143,7 @@ def snapshot_plan(
         "tasks": len(plan.tasks),
         "duties": len(plan.duties),
     }
-    audit.record(clinic_id, actor, "onboarding.start", audit.hire_subject(onboarding), None, facts)
+    audit.record(clinic_id, actor, f"{kind}.start", audit.hire_subject(onboarding), None, facts)
     return onboarding
 
 

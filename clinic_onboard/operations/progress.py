@@ -19,6 +19,7 @@ from clinic_onboard.models import (
     OnboardingStatus,
     OnboardingTask,
 )
+from clinic_onboard.models.onboarding import OFFBOARDING
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import append_event, start_change
 from clinic_onboard.operations.renewals import sync_renewal
@@ -131,7 +132,8 @@ def _synced(
 
 
 def _require_hire(onboarding: Onboarding, task: OnboardingTask, hire: Membership) -> None:
-    if not policy.is_hire(hire, onboarding):
+    # An offboarding is the clinic's checklist about the person: a manager ticks it.
+    if not policy.is_hire(hire, onboarding) or onboarding.kind == OFFBOARDING:
         raise ProgressRefused(_("Only the person being onboarded can do this."))
     _require_open(onboarding, task)
 

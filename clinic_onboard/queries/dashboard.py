@@ -19,6 +19,7 @@ from clinic_onboard.models import (
     OnboardingStatus,
     OnboardingTask,
 )
+from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.queries.record import as_task_event, task_facts
 from clinic_onboard.record.progress import (
     HIRE_TO_ACT,
@@ -97,6 +98,7 @@ def _onboardings(clinic_id: int, role_id: int | None) -> list[Onboarding]:
         select(Onboarding)
         .where(Onboarding.clinic_id == clinic_id)
         .where(Onboarding.status != OnboardingStatus.LEFT)  # their record stays on Staff
+        .where(Onboarding.kind == ONBOARDING)
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
         .options(joinedload(Onboarding.role), joinedload(Onboarding.supervisor))
         .order_by(Onboarding.start_date.desc(), Onboarding.id)

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import Membership, Onboarding, OnboardingStatus
+from clinic_onboard.models import ClinicRole, Membership, Onboarding, OnboardingStatus
+from clinic_onboard.models.onboarding import OFFBOARDING, ONBOARDING
 from clinic_onboard.queries.record import events_of, fold_records
 from clinic_onboard.record.carry_over import HeldCard
 from clinic_onboard.record.states import CREDENTIAL_KINDS, is_finished
@@ -22,6 +23,7 @@ def supervised_hires(member: Membership) -> list[Onboarding]:
             Onboarding.clinic_id == member.clinic_id,
             Onboarding.supervisor_id == member.user_id,
             Onboarding.status == OnboardingStatus.ACTIVE,
+            Onboarding.kind == ONBOARDING,
         )
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
         .options(joinedload(Onboarding.role))
@@ -50,3 +52,22 @@ def _cards(onboarding: Onboarding) -> Iterator[HeldCard]:
         card = record.last(CREDENTIAL_KINDS)
         if card is not None:
             yield HeldCard(task.item_id, onboarding.id, card.seq, dict(card.payload))
+
+
+def latest_role(member: Membership) -> ClinicRole | None:
+    """The role of the member's latest onboarding here: what their offboarding is made for."""
+    query = (
+        select(ClinicRole)
+        .join(Onboarding, Onboarding.role_id == ClinicRole.id)
+        .where(Onboarding.membership_id == member.id, Onboarding.kind == ONBOARDING)
+        .order_by(Onboarding.start_date.desc(), Onboarding.id.desc())
+    )
+    return db.session.scalars(query.limit(1)).first()
+
+
+def offboardings_of(member: Membership) -> list[Onboarding]:
+    """The member's offboarding checklists here, the latest first."""
+    query = select(Onboarding).where(
+        Onboarding.membership_id == member.id, Onboarding.kind == OFFBOARDING
+    )
+    return list(db.session.scalars(query.order_by(Onboarding.id.desc())))

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingStatus, OnboardingTask
+from clinic_onboard.models.onboarding import OFFBOARDING
 from clinic_onboard.pdf import (
     AcknowledgementEntry,
     ClinicInfo,
@@ -90,6 +91,7 @@ def record_input(
         verify_url=verify_url,
         language=lang,
         left=onboarding.status == OnboardingStatus.LEFT,
+        offboarding=onboarding.kind == OFFBOARDING,
     )
 
 

@@ -16,6 +16,7 @@ from clinic_onboard.models import (
     Onboarding,
     User,
 )
+from clinic_onboard.models.onboarding import ONBOARDING
 
 
 def hires(clinic_id: int) -> list[Onboarding]:
@@ -24,7 +25,7 @@ def hires(clinic_id: int) -> list[Onboarding]:
     role = joinedload(Onboarding.role)
     query = (
         select(Onboarding)
-        .where(Onboarding.clinic_id == clinic_id)
+        .where(Onboarding.clinic_id == clinic_id, Onboarding.kind == ONBOARDING)
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
         .options(joinedload(Onboarding.supervisor))
         .options(role.selectinload(ClinicRole.switched_off))

@@ -1,6 +1,6 @@
 """People leaving the clinic and coming back (managers only)."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -8,11 +8,13 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.models import ClinicRole, Membership, Onboarding
-from clinic_onboard.operations import leaving, returning
+from clinic_onboard.models.onboarding import OFFBOARDING
+from clinic_onboard.operations import leaving, offboarding, returning
 from clinic_onboard.operations import onboarding as plans
-from clinic_onboard.operations.progress import CONFLICT_MESSAGE
+from clinic_onboard.operations.progress import CONFLICT_MESSAGE, ProgressRefused
 from clinic_onboard.operations.record import RecordConflict
-from clinic_onboard.queries.leaving import supervised_hires
+from clinic_onboard.queries.leaving import offboardings_of, supervised_hires
+from clinic_onboard.queries.record import task_records
 from clinic_onboard.queries.roles import hiring_roles
 from clinic_onboard.queries.staff import supervisor_memberships
 from clinic_onboard.services.library import catalog
@@ -39,6 +41,7 @@ def leave(membership_id: int) -> str | Response:
     elif form.validate_on_submit():
         try:
             leaving.mark_left(member, current_membership(), form.last_day.data, form.reason.data)
+            offboarding.start_offboarding(member, current_membership(), catalog())
             db.session.commit()
             flash(_("%(name)s is marked as having left.", name=member.user.display_name), "success")
             return redirect(url_for(".left", membership_id=member.id))
@@ -57,7 +60,42 @@ def left(membership_id: int) -> str:
         member=member,
         hires=supervised_hires(member),
         reasons=leaving.REASONS,
+        offboardings=offboardings_of(member),
     )
+
+
+@bp.get("/offboardings/<int:onboarding_id>")
+def checklist(onboarding_id: int) -> str:
+    """The leaver's offboarding items, each ticked here by a manager."""
+    onboarding = _offboarding_or_404(onboarding_id)
+    records = task_records(onboarding)
+    rows = [(task, records[task.id]) for task in onboarding.tasks if task.id in records]
+    return render_template("leaving/checklist.html", onboarding=onboarding, rows=rows)
+
+
+@bp.post("/offboardings/<int:onboarding_id>/tasks/<int:task_id>/done")
+def tick(onboarding_id: int, task_id: int) -> Response:
+    onboarding = _offboarding_or_404(onboarding_id)
+    task = next((t for t in onboarding.tasks if t.id == task_id), None)
+    if task is None:
+        abort(404)
+    try:
+        offboarding.tick(onboarding, task, current_membership())
+        db.session.commit()
+        flash(_("Done: %(item)s", item=task.title), "success")
+    except (ProgressRefused, RecordConflict) as refused:
+        db.session.rollback()
+        flash(
+            str(refused) if isinstance(refused, ProgressRefused) else _(CONFLICT_MESSAGE), "error"
+        )
+    return redirect(url_for(".checklist", onboarding_id=onboarding.id))
+
+
+def _offboarding_or_404(onboarding_id: int) -> Onboarding:
+    onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
+    if onboarding.kind != OFFBOARDING:
+        abort(404)
+    return onboarding
 
 
 @bp.route("/members/<int:membership_id>/return", methods=["GET", "POST"])
