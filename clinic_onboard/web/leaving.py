@@ -75,6 +75,7 @@ def checklist(onboarding_id: int) -> str:
 
 @bp.post("/offboardings/<int:onboarding_id>/tasks/<int:task_id>/done")
 def tick(onboarding_id: int, task_id: int) -> Response:
+    """A manager records one offboarding item as done."""
     onboarding = _offboarding_or_404(onboarding_id)
     task = next((t for t in onboarding.tasks if t.id == task_id), None)
     if task is None:
@@ -83,11 +84,12 @@ def tick(onboarding_id: int, task_id: int) -> Response:
         offboarding.tick(onboarding, task, current_membership())
         db.session.commit()
         flash(_("Done: %(item)s", item=task.title), "success")
-    except (ProgressRefused, RecordConflict) as refused:
+    except ProgressRefused as refused:
         db.session.rollback()
-        flash(
-            str(refused) if isinstance(refused, ProgressRefused) else _(CONFLICT_MESSAGE), "error"
-        )
+        flash(str(refused), "error")
+    except RecordConflict:
+        db.session.rollback()
+        flash(_(CONFLICT_MESSAGE), "error")
     return redirect(url_for(".checklist", onboarding_id=onboarding.id))
 
 
