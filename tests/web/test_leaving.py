@@ -89,7 +89,7 @@ def test_the_onboarding_closes_as_left_and_its_record_stays_readable(
     assert onboarding.status == OnboardingStatus.LEFT
     last = events_of(onboarding)[-1]
     assert last.kind == EventKind.LEFT and last.payload == {"left_on": TODAY.isoformat()}
-    assert actions()[-2:] == ["onboarding.left", "member.leave"]
+    assert actions()[-3:] == ["onboarding.left", "member.leave", "offboarding.start"]
     leave_event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "member.leave"))
     assert leave_event.after == {"left_on": TODAY.isoformat(), "reason": "end_of_contract"}
     assert leave_event.actor_id == people["manager"].user_id
