@@ -253,6 +253,8 @@ def test_the_member_page_offers_leaving_and_then_says_they_left(
     assert f'/leaving/members/{people["hire"].id}"' in client.get(url).get_data(as_text=True)
     leave(client, people["hire"])
     assert f"Left this clinic on {TODAY.isoformat()}" in client.get(url).get_data(as_text=True)
+    people_page = client.get("/clinic/members").get_data(as_text=True)
+    assert '<span class="badge">Left</span>' in people_page
     assert leave(client, people["hire"]).status_code == 200  # already left: said, not a 500
 
 
