@@ -30,6 +30,7 @@ from clinic_onboard.web import (
     errors,
     exports,
     invitations,
+    leaving,
     main,
     my,
     plan_cache,
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
         exports.bp,
         reminders.bp,
         calendar.bp,
+        leaving.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(tenancy.load_membership)

@@ -25,6 +25,7 @@ class Module:
     order: int
     items: tuple[Item, ...]
     duties: tuple[Duty, ...]
+    offboarding: bool = False  # planned only for someone leaving (see ``ModuleHeader``)
 
 
 @dataclass(frozen=True, eq=False)

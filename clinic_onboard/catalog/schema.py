@@ -180,6 +180,9 @@ class ModuleHeader(Strict):
     title: Text
     summary: Text
     order: StrictInt
+    # What the clinic does when someone leaves: never in an onboarding plan, only in the
+    # checklist made on their last day (``planner.build_plan(offboarding=True)``).
+    offboarding: StrictBool = False
 
 
 class Applies(Strict):

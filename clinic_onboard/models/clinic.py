@@ -76,7 +76,15 @@ class Membership(db.Model):
         Enum(AppRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when a manager marks the person as having left (operations/leaving.py): from then the
+    # membership is ended, and tenancy never chooses it; None while they belong here.
+    left_on: Mapped[date | None] = mapped_column()
+    left_reason: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="memberships")
     clinic: Mapped[Clinic] = relationship(back_populates="memberships")
     onboardings: Mapped[list["Onboarding"]] = relationship(viewonly=True)  # noqa: F821
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None

@@ -18,6 +18,12 @@ from clinic_onboard.models.user import User
 class OnboardingStatus(StrEnum):
     ACTIVE = "active"
     COMPLETED = "completed"
+    # The hire left the clinic before finishing: the record stays, read-only.
+    LEFT = "left"
+
+
+# What an onboarding row tracks: a hire's onboarding, or the checklist of someone leaving.
+ONBOARDING, OFFBOARDING = "onboarding", "offboarding"
 
 
 class Onboarding(db.Model):
@@ -42,6 +48,7 @@ class Onboarding(db.Model):
         ),
         default=OnboardingStatus.ACTIVE,
     )
+    kind: Mapped[str] = mapped_column(String(20), default=ONBOARDING, server_default=ONBOARDING)
     # What the plan was generated from, so it can be compared with what the role gives today.
     catalog_version: Mapped[str] = mapped_column(String(80))
     profile: Mapped[dict[str, Any]] = mapped_column(JSON)

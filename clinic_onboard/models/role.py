@@ -18,6 +18,8 @@ class ClinicRole(db.Model):
     template: Mapped[str] = mapped_column(String(60))  # a role slug of the content library
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # An archived role takes no new hires; the plans of those it has keep going unchanged.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     switched_off: Mapped[list["SwitchedOffItem"]] = relationship(
         back_populates="role", cascade="all, delete-orphan", order_by="SwitchedOffItem.item_id"

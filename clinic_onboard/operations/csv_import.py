@@ -273,7 +273,11 @@ class _RowChecker:
     """Checks rows against this clinic's roles, supervisors and hires (loaded once)."""
 
     def __init__(self, clinic: Clinic) -> None:
-        roles = db.session.scalars(select(ClinicRole).where(ClinicRole.clinic_id == clinic.id))
+        roles = db.session.scalars(
+            select(ClinicRole).where(
+                ClinicRole.clinic_id == clinic.id, ClinicRole.archived_at.is_(None)
+            )
+        )
         self.roles = list(roles)
         self.supervisors = _supervisors(clinic)
         self.onboarding_now = _emails_with_open_onboarding(clinic)

@@ -27,6 +27,7 @@ from clinic_onboard.models import (
     OnboardingTask,
     User,
 )
+from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.operations import audit, record
 from clinic_onboard.operations.accounts import add_member, create_user, find_user
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
@@ -70,7 +71,9 @@ def check_start_date(start: date, today: date | None = None) -> str | None:
 def is_supervisor(clinic: Clinic, user: User) -> bool:
     """True when ``user`` may supervise hires in ``clinic`` (a supervisor or manager there)."""
     membership = membership_in(clinic, user)
-    return membership is not None and policy.can_supervise(membership.role)
+    if membership is None or membership.has_left:
+        return False
+    return policy.can_supervise(membership.role)
 
 
 def start_onboarding(
@@ -109,10 +112,13 @@ def snapshot_plan(
     plan: Plan,
     *,
     new_account: bool,
+    kind: str = ONBOARDING,
 ) -> Onboarding:
-    """Store ``plan`` as the member's onboarding (the snapshot later edits never rewrite)."""
+    """Store ``plan`` as the member's onboarding (the snapshot later edits never rewrite), or
+    with ``kind`` OFFBOARDING as the checklist of their leaving."""
     clinic_id, user = membership.clinic_id, membership.user
     onboarding = Onboarding(
+        kind=kind,
         clinic_id=clinic_id,
         membership=membership,
         role=role,
@@ -137,7 +143,7 @@ def snapshot_plan(
         "tasks": len(plan.tasks),
         "duties": len(plan.duties),
     }
-    audit.record(clinic_id, actor, "onboarding.start", audit.hire_subject(onboarding), None, facts)
+    audit.record(clinic_id, actor, f"{kind}.start", audit.hire_subject(onboarding), None, facts)
     return onboarding
 
 
@@ -151,6 +157,8 @@ def check_new_hire(
 ) -> None:
     if role.clinic_id != clinic.id:
         raise OnboardingError(_("That role belongs to another clinic."), "role")
+    if role.archived_at is not None:
+        raise OnboardingError(_("That role is archived: it takes no new hires."), "role")
     if supervisor is not None and not is_supervisor(clinic, supervisor):
         message = _("The supervisor must be a supervisor or manager of this clinic.")
         raise OnboardingError(message, "supervisor")
@@ -176,6 +184,11 @@ def _hire_membership(clinic: Clinic, actor: User, user: User, created: bool) -> 
     membership = membership_in(clinic, user)
     if membership is None and not created:
         raise OnboardingError(_("This person has an account: invite them instead."), "email")
+    if membership is not None and membership.has_left:
+        message = _(
+            "%(name)s left this clinic: bring them back from their page.", name=user.display_name
+        )
+        raise OnboardingError(message, "email")
     if membership is None:
         membership = add_member(user, clinic, AppRole.STAFF)
         db.session.flush()

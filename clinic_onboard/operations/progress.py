@@ -21,6 +21,7 @@ from clinic_onboard.models import (
     OnboardingStatus,
     OnboardingTask,
 )
+from clinic_onboard.models.onboarding import OFFBOARDING
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import append_event, start_change
 from clinic_onboard.operations.renewals import sync_renewal
@@ -153,7 +154,8 @@ def _synced(
 
 
 def _require_hire(onboarding: Onboarding, task: OnboardingTask, hire: Membership) -> None:
-    if not policy.is_hire(hire, onboarding):
+    # An offboarding is the clinic's checklist about the person: a manager ticks it.
+    if not policy.is_hire(hire, onboarding) or onboarding.kind == OFFBOARDING:
         raise ProgressRefused(_("Only the person being onboarded can do this."))
     _require_open(onboarding, task)
 
@@ -163,6 +165,8 @@ def _require_open(onboarding: Onboarding, task: OnboardingTask | None) -> None:
     # Every verb starts here, before it reads the record's state (see start_change).
     start_change(onboarding)
     renewal = task is not None and task.renewal_of_id is not None
+    if onboarding.status == OnboardingStatus.LEFT:
+        raise ProgressRefused(_("This person left the clinic; the record is kept as it was."))
     if onboarding.status != OnboardingStatus.ACTIVE and not renewal:
         raise ProgressRefused(_("This onboarding is complete; the record can no longer change."))
 

@@ -57,7 +57,8 @@ def add_role(
             "template",
             _("“%(slug)s” is not a role template in the content library.", slug=template),
         )
-    name = _clean(name) or library.roles[template].name
+    # A blank name is the template's, in the clinic's language (its hires' plans are in it).
+    name = _clean(name) or library.roles[template].name.get(clinic.language)
     _check_name(clinic.id, name)
     role = ClinicRole(clinic_id=clinic.id, template=template, name=name)
     db.session.add(role)

@@ -15,7 +15,7 @@ Every fixed text is an English message of the app's gettext catalog, marked ``_(
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
 
@@ -191,6 +191,8 @@ class RecordInput:
     fingerprint: str  # hex head of the record's sign-off hash chain
     verify_url: str
     language: str = "en"  # of the labels; the caller gives the other texts in the same language
+    left: bool = False  # the hire left the clinic before finishing: the record closed there
+    offboarding: bool = False  # the checklist of someone leaving, not an onboarding
 
     def __post_init__(self) -> None:
         _require_aware(self.generated_at, "generated_at")
@@ -453,6 +455,8 @@ def completed_record(record: RecordInput) -> Document:
     in the record's language."""
     clinic, hire, _ = record.clinic, record.hire, Words(record.language)
     names = {"name": hire.name, "role": hire.role_name, "clinic": clinic.name}
+    if record.offboarding:
+        return offboarding_record(record, names, _)
     return Document(
         title=_("Onboarding record: {name}, {role}, {clinic}", **names),
         kicker=clinic.name,
@@ -466,7 +470,7 @@ def completed_record(record: RecordInput) -> Document:
             Fact(_("Province or territory"), clinic.province_name),
             Fact(_("Setting"), clinic.setting_name),
         ),
-        intro=status_summary(record.items, _),
+        intro=_left_line(record, _) + status_summary(record.items, _),
         sections=(
             *_item_sections(record.items, _),
             _credentials_section(record.credentials, record.generated_at.date(), _),
@@ -484,6 +488,34 @@ def completed_record(record: RecordInput) -> Document:
         ),
         subject=_("Completed onboarding record"),
         language=_.pdf_language,
+    )
+
+
+def offboarding_record(record: RecordInput, names: dict[str, str], _: Words) -> Document:
+    """The onboarding record's layout with the offboarding's own title and last day."""
+    document = completed_record(replace(record, offboarding=False))
+    return replace(
+        document,
+        title=_("Offboarding record: {name}, {role}, {clinic}", **names),
+        headline=_("Offboarding record — {name}", **names),
+        running_head=_("{clinic} · Offboarding record · {name}", **names),
+        header=(
+            Fact(_("Staff member"), record.hire.name),
+            Fact(_("Role"), record.hire.role_name),
+            Fact(_("Last day"), _.long_date(record.hire.start_date)),
+            *document.header[4:],
+        ),
+        subject=_("Offboarding record"),
+    )
+
+
+def _left_line(record: RecordInput, _: Words) -> str:
+    """The status line of a record closed by a departure, before the counts."""
+    if not record.left:
+        return ""
+    return (
+        _("Closed unfinished: the staff member left the clinic. The record is kept as it was.")
+        + " "
     )
 
 

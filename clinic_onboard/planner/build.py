@@ -72,8 +72,11 @@ def build_plan(
     created_on: date | None = None,
     max_per_day: int = DEFAULT_MAX_PER_DAY,
     calendar: ClinicCalendar | None = None,
+    offboarding: bool = False,
 ) -> Plan:
-    """The plan for a hire in ``role`` at this clinic starting on ``start_date``, in ``lang``.
+    """The plan for a hire in ``role`` at this clinic starting on ``start_date``, in ``lang``;
+    with ``offboarding``, the checklist for someone whose last day is ``start_date`` instead
+    (only the library's offboarding modules, which an onboarding plan never includes).
 
     ``created_on`` is the day the plan is made (the planner has no clock): "before you start"
     tasks are never dated before it. No working day holds more than ``max_per_day`` tasks unless
@@ -89,7 +92,8 @@ def build_plan(
     check_request(catalog, profile, role)
     check_custom_items(catalog, customization.custom_items)
     place = _Place(catalog.jurisdictions[profile.province], language)
-    chosen = _select(catalog, Audience(profile, catalog.role_scope(role)), customization.disabled)
+    modules = tuple(m for m in catalog.modules if m.offboarding == offboarding)
+    chosen = _select(modules, Audience(profile, catalog.role_scope(role)), customization.disabled)
     calendar = calendar or ClinicCalendar(profile.province)
     schedule = Schedule.starting(calendar, start_date, created_on)
     tasks, crowded = _tasks(chosen.items, customization.custom_items, schedule, place, max_per_day)
@@ -113,9 +117,11 @@ def build_plan(
     )
 
 
-def _select(catalog: Catalog, audience: Audience, disabled: Mapping[str, str]) -> _Selection:
-    items = [(m, i) for m in catalog.modules for i in m.items if applies(i.applies, audience)]
-    duties = [(m, d) for m in catalog.modules for d in m.duties if applies(d.applies, audience)]
+def _select(
+    modules: tuple[Module, ...], audience: Audience, disabled: Mapping[str, str]
+) -> _Selection:
+    items = [(m, i) for m in modules for i in m.items if applies(i.applies, audience)]
+    duties = [(m, d) for m in modules for d in m.duties if applies(d.applies, audience)]
     return _Selection(
         items=tuple((m, item) for m, item in items if item.id not in disabled),
         duties=tuple((m, duty) for m, duty in duties if duty.id not in disabled),

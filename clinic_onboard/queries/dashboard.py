@@ -21,9 +21,11 @@ from clinic_onboard.models import (
     OnboardingTask,
     User,
 )
+from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.queries.hire_summaries import HireFilters, HirePage, hire_page
 from clinic_onboard.queries.task_states import (
     DONE,
+    SIGNED,
     awaiting,
     count_if,
     in_plan,
@@ -33,7 +35,7 @@ from clinic_onboard.queries.task_states import (
     voided_event_ids,
 )
 from clinic_onboard.record.renewals import COMING_DUE_DAYS, latest_expiries
-from clinic_onboard.record.states import EventKind
+from clinic_onboard.record.states import CREDENTIAL_KINDS
 
 EXPIRY_DAYS = 90
 
@@ -85,7 +87,11 @@ def build_dashboard(clinic_id: int, today: date, filters: HireFilters | None = N
 
 def _scope(clinic_id: int, role_id: int | None) -> Select:
     """The onboardings the figures cover: the clinic's, or one role's."""
-    query = select(Onboarding.id).where(Onboarding.clinic_id == clinic_id)
+    query = select(Onboarding.id).where(
+        Onboarding.clinic_id == clinic_id,
+        Onboarding.kind == ONBOARDING,
+        Onboarding.status != OnboardingStatus.LEFT,  # their record stays on Staff
+    )
     return query if role_id is None else query.where(Onboarding.role_id == role_id)
 
 
@@ -121,11 +127,11 @@ def expiring_credentials(clinic_id: int, scope: Select, today: date) -> list[Exp
         .join(states, states.c.task_id == OnboardingEvent.task_id)
         .where(
             OnboardingEvent.clinic_id == clinic_id,
-            OnboardingEvent.kind == EventKind.CREDENTIAL,
+            OnboardingEvent.kind.in_(CREDENTIAL_KINDS),
             OnboardingEvent.id.not_in(voided_event_ids(clinic_id)),
             expires.is_not(None),
             expires != "",
-            states.c.last_kind.in_([*DONE, EventKind.SIGNED_OFF]),  # standing
+            states.c.last_kind.in_([*DONE, *SIGNED]),  # standing
         )
         .order_by(OnboardingEvent.onboarding_id, OnboardingEvent.seq)
     ).all()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import ClinicRole, Membership, Onboarding, OnboardingStatus, User
+from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.queries.task_states import (
     awaiting,
     count_if,
@@ -60,8 +61,8 @@ class HireSummary:
 
     @property
     def state(self) -> str:
-        if self.status == OnboardingStatus.COMPLETED:
-            return "completed"
+        if self.status in (OnboardingStatus.COMPLETED, OnboardingStatus.LEFT):
+            return self.status.value
         return "overdue" if self.progress.overdue else "on_track"
 
 
@@ -96,6 +97,7 @@ STATUSES: dict[str, Callable[[ColumnElement[int]], ColumnElement[bool]]] = {
     "overdue": lambda late: (Onboarding.status == OnboardingStatus.ACTIVE) & (late > 0),
     "on_track": lambda late: (Onboarding.status == OnboardingStatus.ACTIVE) & (late == 0),
     "completed": lambda late: Onboarding.status == OnboardingStatus.COMPLETED,
+    "left": lambda late: Onboarding.status == OnboardingStatus.LEFT,
 }
 
 
@@ -147,6 +149,7 @@ def _columns() -> Select:
         .join(User, Membership.user_id == User.id)
         .join(ClinicRole, Onboarding.role_id == ClinicRole.id)
         .outerjoin(Supervisor, Onboarding.supervisor_id == Supervisor.id)
+        .where(Onboarding.kind == ONBOARDING)  # offboarding checklists are not hires
     )
 
 

@@ -11,7 +11,15 @@ from sqlalchemy import select
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
-from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingEvent, OnboardingTask
+from clinic_onboard.models import (
+    Clinic,
+    ClinicRole,
+    Onboarding,
+    OnboardingEvent,
+    OnboardingStatus,
+    OnboardingTask,
+)
+from clinic_onboard.models.onboarding import OFFBOARDING
 from clinic_onboard.pdf import (
     AcknowledgementEntry,
     ClinicInfo,
@@ -32,7 +40,7 @@ from clinic_onboard.queries.dashboard import expiring_credentials
 from clinic_onboard.queries.hire_summaries import every_hire
 from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.record import TaskRecord, chain_head, events_of, fold_records
-from clinic_onboard.record.states import SIGNING_KINDS, EventKind, TaskStatus
+from clinic_onboard.record.states import CREDENTIAL_KINDS, SIGNING_KINDS, EventKind, TaskStatus
 from clinic_onboard.services.library import catalog
 
 # The statuses in which the hire's latest completion (or form) still stands.
@@ -92,6 +100,8 @@ def record_input(
         fingerprint=chain_head(onboarding),
         verify_url=verify_url,
         language=lang,
+        left=onboarding.status == OnboardingStatus.LEFT,
+        offboarding=onboarding.kind == OFFBOARDING,
     )
 
 
@@ -140,7 +150,7 @@ def _credentials(
 ) -> Iterator[CredentialEntry]:
     for task in tasks:
         record = records[task.id]
-        event = record.last([EventKind.CREDENTIAL])
+        event = record.last(CREDENTIAL_KINDS)
         if event is None or record.status not in _COMPLETION_STANDS:
             continue
         payload = event.payload

@@ -63,3 +63,19 @@ def plan_for(
         created_on=created_on,
         calendar=clinic.calendar,
     )
+
+
+def offboarding_plan_for(
+    catalog: Catalog, clinic: Clinic, role: ClinicRole, last_day: date
+) -> Plan:
+    """The offboarding checklist of someone in ``role`` whose last day is ``last_day``, from the
+    library alone (a role's switch-offs and own items are about onboarding)."""
+    return build_plan(
+        catalog,
+        clinic_profile(clinic),
+        role.template,
+        last_day,
+        lang=clinic.language,
+        calendar=clinic.calendar,
+        offboarding=True,
+    )

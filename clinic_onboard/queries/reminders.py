@@ -12,7 +12,7 @@ import hmac
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from clinic_onboard import reminders
@@ -28,7 +28,7 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.queries.task_states import finished, status_of, task_states
-from clinic_onboard.record.states import EventKind
+from clinic_onboard.record.states import CREDENTIAL_KINDS
 from clinic_onboard.reminders import Frequency, Link, Snapshot
 
 LinkUrl = Callable[[Link], str]
@@ -40,10 +40,17 @@ def load_snapshot(scope: ColumnElement[bool], people: Sequence[int] = ()) -> Sna
     """Hires, their open tasks with their status, and their cards, of the onboardings
     ``scope`` selects; with ``people``, those people (the recipients) and every membership of
     their clinics (who manages, who supervises). Four queries, or two without ``people``."""
+    # Nobody is reminded about a clinic they left, nor about anyone who left it.
+    scope = and_(scope, Onboarding.membership_id.in_(_current()))
     hires = _hires(scope)
     tasks, credentials = _folded(scope)
     found_people, members = _people_and_members(people) if people else ({}, [])
     return Snapshot(found_people, members, hires, tasks, credentials)
+
+
+def _current() -> Select[tuple[int]]:
+    """The memberships still in force: those of people who have not left."""
+    return select(Membership.id).where(Membership.left_on.is_(None))
 
 
 def people_batches(size: int) -> Iterator[list[int]]:
@@ -53,7 +60,7 @@ def people_batches(size: int) -> Iterator[list[int]]:
     ids = db.session.scalars(
         select(Membership.user_id)
         .join(User, Membership.user_id == User.id)
-        .where(User.active.is_(True))
+        .where(User.active.is_(True), Membership.left_on.is_(None))
         .group_by(Membership.user_id)
         .order_by(func.min(Membership.clinic_id), Membership.user_id)
     ).all()
@@ -122,7 +129,7 @@ def _folded(
     cards: list[reminders.CredentialRecord] = []
     for row in db.session.execute(query):
         found.append(_task(row))
-        if row.done_kind == EventKind.CREDENTIAL and row.expires_on:
+        if row.done_kind in CREDENTIAL_KINDS and row.expires_on:
             expires_on = date.fromisoformat(row.expires_on)
             cards.append(reminders.CredentialRecord(row.task_id, row.done_seq, expires_on))
     return found, cards
@@ -161,7 +168,11 @@ def _people_and_members(
         .join(User, Membership.user_id == User.id)
         .join(Clinic, Membership.clinic_id == Clinic.id)
         .outerjoin(ReminderSettings, ReminderSettings.user_id == User.id)
-        .where(User.active.is_(True), Membership.clinic_id.in_(_clinics_of(wanted)))
+        .where(
+            User.active.is_(True),
+            Membership.clinic_id.in_(_clinics_of(wanted)),
+            Membership.left_on.is_(None),
+        )
         .order_by(Membership.clinic_id.desc())
     )
     asked = set(wanted)

@@ -63,7 +63,8 @@ def _waiting(signer: Membership) -> list[tuple[int, int, int]]:
             or_(
                 Onboarding.status == OnboardingStatus.ACTIVE,
                 states.c.renewal_of_id.is_not(None),
-            )
+            ),
+            Onboarding.status != OnboardingStatus.LEFT,  # a person who left signs nothing more
         )
     )
     return [tuple(row) for row in db.session.execute(query)]

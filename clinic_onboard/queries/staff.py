@@ -39,6 +39,7 @@ def supervisor_memberships(clinic_id: int) -> list[Membership]:
         .join(User, Membership.user_id == User.id)
         .where(Membership.clinic_id == clinic_id, Membership.role.in_(policy.SUPERVISING))
         .options(joinedload(Membership.user))
+        .where(Membership.left_on.is_(None))  # someone who left supervises nobody new
         .order_by(User.display_name, Membership.id)
     )
     return list(db.session.scalars(query))

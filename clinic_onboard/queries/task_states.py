@@ -17,13 +17,23 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, and_, case
 from sqlalchemy.orm import aliased
 
 from clinic_onboard.models import OnboardingEvent, OnboardingTask
-from clinic_onboard.record.states import DONE_KINDS, EventKind, TaskEvent, TaskStatus, task_status
-
-STATE_KINDS = sorted(
-    {*DONE_KINDS, EventKind.UNDONE, EventKind.SIGNED_OFF, EventKind.NEEDS_PRACTICE}
+from clinic_onboard.record.states import (
+    DONE_KINDS,
+    REOPENING_KINDS,
+    SIGNING_KINDS,
+    EventKind,
+    TaskEvent,
+    TaskStatus,
+    task_status,
 )
-DONE = sorted(DONE_KINDS)
-TO_ACT = (EventKind.UNDONE, EventKind.NEEDS_PRACTICE)  # and no live state event at all
+
+STATE_KINDS = sorted({*DONE_KINDS, EventKind.UNDONE, *SIGNING_KINDS, *REOPENING_KINDS})
+DONE = sorted(DONE_KINDS)  # the hire's completions (a carried-over card among them)
+# Done by the hire and, when the item needs it, waiting for a signature (a card carried over
+# from an earlier record was checked there: it is finished).
+HIRE_DONE = sorted(DONE_KINDS - {EventKind.CARRIED_OVER})
+SIGNED = sorted({*SIGNING_KINDS, EventKind.CARRIED_OVER})
+TO_ACT = (EventKind.UNDONE, *sorted(REOPENING_KINDS))  # and no live state event at all
 
 
 def voided_event_ids(clinic_id: int | None, onboarding_ids: Select | None = None) -> Select:
@@ -98,16 +108,17 @@ def _last(states: Subquery) -> ColumnElement[str]:
 
 def finished(states: Subquery) -> ColumnElement[bool]:
     """Done (no sign-off needed) or signed off."""
-    done = and_(_last(states).in_(DONE), states.c.signoff == "none")
-    return or_(done, _last(states) == EventKind.SIGNED_OFF)
+    done = and_(_last(states).in_(HIRE_DONE), states.c.signoff == "none")
+    return or_(done, _last(states).in_(SIGNED))
 
 
 def awaiting(states: Subquery) -> ColumnElement[bool]:
-    return and_(_last(states).in_(DONE), states.c.signoff != "none")
+    return and_(_last(states).in_(HIRE_DONE), states.c.signoff != "none")
 
 
 def to_act(states: Subquery) -> ColumnElement[bool]:
-    """The hire still has to act: nothing counted yet, undone, or sent back for practice."""
+    """The hire still has to act: nothing counted yet, undone, or sent back (practice, a
+    rejected document)."""
     return _last(states).in_(["", *TO_ACT])
 
 

@@ -17,6 +17,9 @@ class EventKind(StrEnum):
     CONFIRMED = "confirmed"  # a reading, task or acknowledgement confirmed done
     VOIDED = "voided"  # a correction: cancels one earlier event, with a reason
     FINAL_SIGNOFF = "final_signoff"  # the manager completes the whole onboarding
+    LEFT = "left"  # the hire left the clinic: the record closes unfinished
+    # A returning hire's credential still valid from an earlier onboarding (payload: its card).
+    CARRIED_OVER = "carried_over"
     # Statements (record/chain.py): what the record attests, each item's text and rule.
     OPENED = "opened"  # the plan is stored: the hire and every item
     PLAN_UPDATED = "plan_updated"  # a plan update applied: the items it added or changed
@@ -36,7 +39,11 @@ class TaskStatus(StrEnum):
 STATEMENT_KINDS = frozenset(
     {EventKind.OPENED, EventKind.PLAN_UPDATED, EventKind.RENEWAL_ADDED, EventKind.RESEALED}
 )
-DONE_KINDS = frozenset({EventKind.COMPLETED, EventKind.ACKNOWLEDGED, EventKind.CREDENTIAL})
+DONE_KINDS = frozenset(
+    {EventKind.COMPLETED, EventKind.ACKNOWLEDGED, EventKind.CREDENTIAL, EventKind.CARRIED_OVER}
+)
+# Events whose payload is a card (issuer, number, dates, file).
+CREDENTIAL_KINDS = frozenset({EventKind.CREDENTIAL, EventKind.CARRIED_OVER})
 # A signer's entries: those that finish an item, and those that send it back to the hire.
 SIGNING_KINDS = frozenset({EventKind.SIGNED_OFF, EventKind.VERIFIED, EventKind.CONFIRMED})
 REOPENING_KINDS = frozenset({EventKind.NEEDS_PRACTICE, EventKind.REJECTED})
@@ -87,6 +94,8 @@ def task_status(events: Iterable[TaskEvent], needs_signoff: bool) -> TaskStatus:
 
 
 def _step(status: TaskStatus, kind: EventKind, needs_signoff: bool) -> TaskStatus:
+    if kind == EventKind.CARRIED_OVER:
+        return TaskStatus.DONE  # checked in the earlier onboarding: nothing to sign again
     if kind in DONE_KINDS:
         return TaskStatus.AWAITING_SIGNOFF if needs_signoff else TaskStatus.DONE
     if kind == EventKind.UNDONE:

@@ -38,6 +38,8 @@ EVENT_WORDS = {
     EventKind.CONFIRMED: N_("Completion confirmed"),
     EventKind.VOIDED: N_("Correction"),
     EventKind.FINAL_SIGNOFF: N_("Final sign-off"),
+    EventKind.LEFT: N_("Left the clinic"),
+    EventKind.CARRIED_OVER: N_("Carried over from an earlier onboarding"),
     EventKind.OPENED: N_("Plan started"),
     EventKind.PLAN_UPDATED: N_("Plan brought up to date"),
     EventKind.RENEWAL_ADDED: N_("Renewal added"),

@@ -17,6 +17,7 @@ from flask_babel import ngettext
 
 from clinic_onboard.catalog import Catalog, render
 from clinic_onboard.models import AuditEvent, Clinic
+from clinic_onboard.operations.leaving import REASONS
 from clinic_onboard.services.i18n import ROLE_LABELS, interface_language, moment
 from clinic_onboard.web.role_forms import LABELS as ITEM_LABELS
 
@@ -27,6 +28,12 @@ ACTIONS = {
     "clinic.require_two_factor": _l("Two-factor requirement changed"),
     "clinic.update_hours": _l("Time zone or open days changed"),
     "member.add": _l("Member added"),
+    "member.leave": _l("Marked as having left"),
+    "member.return": _l("Back in the clinic"),
+    "onboarding.left": _l("Onboarding closed: the person left"),
+    "role.archive": _l("Role archived"),
+    "role.restore": _l("Role offered for new hires again"),
+    "role.delete": _l("Role deleted"),
     "user.set_password": _l("Password set"),
     "invitation.issue": _l("Set-password link made"),
     "invitation.email": _l("Set-password link emailed"),
@@ -109,6 +116,8 @@ FIELDS = {
     "validity_months": _l("Valid for (months)"),
     "renews": _l("Renews"),
     "withdrawn_at": _l("Withdrawn on"),
+    "left_on": _l("Last day"),
+    "archived": _l("Archived"),
 }
 LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French")}
 DELIVERIES = {
@@ -119,6 +128,7 @@ DELIVERIES = {
 STATUSES = {
     "completed": _l("Completed"),
     "active": _l("In progress"),
+    "left": _l("Left the clinic"),
     "pending": _l("Invitation pending"),
     "declined": _l("Declined"),
 }
@@ -179,6 +189,7 @@ class _Values:
             "language": _labelled(LANGUAGE_NAMES),
             "delivery": _labelled(DELIVERIES),
             "status": _labelled(STATUSES),
+            "reason": _labelled(REASONS),  # why someone left; a free-text reason passes as typed
             "role": _labelled(ROLE_LABELS),  # an app role; a role's own name passes unchanged
             "task": self._entry_title,
             "item_id": self._entry_title,

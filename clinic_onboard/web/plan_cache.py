@@ -64,6 +64,7 @@ from clinic_onboard.models import (
     OnboardingTask,
     User,
 )
+from clinic_onboard.models.onboarding import ONBOARDING
 
 EXTENSION = "clinic_onboard.plan_cache"
 PLAN_PAGE = "my.index"
@@ -78,6 +79,7 @@ SHOWN_ELSEWHERE: tuple[tuple[InstrumentedAttribute[Any], InstrumentedAttribute[A
 # What the key is read from; the user loader brings these with the person on the plan page.
 KEY_COLUMNS = (
     Onboarding.clinic_id,
+    Onboarding.kind,
     Onboarding.status,
     Onboarding.created_at,
     Onboarding.revision,
@@ -129,7 +131,11 @@ def with_the_person() -> list[LoaderOption]:
 def plan_key(membership: Membership, today: date) -> PlanKey | None:
     """The key of the person's plan in this clinic (the active onboarding first, else the
     latest), read from the onboardings the user loader brought (``with_the_person``)."""
-    mine = [o for o in membership.onboardings if o.clinic_id == membership.clinic_id]
+    mine = [
+        o
+        for o in membership.onboardings
+        if o.clinic_id == membership.clinic_id and o.kind == ONBOARDING
+    ]
     if not mine:
         return None
     onboarding = max(mine, key=lambda o: (o.status == OnboardingStatus.ACTIVE, o.id))

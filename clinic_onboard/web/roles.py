@@ -19,10 +19,11 @@ from clinic_onboard import policy
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
 from clinic_onboard.models import ClinicRole, RoleCustomItem, SwitchedOffItem, User
+from clinic_onboard.operations import role_lifecycle as lifecycle
 from clinic_onboard.operations import roles as ops
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.queries.plan_inputs import plan_for
-from clinic_onboard.queries.roles import clinic_roles
+from clinic_onboard.queries.roles import clinic_roles, role_in_use
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web.role_forms import (
     LABELS,
@@ -125,6 +126,40 @@ def remove_custom_item(role_id: int, item_id: int) -> Response:
     return _saved(role, _("Removed “%(item)s” from the role.", item=title))
 
 
+@bp.post("/<int:role_id>/archive")
+def archive(role_id: int) -> Response:
+    """No new hires in the role; those it has keep their plans."""
+    message = _l("“%(role)s” is archived: it is no longer offered for new hires.")
+    return _end_of_role(role_id, lifecycle.archive_role, message)
+
+
+@bp.post("/<int:role_id>/restore")
+def restore(role_id: int) -> Response:
+    message = _l("“%(role)s” is offered for new hires again.")
+    return _end_of_role(role_id, lifecycle.restore_role, message)
+
+
+@bp.post("/<int:role_id>/delete")
+def delete(role_id: int) -> Response:
+    """Only a role nobody was hired or invited into; the others are archived."""
+    return _end_of_role(role_id, lifecycle.delete_role, _l("“%(role)s” is deleted."))
+
+
+def _end_of_role(role_id: int, change: Callable[[ClinicRole, User], None], done: str) -> Response:
+    role = get_for_clinic_or_404(ClinicRole, role_id)
+    name = role.name
+    try:
+        change(role, _actor())
+    except lifecycle.RoleRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return redirect(url_for("roles.role", role_id=role_id))
+    db.session.commit()
+    flash(str(done) % {"role": name}, "success")
+    gone = change is lifecycle.delete_role
+    return redirect(url_for("roles.index") if gone else url_for("roles.role", role_id=role_id))
+
+
 @bp.get("/<int:role_id>/preview")
 def preview(role_id: int) -> str:
     """What a hire in this role starting on ``start`` gets; today for a missing or bad date."""
@@ -217,6 +252,7 @@ def _role_page(role: ClinicRole, **failed: Any) -> str:
         off_forms=_switch_off_forms(plan, failed_off),
         failed_off=failed_off,
         template=catalog().roles.get(role.template),
+        in_use=role_in_use(role.id),
     )
 
 

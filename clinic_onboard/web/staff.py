@@ -17,7 +17,7 @@ from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.queries import plans as plan_reads
 from clinic_onboard.queries.hire_summaries import hire_page
-from clinic_onboard.queries.roles import clinic_roles
+from clinic_onboard.queries.roles import clinic_roles, hiring_roles
 from clinic_onboard.queries.staff import invitations_of_clinic, plans_of, supervisor_memberships
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web.hire_lists import filters_from, page_args
@@ -42,6 +42,7 @@ STATES = {
     "invited": _l("Has not set a password yet"),
     "onboarding": _l("Onboarding"),
     "completed": _l("Completed"),
+    "left": _l("Left"),
 }
 
 _NO_LINK = _l(
@@ -317,7 +318,7 @@ def _me() -> User:
 
 
 def _roles() -> list[ClinicRole]:
-    return clinic_roles(current_membership().clinic_id)
+    return hiring_roles(current_membership().clinic_id)
 
 
 def _supervisors() -> list[Membership]:

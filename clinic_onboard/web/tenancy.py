@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g, request, session
+from flask import abort, g, make_response, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -33,8 +33,13 @@ def load_membership() -> None:
 
 
 def my_memberships() -> list[Membership]:
-    """The signed-in person's clinics by name; the user loader loaded them with the user."""
-    return sorted(current_user.memberships, key=lambda m: (m.clinic.name.lower(), m.clinic_id))
+    """The signed-in person's clinics by name; the user loader loaded them with the user.
+
+    A membership ended by leaving (``operations.leaving``) is never one of them: this check,
+    on every request, is what ends a departed person's sessions in that clinic alone.
+    """
+    current = [m for m in current_user.memberships if not m.has_left]
+    return sorted(current, key=lambda m: (m.clinic.name.lower(), m.clinic_id))
 
 
 def choose_clinic(clinic_id: int) -> bool:
@@ -47,8 +52,15 @@ def choose_clinic(clinic_id: int) -> bool:
 
 def current_membership() -> Membership:
     if g.get("membership") is None:
-        abort(403)
+        _no_clinic()
     return g.membership
+
+
+def _no_clinic() -> None:
+    """403; a person whose every clinic has ended is told so plainly."""
+    if current_user.is_authenticated and any(m.has_left for m in current_user.memberships):
+        abort(make_response(render_template("leaving/ended.html"), 403))
+    abort(403)
 
 
 def get_for_clinic_or_404(model: type[T], object_id: int) -> T:

@@ -21,7 +21,14 @@ from clinic_onboard.models import (
     OnboardingEvent,
     OnboardingTask,
 )
-from clinic_onboard.operations import accounts, clinic_invitations, progress, roles
+from clinic_onboard.operations import (
+    accounts,
+    clinic_invitations,
+    leaving,
+    offboarding,
+    progress,
+    roles,
+)
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import TaskStatus
@@ -77,9 +84,12 @@ def build_cast(tag: str, today: date | None = None) -> Cast:
         cast.onboardings[hire] = _onboard(cast, hire, supervisor, today - timedelta(days=10))
     _progress(cast, tag)
     invitation = _invite_outsider(cast, tag, today)
+    leaver = _leaver(cast, tag, today)
     db.session.commit()
     _name_objects(cast)
     cast.named["invitation"] = invitation.id
+    cast.named["offboarding"] = leaver.id
+    cast.named["task.offboarding"] = leaver.tasks[0].id
     cast.secrets = _secrets(cast, tag)
     return cast
 
@@ -120,6 +130,25 @@ def _onboard(cast: Cast, hire: str, supervisor: str, start: date) -> Onboarding:
     )
     cast.people[hire] = onboarding.membership
     return onboarding
+
+
+def _leaver(cast: Cast, tag: str, today: date) -> Onboarding:
+    """A hire who left yesterday (not a persona: nobody signs in as them), with the offboarding
+    checklist the managers tick."""
+    manager = cast.people["manager"]
+    first = start_onboarding(
+        cast.clinic,
+        manager.user,
+        name=f"{tag} Leaver",
+        email=f"leaver@{tag.lower()}.example.com",
+        role=cast.role,
+        start_date=today - timedelta(days=30),
+        supervisor=None,
+    )
+    leaving.mark_left(first.membership, manager, today - timedelta(days=1), "resigned")
+    checklist = offboarding.start_offboarding(first.membership, manager, catalog())
+    assert checklist is not None
+    return checklist
 
 
 def _invite_outsider(cast: Cast, tag: str, today: date) -> ClinicInvitation:

@@ -182,6 +182,9 @@ OBJECT_EXCEPTIONS = {
     ("my.acknowledge", "task_id"): "task.acknowledgement",
     ("my.credential", "task_id"): "task.credential",
     ("signoffs.void", "event_id"): "event.completed",
+    ("leaving.checklist", "onboarding_id"): "offboarding",
+    ("leaving.tick", "onboarding_id"): "offboarding",
+    ("leaving.tick", "task_id"): "task.offboarding",
 }
 
 
