@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from clinic_onboard import policy
 from clinic_onboard.queries.dashboard import build_dashboard
+from clinic_onboard.queries.getting_started import getting_started
 from clinic_onboard.queries.roles import clinic_roles
 from clinic_onboard.web.tenancy import allowed, current_membership
 
@@ -38,4 +39,5 @@ def index() -> str:
         role_id=role_id,
         state=state,
         states=STATES,
+        first_steps=getting_started(clinic_id),
     )

@@ -3,12 +3,13 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.record.words import EVENT_WORDS, METHOD_WORDS
 from clinic_onboard.web.forms import Form, within_date_bounds
+from clinic_onboard.web.staff_forms import IsoDateField
 
 try:  # wtforms 3.3 deprecates (value, label) tuples in favour of SelectChoice.
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -46,11 +47,15 @@ class AcknowledgeForm(Form):
 class CredentialForm(Form):
     issuer = StringField(_l("Issued by"), validators=[DataRequired(), Length(max=200)])
     number = StringField(_l("Certificate or licence number"), validators=[Length(max=100)])
-    issued_on = DateField(_l("Issue date"), validators=[DataRequired(), within_date_bounds])
-    expires_on = DateField(_l("Expiry date"), validators=[Optional(), within_date_bounds])
+    # An unreadable date says how to write one, not "This field is required."
+    issued_on = IsoDateField(
+        _l("Issue date"),
+        validators=[InputRequired(message=_l("Enter the issue date.")), within_date_bounds],
+    )
+    expires_on = IsoDateField(_l("Expiry date"), validators=[Optional(), within_date_bounds])
     file = FileField(_l("Copy of the certificate (optional)"))
 
-    def validate_expires_on(self, field: DateField) -> None:
+    def validate_expires_on(self, field: IsoDateField) -> None:
         if field.data and self.issued_on.data and field.data <= self.issued_on.data:
             raise ValidationError(_("The expiry date must be after the issue date."))
 

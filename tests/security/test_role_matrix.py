@@ -41,7 +41,14 @@ HIRE = frozenset({"hire"})
 PUBLIC = EVERYONE | {NOBODY}
 
 # Whole blueprints that configure the clinic.
-BLUEPRINTS = {"dashboard": MANAGER, "roles": MANAGER, "staff": MANAGER, "reminders": EVERYONE}
+BLUEPRINTS = {
+    "dashboard": MANAGER,
+    "roles": MANAGER,
+    "staff": MANAGER,
+    "people": MANAGER,
+    "hires": MANAGER,
+    "reminders": EVERYONE,
+}
 ACCESS: dict[str, frozenset[str]] = {
     "static": PUBLIC,
     "main.index": EVERYONE,  # nobody is sent to the sign-in page
