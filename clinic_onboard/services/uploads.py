@@ -209,10 +209,14 @@ def size_words(size: int) -> str:
     """A limit as people read it ("5 MB", "1.5 MB", "200 KB"); whole megabytes alone would
     call a limit under 1 MB "0 MB"."""
     if size >= 1024 * 1024:
-        return _("%(number)s MB", number=f"{round(size / (1024 * 1024), 1):g}")
+        return _("%(number)s MB", number=_one_decimal(size / (1024 * 1024)))
     if size >= 1024:
-        return _("%(number)s KB", number=f"{round(size / 1024, 1):g}")
+        return _("%(number)s KB", number=_one_decimal(size / 1024))
     return _("%(number)s bytes", number=size)
+
+
+def _one_decimal(number: float) -> str:
+    return f"{round(number, 1):g}"
 
 
 def stored_path(folder: Path, stored_name: str) -> Path:
