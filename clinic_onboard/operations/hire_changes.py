@@ -190,16 +190,14 @@ def redate(onboarding: Onboarding, actor: User, start: date, library: Catalog) -
     planned = {task.id: task.due_date for task in plan.tasks}
     old = Schedule.starting(clinic.calendar, onboarding.start_date)
     new = Schedule.starting(clinic.calendar, start)
-    moved = {}
+    moved = 0
     for task in _open_tasks(onboarding):
         due = planned.get(task.item_id) or _shifted(task.due_date, old, new)
         if due != task.due_date:
-            moved[task.item_id] = (task.due_date.isoformat(), due.isoformat())
-            task.due_date = due
+            moved, task.due_date = moved + 1, due
     before = {"start_date": onboarding.start_date.isoformat()}
     onboarding.start_date = start
-    after = {"start_date": start.isoformat(), "moved": {k: v[1] for k, v in moved.items()}}
-    before["moved"] = {k: v[0] for k, v in moved.items()}
+    after = {"start_date": start.isoformat(), "items_moved": moved}
     _log(onboarding, actor, "hire.start_date", before, after)
 
 
