@@ -113,9 +113,7 @@ def test_an_item_each_province_words_its_own_way_is_listed_once(
     """Ontario and Nova Scotia each have a PPE-order item under the same title: replaced."""
     manager, _ = _manager_with_role(make_member, make_clinic)
     auth.login_as(manager)
-    page = client.post("/clinic/profile", data={**ONTARIO, "province": "NS"}).get_data(
-        as_text=True
-    )
+    page = client.post("/clinic/profile", data={**ONTARIO, "province": "NS"}).get_data(as_text=True)
     title = "Put on and take off protective equipment in the right order"
     assert page.count(title) == 1
     assert "Items replaced by the new province" in page
