@@ -13,6 +13,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import ClinicRole, Membership, Onboarding, User
 from clinic_onboard.operations import hire_changes
 from clinic_onboard.operations.onboarding import OnboardingError
+from clinic_onboard.queries.people import supervising_now
 from clinic_onboard.queries.plans import snapshot_language
 from clinic_onboard.queries.roles import clinic_roles
 from clinic_onboard.queries.staff import supervisor_memberships
@@ -34,10 +35,10 @@ def _managers_only() -> None:
 def edit(onboarding_id: int) -> str | Response:
     """Change a hire's details; a new start date re-dates only the items still open."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
-    form = ChangeHireForm()
-    form.use_choices(clinic_roles(onboarding.clinic_id), _supervisors())
+    form, supervisors = ChangeHireForm(), _supervisors()
+    form.use_choices(clinic_roles(onboarding.clinic_id), supervisors)
     if request.method == "GET":
-        _fill(form, onboarding)
+        _fill(form, onboarding, supervisors)
     elif form.validate_on_submit():
         try:
             changed = hire_changes.change_hire(onboarding, _me(), _change(form), catalog())
@@ -53,12 +54,13 @@ def edit(onboarding_id: int) -> str | Response:
     )
 
 
-def _fill(form: ChangeHireForm, onboarding: Onboarding) -> None:
-    user, supervisor = onboarding.membership.user, onboarding.supervisor
+def _fill(form: ChangeHireForm, onboarding: Onboarding, supervisors: list[Membership]) -> None:
+    """The hire as they are; a supervisor who no longer supervises shows as nobody yet."""
+    user, supervisor_id = onboarding.membership.user, onboarding.supervisor_id
     form.name.data, form.email.data = user.display_name, user.email
     form.role.data, form.start_date.data = str(onboarding.role_id), onboarding.start_date
     form.language.data = snapshot_language(onboarding)
-    member = next((m for m in _supervisors() if supervisor and m.user_id == supervisor.id), None)
+    member = next((m for m in supervisors if m.user_id == supervisor_id), None)
     form.supervisor.data = str(member.id) if member else ""
 
 
@@ -95,7 +97,7 @@ def delete(onboarding_id: int) -> Response:
 def reassign() -> str | Response:
     """Move every hire of one supervisor to another, as when someone changes team."""
     form = ReassignForm()
-    form.use_choices(_supervisors())
+    form.use_choices(supervising_now(current_membership().clinic_id), _supervisors())
     if form.validate_on_submit():
         old, new = _supervisor(form.old.data), _supervisor(form.new.data)
         try:

@@ -3,6 +3,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -18,6 +19,7 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import clinic_invitations, invitation_quota, invitations, people
 from clinic_onboard.operations.onboarding import OnboardingError
+from clinic_onboard.queries.people import supervised_count
 from clinic_onboard.queries.roles import clinic_roles
 from clinic_onboard.queries.staff import supervisor_memberships
 from clinic_onboard.services.i18n import role_label
@@ -163,7 +165,23 @@ def change_role(membership_id: int) -> Response:
     if changed:
         message = _("%(name)s's role in this clinic is changed.", name=member.user.display_name)
         flash(message, "success")
+        _warn_of_hires_left(member)
     return redirect(url_for("clinic.member", membership_id=member.id))
+
+
+def _warn_of_hires_left(member: Membership) -> None:
+    """Staff supervise nobody: their hires wait for someone else to be named."""
+    count = supervised_count(member.clinic_id, member.user_id)
+    if member.role == AppRole.STAFF and count:
+        message = ngettext(
+            "%(name)s still supervises %(num)d hire: give it to someone else with "
+            '"Move hires to another supervisor" on the Staff page.',
+            "%(name)s still supervises %(num)d hires: give them to someone else with "
+            '"Move hires to another supervisor" on the Staff page.',
+            count,
+            name=member.user.display_name,
+        )
+        flash(message, "warning")
 
 
 def _supervisors() -> list[Membership]:

@@ -97,10 +97,12 @@ class ReassignForm(Form):
     old = SelectField(_l("Hires supervised by"), validators=[DataRequired()])
     new = SelectField(_l("Move them to"), validators=[Optional()])
 
-    def use_choices(self, supervisors: Iterable[Membership]) -> None:
-        choices = supervisor_choices(supervisors)
-        self.old.choices = choices[1:]
-        self.new.choices = choices
+    def use_choices(
+        self, supervising_now: Iterable[Membership], supervisors: Iterable[Membership]
+    ) -> None:
+        """From anyone with hires in progress, to anyone who may supervise (or nobody yet)."""
+        self.old.choices = supervisor_choices(supervising_now)[1:]
+        self.new.choices = supervisor_choices(supervisors)
 
 
 class DeleteHireForm(Form):

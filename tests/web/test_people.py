@@ -238,3 +238,20 @@ def test_csv_import_names_an_unknown_app_role(
     page = client.post("/staff/import", data={"text": rows}).get_data(as_text=True)
     assert "Line 2: app_role &#39;owner&#39; is not manager, supervisor or staff" in page
     assert accounts.find_user("priya@example.com") is None
+
+
+def test_hires_of_someone_made_staff_can_still_be_moved(
+    client: FlaskClient, signed_in: Membership, make_member: Callable, role: ClinicRole
+) -> None:
+    sam = make_member(AppRole.SUPERVISOR, clinic=signed_in.clinic)
+    priya = make_member(AppRole.SUPERVISOR, clinic=signed_in.clinic)
+    data = {"app_role": "staff", "role": str(role.id), "start_date": START.isoformat()}
+    invite(client, **data, supervisor=str(sam.id))
+    response = client.post(f"/people/{sam.id}/role", data={"app_role": "staff"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "still supervises 1 hire" in page
+    assert f'<option value="{sam.id}">' in client.get("/hires/reassign").get_data(as_text=True)
+    client.post("/hires/reassign", data={"old": str(sam.id), "new": str(priya.id)})
+    onboarding = db.session.scalars(select(Onboarding)).one()
+    db.session.refresh(onboarding)
+    assert onboarding.supervisor_id == priya.user_id
