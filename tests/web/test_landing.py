@@ -1,6 +1,7 @@
 """Landing where the work is, a new clinic's first steps, the demo logins on the sign-in page,
 the phone menu, and the wording mended on the way."""
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -165,3 +166,30 @@ def test_sizes_are_said_in_the_readers_language(app: Flask) -> None:
             assert size_words(5 * 1024 * 1024) == "5 Mo"
         with force_locale("en"):
             assert size_words(1536 * 1024) == "1.5 MB"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"just some text", "Téléversez un fichier PDF, JPEG ou PNG."),
+        (b"%PDF-" + b"x" * 6 * 1024 * 1024, "Le fichier dépasse 5 Mo."),
+    ],
+)
+def test_upload_problems_are_said_in_french_on_a_french_page(
+    client: FlaskClient,
+    auth: Auth,
+    make_member: Callable,
+    make_clinic: Callable,
+    content: bytes,
+    message: str,
+) -> None:
+    team = make_team(make_member, make_clinic)()
+    team["hire"].user.language = "fr"
+    db.session.commit()
+    task = task_of(team["onboarding"], "bls.certificate")
+    auth.login_as(team["hire"])
+    data = {"issuer": "Cœur + AVC", "issued_on": "2026-01-31", "file": (io.BytesIO(content), "a")}
+    page = client.post(
+        f"/my/tasks/{task.id}/credential", data=data, content_type="multipart/form-data"
+    ).get_data(as_text=True)
+    assert message in page
