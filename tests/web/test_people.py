@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -255,3 +256,14 @@ def test_hires_of_someone_made_staff_can_still_be_moved(
     onboarding = db.session.scalars(select(Onboarding)).one()
     db.session.refresh(onboarding)
     assert onboarding.supervisor_id == priya.user_id
+
+
+def test_the_invitation_quota_applies(
+    client: FlaskClient, signed_in: Membership, app: Flask
+) -> None:
+    app.config["INVITATIONS_PER_HOUR"] = 1
+    assert invite(client).status_code == 302
+    page = invite(client, name="Jo Lee", email="jo@example.com").get_data(as_text=True)
+    assert "the clinic may send 0 more" in page
+    assert 'value="Jo Lee"' in page
+    assert accounts.find_user("jo@example.com") is None
