@@ -25,6 +25,7 @@ from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.record import verify_onboarding
 from clinic_onboard.services.library import catalog
 from tests.conftest import Auth
+from tests.web.test_exports import pdf_text
 
 START = date.today() + timedelta(days=21)
 
@@ -315,3 +316,22 @@ def test_a_member_who_is_also_a_manager_keeps_their_membership(
     client.post(f"/hires/{onboarding.id}/delete")
     assert db.session.get(Membership, manager.id) is not None
     assert db.session.scalar(select(func.count()).select_from(Onboarding)) == 0
+
+
+def test_a_french_plan_gives_a_french_record_pdf_in_an_english_clinic(
+    client: FlaskClient, signed_in: dict
+) -> None:
+    data = {
+        "name": "Luc Tremblay",
+        "email": "luc@example.com",
+        "role": str(signed_in["MA"].id),
+        "start_date": START.isoformat(),
+        "supervisor": "",
+        "language": "fr",
+    }
+    client.post("/staff/new", data=data)
+    onboarding = db.session.scalars(select(Onboarding)).one()
+    response = client.get(f"/exports/onboardings/{onboarding.id}/record.pdf")
+    text = pdf_text(response)
+    assert onboarding.tasks[0].title in text
+    assert "Page 1 sur" in text and "Page 1 of" not in text
