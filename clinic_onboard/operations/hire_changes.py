@@ -9,7 +9,7 @@ changes what the plan is compared with: the differences then show on the hire's 
 applied deliberately (``onboarding.apply_differences``: withdrawn, never deleted).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -78,9 +78,9 @@ def change_hire(onboarding: Onboarding, actor: User, change: HireChange, library
 
 def _checked_steps(
     clinic: Clinic, onboarding: Onboarding, change: HireChange, library: Catalog
-) -> list[Any]:
+) -> list[Callable[[User], None]]:
     """The changes to make, each a callable taking the actor, every one checked first."""
-    user, steps = onboarding.membership.user, []
+    user, steps = onboarding.membership.user, list[Callable[[User], None]]()
     if change.name.strip() != user.display_name:
         _check_account_is_ours(user, clinic, "name")
         steps.append(lambda actor: _rename(onboarding, actor, change.name.strip()))
