@@ -172,10 +172,11 @@ def test_sizes_are_said_in_the_readers_language(app: Flask) -> None:
     ("content", "message"),
     [
         (b"just some text", "Téléversez un fichier PDF, JPEG ou PNG."),
-        (b"%PDF-" + b"x" * 6 * 1024 * 1024, "Le fichier dépasse 5 Mo."),
+        (b"%PDF-" + b"x" * 2048, "Le fichier dépasse 1 Ko."),
     ],
 )
 def test_upload_problems_are_said_in_french_on_a_french_page(
+    app: Flask,
     client: FlaskClient,
     auth: Auth,
     make_member: Callable,
@@ -183,6 +184,7 @@ def test_upload_problems_are_said_in_french_on_a_french_page(
     content: bytes,
     message: str,
 ) -> None:
+    app.config["UPLOAD_MAX_BYTES"] = 1024  # small: a big body would be spooled to a file
     team = make_team(make_member, make_clinic)()
     team["hire"].user.language = "fr"
     db.session.commit()
