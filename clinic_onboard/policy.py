@@ -78,6 +78,13 @@ class ItemRecord(Protocol):
     completion: Completion | None
 
 
+class Account(Protocol):
+    """A person's account (``models.User``): who made it and where it is used."""
+
+    created_by_clinic_id: int | None
+    memberships: Iterable[Member]
+
+
 class ClinicSetting(Protocol):
     require_two_factor: bool
 
@@ -194,3 +201,26 @@ def two_factor_required(memberships: Iterable[MemberOfClinic]) -> bool:
     """A person must use two-factor when any clinic that requires it has them as a manager or
     supervisor (being staff elsewhere does not lift it)."""
     return any(m.role in SUPERVISING and m.clinic.require_two_factor for m in memberships)
+
+
+def account_is_clinics_own(account: Account, clinic_id: int) -> bool:
+    """The clinic made this account and is the only one using it: only then may it correct the
+    person's name, change an email never used to sign in, or delete an account added by
+    mistake. A person who also belongs elsewhere keeps what they are known by there."""
+    return account.created_by_clinic_id == clinic_id and all(
+        m.clinic_id == clinic_id for m in account.memberships
+    )
+
+
+# Where each person lands after signing in: where their work is (endpoint names).
+LANDING = {
+    AppRole.MANAGER: "dashboard.index",
+    AppRole.SUPERVISOR: "signoffs.index",
+    AppRole.STAFF: "my.index",
+}
+
+
+def landing_page(role: AppRole) -> str:
+    """A manager lands on the dashboard, a supervisor on the sign-off queue, a hire on their
+    own onboarding."""
+    return LANDING[role]

@@ -45,6 +45,7 @@ def seed_demo(today: date) -> bool:
     if count_users():
         return False
     clinic = accounts.create_clinic(DEMO_CLINIC, confirmed=True)
+    clinic.is_demo = True  # the sign-in page shows the demo logins only for this clinic
     people = [_person(clinic, person) for person in DEMO_PEOPLE]
     manager, supervisor, amira, luc = people
     db.session.flush()

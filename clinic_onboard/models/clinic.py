@@ -43,6 +43,8 @@ class Clinic(db.Model):
     open_weekdays: Mapped[list[int]] = mapped_column(JSON, default=lambda: sorted(WEEKDAYS))
     # Statutory holidays (ISO dates) the clinic opens on anyway.
     open_holidays: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The demo clinic ``make run`` seeds: only then does the sign-in page show its logins.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="clinic", cascade="all, delete-orphan"

@@ -18,6 +18,7 @@ from clinic_onboard.models.clinic import Clinic
 from clinic_onboard.models.role import ClinicRole
 from clinic_onboard.models.types import UTCDateTime, utcnow
 from clinic_onboard.models.user import User
+from clinic_onboard.policy import AppRole
 
 
 class InvitationStatus(StrEnum):
@@ -34,8 +35,17 @@ class ClinicInvitation(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # The name the clinic typed: what its pages show until the person accepts.
     name: Mapped[str] = mapped_column(String(120))
-    role_id: Mapped[int] = mapped_column(ForeignKey("clinic_roles.id"), index=True)
-    start_date: Mapped[date] = mapped_column(Date())
+    # The app role the person gets on accepting; a staff hire's invitation also names the
+    # clinic role and start date of the plan made then (a supervisor or manager needs none).
+    app_role: Mapped[AppRole] = mapped_column(
+        Enum(AppRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=AppRole.STAFF,
+        server_default=AppRole.STAFF.value,
+    )
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("clinic_roles.id"), index=True)
+    start_date: Mapped[date | None] = mapped_column(Date())
+    # The plan's language ("en" or "fr"); None is the clinic's.
+    language: Mapped[str | None] = mapped_column(String(5))
     supervisor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -54,7 +64,7 @@ class ClinicInvitation(db.Model):
 
     clinic: Mapped[Clinic] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="invitations")
-    role: Mapped[ClinicRole] = relationship()
+    role: Mapped[ClinicRole | None] = relationship()
     supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
 

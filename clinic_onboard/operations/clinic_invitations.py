@@ -46,13 +46,16 @@ _ANSWERED = _l("This invitation has already been answered or withdrawn.")
 
 @dataclass(frozen=True)
 class HireDetails:
-    """What the manager typed for a hire."""
+    """What the manager typed for a hire (``app_role`` is what they may do in the clinic)."""
 
     name: str
     email: str
     role: ClinicRole
     start_date: date
     supervisor: User | None
+    app_role: AppRole = AppRole.STAFF
+    # The plan's language ("en" or "fr"); None is the clinic's.
+    language: str | None = None
 
 
 def add_hire(
@@ -71,6 +74,8 @@ def add_hire(
             start_date=details.start_date,
             supervisor=details.supervisor,
             catalog=catalog,
+            app_role=details.app_role,
+            language=details.language,
         )
     check_new_hire(clinic, details.role, details.start_date, details.supervisor)
     check_not_own_supervisor(user, details.supervisor)
@@ -78,44 +83,66 @@ def add_hire(
 
 
 def invite(clinic: Clinic, actor: User, user: User, details: HireDetails) -> ClinicInvitation:
-    """The one place an invitation is made (form and CSV import alike); it counts against
+    """An invitation to join as a hire, with the plan made on accepting."""
+    invitation = ClinicInvitation(
+        role=details.role,
+        start_date=details.start_date,
+        supervisor=details.supervisor,
+        language=details.language,
+    )
+    facts = {"role": details.role.name, "start_date": details.start_date.isoformat()}
+    return _send(clinic, actor, user, invitation, details.name, details.app_role, facts)
+
+
+def invite_member(
+    clinic: Clinic, actor: User, user: User, name: str, app_role: AppRole
+) -> ClinicInvitation:
+    """An invitation to join in ``app_role`` with no onboarding (a supervisor, a manager)."""
+    return _send(clinic, actor, user, ClinicInvitation(), name, app_role, {})
+
+
+def _send(
+    clinic: Clinic,
+    actor: User,
+    user: User,
+    invitation: ClinicInvitation,
+    name: str,
+    app_role: AppRole,
+    facts: dict[str, str],
+) -> ClinicInvitation:
+    """The one place an invitation is stored (forms and CSV import alike); it counts against
     the clinic's invitation quota like a set-password link."""
     if _invitation(clinic, user) is not None:
         message = _("%(email)s has already been invited; see the staff page.", email=user.email)
         raise OnboardingError(message, "email")
     invitation_quota.check(clinic)
-    invitation = ClinicInvitation(
-        clinic_id=clinic.id,
-        user=user,
-        name=details.name.strip(),
-        role=details.role,
-        start_date=details.start_date,
-        supervisor=details.supervisor,
-        invited_by=actor,
-    )
+    invitation.clinic_id, invitation.user, invitation.invited_by = clinic.id, user, actor
+    invitation.name, invitation.app_role = name.strip(), app_role
     db.session.add(invitation)
-    after = {
-        "email": user.email,
-        "role": details.role.name,
-        "start_date": details.start_date.isoformat(),
-    }
+    after = {"email": user.email, "app_role": app_role.value, **facts}
     audit.record(clinic.id, actor, "clinic_invitation.send", invitation.name, None, after)
     db.session.flush()
     return invitation
 
 
-def accept(invitation: ClinicInvitation, catalog: Catalog | None = None) -> Onboarding:
-    """The person joins as staff and their plan is made now; the invitation is used up."""
+def accept(invitation: ClinicInvitation, catalog: Catalog | None = None) -> Onboarding | None:
+    """The person joins in the invitation's app role, and a hire's plan is made now; the
+    invitation is used up. None when the invitation carries no onboarding."""
     clinic, user, role = invitation.clinic, invitation.user, invitation.role
     supervisor, invited_by = invitation.supervisor, invitation.invited_by
-    name, start_date = invitation.name, invitation.start_date
-    plan = plan_or_error(catalog or library.catalog(), clinic, role, start_date)
+    name, start_date, app_role = invitation.name, invitation.start_date, invitation.app_role
+    plan = None
+    if role is not None and start_date is not None:
+        library_now = catalog or library.catalog()
+        plan = plan_or_error(library_now, clinic, role, start_date, invitation.language)
     _claim(invitation, delete(ClinicInvitation))
     db.session.expunge(invitation)
-    membership = add_member(user, clinic, AppRole.STAFF)
+    membership = add_member(user, clinic, app_role)
     db.session.flush()
-    after = {"email": user.email, "role": role.name}
+    after = {"email": user.email, "app_role": app_role.value, "role": role.name if role else None}
     audit.record(clinic.id, user, "clinic_invitation.accept", name, None, after)
+    if plan is None or role is None or start_date is None:
+        return None
     # Someone who stopped supervising in the meantime is not given this hire.
     if supervisor is not None and not is_supervisor(clinic, supervisor):
         supervisor = None

@@ -5,7 +5,8 @@ A row whose email already has an account (not yet this clinic's) becomes an invi
 person accepts or declines (``operations.clinic_invitations``), like the form's.
 
 Columns: name, email, role (the clinic role's name or library template slug), start_date
-(YYYY-MM-DD) and, optionally, supervisor_email. Spreadsheets in French locales save with
+(YYYY-MM-DD) and, optionally, supervisor_email and app_role (manager, supervisor or staff;
+blank is staff). Spreadsheets in French locales save with
 semicolons; both separators are read.
 """
 
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
+    AppRole,
     Clinic,
     ClinicInvitation,
     ClinicRole,
@@ -41,9 +43,10 @@ from clinic_onboard.operations.onboarding import (
 )
 from clinic_onboard.queries.staff import supervisor_memberships
 from clinic_onboard.record.words import N_
+from clinic_onboard.services.i18n import role_label
 from clinic_onboard.services.plain_text import one_line
 
-COLUMNS = ("name", "email", "role", "start_date", "supervisor_email")
+COLUMNS = ("name", "email", "role", "start_date", "supervisor_email", "app_role")
 REQUIRED = COLUMNS[:4]
 HEADER_LINE = ",".join(COLUMNS)
 DEFAULT_MAX_BYTES = 256 * 1024
@@ -69,6 +72,7 @@ class HireRow:
     role: ClinicRole
     start_date: date
     supervisor: User | None
+    app_role: AppRole = AppRole.STAFF
 
 
 @dataclass
@@ -164,7 +168,9 @@ def import_hires(
 def _add(
     clinic: Clinic, actor: User, row: HireRow, catalog: Catalog | None
 ) -> Onboarding | ClinicInvitation:
-    details = HireDetails(row.name, row.email, row.role, row.start_date, row.supervisor)
+    details = HireDetails(
+        row.name, row.email, row.role, row.start_date, row.supervisor, row.app_role
+    )
     return add_hire(clinic, actor, details, catalog)
 
 
@@ -290,9 +296,10 @@ class _RowChecker:
         role = self._role(values.get("role", ""), problems)
         start = _start_date(values.get("start_date", ""), problems)
         supervisor = self._supervisor(values.get("supervisor_email", ""), email, problems)
-        if problems or role is None or start is None or not email:
+        app_role = _app_role(values.get("app_role", ""), problems)
+        if problems or role is None or start is None or not email or app_role is None:
             return None, problems
-        return HireRow(line, name, email, role, start, supervisor), problems
+        return HireRow(line, name, email, role, start, supervisor, app_role), problems
 
     def _name(self, name: str, problems: list[str]) -> str:
         if not name:
@@ -359,6 +366,18 @@ class _RowChecker:
         elif hire_email and user.email == hire_email:
             problems.append(_("a hire cannot be their own supervisor"))
         return user
+
+
+def _app_role(raw: str, problems: list[str]) -> AppRole | None:
+    """Blank is staff; the role's code or its name in the reader's language is understood."""
+    wanted = raw.strip().casefold()
+    if not wanted:
+        return AppRole.STAFF
+    for role in AppRole:
+        if wanted in {role.value, role_label(role).casefold()}:
+            return role
+    problems.append(_("app_role '%(raw)s' is not manager, supervisor or staff", raw=raw))
+    return None
 
 
 def _valid_email(raw: str) -> bool:

@@ -86,6 +86,8 @@ def start_onboarding(
     start_date: date,
     supervisor: User | None,
     catalog: Catalog | None = None,
+    app_role: AppRole = AppRole.STAFF,
+    language: str | None = None,
 ) -> Onboarding:
     """Add a hire with a new account, or a member of this clinic, and snapshot their plan.
 
@@ -93,13 +95,13 @@ def start_onboarding(
     invites it instead, since joining a clinic is the person's choice.
     """
     check_new_hire(clinic, role, start_date, supervisor)
-    plan = plan_or_error(catalog or library.catalog(), clinic, role, start_date)
+    plan = plan_or_error(catalog or library.catalog(), clinic, role, start_date, language)
     user = find_user(email)
     created = user is None
     if user is None:
         user = create_user(email, name, None, created_by=clinic)
     check_not_own_supervisor(user, supervisor)
-    membership = _hire_membership(clinic, actor, user, created)
+    membership = _hire_membership(clinic, actor, user, created, app_role)
     return snapshot_plan(membership, actor, role, start_date, supervisor, plan, new_account=created)
 
 
@@ -178,9 +180,11 @@ def plan_or_error(
         raise OnboardingError(plan_problem(role, error), "role") from error
 
 
-def _hire_membership(clinic: Clinic, actor: User, user: User, created: bool) -> Membership:
-    """The person's membership here: a new STAFF one for a new account, or theirs if they have
-    no open plan. Anyone else must be invited (``clinic_invitations.add_hire``)."""
+def _hire_membership(
+    clinic: Clinic, actor: User, user: User, created: bool, app_role: AppRole = AppRole.STAFF
+) -> Membership:
+    """The person's membership here: a new one in ``app_role`` for a new account, or theirs
+    if they have no open plan. Anyone else must be invited (``clinic_invitations.add_hire``)."""
     membership = membership_in(clinic, user)
     if membership is None and not created:
         raise OnboardingError(_("This person has an account: invite them instead."), "email")
@@ -190,9 +194,9 @@ def _hire_membership(clinic: Clinic, actor: User, user: User, created: bool) -> 
         )
         raise OnboardingError(message, "email")
     if membership is None:
-        membership = add_member(user, clinic, AppRole.STAFF)
+        membership = add_member(user, clinic, app_role)
         db.session.flush()
-        after = {"email": user.email, "role": AppRole.STAFF.value}
+        after = {"email": user.email, "role": app_role.value}
         audit.record(clinic.id, actor, "member.add", user.display_name, None, after)
         return membership
     if _active_onboarding(membership) is not None:

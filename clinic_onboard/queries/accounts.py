@@ -23,3 +23,9 @@ def managed_clinics(email: str) -> list[Clinic]:
         .order_by(Clinic.id)
     )
     return list(db.session.scalars(query))
+
+
+def demo_loaded() -> bool:
+    """Whether this database holds the demo clinic (``seed-demo`` marks it): only then does
+    the sign-in page show the demo's published logins."""
+    return bool(db.session.scalar(select(Clinic.id).where(Clinic.is_demo).limit(1)))

@@ -26,6 +26,9 @@ class RoleChange:
     added: tuple[tuple[str, str], ...]  # (item id, title)
     removed: tuple[tuple[str, str], ...]
     open_plans: int
+    # Items the new province words its own way under the same title (ipac.ppe_order_on in
+    # Ontario, ipac.ppe_order elsewhere): one item replaced, not one added and one removed.
+    replaced: tuple[str, ...] = ()
 
 
 def profile_of(details: ClinicDetails) -> ClinicProfile:
@@ -45,15 +48,24 @@ def preview_changes(
     for role in roles:
         before = _items(plan_for(catalog, clinic, role, today))
         after = _items(plan_for(catalog, clinic, role, today, new_profile))
-        changes.append(
-            RoleChange(
-                role=role,
-                added=tuple((i, after[i]) for i in after if i not in before),
-                removed=tuple((i, before[i]) for i in before if i not in after),
-                open_plans=open_counts.get(role.id, 0),
-            )
-        )
+        changes.append(_change(role, before, after, open_counts.get(role.id, 0)))
     return changes
+
+
+def _change(
+    role: ClinicRole, before: dict[str, str], after: dict[str, str], open_plans: int
+) -> RoleChange:
+    """Added and removed items by id, an item under the same title in both counted once."""
+    added = {i: t for i, t in after.items() if i not in before}
+    removed = {i: t for i, t in before.items() if i not in after}
+    replaced = set(added.values()) & set(removed.values())
+    return RoleChange(
+        role=role,
+        added=tuple((i, t) for i, t in added.items() if t not in replaced),
+        removed=tuple((i, t) for i, t in removed.items() if t not in replaced),
+        open_plans=open_plans,
+        replaced=tuple(sorted(replaced)),
+    )
 
 
 def _items(plan: Plan) -> dict[str, str]:

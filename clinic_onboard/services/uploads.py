@@ -208,10 +208,15 @@ def prune(folder: Path, referenced: Container[str], now: float | None = None) ->
 def size_words(size: int) -> str:
     """A limit as people read it ("5 MB", "1.5 MB", "200 KB"); whole megabytes alone would
     call a limit under 1 MB "0 MB"."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= scale:
-            return f"{round(size / scale, 1):g} {unit}"
-    return f"{size} bytes"
+    if size >= 1024 * 1024:
+        return _("%(number)s MB", number=_one_decimal(size / (1024 * 1024)))
+    if size >= 1024:
+        return _("%(number)s KB", number=_one_decimal(size / 1024))
+    return _("%(number)s bytes", number=size)
+
+
+def _one_decimal(number: float) -> str:
+    return f"{round(number, 1):g}"
 
 
 def stored_path(folder: Path, stored_name: str) -> Path:

@@ -19,9 +19,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from clinic_onboard.cli.demo import DEMO_PEOPLE
 from clinic_onboard.extensions import db, limiter
 from clinic_onboard.models import User
 from clinic_onboard.operations import accounts, clinic_confirmation, two_factor
+from clinic_onboard.queries.accounts import demo_loaded
 from clinic_onboard.services import totp
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web import confirmation, security, throttle
@@ -65,7 +67,7 @@ def signup() -> str | Response:
             # After the commit: a slow mail server must not hold the new clinic's transaction.
             delivery = clinic_confirmation.send_link(membership.user, membership.clinic)
             confirmation.flash_delivery(delivery, membership.user.email)
-            return redirect(url_for("clinic.home"))
+            return redirect(url_for("main.index"))
     return render_template("auth/signup.html", form=form)
 
 
@@ -73,7 +75,7 @@ def signup() -> str | Response:
 def login() -> str | Response:
     """Sign in; the message (and the limit) never says whether the email exists."""
     if current_user.is_authenticated:
-        return redirect(url_for("clinic.home"))
+        return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
         found = accounts.find_user(form.email.data)
@@ -85,7 +87,8 @@ def login() -> str | Response:
         if user is not None:
             return _after_password(user, _safe_next(request.args.get("next")))
         flash(str(WRONG_LOGIN), "error")
-    return render_template("auth/login.html", form=form)
+    demo = DEMO_PEOPLE if demo_loaded() else ()
+    return render_template("auth/login.html", form=form, demo_people=demo)
 
 
 def _after_password(user: User, target: str) -> Response:
@@ -103,7 +106,7 @@ def _safe_next(target: str | None) -> str:
     same_site = not parts.scheme and not parts.netloc and "\\" not in (target or "")
     if target and same_site and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("clinic.home")
+    return url_for("main.index")
 
 
 @bp.route("/two-factor/code", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.local_time import TIME_ZONES
 from clinic_onboard.models import Clinic, Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
+from clinic_onboard.operations.invitations import may_issue_link
 from clinic_onboard.queries import staff
 from clinic_onboard.queries.audit_log import recent_audit_events
 from clinic_onboard.queries.profile_preview import preview_changes
@@ -29,6 +30,7 @@ from clinic_onboard.services.library import catalog
 from clinic_onboard.web import audit_entries, throttle
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
 from clinic_onboard.web.hours_forms import ClinicHoursForm
+from clinic_onboard.web.people_forms import AppRoleForm
 from clinic_onboard.web.security_forms import (
     ClinicSecurityForm,
     EndSessionsForm,
@@ -105,7 +107,17 @@ def member(membership_id: int) -> str:
         in_charge=_in_charge(member),
         end_form=EndSessionsForm(),
         reset_form=ResetTwoFactorForm(),
+        **_manage_forms(member),
     )
+
+
+def _manage_forms(member: Membership) -> dict[str, object]:
+    """For a manager: the app-role form and whether a set-password link may be made."""
+    if not policy.can_manage_clinic(current_membership().role):
+        return {"role_form": None, "can_link": False}
+    form = AppRoleForm(app_role=member.role.value)
+    form.use_choices()
+    return {"role_form": form, "can_link": may_issue_link(member.user, member.clinic_id)}
 
 
 @bp.post("/members/<int:membership_id>/sessions/end")

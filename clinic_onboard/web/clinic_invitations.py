@@ -42,13 +42,16 @@ def accept(invitation_id: int) -> Response:
         return redirect(url_for(".index"))
     clinic = invitation.clinic
     try:
-        clinic_invitations.accept(invitation)
+        onboarding = clinic_invitations.accept(invitation)
     except OnboardingError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".index"))
     db.session.commit()
     session[CLINIC_KEY] = clinic.id
+    if onboarding is None:
+        flash(_("You joined %(clinic)s.", clinic=clinic.name), "success")
+        return redirect(url_for("clinic.home"))
     flash(_("You joined %(clinic)s. Here is your onboarding.", clinic=clinic.name), "success")
     return redirect(url_for("my.index"))
 

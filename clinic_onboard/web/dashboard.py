@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from clinic_onboard import policy
 from clinic_onboard.queries.dashboard import build_dashboard
+from clinic_onboard.queries.getting_started import getting_started
 from clinic_onboard.queries.roles import clinic_roles
 from clinic_onboard.queries.staff import supervisor_memberships
 from clinic_onboard.web.hire_lists import filters_from, page_args
@@ -42,4 +43,5 @@ def index() -> str:
         supervisors=supervisors,
         states=STATES,
         page_args=page_args(request.args),
+        first_steps=getting_started(clinic_id),
     )

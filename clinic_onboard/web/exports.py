@@ -28,6 +28,7 @@ from clinic_onboard.models import ClinicRole, Onboarding
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
 from clinic_onboard.queries import pdf_inputs
+from clinic_onboard.queries.plans import snapshot_language
 from clinic_onboard.web.role_forms import PreviewForm
 from clinic_onboard.web.security import account_key
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
@@ -95,7 +96,10 @@ def record(onboarding_id: int) -> Response:
     now = datetime.now(UTC)
     name = _slug(onboarding.membership.user.display_name)
     return _pdf(
-        lambda: completed_record(pdf_inputs.record_input(onboarding, verify_url, now)),
+        # In the plan's own language: a francophone hire's record is French in any clinic.
+        lambda: completed_record(
+            pdf_inputs.record_input(onboarding, verify_url, now, snapshot_language(onboarding))
+        ),
         f"onboarding-record-{name}-{now.date().isoformat()}.pdf",
     )
 

@@ -52,7 +52,7 @@ def welcome(token: str) -> str | Response | tuple[str, int]:
         login_user(user)
         session[CLINIC_KEY] = invitation.clinic.id
         flash(_("Welcome, %(name)s! Your password is set.", name=user.display_name), "success")
-        return redirect(url_for("clinic.home"))
+        return redirect(url_for("main.index"))
     return render_template("invitations/welcome.html", form=form, invitation=invitation)
 
 

@@ -193,7 +193,7 @@ def _record_credential(task: OnboardingTask, form: CredentialForm) -> bool:
     hire = current_membership()
     saved = save(
         lambda: progress.record_credential(task.onboarding, task, hire, details, stored),
-        _("Your %(item)s is recorded.", item=task.title),
+        _("Recorded: %(item)s.", item=task.title),
     )
     if not saved:
         uploads.discard(folder, stored)

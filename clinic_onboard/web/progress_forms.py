@@ -6,21 +6,15 @@ from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (
-    DateField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from clinic_onboard.operations.progress import SignoffChoice
 from clinic_onboard.record.credentials import ISSUED_LATER, date_problems
 from clinic_onboard.record.states import SIGNOFF_METHODS, SIGNOFF_OUTCOMES, SignoffForm
 from clinic_onboard.record.words import METHOD_WORDS, OUTCOME_WORDS
 from clinic_onboard.web.forms import Form, within_date_bounds
+from clinic_onboard.web.staff_forms import IsoDateField
 
 try:  # wtforms 3.3 deprecates (value, label) tuples in favour of SelectChoice.
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -55,15 +49,19 @@ class AcknowledgeForm(Form):
 class CredentialForm(Form):
     issuer = StringField(_l("Issued by"), validators=[DataRequired(), Length(max=200)])
     number = StringField(_l("Certificate or licence number"), validators=[Length(max=100)])
-    issued_on = DateField(_l("Issue date"), validators=[DataRequired(), within_date_bounds])
-    expires_on = DateField(_l("Expiry date"), validators=[Optional(), within_date_bounds])
+    # An unreadable date says how to write one, not "This field is required."
+    issued_on = IsoDateField(
+        _l("Issue date"),
+        validators=[InputRequired(message=_l("Enter the issue date.")), within_date_bounds],
+    )
+    expires_on = IsoDateField(_l("Expiry date"), validators=[Optional(), within_date_bounds])
     file = FileField(_l("Copy of the certificate (optional)"))
 
-    def validate_issued_on(self, field: DateField) -> None:
+    def validate_issued_on(self, field: IsoDateField) -> None:
         if field.data and field.data > g.membership.clinic.today():
             raise ValidationError(_(ISSUED_LATER))
 
-    def validate_expires_on(self, field: DateField) -> None:
+    def validate_expires_on(self, field: IsoDateField) -> None:
         if field.data and self.issued_on.data:
             problems = date_problems(self.issued_on.data, field.data, g.membership.clinic.today())
             problems = [p for p in problems if p != ISSUED_LATER]

@@ -45,7 +45,7 @@ STATES = {
     "left": _l("Left"),
 }
 
-_NO_LINK = _l(
+NO_LINK = _l(
     "No set-password link can be made here: this clinic did not create this account, or the "
     "person also belongs to another clinic."
 )
@@ -97,7 +97,7 @@ def add() -> str | Response:
             added = clinic_invitations.add_hire(
                 current_membership().clinic, _me(), _hire_details(form)
             )
-            return _after_adding(added)
+            return after_adding(added)
         except plans.OnboardingError as error:
             getattr(form, error.field or "email").errors.append(str(error))
         except invitation_quota.InvitationRefused as refused:
@@ -116,10 +116,12 @@ def _hire_details(form: AddHireForm) -> clinic_invitations.HireDetails:
         role=get_for_clinic_or_404(ClinicRole, int(form.role.data)),
         start_date=form.start_date.data,
         supervisor=supervisor,
+        language=form.language.data or None,
     )
 
 
-def _after_adding(added: Onboarding | ClinicInvitation) -> Response:
+def after_adding(added: Onboarding | ClinicInvitation) -> Response:
+    """Commit a hire just added, then show their link, or say they were invited."""
     if isinstance(added, ClinicInvitation):
         db.session.commit()
         # Nothing about the account is said: not its name, clinics or sign-in state.
@@ -130,7 +132,7 @@ def _after_adding(added: Onboarding | ClinicInvitation) -> Response:
             name=added.name,
         )
         flash(message, "success")
-        return redirect(url_for(".index"))
+        return redirect(url_for("staff.index"))
     user = added.membership.user
     if not invitations.may_issue_link(user, added.clinic_id):
         db.session.commit()
@@ -138,7 +140,7 @@ def _after_adding(added: Onboarding | ClinicInvitation) -> Response:
             _("%(name)s already has an account and signs in with it.", name=user.display_name),
             "success",
         )
-        return redirect(url_for(".hire", onboarding_id=added.id))
+        return redirect(url_for("staff.hire", onboarding_id=added.id))
     return _send_link(added, renew=False)
 
 
@@ -156,7 +158,7 @@ def _send_link(onboarding: Onboarding, *, renew: bool) -> Response:
         "expires_on": link.expires_at.date().isoformat(),
         "delivery": delivery.value,
     }
-    return redirect(url_for(".link", onboarding_id=onboarding.id))
+    return redirect(url_for("staff.link", onboarding_id=onboarding.id))
 
 
 @bp.get("/<int:onboarding_id>/link")
@@ -181,7 +183,7 @@ def new_link(onboarding_id: int) -> Response:
         flash(_("This person has already set a password; they sign in with it."), "info")
         return redirect(url_for(".hire", onboarding_id=onboarding.id))
     if not invitations.may_issue_link(onboarding.membership.user, onboarding.clinic_id):
-        flash(str(_NO_LINK), "info")
+        flash(str(NO_LINK), "info")
         return redirect(url_for(".hire", onboarding_id=onboarding.id))
     try:
         return _send_link(onboarding, renew=True)

@@ -19,6 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from clinic_onboard.models import ClinicRole, Membership
@@ -54,14 +55,28 @@ class AddHireForm(Form):
         ],
     )
     supervisor = SelectField(_l("Supervisor"), validators=[Optional()])
+    language = SelectField(
+        _l("Language of the plan"),
+        choices=[
+            SelectChoice("", _l("The clinic's language")),
+            SelectChoice("en", "English"),
+            SelectChoice("fr", "Français"),
+        ],
+        validators=[Optional()],
+    )
 
     def use_choices(self, roles: Iterable[ClinicRole], supervisors: Iterable[Membership]) -> None:
         """Only this clinic's roles and supervisors can be chosen."""
         self.role.choices = [("", _("Choose a role")), *((str(r.id), r.name) for r in roles)]
-        self.supervisor.choices = [
-            (NO_SUPERVISOR, _("No supervisor yet")),
-            *((str(m.id), _supervisor_label(m)) for m in supervisors),
-        ]
+        self.supervisor.choices = supervisor_choices(supervisors)
+
+
+def supervisor_choices(supervisors: Iterable[Membership]) -> list[tuple[str, str]]:
+    """The choices of a Supervisor drop-down: none yet, or one of the clinic's supervisors."""
+    return [
+        (NO_SUPERVISOR, _("No supervisor yet")),
+        *((str(m.id), _supervisor_label(m)) for m in supervisors),
+    ]
 
 
 class ApplyDifferencesForm(Form):

@@ -117,9 +117,9 @@ def cast(app: Flask) -> Cast:
 @pytest.fixture
 def extra_pages(cast: Cast) -> list[str]:
     """What makes the last forms appear: the manager belongs to a second clinic (the clinic
-    switcher), a hire has not set a password yet (their set-password page and a new link), the
-    role changed after the plans were made (applying the differences), a record with nothing
-    left to finish (the final sign-off), the other hire uses
+    switcher), a hire has not set a password yet (their set-password page and a new link, on
+    the staff and the people pages), the role changed after the plans were made (applying the
+    differences), a record with nothing left to finish (the final sign-off), the other hire uses
     two-factor sign-in (the code step, and the manager's reset on their page), a clinic
     signed up by someone else waits for its email to be confirmed (the confirmation page), and
     the second clinic invited the hire (accepting and declining)."""
@@ -166,6 +166,7 @@ def extra_pages(cast: Cast) -> list[str]:
         urlsplit(link.url).path,
         urlsplit(confirmation).path,
         f"/staff/{newcomer.id}",
+        f"/people/{newcomer.membership_id}/link",
         f"/clinic/members/{cast.people['other_hire'].id}",
         f"/signoffs/onboardings/{finisher.id}/record",
     ]

@@ -47,6 +47,8 @@ BLUEPRINTS = {
     "staff": MANAGER,
     "reminders": EVERYONE,
     "leaving": MANAGER,
+    "people": MANAGER,
+    "hires": MANAGER,
 }
 ACCESS: dict[str, frozenset[str]] = {
     "static": PUBLIC,

@@ -134,3 +134,35 @@ def test_the_sign_off_queue_narrows_by_the_same_rule_as_each_item() -> None:
                     assert policy.signs_for_every_hire(role) or supervisor_id == SUPERVISOR
     assert policy.signs_for_every_hire(AppRole.MANAGER)
     assert not policy.signs_for_every_hire(AppRole.SUPERVISOR)
+
+
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        (AppRole.MANAGER, "dashboard.index"),
+        (AppRole.SUPERVISOR, "signoffs.index"),
+        (AppRole.STAFF, "my.index"),
+    ],
+)
+def test_each_person_lands_where_their_work_is(role: AppRole, page: str) -> None:
+    assert policy.landing_page(role) == page
+
+
+@pytest.mark.parametrize(
+    ("created_by", "clinics", "ours"),
+    [
+        (10, [10], True),
+        (10, [], True),  # nobody joined anywhere yet
+        (10, [10, 20], False),  # the person also works elsewhere
+        (20, [10], False),  # another clinic made the account
+        (None, [10], False),  # a sign-up's own account before it had a clinic
+    ],
+)
+def test_only_the_clinic_that_alone_uses_an_account_may_correct_it(
+    created_by: int | None, clinics: list[int], ours: bool
+) -> None:
+    account = SimpleNamespace(
+        created_by_clinic_id=created_by,
+        memberships=[member(HIRE, AppRole.STAFF, clinic_id=c) for c in clinics],
+    )
+    assert policy.account_is_clinics_own(account, 10) is ours

@@ -105,3 +105,15 @@ def test_sign_up_is_audited(client: FlaskClient) -> None:
     client.post("/auth/signup", data=SIGNUP)
     event = db.session.scalars(select(AuditEvent)).one()
     assert event.action == "clinic.create" and event.after["province"] == "QC"
+
+
+def test_an_item_each_province_words_its_own_way_is_listed_once(
+    client: FlaskClient, auth: Auth, make_member, make_clinic
+) -> None:
+    """Ontario and Nova Scotia each have a PPE-order item under the same title: replaced."""
+    manager, _ = _manager_with_role(make_member, make_clinic)
+    auth.login_as(manager)
+    page = client.post("/clinic/profile", data={**ONTARIO, "province": "NS"}).get_data(as_text=True)
+    title = "Put on and take off protective equipment in the right order"
+    assert page.count(title) == 1
+    assert "Items replaced by the new province" in page

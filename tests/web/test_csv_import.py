@@ -247,7 +247,7 @@ def test_the_template_downloads(client: FlaskClient, signed_in: Membership) -> N
     response = client.get("/staff/import/template.csv")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    assert response.data.decode("utf-8-sig").strip() == HEADER
+    assert response.data.decode("utf-8-sig").strip() == HEADER + ",app_role"
 
 
 def test_a_supervisor_cannot_import(

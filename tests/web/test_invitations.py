@@ -69,7 +69,8 @@ def test_a_link_sets_the_password_once_and_signs_the_hire_in(
     assert 'value="noor@example.com" readonly autocomplete="username"' in page
 
     response = choose(client, token)
-    assert response.status_code == 302 and response.headers["Location"] == "/clinic/"
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/").headers["Location"] == "/my/"  # a hire lands on their onboarding
     home = client.get("/clinic/", follow_redirects=True).get_data(as_text=True)
     assert "Noor Haddad" in home and manager.clinic.name in home
 

@@ -143,7 +143,7 @@ def test_nobody_else_ticks_it_and_the_hire_cannot_reach_it(
 def test_the_checklist_is_in_the_clinics_language(client: FlaskClient, leaver: Callable) -> None:
     checklist = leaver("fr")["checklist"]
     titles = {t.title for t in checklist.tasks}
-    assert "Récupérer les clés, le badge d’identité et la clé électronique" in titles
+    assert "Récupérer les clés, le badge d\u2019identité et la clé électronique" in titles
 
 
 def test_someone_who_was_never_onboarded_leaves_without_a_checklist(
