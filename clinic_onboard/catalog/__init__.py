@@ -11,6 +11,7 @@ from clinic_onboard.catalog.model import Catalog, Module
 from clinic_onboard.catalog.placeholders import render
 from clinic_onboard.catalog.schema import (
     Applies,
+    ClinicLog,
     Duty,
     EmrProduct,
     Frequency,
@@ -39,6 +40,7 @@ __all__ = [
     "Applies",
     "Catalog",
     "CatalogError",
+    "ClinicLog",
     "Duty",
     "EmrProduct",
     "FieldProblem",

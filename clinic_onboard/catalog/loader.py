@@ -60,6 +60,7 @@ def _modules(draft: Draft) -> list[Module]:
             order=header.model.order,
             items=_in_file(draft, "items", header.file),
             duties=_in_file(draft, "duties", header.file),
+            logs=_in_file(draft, "logs", header.file),
         )
         for header in draft.valid("module")
     ]
