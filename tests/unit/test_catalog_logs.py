@@ -24,7 +24,8 @@ def test_logs_load_with_their_fields_and_duty_link(minimal_catalog: Catalog) -> 
 def test_a_duty_may_be_done_by_recording_a_log(edit: Edit, library: Path) -> None:
     edit(IPAC, _link)
     duty = load_catalog(library).duty("ipac.duty.supplies")
-    assert duty.log is not None and (duty.log.id, duty.log.session) == ("ipac.log.fridge", "opening")
+    assert duty.log is not None
+    assert (duty.log.id, duty.log.session) == ("ipac.log.fridge", "opening")
 
 
 def _link(data: dict[str, Any]) -> None:
@@ -42,9 +43,7 @@ def test_a_range_with_min_above_max_names_file_log_and_field(
 
 def test_a_range_on_a_pass_fail_field_is_refused(edit: Edit, problems: Problems) -> None:
     edit(IPAC, lambda d: _log(d)["fields"][1].update(min=1))
-    assert_problem(
-        problems(), IPAC, "ipac.log.fridge", "fields[1] (door_closed)", "only a number"
-    )
+    assert_problem(problems(), IPAC, "ipac.log.fridge", "fields[1] (door_closed)", "only a number")
 
 
 def test_a_number_needs_its_unit(edit: Edit, problems: Problems) -> None:
@@ -67,4 +66,4 @@ def test_an_unknown_cadence_is_named(edit: Edit, problems: Problems) -> None:
 
 def test_a_log_shares_the_id_space_of_items_and_duties(edit: Edit, problems: Problems) -> None:
     edit(IPAC, lambda d: _log(d).update(id="ipac.duty.supplies"))
-    assert any("ipac.duty.supplies" == p.item for p in problems())
+    assert any(p.item == "ipac.duty.supplies" for p in problems())
