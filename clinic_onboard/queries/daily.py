@@ -1,0 +1,146 @@
+"""Reads for the clinic's daily work: today's duties and ticks, the logs and their entries,
+open incidents and the month grid. Each read is scoped to one clinic and runs a fixed number of
+queries, however many entries the logs hold."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from clinic_onboard.catalog import Catalog, ClinicLog
+from clinic_onboard.extensions import db
+from clinic_onboard.models import (
+    AppRole,
+    Clinic,
+    DutySettings,
+    DutyTick,
+    LogEntry,
+    LogIncident,
+    LogUnit,
+    Membership,
+    Onboarding,
+    OnboardingDuty,
+    User,
+)
+from clinic_onboard.planner.daily import ClinicDay
+
+
+def duty_settings(clinic: Clinic) -> DutySettings:
+    """The clinic's saved settings, or the defaults (not added to the session) before any."""
+    found = db.session.scalar(select(DutySettings).where(DutySettings.clinic_id == clinic.id))
+    return found or DutySettings(
+        clinic_id=clinic.id,
+        weekly_weekday=0,
+        monthly_day=1,
+        opens_at=DutySettings.opens_at.default.arg,  # type: ignore[attr-defined]
+        closes_at=DutySettings.closes_at.default.arg,  # type: ignore[attr-defined]
+        public_health_phone="",
+    )
+
+
+def clinic_day(clinic: Clinic, settings: DutySettings) -> ClinicDay:
+    return ClinicDay(
+        clinic.calendar,
+        settings.weekly_weekday,
+        settings.monthly_day,
+        settings.opens_at,
+        settings.closes_at,
+    )
+
+
+def my_duties(membership: Membership) -> list[OnboardingDuty]:
+    """The duty checklist of the member's latest onboarding (their role's, as generated)."""
+    latest = (
+        select(Onboarding.id)
+        .where(Onboarding.membership_id == membership.id)
+        .order_by(Onboarding.start_date.desc(), Onboarding.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(OnboardingDuty)
+        .where(OnboardingDuty.onboarding_id == latest)
+        .order_by(OnboardingDuty.position)
+    )
+    return list(db.session.scalars(query))
+
+
+def my_ticks(membership: Membership, day: date) -> dict[str, DutyTick]:
+    query = select(DutyTick).where(DutyTick.membership_id == membership.id, DutyTick.day == day)
+    return {tick.duty_id: tick for tick in db.session.scalars(query)}
+
+
+def clinic_logs(library: Catalog, clinic: Clinic) -> list[ClinicLog]:
+    """The library's logs that apply to this clinic (its province, setting and options)."""
+    return [log for log in library.logs if _applies(log, clinic)]
+
+
+def _applies(log: ClinicLog, clinic: Clinic) -> bool:
+    wanted = log.applies
+    return (
+        (wanted.provinces is None or clinic.province in wanted.provinces)
+        and (wanted.settings is None or clinic.setting in wanted.settings)
+        and (wanted.options is None or bool(set(wanted.options) & set(clinic.options)))
+    )
+
+
+def units(clinic_id: int) -> list[LogUnit]:
+    query = select(LogUnit).where(LogUnit.clinic_id == clinic_id).order_by(LogUnit.name)
+    return list(db.session.scalars(query))
+
+
+def last_entry(unit_id: int) -> LogEntry | None:
+    query = select(LogEntry).where(LogEntry.unit_id == unit_id).order_by(LogEntry.seq.desc())
+    return db.session.scalar(query.limit(1))
+
+
+def entries_between(unit_ids: Sequence[int], first: date, last: date) -> list[LogEntry]:
+    """Every entry of these units recorded for a day from ``first`` to ``last``: one query."""
+    query = (
+        select(LogEntry)
+        .where(LogEntry.unit_id.in_(unit_ids), LogEntry.day.between(first, last))
+        .order_by(LogEntry.unit_id, LogEntry.seq)
+    )
+    return list(db.session.scalars(query)) if unit_ids else []
+
+
+def chain_of(unit_id: int) -> list[LogEntry]:
+    query = select(LogEntry).where(LogEntry.unit_id == unit_id).order_by(LogEntry.seq)
+    return list(db.session.scalars(query))
+
+
+def every_unit() -> list[LogUnit]:
+    """Every clinic's units, for the verification command."""
+    return list(db.session.scalars(select(LogUnit).order_by(LogUnit.clinic_id, LogUnit.id)))
+
+
+def open_incidents(clinic_id: int) -> list[LogIncident]:
+    query = (
+        select(LogIncident)
+        .where(LogIncident.clinic_id == clinic_id, LogIncident.closed_at.is_(None))
+        .options(selectinload(LogIncident.unit), selectinload(LogIncident.entry))
+        .order_by(LogIncident.opened_at)
+    )
+    return list(db.session.scalars(query))
+
+
+def incidents_between(unit_id: int, first: date, last: date) -> list[LogIncident]:
+    query = (
+        select(LogIncident)
+        .join(LogEntry, LogIncident.entry_id == LogEntry.id)
+        .where(LogIncident.unit_id == unit_id, LogEntry.day.between(first, last))
+        .options(selectinload(LogIncident.entry))
+        .order_by(LogIncident.opened_at)
+    )
+    return list(db.session.scalars(query))
+
+
+def manager_emails(clinic_id: int) -> list[str]:
+    query = (
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.clinic_id == clinic_id, Membership.role == AppRole.MANAGER)
+        .order_by(User.email)
+    )
+    return list(db.session.scalars(query))
