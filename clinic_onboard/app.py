@@ -30,6 +30,7 @@ from clinic_onboard.web import (
     errors,
     exports,
     invitations,
+    logs,
     main,
     my,
     plan_cache,
@@ -40,6 +41,7 @@ from clinic_onboard.web import (
     staff,
     tenancy,
     throttle,
+    today,
 )
 
 
@@ -102,6 +104,8 @@ def _register_blueprints(app: Flask) -> None:
         exports.bp,
         reminders.bp,
         calendar.bp,
+        today.bp,
+        logs.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(tenancy.load_membership)

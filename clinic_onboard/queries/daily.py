@@ -2,11 +2,12 @@
 open incidents and the month grid. Each read is scoped to one clinic and runs a fixed number of
 queries, however many entries the logs hold."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from clinic_onboard.catalog import Catalog, ClinicLog
 from clinic_onboard.extensions import db
@@ -24,6 +25,9 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.planner.daily import ClinicDay
+from clinic_onboard.record.chain import Finding
+from clinic_onboard.record.keys import KeyRing
+from clinic_onboard.record.log_chain import verify_log
 
 
 def duty_settings(clinic: Clinic) -> DutySettings:
@@ -37,6 +41,10 @@ def duty_settings(clinic: Clinic) -> DutySettings:
         closes_at=DutySettings.closes_at.default.arg,  # type: ignore[attr-defined]
         public_health_phone="",
     )
+
+
+def clinic_of(clinic_id: int) -> Clinic:
+    return db.session.get_one(Clinic, clinic_id)
 
 
 def clinic_day(clinic: Clinic, settings: DutySettings) -> ClinicDay:
@@ -130,7 +138,7 @@ def incidents_between(unit_id: int, first: date, last: date) -> list[LogIncident
         select(LogIncident)
         .join(LogEntry, LogIncident.entry_id == LogEntry.id)
         .where(LogIncident.unit_id == unit_id, LogEntry.day.between(first, last))
-        .options(selectinload(LogIncident.entry))
+        .options(contains_eager(LogIncident.entry))
         .order_by(LogIncident.opened_at)
     )
     return list(db.session.scalars(query))
@@ -144,3 +152,19 @@ def manager_emails(clinic_id: int) -> list[str]:
         .order_by(User.email)
     )
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class LogReport:
+    """One unit's chain: how many entries, and the first break (None when it holds)."""
+
+    unit: LogUnit
+    entries: int
+    finding: Finding | None
+
+
+def verify_logs(ring: KeyRing) -> Iterator[LogReport]:
+    """Every clinic log's chain walked under the record keys, one unit at a time."""
+    for unit in every_unit():
+        chain = [entry.sealed() for entry in chain_of(unit.id)]
+        yield LogReport(unit, len(chain), verify_log(chain, ring))

@@ -1,0 +1,203 @@
+"""Daily duties and clinic logs: ticking today's duties, readings, incidents, the chain."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from clinic_onboard.cli.main import cli
+from clinic_onboard.extensions import db
+from clinic_onboard.local_time import local
+from clinic_onboard.models import (
+    AppRole,
+    Clinic,
+    DutyTick,
+    LogEntry,
+    LogIncident,
+    Membership,
+)
+from clinic_onboard.operations import daily_logs
+from clinic_onboard.services.library import catalog
+from tests.conftest import Auth, counting_queries
+from tests.web.onboarding_factory import build_onboarding
+
+FRIDGE = "ipac.log.vaccine_fridge"
+GOOD = {"session": "opening", "current": "4.5", "minimum": "3.1", "maximum": "6.0"}
+
+
+def _always_open(clinic: Clinic) -> None:
+    """Today is an open day whatever the date the tests run on."""
+    clinic.open_weekdays = list(range(7))
+    clinic.open_holidays = [clinic.today().isoformat()]
+    db.session.commit()
+
+
+@pytest.fixture
+def people(make_clinic: Callable[..., Clinic], make_member: Callable[..., Membership]) -> Any:
+    clinic = make_clinic("Harbour Clinic", province="NS", options=["vaccine_storage"])
+    _always_open(clinic)
+    manager = make_member(AppRole.MANAGER, clinic)
+    staff = make_member(AppRole.STAFF, clinic)
+    build_onboarding(staff, manager.user_id)
+    fridge = daily_logs.add_unit(clinic, catalog().log(FRIDGE), "Fridge, room 2")
+    db.session.commit()
+    return clinic, manager, staff, fridge
+
+
+def _at_local(clinic: Clinic, hour: int) -> datetime:
+    today = clinic.today()
+    moment = datetime.combine(today, time(hour, 0))
+    offset = local(datetime.now(UTC), clinic.time_zone).utcoffset() or timedelta(0)
+    return (moment - offset).replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("hour", "late"), [(8, False), (15, True)])
+def test_a_tick_records_the_time_and_a_late_one_says_so(
+    client: FlaskClient, auth: Auth, people: Any, monkeypatch: pytest.MonkeyPatch, hour, late
+) -> None:
+    clinic, _manager, staff, _fridge = people
+    monkeypatch.setattr(daily_logs, "utcnow", lambda: _at_local(clinic, hour))
+    auth.login_as(staff)
+    page = client.get("/today/").get_data(as_text=True)
+    assert "Wipe down the exam room surfaces" in page
+    client.post("/today/duties/ipac.wipe_down/tick")
+    tick = db.session.scalar(select(DutyTick))
+    assert tick is not None and tick.late is late and tick.day == clinic.today()
+    page = client.get("/today/").get_data(as_text=True)
+    assert "Done at" in page and ("late" in page) is late
+
+
+def test_a_duty_not_on_my_checklist_cannot_be_ticked(
+    client: FlaskClient, auth: Auth, people: Any
+) -> None:
+    auth.login_as(people[2])
+    response = client.post("/today/duties/privacy.duty.other/tick", follow_redirects=True)
+    assert "not on your checklist" in response.get_data(as_text=True)
+    assert db.session.scalar(select(DutyTick)) is None
+
+
+def test_a_reading_in_range_is_chained_and_shows_on_today(
+    client: FlaskClient, auth: Auth, people: Any
+) -> None:
+    _clinic, _manager, staff, fridge = people
+    auth.login_as(staff)
+    response = client.post(f"/logs/units/{fridge.id}/record", data=GOOD)
+    assert response.status_code == 302
+    entry = db.session.scalar(select(LogEntry))
+    assert entry.payload["values"] == {"current": 4.5, "minimum": 3.1, "maximum": 6.0}
+    assert entry.seq == 1 and entry.key_id == "test1"
+    assert db.session.scalar(select(LogIncident)) is None
+    page = client.get("/today/").get_data(as_text=True)
+    assert "Fridge, room 2" in page
+
+
+def test_bad_input_keeps_the_values_and_says_what_to_fix(
+    client: FlaskClient, auth: Auth, people: Any
+) -> None:
+    auth.login_as(people[2])
+    response = client.post(f"/logs/units/{people[3].id}/record", data={**GOOD, "current": "warm"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Enter a number" in page and 'value="3.1"' in page
+    assert db.session.scalar(select(LogEntry)) is None
+
+
+def test_out_of_range_asks_then_opens_an_incident_and_tells_managers(
+    client: FlaskClient, auth: Auth, people: Any, smtp_server: Any
+) -> None:
+    _clinic, manager, staff, fridge = people
+    auth.login_as(staff)
+    warm = {**GOOD, "maximum": "9.2"}
+    asked = client.post(f"/logs/units/{fridge.id}/record", data=warm)
+    assert "Out of range" in asked.get_data(as_text=True)
+    assert db.session.scalar(select(LogEntry)) is None
+    done = client.post(f"/logs/units/{fridge.id}/record", data={**warm, "confirmed": "yes"})
+    incident = db.session.scalar(select(LogIncident))
+    assert done.headers["Location"].endswith(f"/logs/incidents/{incident.id}")
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Keep the refrigerator door closed" in page and "Call the local public health" in page
+    assert [m["To"] for m in smtp_server.messages] == [manager.user.email]
+    assert "Fridge, room 2" in smtp_server.messages[0]["Subject"]
+
+
+def test_a_manager_closes_an_incident_with_what_was_done(
+    client: FlaskClient, auth: Auth, people: Any
+) -> None:
+    _clinic, manager, staff, fridge = people
+    daily_logs.record_reading(
+        fridge,
+        catalog().log(FRIDGE),
+        "opening",
+        {"current": 9.0, "minimum": 3, "maximum": 9},
+        staff,
+    )
+    db.session.commit()
+    incident = db.session.scalar(select(LogIncident))
+    auth.login_as(staff)
+    assert (
+        client.post(f"/logs/incidents/{incident.id}/close", data={"action": "x"}).status_code == 403
+    )
+    auth.logout()
+    auth.login_as(manager)
+    assert "Fridge, room 2" in client.get("/logs/").get_data(as_text=True)
+    client.post(f"/logs/incidents/{incident.id}/close", data={"action": "PHU said use them."})
+    db.session.refresh(incident)
+    assert incident.closed_at is not None and incident.action_taken == "PHU said use them."
+    kinds = [e.kind for e in db.session.scalars(select(LogEntry).order_by(LogEntry.seq))]
+    assert kinds == ["reading", "closed"]
+
+
+def test_a_voided_entry_stays_in_the_chain_marked_voided(
+    client: FlaskClient, auth: Auth, people: Any
+) -> None:
+    _clinic, manager, staff, fridge = people
+    auth.login_as(staff)
+    client.post(f"/logs/units/{fridge.id}/record", data=GOOD)
+    entry = db.session.scalar(select(LogEntry))
+    assert client.post(f"/logs/entries/{entry.id}/void", data={"reason": "x"}).status_code == 403
+    auth.logout()
+    auth.login_as(manager)
+    client.post(f"/logs/entries/{entry.id}/void", data={"reason": "Read the wrong fridge"})
+    entries = list(db.session.scalars(select(LogEntry).order_by(LogEntry.seq)))
+    assert [(e.kind, e.payload.get("voids")) for e in entries] == [("reading", None), ("void", 1)]
+    page = client.get(f"/logs/units/{fridge.id}").get_data(as_text=True)
+    assert "Voided" in page and "Read the wrong fridge" in page
+
+
+def test_verify_logs_passes_then_fails_on_a_tampered_reading(app: Flask, people: Any) -> None:
+    _clinic, _manager, staff, fridge = people
+    values = {"current": 4.0, "minimum": 3.0, "maximum": 5.0}
+    for session in ("opening", "closing"):
+        daily_logs.record_reading(fridge, catalog().log(FRIDGE), session, values, staff)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert "All 1 clinic logs verify" in runner.invoke(cli, ["verify-logs"]).output
+    first = db.session.scalar(select(LogEntry).where(LogEntry.seq == 1))
+    first.payload = {**first.payload, "values": {**values, "maximum": 7.9}}
+    db.session.commit()
+    result = runner.invoke(cli, ["verify-logs"])
+    assert result.exit_code == 1 and "Fridge, room 2" in result.output
+
+
+def test_the_month_page_runs_the_same_queries_however_many_entries(
+    client: FlaskClient, auth: Auth, people: Any
+) -> None:
+    _clinic, manager, staff, fridge = people
+    auth.login_as(manager)
+
+    def queries() -> int:
+        with counting_queries() as statements:
+            assert client.get(f"/logs/units/{fridge.id}").status_code == 200
+        return len(statements)
+
+    log, values = catalog().log(FRIDGE), {"current": 4.0, "minimum": 3.0, "maximum": 5.0}
+    daily_logs.record_reading(fridge, log, "opening", values, staff)
+    db.session.commit()
+    few = queries()
+    for _ in range(20):
+        daily_logs.record_reading(fridge, log, "closing", {**values, "maximum": 9.0}, staff)
+    db.session.commit()
+    assert queries() == few
