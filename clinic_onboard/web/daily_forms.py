@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from clinic_onboard.catalog import ClinicLog
@@ -52,7 +53,7 @@ class DutySettingsForm(Form):
 
     def use_language(self) -> None:
         days = get_day_names("wide", locale=LOCALES[interface_language()])
-        self.weekly_weekday.choices = [(n, days[n].capitalize()) for n in range(7)]
+        self.weekly_weekday.choices = [SelectChoice(n, days[n].capitalize()) for n in range(7)]
 
 
 class ReasonForm(Form):
@@ -80,7 +81,7 @@ def reading_form(log: ClinicLog, lang: str) -> ReadingForm:
     for log_field in log.fields:
         setattr(LogReadingForm, log_field.id, _input(log_field, lang))
     form = LogReadingForm()
-    form.session.choices = [(s.id, s.label.get(lang)) for s in log.sessions]
+    form.session.choices = [SelectChoice(s.id, s.label.get(lang)) for s in log.sessions]
     return form
 
 
@@ -95,7 +96,9 @@ def _input(log_field: LogField, lang: str) -> Field:
         )
     if log_field.kind == "pass_fail":
         return RadioField(
-            label, choices=[(PASS, _l("Pass")), (FAIL, _l("Fail"))], validators=[InputRequired()]
+            label,
+            choices=[SelectChoice(PASS, _l("Pass")), SelectChoice(FAIL, _l("Fail"))],
+            validators=[InputRequired()],
         )
     if log_field.kind == "expiry":
         return DateField(label, validators=[InputRequired()])

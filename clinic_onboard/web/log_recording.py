@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from clinic_onboard.catalog import ClinicLog
 from clinic_onboard.extensions import db
@@ -40,7 +41,7 @@ NOON = 12
 def unit_form(logs: list[LogWithUnits]) -> UnitForm:
     form = UnitForm()
     lang = _content_language()
-    form.log_id.choices = [(entry.log.id, entry.log.title.get(lang)) for entry in logs]
+    form.log_id.choices = [SelectChoice(entry.log.id, entry.log.title.get(lang)) for entry in logs]
     return form
 
 
