@@ -10,7 +10,7 @@ from datetime import date
 
 from clinic_onboard.catalog import Catalog, ClinicLog
 from clinic_onboard.models import Clinic, LogEntry, LogIncident, LogUnit
-from clinic_onboard.planner.daily import gaps
+from clinic_onboard.planner.daily import ClinicDay, gaps
 from clinic_onboard.queries import daily
 from clinic_onboard.queries.today import recorded_sessions
 
@@ -64,29 +64,43 @@ class UnitMonth:
 
 def unit_month(library: Catalog, clinic: Clinic, unit: LogUnit, first: date) -> UnitMonth:
     log = library.log(unit.log_id)
-    last = first.replace(day=months.monthrange(first.year, first.month)[1])
+    last = month_end(first)
     entries = daily.entries_between([unit.id], first, last)
     clinic_day = daily.clinic_day(clinic, daily.duty_settings(clinic))
     taken = recorded_sessions(entries)[unit.id]
+    cells = month_cells(clinic, clinic_day, log, first, taken)
+    voided = {e.payload["voids"]: e for e in entries if e.kind == "void"}
+    incidents = daily.incidents_between(unit.id, first, last)
+    return UnitMonth(log, unit, first, cells, entries, voided, incidents)
+
+
+def month_end(first: date) -> date:
+    return first.replace(day=months.monthrange(first.year, first.month)[1])
+
+
+def month_cells(
+    clinic: Clinic,
+    clinic_day: ClinicDay,
+    log: ClinicLog,
+    first: date,
+    taken: dict[date, set[str]],
+) -> list[DayCell]:
+    """A cell per day of ``first``'s month; the gaps are counted up to the clinic's today."""
     today = clinic.today()
+    days = [first.replace(day=n) for n in range(1, month_end(first).day + 1)]
     sessions = [s.id for s in log.sessions]
-    days = [first.replace(day=n) for n in range(1, last.day + 1)]
-    missing = gaps(
-        clinic_day, log.cadence, sessions, [d for d in days if d <= today], _as_set(taken)
-    )
-    cells = [
+    past = [d for d in days if d <= today]
+    missing = gaps(clinic_day, log.cadence, sessions, past, _as_set(taken))
+    return [
         DayCell(
             day,
-            clinic.calendar.is_open(day),
+            clinic_day.calendar.is_open(day),
             clinic_day.is_due(log.cadence, day),
             frozenset(taken.get(day, ())),
             tuple(s for d, s in missing if d == day),
         )
         for day in days
     ]
-    voided = {e.payload["voids"]: e for e in entries if e.kind == "void"}
-    incidents = daily.incidents_between(unit.id, first, last)
-    return UnitMonth(log, unit, first, cells, entries, voided, incidents)
 
 
 def _as_set(taken: dict[date, set[str]]) -> set[tuple[date, str]]:

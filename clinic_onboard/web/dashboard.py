@@ -6,7 +6,9 @@ from flask_login import login_required
 
 from clinic_onboard import policy
 from clinic_onboard.queries.dashboard import build_dashboard
+from clinic_onboard.queries.log_board import log_board
 from clinic_onboard.queries.roles import clinic_roles
+from clinic_onboard.services.library import catalog
 from clinic_onboard.web.tenancy import allowed, current_membership
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -38,4 +40,5 @@ def index() -> str:
         role_id=role_id,
         state=state,
         states=STATES,
+        logs=log_board(catalog(), current_membership().clinic),
     )

@@ -201,3 +201,27 @@ def test_the_month_page_runs_the_same_queries_however_many_entries(
         daily_logs.record_reading(fridge, log, "closing", {**values, "maximum": 9.0}, staff)
     db.session.commit()
     assert queries() == few
+
+
+def test_the_dashboard_shows_incidents_gaps_and_the_month_in_constant_queries(
+    client: FlaskClient, auth: Auth, people: Any
+) -> None:
+    _clinic, manager, staff, fridge = people
+    auth.login_as(manager)
+
+    def dashboard() -> tuple[str, int]:
+        with counting_queries() as statements:
+            page = client.get("/dashboard/").get_data(as_text=True)
+        return page, len(statements)
+
+    log, values = catalog().log(FRIDGE), {"current": 4.0, "minimum": 3.0, "maximum": 9.0}
+    daily_logs.record_reading(fridge, log, "opening", values, staff)
+    db.session.commit()
+    page, few = dashboard()
+    assert "1 open incident" in page and "Not recorded yet today" in page
+    for session in ("opening", "closing") * 10:
+        daily_logs.record_reading(fridge, log, session, values, staff)
+    db.session.commit()
+    page, many = dashboard()
+    assert "21 open incidents" in page and "Not recorded yet today" not in page
+    assert many == few
