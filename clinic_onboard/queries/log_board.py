@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from clinic_onboard.catalog import Catalog, ClinicLog
 from clinic_onboard.models import Clinic, LogIncident, LogUnit
 from clinic_onboard.queries import daily
-from clinic_onboard.queries.log_pages import DayCell, month_cells, month_end
+from clinic_onboard.queries.log_pages import DayCell, month_cells, month_end, named_on
 from clinic_onboard.queries.today import recorded_sessions
 
 
@@ -41,7 +41,8 @@ def log_board(library: Catalog, clinic: Clinic) -> LogBoard:
     clinic_day = daily.clinic_day(clinic, daily.duty_settings(clinic))
     rows = []
     for unit in units:
-        cells = month_cells(clinic, clinic_day, logs[unit.log_id], first, taken[unit.id])
+        since = named_on(clinic, unit)
+        cells = month_cells(clinic, clinic_day, logs[unit.log_id], first, taken[unit.id], since)
         today_cell = next(cell for cell in cells if cell.day == today)
         rows.append(BoardUnit(logs[unit.log_id], unit, cells, today_cell.missing))
     return LogBoard(daily.open_incidents(clinic.id), rows)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from clinic_onboard.catalog import Catalog, ClinicLog
+from clinic_onboard.local_time import local
 from clinic_onboard.models import Clinic, LogEntry, LogIncident, LogUnit
 from clinic_onboard.planner.daily import ClinicDay, gaps
 from clinic_onboard.queries import daily
@@ -68,10 +69,15 @@ def unit_month(library: Catalog, clinic: Clinic, unit: LogUnit, first: date) -> 
     entries = daily.entries_between([unit.id], first, last)
     clinic_day = daily.clinic_day(clinic, daily.duty_settings(clinic))
     taken = recorded_sessions(entries)[unit.id]
-    cells = month_cells(clinic, clinic_day, log, first, taken)
+    cells = month_cells(clinic, clinic_day, log, first, taken, named_on(clinic, unit))
     voided = {e.payload["voids"]: e for e in entries if e.kind == "void"}
     incidents = daily.incidents_between(unit.id, first, last)
     return UnitMonth(log, unit, first, cells, entries, voided, incidents)
+
+
+def named_on(clinic: Clinic, unit: LogUnit) -> date:
+    """The clinic's date the unit was named on."""
+    return local(unit.created_at, clinic.time_zone).date()
 
 
 def month_end(first: date) -> date:
@@ -84,12 +90,14 @@ def month_cells(
     log: ClinicLog,
     first: date,
     taken: dict[date, set[str]],
+    since: date,
 ) -> list[DayCell]:
-    """A cell per day of ``first``'s month; the gaps are counted up to the clinic's today."""
+    """A cell per day of ``first``'s month; the gaps are counted from ``since`` (the day the
+    unit was named: nothing was asked of it before) up to the clinic's today."""
     today = clinic.today()
     days = [first.replace(day=n) for n in range(1, month_end(first).day + 1)]
     sessions = [s.id for s in log.sessions]
-    past = [d for d in days if d <= today]
+    past = [d for d in days if since <= d <= today]
     missing = gaps(clinic_day, log.cadence, sessions, past, _as_set(taken))
     return [
         DayCell(

@@ -1,5 +1,6 @@
 """Daily duties and clinic logs: ticking today's duties, readings, incidents, the chain."""
 
+import io
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from clinic_onboard.cli.main import cli
@@ -225,3 +227,40 @@ def test_the_dashboard_shows_incidents_gaps_and_the_month_in_constant_queries(
     page, many = dashboard()
     assert "21 open incidents" in page and "Not recorded yet today" not in page
     assert many == few
+
+
+def _pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def test_the_month_pdf_shows_every_reading_voided_ones_as_voided_and_incidents(
+    client: FlaskClient, auth: Auth, people: Any
+) -> None:
+    _clinic, manager, staff, fridge = people
+    log = catalog().log(FRIDGE)
+    first, _ = daily_logs.record_reading(
+        fridge, log, "opening", {"current": 4.0, "minimum": 3.0, "maximum": 5.0}, staff
+    )
+    _, incident = daily_logs.record_reading(
+        fridge, log, "closing", {"current": 4.0, "minimum": 3.0, "maximum": 9.5}, staff
+    )
+    daily_logs.void_entry(first, "Wrong fridge", manager, set())
+    daily_logs.close_incident(incident, "Public health said the vaccines may be used.", manager)
+    db.session.commit()
+    auth.login_as(manager)
+    response = client.get(f"/exports/logs/{fridge.id}/month.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = _pdf_text(response.data)
+    assert "Voided: Wrong" in text and "9.5" in text and "out of range" in text
+    assert "Public health said the vaccines may be used." in text
+    assert "Missed\n1\n" in text  # the voided opening; no gap before the fridge was named
+
+
+@pytest.mark.parametrize("period", ["week", "month"])
+def test_a_blank_sheet_prints_the_period_the_unit_and_the_range(
+    client: FlaskClient, auth: Auth, people: Any, period: str
+) -> None:
+    auth.login_as(people[2])
+    response = client.get(f"/exports/logs/{people[3].id}/sheet.pdf?period={period}")
+    text = _pdf_text(response.data)
+    assert "Fridge, room 2" in text and "+2.0 \u2013 +8.0" in text and "Period" in text
