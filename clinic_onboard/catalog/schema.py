@@ -222,6 +222,7 @@ class LogField(Strict):
 
     id: Slug
     label: Text
+    short: Text | None = None  # the column heading on a paper sheet, where space is tight
     kind: FieldKind
     unit: Plain | None = None
     min: StrictFloat | StrictInt | None = None

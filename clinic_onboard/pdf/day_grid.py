@@ -15,12 +15,13 @@ from datetime import date, datetime, timedelta
 
 from clinic_onboard.catalog import ClinicLog
 from clinic_onboard.catalog.schema import LogField
-from clinic_onboard.pdf.document import DISCLAIMER, PAGE, frequencies, short
+from clinic_onboard.pdf.document import DISCLAIMER, PAGE, frequencies
 from clinic_onboard.pdf.model import Cell, Column, Document, Fact, Footer, Note, Section, Table
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner.readings import FAIL, number_text, range_text
 
 LABEL_SHARE = 0.28  # the row labels' share of a day grid; the days share the rest
+SHEET_LABEL_SHARE = 0.14  # a sheet's day column: "Tue 2026-12-01"
 PER_USE_ROWS = 24  # blank lines on a sheet for a log kept per use (sterilizer cycles)
 
 
@@ -32,12 +33,16 @@ class GridRow:
 
 
 def day_grid(
-    label_heading: str, rows: Sequence[GridRow], headings: Sequence[str], closed_text: str = ""
+    label_heading: str,
+    rows: Sequence[GridRow],
+    headings: Sequence[str],
+    closed_text: str = "",
+    label_share: float = LABEL_SHARE,
 ) -> Table:
     """Rows against columns of boxes to tick or fill in by hand, ruled so a pen fits."""
-    share = (1 - LABEL_SHARE) / max(len(headings), 1)
+    share = (1 - label_share) / max(len(headings), 1)
     columns = (
-        Column(label_heading, LABEL_SHARE),
+        Column(label_heading, label_share),
         *(Column(heading, share, "center") for heading in headings),
     )
     return Table(columns, tuple(_grid_row(row, len(headings), closed_text) for row in rows), True)
@@ -84,7 +89,8 @@ def blank_log_sheet(sheet: SheetInput) -> Document:
     log, lang = sheet.log, sheet.language
     title = log.title.get(lang)
     names = {"log": title, "unit": sheet.unit_name, "clinic": sheet.clinic_name}
-    table = day_grid(_("Day"), _sheet_rows(sheet, _), _sheet_headings(log, lang, _), _("Closed"))
+    headings = _sheet_headings(log, lang, _)
+    table = day_grid(_("Day"), _sheet_rows(sheet, _), headings, _("Closed"), SHEET_LABEL_SHARE)
     return Document(
         title=_("{log}: {unit}, {clinic}", **names),
         kicker=sheet.clinic_name,
@@ -120,15 +126,17 @@ def _sheet_facts(sheet: SheetInput, _: Words) -> tuple[Fact, ...]:
 def _sheet_headings(log: ClinicLog, lang: str, _: Words) -> list[str]:
     headings = []
     for session in log.sessions:
-        prefix = f"{session.label.get(lang)}: " if len(log.sessions) > 1 else ""
+        prefix = f"{session.label.get(lang)} · " if len(log.sessions) > 1 else ""
         headings += [prefix + _field_heading(f, lang) for f in log.fields]
         headings += [_("Initials"), _("Time")]
     return headings
 
 
 def _field_heading(log_field: LogField, lang: str) -> str:
+    """The field's short label where the library gives one: columns on paper are narrow."""
     unit = f" ({log_field.unit})" if log_field.unit else ""
-    return f"{log_field.label.get(lang)}{unit}"
+    label = log_field.short or log_field.label
+    return f"{label.get(lang)}{unit}"
 
 
 def _sheet_rows(sheet: SheetInput, _: Words) -> list[GridRow]:
@@ -138,7 +146,10 @@ def _sheet_rows(sheet: SheetInput, _: Words) -> list[GridRow]:
     if sheet.log.cadence != "daily":
         days = [day for day in days if day in sheet.due_days]
     return [
-        GridRow(_.long_date(day), closed=day in sheet.closed_days and day not in sheet.due_days)
+        GridRow(
+            f"{_.weekday(day)} {day.isoformat()}",
+            closed=day in sheet.closed_days and day not in sheet.due_days,
+        )
         for day in days
     ]
 
@@ -309,7 +320,6 @@ def _gaps_note(month: MonthInput, _: Words) -> Note:
 @dataclass(frozen=True)
 class DutyLine:
     title: str
-    guidance: str
     frequency: str
 
 
@@ -337,7 +347,10 @@ def duty_checklist_grid(sheet: DutyGridInput) -> Document:
         headline=_("Duty checklist — {role}", **names),
         running_head=_("{clinic} · Duty checklist · {role}", **names) + f" · {period}",
         header=(Fact(_("Period"), period), Fact(_("Role"), sheet.role_name)),
-        intro=_("Tick the box of each duty on the day you do it, and initial the column."),
+        intro=_(
+            "One column per day the clinic is open, numbered by the day of the month. Tick the "
+            "box of each duty on the day you do it, and initial the column."
+        ),
         fill_ins=(_("Staff member"),),
         sections=tuple(_duty_grid_sections(sheet, _)),
         footer=_footer(_, sheet.printed_on),
@@ -348,7 +361,7 @@ def duty_checklist_grid(sheet: DutyGridInput) -> Document:
 
 
 def _duty_grid_sections(sheet: DutyGridInput, _: Words) -> Iterable[Section]:
-    days = [f"{_.weekday(day)} {day.day}" for day in sheet.open_days]
+    days = [str(day.day) for day in sheet.open_days]  # columns too narrow for the weekday
     weeks = _week_starts(sheet.open_days)
     week_headings = [_("Week of {day}", day=f"{start.day}/{start.month}") for start in weeks]
     for frequency, title in frequencies(_).items():
@@ -362,7 +375,7 @@ def _duty_grid_sections(sheet: DutyGridInput, _: Words) -> Iterable[Section]:
         headings = days if frequency in ("start_of_day", "end_of_day") else week_headings
         if frequency == "monthly":
             headings = [_("Done on")]
-        rows = [GridRow(d.title, short(d.guidance, 90)) for d in duties]
+        rows = [GridRow(d.title) for d in duties]
         if frequency in ("start_of_day", "end_of_day"):
             rows.append(GridRow(_("Initials")))
         yield Section(title, (day_grid(_("Duty"), rows, headings),))

@@ -96,7 +96,7 @@ def duty_grid(role: ClinicRole, first: date, last: date) -> DutyGridInput:
     """The role's duties as a new hire's plan would list them, against the period's open days."""
     clinic = daily.clinic_of(role.clinic_id)
     plan = plan_for(catalog(), clinic, role, first)
-    duties = tuple(DutyLine(d.title, d.guidance, d.frequency) for d in plan.duties)
+    duties = tuple(DutyLine(d.title, d.frequency) for d in plan.duties)
     return DutyGridInput(
         clinic_name=clinic.name,
         role_name=role.name,
