@@ -363,7 +363,7 @@ def duty_checklist_grid(sheet: DutyGridInput) -> Document:
 def _duty_grid_sections(sheet: DutyGridInput, _: Words) -> Iterable[Section]:
     days = [str(day.day) for day in sheet.open_days]  # columns too narrow for the weekday
     weeks = _week_starts(sheet.open_days)
-    week_headings = [_("Week of {day}", day=f"{start.day}/{start.month}") for start in weeks]
+    week_headings = [_("Week of {day}", day=start.isoformat()) for start in weeks]
     for frequency, title in frequencies(_).items():
         duties = [d for d in sheet.duties if d.frequency == frequency]
         if not duties:
