@@ -19,7 +19,7 @@ Like every operation these flush and never commit; ``commands.reminders`` commit
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,10 +37,12 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.models.reminder import new_feed_secret
+from clinic_onboard.queries.log_board import yesterday_gaps
 from clinic_onboard.queries.reminders import LinkUrl, load_snapshot
 from clinic_onboard.reminders import Digest, Frequency, Link, RunPlan
 from clinic_onboard.services import mail
 from clinic_onboard.services.i18n import LOCALES
+from clinic_onboard.services.library import catalog
 
 CLAIM_TIMEOUT = timedelta(hours=6)
 UNIQUE = ("user_id", "kind", "item_key", "stage")
@@ -51,8 +53,9 @@ SUMMARY_MAX = SentReminder.summary.type.length
 
 
 def plan_run(today: date) -> RunPlan:
-    """Who gets which digest today, for every clinic, in a fixed number of queries."""
-    snapshot = load_snapshot()
+    """Who gets which digest today, for every clinic, in a fixed number of queries; the
+    managers also hear of each clinic log not recorded on the clinic's previous day."""
+    snapshot = replace(load_snapshot(), log_gaps=yesterday_gaps(catalog()))
     items = reminders.reminder_items(snapshot, today)
     return reminders.plan_digests(snapshot.people, items, _already_sent(today), _last_sent(), today)
 

@@ -33,7 +33,21 @@ from clinic_onboard.record.log_chain import verify_log
 def duty_settings(clinic: Clinic) -> DutySettings:
     """The clinic's saved settings, or the defaults (not added to the session) before any."""
     found = db.session.scalar(select(DutySettings).where(DutySettings.clinic_id == clinic.id))
-    return found or DutySettings(
+    return found or default_settings(clinic)
+
+
+def all_duty_settings() -> dict[int, DutySettings]:
+    """Every clinic's saved settings by clinic id (the reminder run reads all clinics)."""
+    return {s.clinic_id: s for s in db.session.scalars(select(DutySettings))}
+
+
+def all_clinics() -> list[Clinic]:
+    return list(db.session.scalars(select(Clinic).order_by(Clinic.id)))
+
+
+def default_settings(clinic: Clinic) -> DutySettings:
+    """What a clinic that never saved its duty settings uses."""
+    return DutySettings(
         clinic_id=clinic.id,
         weekly_weekday=0,
         monthly_day=1,

@@ -23,6 +23,7 @@ from clinic_onboard.models import (
     Membership,
 )
 from clinic_onboard.operations import daily_logs
+from clinic_onboard.operations import reminders as reminder_operations
 from clinic_onboard.services.library import catalog
 from tests.conftest import Auth, counting_queries
 from tests.web.onboarding_factory import build_onboarding
@@ -264,3 +265,20 @@ def test_a_blank_sheet_prints_the_period_the_unit_and_the_range(
     response = client.get(f"/exports/logs/{people[3].id}/sheet.pdf?period={period}")
     text = _pdf_text(response.data)
     assert "Fridge, room 2" in text and "+2.0 \u2013 +8.0" in text and "Period" in text
+
+
+def test_the_managers_digest_names_yesterdays_gaps(people: Any) -> None:
+    clinic, manager, staff, fridge = people
+    yesterday = clinic.today() - timedelta(days=1)
+    clinic.open_holidays = [*clinic.open_holidays, yesterday.isoformat()]
+    fridge.created_at -= timedelta(days=3)
+    db.session.commit()
+    values = {"current": 4.0, "minimum": 3.0, "maximum": 5.0}
+    reading, _ = daily_logs.record_reading(fridge, catalog().log(FRIDGE), "opening", values, staff)
+    reading.day = yesterday  # recorded yesterday morning; the closing reading was missed
+    db.session.commit()
+    plan = reminder_operations.plan_run(clinic.today())
+    gaps = [i for d in plan.digests for i in d.items if i.kind == "log_gap"]
+    assert [(i.recipient_id, i.title, i.count, i.when) for i in gaps] == [
+        (manager.user_id, "Fridge, room 2", 1, yesterday)
+    ]
