@@ -6,7 +6,7 @@ its incidents, the settings): the grid and the inspection PDF read the same ``Un
 
 import calendar as months
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from clinic_onboard.catalog import Catalog, ClinicLog
 from clinic_onboard.local_time import local
@@ -57,6 +57,14 @@ class UnitMonth:
     entries: list[LogEntry]
     voided: dict[int, LogEntry]  # seq of a voided reading -> the entry that voided it
     incidents: list[LogIncident]
+
+    @property
+    def previous(self) -> str:
+        return (self.first - timedelta(days=1)).strftime("%Y-%m")
+
+    @property
+    def following(self) -> str:
+        return (month_end(self.first) + timedelta(days=1)).strftime("%Y-%m")
 
     @property
     def gap_count(self) -> int:

@@ -97,6 +97,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "logs.settings": MANAGER,
     "logs.close_incident": MANAGER,
     "logs.void": PEOPLE,  # managers and supervisors correct a clinic log
+    "exports.log_sheet": EVERYONE,
+    "exports.log_month": EVERYONE,
+    "exports.role_duty_grid": MANAGER,
 }
 # The only route whose whole point is to end the session.
 SIGNS_OUT = frozenset({"auth.logout"})

@@ -168,6 +168,8 @@ def test_a_voided_entry_stays_in_the_chain_marked_voided(
     assert [(e.kind, e.payload.get("voids")) for e in entries] == [("reading", None), ("void", 1)]
     page = client.get(f"/logs/units/{fridge.id}").get_data(as_text=True)
     assert "Voided" in page and "Read the wrong fridge" in page
+    assert "<title>Fridge, room 2" in page and "Current temperature" in page
+    assert f"/exports/logs/{fridge.id}/month.pdf" in page
 
 
 def test_verify_logs_passes_then_fails_on_a_tampered_reading(app: Flask, people: Any) -> None:
