@@ -17,6 +17,7 @@ from clinic_onboard.local_time import local
 from clinic_onboard.models import (
     AppRole,
     Clinic,
+    DutySettings,
     DutyTick,
     LogEntry,
     LogIncident,
@@ -284,3 +285,26 @@ def test_the_managers_digest_names_yesterdays_gaps(people: Any) -> None:
     assert [(i.recipient_id, i.title, i.count, i.when) for i in gaps] == [
         (manager.user_id, "Fridge, room 2", 1, yesterday)
     ]
+
+
+def test_a_manager_sets_the_duty_days_hours_and_the_public_health_number(
+    client: FlaskClient, auth: Auth, people: Any
+) -> None:
+    _clinic, manager, staff, fridge = people
+    auth.login_as(manager)
+    settings = {
+        "weekly_weekday": "2",
+        "monthly_day": "15",
+        "opens_at": "07:30",
+        "closes_at": "18:00",
+        "public_health_phone": "902-555-0100",
+    }
+    assert client.post("/logs/settings", data={**settings, "monthly_day": "31"}).status_code == 200
+    assert client.post("/logs/settings", data=settings).status_code == 302
+    saved = db.session.scalar(select(DutySettings))
+    assert (saved.weekly_weekday, saved.monthly_day, saved.opens_at) == (2, 15, time(7, 30))
+    warm = {"current": 9.0, "minimum": 3.0, "maximum": 9.0}
+    _, incident = daily_logs.record_reading(fridge, catalog().log(FRIDGE), "opening", warm, staff)
+    db.session.commit()
+    page = client.get(f"/logs/incidents/{incident.id}").get_data(as_text=True)
+    assert 'href="tel:902-555-0100"' in page
