@@ -17,6 +17,9 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models.types import UTCDateTime, utcnow
 from clinic_onboard.record.log_chain import EntryFacts, SealedEntry
 
+# A clinic that never set its hours: what "late" is measured from until it does.
+OPENS_AT, CLOSES_AT = time(8, 0), time(17, 0)
+
 
 class DutySettings(db.Model):
     """When a clinic's weekly and monthly duties fall, its hours, and whom to call."""
@@ -29,8 +32,8 @@ class DutySettings(db.Model):
     )
     weekly_weekday: Mapped[int] = mapped_column(default=0)  # Monday
     monthly_day: Mapped[int] = mapped_column(default=1)  # 1..28: every month has it
-    opens_at: Mapped[time] = mapped_column(default=time(8, 0))
-    closes_at: Mapped[time] = mapped_column(default=time(17, 0))
+    opens_at: Mapped[time] = mapped_column(default=OPENS_AT)
+    closes_at: Mapped[time] = mapped_column(default=CLOSES_AT)
     public_health_phone: Mapped[str] = mapped_column(String(40), default="")
 
 

@@ -24,6 +24,7 @@ from clinic_onboard.models import (
     OnboardingDuty,
     User,
 )
+from clinic_onboard.models.daily import CLOSES_AT, OPENS_AT
 from clinic_onboard.planner.daily import ClinicDay
 from clinic_onboard.record.chain import Finding
 from clinic_onboard.record.keys import KeyRing
@@ -51,8 +52,8 @@ def default_settings(clinic: Clinic) -> DutySettings:
         clinic_id=clinic.id,
         weekly_weekday=0,
         monthly_day=1,
-        opens_at=DutySettings.opens_at.default.arg,  # type: ignore[attr-defined]
-        closes_at=DutySettings.closes_at.default.arg,  # type: ignore[attr-defined]
+        opens_at=OPENS_AT,
+        closes_at=CLOSES_AT,
         public_health_phone="",
     )
 
