@@ -32,6 +32,7 @@ from clinic_onboard.web import (
     hires,
     invitations,
     leaving,
+    logs,
     main,
     my,
     people,
@@ -43,6 +44,7 @@ from clinic_onboard.web import (
     staff,
     tenancy,
     throttle,
+    today,
 )
 
 
@@ -108,6 +110,8 @@ def _register_blueprints(app: Flask) -> None:
         reminders.bp,
         calendar.bp,
         leaving.bp,
+        today.bp,
+        logs.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(tenancy.load_membership)

@@ -166,6 +166,11 @@ def can_correct_record(role: AppRole) -> bool:
     return role in MANAGERS
 
 
+def can_correct_log(role: AppRole) -> bool:
+    """Void a clinic log's reading with a reason (a wrong fridge or a typo): who supervises."""
+    return role in SUPERVISING
+
+
 def can_complete_onboarding(manager: Member, onboarding: Hire) -> bool:
     """The final sign-off: a manager, never on their own onboarding."""
     return manager.role in MANAGERS and manager.user_id != onboarding.membership.user_id

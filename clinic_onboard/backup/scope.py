@@ -108,6 +108,11 @@ RULES: dict[str, Rule] = {
     "audit_events": ByClinic(),
     "sent_reminders": ByClinic(),
     "reminder_settings": ByParent("user_id", "users"),
+    "duty_settings": ByClinic(),
+    "duty_ticks": ByClinic(),
+    "log_units": ByClinic(),
+    "log_entries": ByClinic(),
+    "log_incidents": ByClinic(),
     # An open invitation names an account that is not (yet) the clinic's: carrying it would put
     # another clinic's person, password hash included, into this clinic's backup.
     "clinic_invitations": Skip("invitations name accounts that are not the clinic's members"),

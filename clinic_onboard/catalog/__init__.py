@@ -12,6 +12,7 @@ from clinic_onboard.catalog.placeholders import render
 from clinic_onboard.catalog.references import Reference
 from clinic_onboard.catalog.schema import (
     Applies,
+    ClinicLog,
     Duty,
     EmrProduct,
     Frequency,
@@ -40,6 +41,7 @@ __all__ = [
     "Applies",
     "Catalog",
     "CatalogError",
+    "ClinicLog",
     "Duty",
     "EmrProduct",
     "FieldProblem",

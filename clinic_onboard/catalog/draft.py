@@ -11,6 +11,7 @@ from typing import Any
 
 from clinic_onboard.catalog.errors import FieldProblem, Problem
 from clinic_onboard.catalog.schema import (
+    ClinicLog,
     Duty,
     EmrProduct,
     Item,
@@ -41,6 +42,7 @@ _MODULE = (
     Section("module", ModuleHeader, name_key=None),
     Section("items", Item, "id", required=False),
     Section("duties", Duty, "id", required=False),
+    Section("logs", ClinicLog, "id", required=False),
 )
 _SECTIONS: Mapping[str, tuple[Section, ...]] = {
     "jurisdictions.yaml": (Section("jurisdictions", Jurisdiction, "code"),),

@@ -61,6 +61,7 @@ def _modules(draft: Draft) -> list[Module]:
             items=_in_file(draft, "items", header.file),
             duties=_in_file(draft, "duties", header.file),
             offboarding=header.model.offboarding,
+            logs=_in_file(draft, "logs", header.file),
         )
         for header in draft.valid("module")
     ]

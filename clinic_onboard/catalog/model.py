@@ -6,6 +6,7 @@ from types import MappingProxyType
 
 from clinic_onboard.catalog.graph import reachable
 from clinic_onboard.catalog.schema import (
+    ClinicLog,
     Duty,
     EmrProduct,
     Item,
@@ -26,6 +27,7 @@ class Module:
     items: tuple[Item, ...]
     duties: tuple[Duty, ...]
     offboarding: bool = False  # planned only for someone leaving (see ``ModuleHeader``)
+    logs: tuple[ClinicLog, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +49,7 @@ class Catalog:
     modules: tuple[Module, ...]
     _items: Mapping[str, Item] = field(init=False, repr=False)
     _duties: Mapping[str, Duty] = field(init=False, repr=False)
+    _logs: Mapping[str, ClinicLog] = field(init=False, repr=False)
     _role_scopes: Mapping[str, frozenset[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -56,6 +59,8 @@ class Catalog:
         scopes = {slug: reachable(includes, slug) for slug in self.roles}
         object.__setattr__(self, "_items", MappingProxyType(items))
         object.__setattr__(self, "_duties", MappingProxyType(duties))
+        logs = {log.id: log for module in self.modules for log in module.logs}
+        object.__setattr__(self, "_logs", MappingProxyType(logs))
         object.__setattr__(self, "_role_scopes", MappingProxyType(scopes))
 
     def __eq__(self, other: object) -> bool:
@@ -69,6 +74,14 @@ class Catalog:
 
     def duty(self, duty_id: str) -> Duty:
         return self._duties[duty_id]
+
+    def log(self, log_id: str) -> ClinicLog:
+        return self._logs[log_id]
+
+    @property
+    def logs(self) -> tuple[ClinicLog, ...]:
+        """Every clinic log the library defines, in module order."""
+        return tuple(self._logs.values())
 
     def has_entry(self, entry_id: str) -> bool:
         """Items and duties share one id space; switch-offs and custom ids meet both."""

@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     PlainValidator,
     StrictBool,
+    StrictFloat,
     StrictInt,
     StrictStr,
 )
@@ -34,6 +35,10 @@ Phase = Literal["before_start", "day_1", "week_1", "first_30_days", "first_90_da
 Signoff = Literal["none", "supervisor", "manager"]
 Basis = Literal["law", "guidance", "policy"]
 Frequency = Literal["start_of_day", "per_patient", "end_of_day", "weekly", "monthly"]
+# How often a clinic log is due: on each open day, the clinic's weekday, its day of the month,
+# or only when the equipment is used (a sterilizer cycle: never a gap).
+Cadence = Literal["daily", "weekly", "monthly", "per_use"]
+FieldKind = Literal["number", "pass_fail", "text", "expiry"]
 Status = Literal["confirmed", "caveat", "unverified"]
 Pipeda = Literal["substantially_similar", "custodian_exemption", "applies"]
 JurisdictionType = Literal["province", "territory"]
@@ -221,5 +226,44 @@ class Item(Content, TaskFields):
     requires: tuple[EntryId, ...] = ()
 
 
+class LogField(Strict):
+    """One value a log entry records: a number with its unit and acceptable range, a pass or
+    fail, a short text, or an expiry date (acceptable while it is still ahead)."""
+
+    id: Slug
+    label: Text
+    short: Text | None = None  # the column heading on a paper sheet, where space is tight
+    kind: FieldKind
+    unit: Plain | None = None
+    min: StrictFloat | StrictInt | None = None
+    max: StrictFloat | StrictInt | None = None
+
+
+class LogSession(Strict):
+    """A moment a log is read at (opening, closing, each cycle), each with all the fields."""
+
+    id: Slug
+    label: Text
+
+
+class ClinicLog(Content):
+    """A record the clinic keeps, not a person: one log per unit the clinic names (each
+    refrigerator, each sterilizer), with its fields, cadence and what to do when out of range."""
+
+    unit: Text  # what one log is kept for: "refrigerator", "sterilizer", "emergency cart"
+    cadence: Cadence
+    sessions: Annotated[tuple[LogSession, ...], Field(min_length=1)]
+    fields: Annotated[tuple[LogField, ...], Field(min_length=1)]
+    incident_steps: Texts  # what to do now when a value is out of range, in order
+
+
+class DutyLog(Strict):
+    """The log (and its session) a duty is done by recording: ticking it means an entry."""
+
+    id: EntryId
+    session: Slug
+
+
 class Duty(Content):
     frequency: Frequency
+    log: DutyLog | None = None

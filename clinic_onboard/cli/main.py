@@ -11,6 +11,7 @@ from clinic_onboard.cli.backup import export_command, import_command
 from clinic_onboard.cli.catalog import catalog_group, plan_command
 from clinic_onboard.cli.confirm import confirm_clinic_command
 from clinic_onboard.cli.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed_demo
+from clinic_onboard.cli.logs import verify_logs_command
 from clinic_onboard.cli.pdf import pdf_group
 from clinic_onboard.cli.reminders import send_reminders_command
 from clinic_onboard.cli.serve import checked_run_command, cli_app
@@ -36,6 +37,7 @@ cli.add_command(export_command)
 cli.add_command(import_command)
 cli.add_command(send_reminders_command)
 cli.add_command(confirm_clinic_command)
+cli.add_command(verify_logs_command)
 
 
 @cli.command("seed-demo")

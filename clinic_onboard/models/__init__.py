@@ -2,6 +2,7 @@
 
 from clinic_onboard.models.audit import AuditEvent
 from clinic_onboard.models.clinic import Clinic, Membership
+from clinic_onboard.models.daily import DutySettings, DutyTick, LogEntry, LogIncident, LogUnit
 from clinic_onboard.models.event import OnboardingEvent
 from clinic_onboard.models.invitation import ClinicInvitation, InvitationStatus
 from clinic_onboard.models.onboarding import (
@@ -23,7 +24,12 @@ __all__ = [
     "Clinic",
     "ClinicInvitation",
     "ClinicRole",
+    "DutySettings",
+    "DutyTick",
     "InvitationStatus",
+    "LogEntry",
+    "LogIncident",
+    "LogUnit",
     "Membership",
     "Onboarding",
     "OnboardingDuty",

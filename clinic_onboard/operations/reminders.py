@@ -19,7 +19,7 @@ Like every operation these flush and never commit; ``commands.reminders`` commit
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,10 +37,12 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.models.reminder import new_feed_secret
+from clinic_onboard.queries.log_board import yesterday_gaps
 from clinic_onboard.queries.reminders import LinkUrl, batch_snapshot, people_batches
 from clinic_onboard.reminders import Digest, Frequency, Link, RunPlan
 from clinic_onboard.services import mail
 from clinic_onboard.services.i18n import LOCALES
+from clinic_onboard.services.library import catalog
 
 CLAIM_TIMEOUT = timedelta(hours=6)
 PEOPLE_PER_BATCH = 500
@@ -54,9 +56,11 @@ SUMMARY_MAX = SentReminder.summary.type.length
 def plan_runs(today: date, batch: int = PEOPLE_PER_BATCH) -> Iterator[RunPlan]:
     """Who gets which digest today, ``batch`` people at a time: each plan reads only the
     clinics of its people, in a fixed number of queries, so a run's memory does not grow
-    with the network. A person is in one batch only, so still gets one digest."""
+    with the network. A person is in one batch only, so still gets one digest. Managers also
+    hear of each clinic log not recorded on the clinic's previous day (found once per run)."""
+    gaps = yesterday_gaps(catalog())
     for people in people_batches(batch):
-        snapshot = batch_snapshot(people)
+        snapshot = replace(batch_snapshot(people), log_gaps=gaps)
         items = reminders.reminder_items(snapshot, today)
         told, last = _already_sent(today, people), _last_sent(people)
         yield reminders.plan_digests(snapshot.people, items, told, last, today)

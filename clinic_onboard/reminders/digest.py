@@ -28,6 +28,7 @@ SECTIONS = {
     Kind.SIGNOFF: N_("Waiting for your sign-off"),
     Kind.STAFF_OVERDUE: N_("Staff items overdue"),
     Kind.STAFF_EXPIRING: N_("Staff credentials expiring or expired"),
+    Kind.LOG_GAP: N_("Clinic logs not recorded"),
 }
 SHORT = {
     Kind.OVERDUE: N_("overdue"),
@@ -36,6 +37,7 @@ SHORT = {
     Kind.SIGNOFF: N_("to sign off"),
     Kind.STAFF_OVERDUE: N_("staff overdue"),
     Kind.STAFF_EXPIRING: N_("staff credential"),
+    Kind.LOG_GAP: N_("log missed"),
 }
 MIN_GAP_DAYS = {Frequency.DAILY: 1, Frequency.WEEKLY: REPEAT_DAYS}
 ORDER = list(SECTIONS)
@@ -109,9 +111,24 @@ class Line:
 
 def lines(digest: Digest, today: date, words: NullTranslations = ENGLISH) -> list[Line]:
     return [
-        Line(item, headline(item), detail(item.kind, item.when, today, words))
+        Line(
+            item, headline(item), _counted(item, words) + detail(item.kind, item.when, today, words)
+        )
         for item in digest.items
     ]
+
+
+def _counted(item: Item, words: NullTranslations) -> str:
+    """A summary's count before its date: "3 items overdue; the oldest ", "2 readings missed, "."""
+    if item.kind is Kind.STAFF_OVERDUE:
+        text = words.ngettext(
+            "%(num)d item overdue; the oldest ", "%(num)d items overdue; the oldest ", item.count
+        )
+        return text % {"num": item.count}
+    if item.kind is Kind.LOG_GAP:
+        text = words.ngettext("%(num)d reading missed, ", "%(num)d readings missed, ", item.count)
+        return text % {"num": item.count}
+    return ""
 
 
 def summary(kind: Kind, headline: str, detail: str, words: NullTranslations = ENGLISH) -> str:
@@ -152,6 +169,8 @@ def detail(kind: Kind, day: date, today: date, words: NullTranslations = ENGLISH
         return _("was due %(day)s, %(late)s overdue") % {"day": when, "late": _days(-days, words)}
     if kind is Kind.DUE_SOON:
         return _("due %(day)s, %(when)s") % {"day": when, "when": _relative(days, words)}
+    if kind is Kind.LOG_GAP:
+        return when  # the count before it says what was missed
     if kind is Kind.SIGNOFF:
         return _("completed %(day)s, %(when)s") % {"day": when, "when": _relative(days, words)}
     if days < 0:

@@ -6,13 +6,14 @@
   hire's supervisor, or to the managers when the hire has none; a "manager" item to the
   managers), always filtered by the app's sign-off rule (``policy.can_sign_off``) so nobody
   is asked to sign their own;
-- the clinic's managers: every overdue item and every credential in a window, of their clinic
-  only (a manager is never told about themselves twice).
+- the clinic's managers: one line per hire with overdue items (how many, since when, and a link
+  to the hire's page), every credential in a window, and each clinic log not recorded on the
+  previous open day, of their clinic only (a manager is never told about themselves twice).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from clinic_onboard.policy import AppRole, can_sign_off
@@ -25,6 +26,7 @@ from clinic_onboard.reminders.model import (
     Item,
     Kind,
     Link,
+    LogGap,
     Snapshot,
     Task,
 )
@@ -53,11 +55,15 @@ def reminder_items(snapshot: Snapshot, today: date) -> list[Item]:
     hires = {hire.onboarding_id: hire for hire in snapshot.hires}
     clinics = _Clinics(snapshot)
     found: list[Item] = []
+    overdue: dict[int, list[Task]] = defaultdict(list)
     for task in snapshot.tasks:
         hire = hires.get(task.onboarding_id)
         if hire is not None:
-            found += _task_items(task, hire, today, clinics)
+            found += _task_items(task, hire, today, overdue)
             found += _signoff_items(task, hire, today, clinics)
+    for onboarding_id, late in overdue.items():
+        found += _staff_overdue(hires[onboarding_id], late, today, clinics)
+    found += [item for gap in snapshot.log_gaps for item in _gap_items(gap, clinics)]
     for credential in latest_credentials(snapshot):
         hire = hires.get(credential.onboarding_id)
         if hire is not None:
@@ -81,17 +87,52 @@ def latest_credentials(snapshot: Snapshot) -> list[Credential]:
     ]
 
 
-def _task_items(task: Task, hire: Hire, today: date, clinics: _Clinics) -> list[Item]:
+def _task_items(task: Task, hire: Hire, today: date, overdue: dict[int, list[Task]]) -> list[Item]:
+    """The hire's own item; an overdue one is also noted for the managers' summary."""
     stage = due_stage(task.due_date, today)
     if task.status not in HIRE_TO_ACT or stage is None:
         return []
-    overdue = stage.startswith("overdue")
+    late = stage.startswith("overdue")
+    if late:
+        overdue[hire.onboarding_id].append(task)
     about = _About(hire, f"task:{task.id}", stage, task.title, task.due_date)
-    found = [about.to(hire.user_id, Kind.OVERDUE if overdue else Kind.DUE_SOON, MY_PAGE)]
-    if overdue:
-        page = Link("staff.hire", (("onboarding_id", hire.onboarding_id),))
-        found += [about.to(m, Kind.STAFF_OVERDUE, page) for m in clinics.managers_except(hire)]
-    return found
+    return [about.to(hire.user_id, Kind.OVERDUE if late else Kind.DUE_SOON, MY_PAGE)]
+
+
+def _staff_overdue(hire: Hire, late: list[Task], today: date, clinics: _Clinics) -> list[Item]:
+    """One line per hire for the managers: how many items are overdue and the oldest's date,
+    linking to the hire's page. News again each week the oldest stays overdue, or when the
+    number changes."""
+    oldest = min(task.due_date for task in late)
+    stage = f"{len(late)}:{due_stage(oldest, today)}"
+    key = f"hire:{hire.onboarding_id}:overdue"
+    page = Link("staff.hire", (("onboarding_id", hire.onboarding_id),))
+    about = _About(hire, key, stage, hire.name, oldest)
+    return [
+        replace(about.to(m, Kind.STAFF_OVERDUE, page), hire_name=None, count=len(late))
+        for m in clinics.managers_except(hire)
+    ]
+
+
+def _gap_items(gap: LogGap, clinics: _Clinics) -> list[Item]:
+    """Each manager of the clinic hears once of a log not recorded on an open day."""
+    page = Link("logs.month", (("unit_id", gap.unit_id),))
+    key = f"log:{gap.unit_id}:{gap.day.isoformat()}"
+    return [
+        Item(
+            recipient_id=manager,
+            clinic_id=gap.clinic_id,
+            clinic_name=gap.clinic_name,
+            kind=Kind.LOG_GAP,
+            key=key,
+            stage="missed",
+            title=gap.unit_name,
+            when=gap.day,
+            link=page,
+            count=gap.sessions,
+        )
+        for manager in clinics.managers[gap.clinic_id]
+    ]
 
 
 def _signoff_items(task: Task, hire: Hire, today: date, clinics: _Clinics) -> list[Item]:

@@ -27,8 +27,9 @@ class Kind(StrEnum):
     DUE_SOON = "due_soon"  # the hire: one of their items falls due within a week
     EXPIRING = "expiring"  # the hire: their own credential expires soon, or has expired
     SIGNOFF = "signoff"  # a supervisor or manager: an item waits for their sign-off
-    STAFF_OVERDUE = "staff_overdue"  # a manager: a hire's item is past due
+    STAFF_OVERDUE = "staff_overdue"  # a manager: a hire has items past due (one per hire)
     STAFF_EXPIRING = "staff_expiring"  # a manager: a hire's credential expires soon or expired
+    LOG_GAP = "log_gap"  # a manager: a clinic log was not recorded on an open day
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,18 @@ class Credential:
 
 
 @dataclass(frozen=True)
+class LogGap:
+    """A clinic log not (fully) recorded on one of the clinic's open days."""
+
+    clinic_id: int
+    clinic_name: str
+    unit_id: int
+    unit_name: str
+    day: date
+    sessions: int  # how many of the day's readings are missing
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything the rules need, for any number of clinics."""
 
@@ -113,6 +126,7 @@ class Snapshot:
     hires: list[Hire]
     tasks: list[Task]
     credentials: list[CredentialRecord] = field(default_factory=list)
+    log_gaps: list[LogGap] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,7 @@ class Item:
     when: date
     link: Link
     hire_name: str | None = None
+    count: int = 1  # a summary's number of items (a hire's overdue items, a log's readings)
 
     @property
     def identity(self) -> tuple[int, str, str, str]:

@@ -7,8 +7,10 @@ from flask_login import login_required
 from clinic_onboard import policy
 from clinic_onboard.queries.dashboard import build_dashboard
 from clinic_onboard.queries.getting_started import getting_started
+from clinic_onboard.queries.log_board import log_board
 from clinic_onboard.queries.roles import clinic_roles
 from clinic_onboard.queries.staff import supervisor_memberships
+from clinic_onboard.services.library import catalog
 from clinic_onboard.web.hire_lists import filters_from, page_args
 from clinic_onboard.web.tenancy import allowed, current_membership
 
@@ -44,4 +46,5 @@ def index() -> str:
         states=STATES,
         page_args=page_args(request.args),
         first_steps=getting_started(clinic_id),
+        logs=log_board(catalog(), current_membership().clinic),
     )

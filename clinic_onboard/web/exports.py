@@ -24,10 +24,11 @@ from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import limiter
-from clinic_onboard.models import ClinicRole, Onboarding
+from clinic_onboard.models import ClinicRole, LogUnit, Onboarding
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
+from clinic_onboard.pdf.day_grid import blank_log_sheet, duty_checklist_grid, filled_log_month
 from clinic_onboard.pdf.render import render
-from clinic_onboard.queries import pdf_inputs
+from clinic_onboard.queries import log_pages, log_pdf, pdf_inputs
 from clinic_onboard.queries.plans import snapshot_language
 from clinic_onboard.web.role_forms import PreviewForm
 from clinic_onboard.web.security import account_key
@@ -145,3 +146,42 @@ def _pdf(build: Callable[[], Document], filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---- day-grid sheets: clinic logs and a role's duty grid (pdf/day_grid.py) -------------------
+
+
+@bp.get("/logs/<int:unit_id>/sheet.pdf")
+@per_person
+def log_sheet(unit_id: int) -> Response:
+    """A blank sheet of a log for a week or a month (``?period=week|month&start=``)."""
+    unit = get_for_clinic_or_404(LogUnit, unit_id)
+    first, last = log_pdf.period_of(_period(), _start())
+    sheet = log_pdf.log_sheet(current_membership().clinic, unit, first, last)
+    return _pdf(lambda: blank_log_sheet(sheet), f"log-{_slug(unit.name)}-{first}.pdf")
+
+
+@bp.get("/logs/<int:unit_id>/month.pdf")
+@per_person
+def log_month(unit_id: int) -> Response:
+    """A log's filled month for an inspection (``?month=YYYY-MM``, this month by default)."""
+    unit = get_for_clinic_or_404(LogUnit, unit_id)
+    clinic = current_membership().clinic
+    first = log_pages.first_of_month(request.args.get("month"), clinic.today())
+    month = log_pdf.log_month(clinic, unit, first, datetime.now(UTC))
+    return _pdf(lambda: filled_log_month(month), f"log-{_slug(unit.name)}-{first:%Y-%m}.pdf")
+
+
+@bp.get("/roles/<int:role_id>/duty-grid.pdf")
+@allowed(policy.can_manage_clinic)
+@per_person
+def role_duty_grid(role_id: int) -> Response:
+    """A role's blank duty checklist with a day grid for a week or a month."""
+    role = get_for_clinic_or_404(ClinicRole, role_id)
+    first, last = log_pdf.period_of(_period(), _start())
+    sheet = log_pdf.duty_grid(role, first, last)
+    return _pdf(lambda: duty_checklist_grid(sheet), f"duty-grid-{_slug(role.name)}-{first}.pdf")
+
+
+def _period() -> str:
+    return request.args.get("period") if request.args.get("period") in log_pdf.PERIODS else "month"

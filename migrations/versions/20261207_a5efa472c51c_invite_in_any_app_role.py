@@ -5,7 +5,7 @@ only an invitation with an onboarding carries a role, a start date and the plan'
 marks the clinic ``make run`` seeds, so the sign-in page may show its published logins.
 
 Revision ID: a5efa472c51c
-Revises: a41c7e2d9b53
+Revises: fdebdd26890f
 Create Date: 2026-12-07 16:30:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a5efa472c51c'
-down_revision = 'a41c7e2d9b53'
+down_revision = 'fdebdd26890f'
 branch_labels = None
 depends_on = None
 

@@ -24,6 +24,7 @@ from clinic_onboard.models import (
 from clinic_onboard.operations import (
     accounts,
     clinic_invitations,
+    daily_logs,
     leaving,
     offboarding,
     progress,
@@ -63,6 +64,7 @@ class Cast:
     # The hire's objects by what they are ("task.waiting", "event.file"...), for the matrix.
     named: dict[str, int] = field(default_factory=dict)
     library_item: str = ""
+    log_objects: dict[str, int] = field(default_factory=dict)
     secrets: list[str] = field(default_factory=list)
 
     def email(self, persona: str) -> str:
@@ -85,11 +87,13 @@ def build_cast(tag: str, today: date | None = None) -> Cast:
     _progress(cast, tag)
     invitation = _invite_outsider(cast, tag, today)
     leaver = _leaver(cast, tag, today)
+    _keep_logs(cast, tag)
     db.session.commit()
     _name_objects(cast)
     cast.named["invitation"] = invitation.id
     cast.named["offboarding"] = leaver.id
     cast.named["task.offboarding"] = leaver.tasks[0].id
+    cast.named.update(cast.log_objects)
     cast.secrets = _secrets(cast, tag)
     return cast
 
@@ -158,6 +162,26 @@ def _invite_outsider(cast: Cast, tag: str, today: date) -> ClinicInvitation:
         f"{tag} Invitee", outsider.email, cast.role, today, cast.people["supervisor"].user
     )
     return clinic_invitations.invite(cast.clinic, cast.people["manager"].user, outsider, details)
+
+
+def _keep_logs(cast: Cast, tag: str) -> None:
+    """An emergency kit's log with a reading, and one out of range that opened an incident."""
+    log = catalog().log("bls.log.emergency_equipment")
+    unit = daily_logs.add_unit(cast.clinic, log, f"{tag} crash cart")
+    values = {
+        "aed_ready": "pass",
+        "pads_expiry": "2030-01-01",
+        "oxygen_expiry": "2030-01-01",
+        "drugs_expiry": "2030-01-01",
+        "kit_sealed": "pass",
+    }
+    hire = cast.people["hire"]
+    entry, _ = daily_logs.record_reading(unit, log, "check", values, hire)
+    _, incident = daily_logs.record_reading(
+        unit, log, "check", {**values, "aed_ready": "fail"}, hire
+    )
+    assert incident is not None
+    cast.log_objects = {"log_unit": unit.id, "log_entry": entry.id, "incident": incident.id}
 
 
 def _first(onboarding: Onboarding, kind: str, signoff: str | None = None) -> OnboardingTask:
@@ -248,6 +272,7 @@ def _secrets(cast: Cast, tag: str) -> list[str]:
             f"{tag} Heart Institute",
             f"{tag} correction",
             f"{tag} Invitee",
+            f"{tag} crash cart",
             f"invitee@{tag.lower()}.example.com",
             *(u.display_name for u in people),
             *(u.email for u in people),

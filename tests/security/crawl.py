@@ -25,6 +25,9 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     ClinicInvitation,
     ClinicRole,
+    LogEntry,
+    LogIncident,
+    LogUnit,
     Membership,
     Onboarding,
     OnboardingEvent,
@@ -49,6 +52,9 @@ ID_ARGUMENTS: dict[tuple[str, str], type] = {
     ("task_id", "int"): OnboardingTask,
     ("event_id", "int"): OnboardingEvent,
     ("invitation_id", "int"): ClinicInvitation,
+    ("unit_id", "int"): LogUnit,
+    ("log_entry_id", "int"): LogEntry,
+    ("incident_id", "int"): LogIncident,
 }
 # Arguments that name no tenant object: static files, and library item ids (the same words in
 # every clinic; the role id next to them is the tenant object).
@@ -177,6 +183,9 @@ OBJECTS = {
     "task_id": "task.waiting",
     "event_id": "event.file",
     "invitation_id": "invitation",
+    "unit_id": "log_unit",
+    "log_entry_id": "log_entry",
+    "incident_id": "incident",
 }
 OBJECT_EXCEPTIONS = {
     ("my.acknowledge", "task_id"): "task.acknowledgement",

@@ -96,6 +96,19 @@ ACCESS: dict[str, frozenset[str]] = {
     "exports.role_plan": MANAGER,
     "exports.summary": MANAGER,
     "reminders.log": MANAGER,
+    "today.index": EVERYONE,
+    "today.tick": EVERYONE,
+    "logs.index": EVERYONE,
+    "logs.record": EVERYONE,
+    "logs.month": EVERYONE,
+    "logs.incident": EVERYONE,
+    "logs.add_unit": MANAGER,
+    "logs.settings": MANAGER,
+    "logs.close_incident": MANAGER,
+    "logs.void": PEOPLE,  # managers and supervisors correct a clinic log
+    "exports.log_sheet": EVERYONE,
+    "exports.log_month": EVERYONE,
+    "exports.role_duty_grid": MANAGER,
 }
 # The only route whose whole point is to end the session.
 SIGNS_OUT = frozenset({"auth.logout"})

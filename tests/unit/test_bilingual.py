@@ -247,6 +247,9 @@ NOT_SHOWN = {
     "signoff",
     "basis",
     "frequency",
+    "cadence",
+    "session",  # a log session's id, named by the log's bilingual label
+    "unit",  # a field's unit symbol (°C, min), the same in both languages
     "roles",
     "provinces",
     "settings",

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from clinic_onboard.reminders import (
     Item,
     Kind,
     Link,
+    LogGap,
     Member,
     Person,
     Snapshot,
@@ -156,12 +158,12 @@ def test_the_hire_hears_of_items_due_soon_and_overdue_and_the_manager_of_overdue
         (HIRE, Kind.OVERDUE, "task:1"),
         (HIRE, Kind.DUE_SOON, "task:2"),
         (HIRE, Kind.OVERDUE, "task:6"),
-        (MANAGER, Kind.STAFF_OVERDUE, "task:1"),
-        (MANAGER, Kind.STAFF_OVERDUE, "task:6"),
+        (MANAGER, Kind.STAFF_OVERDUE, "hire:100:overdue"),  # one line for the hire's two
         (SUPERVISOR, Kind.SIGNOFF, "task:5:completion:9"),
     }
-    overdue = next(i for i in items if i.recipient_id == MANAGER and i.key == "task:1")
-    assert overdue.hire_name == "Noor Haddad" and overdue.clinic_name == "Harbour Clinic"
+    overdue = next(i for i in items if i.recipient_id == MANAGER)
+    assert (overdue.title, overdue.count, overdue.when) == ("Noor Haddad", 2, day(-3))
+    assert overdue.clinic_name == "Harbour Clinic"
     assert overdue.link == Link("staff.hire", (("onboarding_id", 100),))
 
 
@@ -176,7 +178,7 @@ def test_nothing_crosses_to_another_clinic() -> None:
     items = reminder_items(snapshot([theirs]), TODAY)
     assert told(items) == {
         (OTHER_HIRE, Kind.OVERDUE, "task:8"),
-        (OTHER_MANAGER, Kind.STAFF_OVERDUE, "task:8"),
+        (OTHER_MANAGER, Kind.STAFF_OVERDUE, "hire:200:overdue"),
     }
     assert {i.clinic_name for i in items} == {"Prairie Clinic"}
 
@@ -242,6 +244,28 @@ def test_credentials_in_a_window_reach_the_hire_and_their_managers() -> None:
     assert {i.stage for i in items} == {f"{day(25).isoformat()}:30"}
 
 
+def test_managers_get_one_line_per_hire_with_the_count_and_the_oldest_date() -> None:
+    items = reminder_items(snapshot([task(1, -3), task(6, -10), task(7, -1)]), TODAY)
+    summary_item = next(i for i in items if i.recipient_id == MANAGER)
+    digest = Digest(Person(MANAGER, "Mo", "mo@example.com"), (summary_item,))
+    ((heading, found),) = sections(digest, TODAY)
+    assert heading == "Staff items overdue"
+    assert found[0].headline == "Noor Haddad (Harbour Clinic)"
+    assert found[0].detail.startswith("3 items overdue; the oldest was due")
+    # another item overdue is news again; the same three the next day are not
+    more = reminder_items(snapshot([task(1, -3), task(6, -10), task(7, -1), task(8, -2)]), TODAY)
+    assert next(i for i in more if i.recipient_id == MANAGER).stage != summary_item.stage
+
+
+def test_a_log_gap_goes_to_the_clinics_managers_with_a_link() -> None:
+    gap = LogGap(10, "Harbour Clinic", 5, "Fridge 2", day(-1), 2)
+    items = reminder_items(replace(snapshot([]), log_gaps=[gap]), TODAY)
+    assert told(items) == {(MANAGER, Kind.LOG_GAP, f"log:5:{day(-1).isoformat()}")}
+    assert items[0].link == Link("logs.month", (("unit_id", 5),))
+    line = lines(Digest(Person(MANAGER, "Mo", "mo@example.com"), tuple(items)), TODAY)[0]
+    assert line.detail == f"2 readings missed, {day(-1).isoformat()}"
+
+
 # Digests --------------------------------------------------------------------------------------
 
 
@@ -256,7 +280,7 @@ def test_each_person_gets_one_digest_of_what_is_new_to_them() -> None:
     hire = plan.digests[1]
     assert [i.kind for i in hire.items] == [Kind.OVERDUE, Kind.DUE_SOON]  # most urgent first
 
-    already = {i.identity for i in items if i.key == "task:1"}
+    already = {i.identity for i in items if i.key in ("task:1", "hire:100:overdue")}
     again = plan_digests(snapshot([]).people, items, already, {}, TODAY)
     assert [(d.person.user_id, [i.key for i in d.items]) for d in again.digests] == [
         (HIRE, ["task:2"])

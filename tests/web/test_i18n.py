@@ -303,6 +303,9 @@ def _pages(quebec: dict, ids: dict[str, int]) -> dict[str, list[str]]:
             "/auth/password",
             "/auth/two-factor",
             "/my/",
+            "/today/",
+            "/logs/",
+            "/logs/settings",
         ],
         "supervisor": ["/signoffs/", f"/signoffs/tasks/{ids['done']}", record, "/my/"],
         "hire": [
@@ -311,6 +314,7 @@ def _pages(quebec: dict, ids: dict[str, int]) -> dict[str, list[str]]:
             f"/my/tasks/{ids['credential']}/credential",
             record,
             "/reminders/",
+            "/today/",
         ],
     }
 

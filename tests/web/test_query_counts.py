@@ -194,6 +194,8 @@ PAGES: list[tuple[str, str]] = [
     ("/signoffs/onboardings/{onboarding}/record", "manager"),
     ("/signoffs/onboardings/{onboarding}/record", "hire"),
     ("/my/", "hire"),
+    ("/today/", "hire"),
+    ("/logs/", "manager"),
     ("/calendar/{feed}.ics", "anyone"),
     ("/exports/summary.pdf", "manager"),
     ("/exports/onboardings/{onboarding}/record.pdf", "manager"),

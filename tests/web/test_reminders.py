@@ -222,7 +222,9 @@ def test_opted_out_people_get_nothing_and_weekly_waits_seven_days(
     assert len(inbox.to(team.manager)) == 1
     send(app, today=TODAY + timedelta(days=7))
     [_, weekly] = inbox.to(team.manager)
-    assert "Confidentiality agreement" in parts(weekly)[0]
+    text = parts(weekly)[0]  # one line for the hire: how many items, since when, a link
+    assert team.hire.user.display_name in text and "items overdue; the oldest was due" in text
+    assert "Confidentiality agreement" not in text
     assert inbox.to(team.hire) == []
 
 

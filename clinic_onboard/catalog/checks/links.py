@@ -21,7 +21,7 @@ def check_links(draft: Draft) -> list[Problem]:
     return [
         *(p for entry in roles for p in _includes(draft, entry)),
         *_cycles(roles, "includes", "roles include each other"),
-        *(p for entry in draft.valid("items", "duties") for p in _applies(draft, entry)),
+        *(p for entry in draft.valid("items", "duties", "logs") for p in _applies(draft, entry)),
         *(p for entry in items for p in _requires(draft, entry)),
         *_cycles(items, "requires", "items require each other"),
     ]

@@ -17,7 +17,7 @@ SETTING_SLUGS = (
 )
 # Sections whose names must be unique among themselves; module, item and duty ids share one space.
 _NAME_SPACES = (("jurisdictions",), ("settings",), ("roles",), ("options",), ("emr_products",))
-_ID_SPACE = ("module", "items", "duties")
+_ID_SPACE = ("module", "items", "duties", "logs")
 
 
 def check_names(draft: Draft) -> list[Problem]:

@@ -24,7 +24,7 @@ _SAME_REFERENCE = (
 def check_texts(draft: Draft) -> list[Problem]:
     jurisdictions = [entry.model for entry in draft.valid("jurisdictions")]
     problems = []
-    for entry in draft.valid("items", "duties"):
+    for entry in draft.valid("items", "duties", "logs"):
         audience = _audience(entry.model, jurisdictions)
         for field, text in _texts(entry.model):
             for lang in LANGUAGES:

@@ -1,0 +1,162 @@
+"""Writing the clinic's daily work: ticks of duties, units, chained log entries and incidents.
+
+Every log entry is appended to its unit's keyed chain (``record/log_chain.py``) under the app's
+record key, never updated or deleted: a correction is a VOID entry naming the seq it voids, and
+closing an incident adds a CLOSED entry stating what was done. Verbs flush; the caller commits.
+"""
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from clinic_onboard.catalog import ClinicLog
+from clinic_onboard.extensions import db, record_keys
+from clinic_onboard.local_time import local
+from clinic_onboard.models import (
+    Clinic,
+    DutySettings,
+    DutyTick,
+    LogEntry,
+    LogIncident,
+    LogUnit,
+    Membership,
+)
+from clinic_onboard.models.types import utcnow
+from clinic_onboard.operations.record import RecordConflict
+from clinic_onboard.planner.daily import ClinicDay
+from clinic_onboard.planner.readings import out_of_range
+from clinic_onboard.queries.daily import last_entry
+from clinic_onboard.record.chain import GENESIS
+from clinic_onboard.record.log_chain import entry_message
+
+READING, VOID, CLOSED = "reading", "void", "closed"
+
+
+class LogRefused(ValueError):
+    """The change cannot be made; the message says why, in the person's language."""
+
+
+# --- duties -----------------------------------------------------------------------------------
+
+
+def tick_duty(
+    member: Membership, duty_id: str, frequency: str, clinic_day: ClinicDay
+) -> DutyTick | None:
+    """Record that ``member`` did a duty today, and whether it was late; None if already done."""
+    now = utcnow()
+    moment = local(now, member.clinic.time_zone)
+    tick = DutyTick(
+        clinic_id=member.clinic_id,
+        membership_id=member.id,
+        duty_id=duty_id,
+        day=moment.date(),
+        ticked_at=now,
+        late=clinic_day.is_late(frequency, moment.date(), moment),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(tick)
+    except IntegrityError:
+        return None  # a second tap, or another tab: the first tick stands
+    return tick
+
+
+# --- settings and units -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DutyHours:
+    weekly_weekday: int
+    monthly_day: int
+    opens_at: time
+    closes_at: time
+    public_health_phone: str
+
+
+def save_settings(clinic: Clinic, settings: DutySettings, hours: DutyHours) -> DutySettings:
+    if settings not in db.session:
+        db.session.add(settings)
+    for name, value in hours.__dict__.items():
+        setattr(settings, name, value)
+    settings.clinic_id = clinic.id
+    db.session.flush()
+    return settings
+
+
+def add_unit(clinic: Clinic, log: ClinicLog, name: str) -> LogUnit:
+    unit = LogUnit(clinic_id=clinic.id, log_id=log.id, name=name.strip())
+    try:
+        with db.session.begin_nested():
+            db.session.add(unit)
+    except IntegrityError:
+        raise LogRefused(name) from None
+    return unit
+
+
+# --- entries ----------------------------------------------------------------------------------
+
+
+def record_reading(
+    unit: LogUnit, log: ClinicLog, session: str, values: dict[str, Any], actor: Membership
+) -> tuple[LogEntry, LogIncident | None]:
+    """Append a reading for the clinic's today; open an incident when a value is out of range."""
+    day = actor.clinic.today()
+    outside = out_of_range(log, values, day)
+    payload = {"values": values, "out_of_range": outside}
+    entry = _append(unit, READING, day, session, payload, actor)
+    if not outside:
+        return entry, None
+    incident = LogIncident(clinic_id=unit.clinic_id, unit_id=unit.id, entry_id=entry.id)
+    db.session.add(incident)
+    db.session.flush()
+    return entry, incident
+
+
+def void_entry(entry: LogEntry, reason: str, actor: Membership, voided: set[int]) -> LogEntry:
+    """A correction: a new entry cancelling a reading, which stays in the chain as voided."""
+    if entry.kind != READING or entry.seq in voided:
+        raise LogRefused("not voidable")
+    payload = {"voids": entry.seq, "reason": reason.strip()}
+    return _append(entry.unit, VOID, entry.day, entry.session, payload, actor)
+
+
+def close_incident(incident: LogIncident, action: str, actor: Membership) -> LogEntry:
+    """A manager states what was done; the statement is chained in the unit's log too."""
+    if incident.closed_at is not None:
+        raise LogRefused("already closed")
+    reading = incident.entry
+    payload = {"incident_of": reading.seq, "action": action.strip()}
+    closing = _append(incident.unit, CLOSED, reading.day, reading.session, payload, actor)
+    incident.closed_at = closing.created_at
+    incident.closed_by = actor.user.display_name
+    incident.action_taken = action.strip()
+    db.session.flush()
+    return closing
+
+
+def _append(
+    unit: LogUnit, kind: str, day: date, session: str, payload: dict[str, Any], actor: Membership
+) -> LogEntry:
+    last = last_entry(unit.id)
+    entry = LogEntry(
+        clinic_id=unit.clinic_id,
+        unit_id=unit.id,
+        seq=(last.seq + 1) if last else 1,
+        kind=kind,
+        day=day,
+        session=session,
+        payload=payload,
+        actor_id=actor.user_id,
+        actor_name=actor.user.display_name,
+        created_at=utcnow(),
+        prev_hash=last.hash if last else GENESIS,
+    )
+    entry.key_id, entry.hash = record_keys().sign(entry_message(entry.facts()))
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError as error:
+        raise RecordConflict("the log changed while you were saving") from error
+    return entry
