@@ -40,6 +40,7 @@ from clinic_onboard.web import (
     staff,
     tenancy,
     throttle,
+    verify,
 )
 
 
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
         exports.bp,
         reminders.bp,
         calendar.bp,
+        verify.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(tenancy.load_membership)

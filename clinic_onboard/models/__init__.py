@@ -4,6 +4,7 @@ from clinic_onboard.models.audit import AuditEvent
 from clinic_onboard.models.clinic import Clinic, Membership
 from clinic_onboard.models.event import OnboardingEvent
 from clinic_onboard.models.invitation import ClinicInvitation, InvitationStatus
+from clinic_onboard.models.issued_record import IssuedRecord
 from clinic_onboard.models.onboarding import (
     Onboarding,
     OnboardingDuty,
@@ -24,6 +25,7 @@ __all__ = [
     "ClinicInvitation",
     "ClinicRole",
     "InvitationStatus",
+    "IssuedRecord",
     "Membership",
     "Onboarding",
     "OnboardingDuty",

@@ -509,21 +509,23 @@ def test_pdf_summary_takes_a_language(app: Flask, quebec: dict, tmp_path: Path) 
 # ---- the completed record PDF in the clinic's language ------------------------------------------
 
 _FRENCH_RECORD = ("Dossier d'intégration", "Ce que signifie une validation", "Page 1 sur")
-_ENGLISH_RECORD = ("Onboarding record", "What a sign-off means", "Page 1 of", "Signed off by")
+_ENGLISH_RECORD = ("Onboarding record", "What a sign-off means", "Page 1 of", "History")
 
 
 def _quebec_record_words(client: FlaskClient, auth: Auth, quebec: dict) -> str:
     """The words of the Quebec hire's completed record PDF, as their supervisor downloads it."""
     _fill_the_record(client, auth, quebec)
     auth.login_as(quebec["supervisor"])
-    return _pdf_words(client.get(f"/exports/onboardings/{quebec['onboarding'].id}/record.pdf").data)
+    return _pdf_words(
+        client.post(f"/exports/onboardings/{quebec['onboarding'].id}/record.pdf").data
+    )
 
 
 def test_a_quebec_clinics_record_is_in_french(
     client: FlaskClient, auth: Auth, quebec: dict
 ) -> None:
     text = _quebec_record_words(client, auth, quebec)
-    for french in (*_FRENCH_RECORD, "Québec", "En attente de validation", "Note : Fait."):
+    for french in (*_FRENCH_RECORD, "Québec", "En attente de validation", "« Fait. »"):
         assert french in text
     for english in (*_ENGLISH_RECORD, "Waiting for sign-off", "Acknowledgements", "Credentials"):
         assert english not in text
@@ -534,7 +536,7 @@ def test_an_english_clinics_record_stays_english(
 ) -> None:
     team = make_team(make_member, make_clinic)()
     auth.login_as(team["manager"])
-    text = _pdf_words(client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").data)
+    text = _pdf_words(client.post(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").data)
     assert all(english in text for english in _ENGLISH_RECORD)
     assert not any(french in text for french in _FRENCH_RECORD)
 
@@ -685,7 +687,9 @@ def test_a_french_record_pdf_prints_french_times(
     client: FlaskClient, auth: Auth, quebec: dict
 ) -> None:
     text = _quebec_record_words(client, auth, quebec)
-    assert re.search(r"\d\d h \d\d UTC", text) and not re.search(r"\d\d:\d\d UTC", text)
+    # on the Quebec clinic's clock, its zone printed
+    assert re.search(r"\d\d h \d\d E[SD]T", text) and not re.search(r"\d\d:\d\d", text)
+    assert " UTC" not in text
 
 
 # ---- switching a clinic's language ----------------------------------------------------------

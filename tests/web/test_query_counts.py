@@ -196,7 +196,6 @@ PAGES: list[tuple[str, str]] = [
     ("/my/", "hire"),
     ("/calendar/{feed}.ics", "anyone"),
     ("/exports/summary.pdf", "manager"),
-    ("/exports/onboardings/{onboarding}/record.pdf", "manager"),
 ]
 
 
