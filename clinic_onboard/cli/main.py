@@ -15,6 +15,7 @@ from clinic_onboard.cli.pdf import pdf_group
 from clinic_onboard.cli.reminders import send_reminders_command
 from clinic_onboard.cli.serve import checked_run_command, cli_app
 from clinic_onboard.extensions import db
+from clinic_onboard.local_time import local
 from clinic_onboard.models import Clinic, Onboarding
 from clinic_onboard.operations import record
 from clinic_onboard.operations.issued_records import issue_record
@@ -177,7 +178,7 @@ def pdf_summary_command(clinic_id: int, output: Path, lang: str | None) -> None:
     clinic = db.session.get(Clinic, clinic_id)
     if clinic is None:
         raise click.BadParameter(f"no clinic has id {clinic_id}", param_hint="CLINIC_ID")
-    data = pdf_inputs.summary_input(clinic, datetime.now(UTC), lang)
+    data = pdf_inputs.summary_input(clinic, local(datetime.now(UTC), clinic.time_zone), lang)
     _write(output, compliance_summary(data))
 
 

@@ -566,7 +566,7 @@ def completed_record(record: RecordInput) -> Document:
             (
                 _("Generated {moment}", moment=_.moment(record.generated_at)),
                 _(CONTENT, version=record.catalog_version),
-                _("Fingerprint {fingerprint}…", fingerprint=record.fingerprint[:12]),
+                _("Fingerprint starts {fingerprint}", fingerprint=record.fingerprint[:12]),
             ),
             "",
             _(PAGE),
@@ -820,8 +820,8 @@ def _closing_section(record: RecordInput, _: Words) -> Section:
         _(
             "The fingerprint is the head of this record's chain of sign-offs: each sign-off "
             "is hashed together with the one before it, so changing any of them changes the "
-            "fingerprint. Scan the code or open the address to check this printout against the "
-            "clinic's record."
+            "fingerprint. Scan the code or open the address, then upload this PDF file or type "
+            "its SHA-256, to learn whether it is exactly the document the clinic issued."
         ),
         _("Record fingerprint (head of the sign-off chain)"),
         _("Verify at"),

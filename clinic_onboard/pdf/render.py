@@ -360,9 +360,19 @@ def _section(section: Section, width: float, key: str, continued: str) -> Iterat
     for block in section.blocks:
         content += [_block(block, width, continued), Spacer(1, 8)]
     if section.keep_together or not has_table:
-        yield KeepTogether(content)
+        yield KeepTogether(list(_unwrapped(content)))
     else:
         yield from content
+
+
+def _unwrapped(flowables: list[Flowable]) -> Iterator[Flowable]:
+    """The flowables with any ``KeepTogether`` opened: reportlab measures a nested one as
+    infinitely tall, which sent every closing section to a page of its own."""
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            yield from _unwrapped(flowable._content)
+        else:
+            yield flowable
 
 
 class _Heading(Paragraph):

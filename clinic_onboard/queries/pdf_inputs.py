@@ -261,12 +261,18 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
         clinic=clinic_info(clinic, lang=lang),
         generated_at=generated_at,
         catalog_version=catalog().version,
-        # Module titles come from the hires' stored plans, in the language they were made in.
-        modules=tuple(title for _, title in board.modules),
+        modules=tuple(module_name(module_id, title, lang) for module_id, title in board.modules),
         staff=staff,
         expiring=expiring,
         language=lang,
     )
+
+
+def module_name(module_id: str, stored: str, lang: str) -> str:
+    """A module's title in ``lang`` from the library; a module it no longer has keeps the title
+    stored with the hire's plan (in the language that plan was made in)."""
+    module = next((m for m in catalog().modules if m.id == module_id), None)
+    return module.title.get(lang) if module is not None else stored
 
 
 # ---- a role's blank checklist and plan --------------------------------------------------------

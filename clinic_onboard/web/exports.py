@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db, limiter
+from clinic_onboard.local_time import local
 from clinic_onboard.models import ClinicRole, Onboarding
 from clinic_onboard.operations.issued_records import issue_record
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
@@ -112,7 +113,7 @@ def record(onboarding_id: int) -> Response:
 @per_person
 def summary() -> Response:
     clinic = current_membership().clinic
-    now = datetime.now(UTC)
+    now = local(datetime.now(UTC), clinic.time_zone)  # printed on the clinic's clock
     return _pdf(
         lambda: compliance_summary(pdf_inputs.summary_input(clinic, now)),
         f"compliance-summary-{_slug(clinic.name)}-{now.date().isoformat()}.pdf",

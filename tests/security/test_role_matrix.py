@@ -86,6 +86,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "exports.role_checklist": MANAGER,
     "exports.role_plan": MANAGER,
     "exports.summary": MANAGER,
+    # Anyone holding a record PDF checks it; it tells only the clinic and the issue date.
+    "verify.index": PUBLIC,
     "reminders.log": MANAGER,
 }
 # The only route whose whole point is to end the session.

@@ -483,7 +483,7 @@ def test_record_states_the_meaning_of_a_sign_off_and_ends_with_the_proof():
     proof = last.blocks[-1]
     assert isinstance(proof, Verification)
     assert proof.fingerprint == record().fingerprint and proof.url == "https://example.org/verify/1"
-    assert "Fingerprint 9f2c4be07a1d…" in document.footer.facts
+    assert "Fingerprint starts 9f2c4be07a1d" in document.footer.facts
     assert "Generated 2026-12-18 16:40 EST" in document.footer.facts
 
 

@@ -267,13 +267,24 @@ def test_a_300_item_record_splits_with_headers_on_every_page_and_every_item():
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page
         assert DISCLAIMER not in page  # a signed record is not guidance
-        assert "Content 2026.11.0+test" in page and "Fingerprint 9f2c4be07a1d" in page
+        assert "Content 2026.11.0+test" in page and "Fingerprint starts 9f2c4be07a1d" in page
         if "Clean your hands" in page:
             assert "Status" in page and "History" in page  # the repeated header row
         if number > 1:
             assert "Clinique Saint-Éloi · Onboarding record · Émilie Côté-Lévesque" in page
             if words(page).split("Émilie Côté-Lévesque", 1)[1].lstrip().startswith("Module"):
                 assert "(continued)" in page  # a table carried over names its section again
+
+
+def test_the_signatures_close_the_page_with_room_instead_of_a_page_of_their_own():
+    """Issue 24: a nested KeepTogether measured as infinitely tall sent the closing section
+    (meaning, signatures, proof) to a last page alone, easy to detach or swap."""
+    pages = texts(read(completed_record(record())))
+
+    last = words(pages[-1])
+    assert len(pages) == 2
+    assert "Pending renewals" in last and "What a sign-off means" in last
+    assert last.count("Printed name") == 2 and last.count("Date") >= 2
 
 
 def test_the_last_page_carries_the_full_fingerprint_and_the_qr_target():
@@ -351,6 +362,31 @@ KINDS: dict[str, Callable[..., Document]] = {
     "checklist": lambda plan, names: blank_checklist(plan, CLINIC, *names),
     "plan": lambda plan, names: blank_plan(plan, CLINIC, *names, printed_on=date(2026, 11, 24)),
 }
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("kind", ["checklist", "plan"])
+def test_no_text_is_cut_with_an_ellipsis_and_no_item_id_is_printed(kind: str, language: str):
+    """Issue 24: French guidance was cut mid-sentence with "…"; ids printed on every row."""
+    catalog = load_catalog(checklists_dir())
+    plan = build_plan(
+        catalog, ClinicProfile("QC", "family_medicine"), "medical_assistant", START, lang=language
+    )
+    names = (
+        catalog.jurisdictions["QC"].name.get(language),
+        catalog.settings["family_medicine"].name.get(language),
+        catalog.roles["medical_assistant"].name.get(language),
+        catalog.version,
+    )
+    builder = blank_checklist if kind == "checklist" else blank_plan
+    text = " ".join(texts(read(builder(plan, CLINIC, *names))))
+
+    assert "…" not in text
+    assert not any(task.id in squeezed(text) for task in plan.tasks)
+
+
+def test_a_record_prints_no_ellipsis():
+    assert "…" not in " ".join(texts(read(completed_record(record())))).replace(FINGERPRINT, "")
 
 
 @pytest.mark.parametrize("kind", KINDS)

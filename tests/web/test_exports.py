@@ -4,7 +4,7 @@ import hashlib
 import io
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -21,6 +21,7 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations import progress
+from clinic_onboard.queries import pdf_inputs
 from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.record import chain_head
 from clinic_onboard.services.library import catalog
@@ -162,9 +163,17 @@ def test_summary_pdf_for_managers(client: FlaskClient, auth, team):
     assert "Harbour Clinic" in text
     assert team["hire"].user.display_name in text
     assert team["other_hire"].user.display_name in text
-    assert "IPAC" in text  # a module column
+    assert "Infection prevention and control" in text  # a module column, the library's name
     assert TITLES["bls.certificate"] in text  # expiring credentials lists it
     assert "Page 1 of" in text
+
+
+def test_a_french_summary_names_modules_in_french_whatever_the_plans_language(team):
+    """Issue 24: the module names came from the hires' stored (English) plans."""
+    summary = pdf_inputs.summary_input(team["manager"].clinic, datetime.now(UTC), "fr")
+
+    assert "Prévention et contrôle des infections" in summary.modules
+    assert "IPAC" not in summary.modules
 
 
 def test_staff_get_403_for_the_summary(client, auth, team):

@@ -488,8 +488,11 @@ def test_a_quebec_clinics_compliance_summary_is_in_french(
 ) -> None:
     auth.login_as(quebec["manager"])
     text = _pdf_words(client.get("/exports/summary.pdf").data)
-    for french in ("Sommaire de l", "Intégration par module", "Membre du personnel", "Québec"):
+    for french in ("Sommaire de conformité", "Intégration par module", "Membre du personnel"):
         assert french in text
+    assert "Québec" in text and text.count("Sommaire de conformité") == 1  # one title
+    assert "Prévention et contrôle des infections" in text  # modules named in French
+    assert re.search(r"Produit le \S+ \d\d h \d\d E[SD]T", text)  # the clinic's clock
     for english in ("Onboarding by module", "Staff member", "Compliance summary", "Page 1 of"):
         assert english not in text
 
