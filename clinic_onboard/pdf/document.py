@@ -403,9 +403,9 @@ def blank_plan(
         fill_ins=(_("Staff member"), _("Supervisor")),
         sections=(
             Section(_("How to fill in"), (Note(_code_legend(_)),), keep_together=True),
+            _signature_log(_),  # first: each person prints and signs once before initialling
             *_task_sections(plan.tasks, _),
             *_switched_off(plan, _),
-            _signature_log(_),
             Section(
                 _("Plan complete"),
                 (_signatures(_, "staff", "supervisor", "manager"),),

@@ -182,13 +182,13 @@ def test_plan_lists_tasks_by_phase_and_by_day_with_offsets(minimal_catalog: Cata
 
     assert headings(document) == [
         "How to fill in",
+        "Signature log",
         "Before the first day",
         "Day 1",
         "Week 1",
         "By day 14",
         "First 30 days",
         "First 90 days",
-        "Signature log",
         "Plan complete",
     ]
     offsets = {row[1].text: row[0].text for row in all_rows(document)}
@@ -237,7 +237,7 @@ def test_plan_explains_its_codes_and_ends_with_a_signature_log_and_three_signers
     legend = document.sections[0].blocks[0]
     assert isinstance(legend, Note)
     assert "O = observed" in legend.text and "P = needs practice" in legend.text
-    log, complete = document.sections[-2:]
+    log, complete = document.sections[1], document.sections[-1]
     assert log.heading == "Signature log"
     assert [c.heading for c in tables(log)[0].columns] == [
         "Initials",
@@ -295,7 +295,7 @@ def test_a_french_plan_gives_a_french_plan_sheet(minimal_catalog: Catalog):
 
     document = blank_plan(plan, "Clinique des Érables", *NOMS, printed_on=date(2026, 11, 24))
 
-    assert headings(document)[1:-2] == [
+    assert headings(document)[2:-1] == [
         "Avant le premier jour",
         "Jour 1",
         "Semaine 1",
