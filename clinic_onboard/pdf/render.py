@@ -194,8 +194,10 @@ def _footer(canvas: Canvas, footer: Footer, page: str, right: float) -> None:
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN_X, base + 22, right, base + 22)
     canvas.setFillColor(INK)
-    canvas.setFont(REGULAR, 8)
     if footer.disclaimer:  # blank guidance only: a signed record is not advice
+        room = right - MARGIN_X - stringWidth(page, BOLD, 9) - 12  # never under the page number
+        size = min(8, max(6, 8 * room / stringWidth(footer.disclaimer, REGULAR, 8)))
+        canvas.setFont(REGULAR, size)
         canvas.drawString(MARGIN_X, base + 10, footer.disclaimer)
     canvas.setFont(BOLD, 9)
     canvas.drawRightString(right, base + 10, page)

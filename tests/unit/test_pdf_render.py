@@ -385,6 +385,20 @@ def test_no_text_is_cut_with_an_ellipsis_and_no_item_id_is_printed(kind: str, la
     assert not any(task.id in squeezed(text) for task in plan.tasks)
 
 
+def test_the_long_french_disclaimer_never_runs_under_the_page_number():
+    catalog = load_catalog(checklists_dir())
+    plan = build_plan(catalog, ClinicProfile("QC", "family_medicine"), "medical_assistant", START)
+    french = replace(plan, language="fr")
+    runs = _text_runs(read(blank_plan(french, CLINIC, *NAMES_FR)).pages[0])
+
+    disclaimer = next(r for r in runs if "renseignements personnels" in r[0])
+    page = next(r for r in runs if r[0].startswith("Page 1 sur"))
+    assert disclaimer[2] < page[1]
+
+
+NAMES_FR = ("Québec", "Clinique de médecine familiale", "Adjointe médicale", "2026.11.0+test")
+
+
 def test_a_record_prints_no_ellipsis():
     assert "…" not in " ".join(texts(read(completed_record(record())))).replace(FINGERPRINT, "")
 
