@@ -49,7 +49,7 @@ class PdfResult:
     ours: Rendering
     theirs: Rendering | None
     unavailable: str | None
-    download: Timing  # the whole GET of record.pdf, in-process
+    download: Timing  # the whole POST of record.pdf (render and issue), in-process
     page: Timing  # the record page's HTML, in-process
 
 
@@ -72,7 +72,7 @@ def measure_pdf(folder: Path, url: str, repeat: int, weasyprint_runs: int) -> Pd
         ours=ours if isinstance(ours, Rendering) else _fail(ours),
         theirs=theirs if isinstance(theirs, Rendering) else None,
         unavailable=theirs if isinstance(theirs, str) else None,
-        download=measure(lambda: _ok(client.get(download_path)), 2, repeat),
+        download=measure(lambda: _ok(client.post(download_path)), 2, repeat),
         page=measure(lambda: _ok(client.get(record_path)), 2, repeat),
     )
 

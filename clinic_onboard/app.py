@@ -45,6 +45,7 @@ from clinic_onboard.web import (
     tenancy,
     throttle,
     today,
+    verify,
 )
 
 
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
         leaving.bp,
         today.bp,
         logs.bp,
+        verify.bp,
     ):
         app.register_blueprint(blueprint)
     app.before_request(tenancy.load_membership)

@@ -73,6 +73,8 @@ def _defaults(environment: str) -> dict[str, Any]:
         # PDFs per person, across every PDF route (web/exports.py), and renders per process.
         "PDF_RATE_LIMIT": "20 per minute;200 per hour",
         "PDF_RENDER_CONCURRENCY": 2,
+        # Checks of a record PDF on the public verification page, per address.
+        "VERIFY_RATE_LIMIT": "20 per minute;200 per hour",
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
         "SET_PASSWORD_MAX_AGE": 7 * 24 * 60 * 60,
@@ -115,6 +117,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "PDF_RATE_LIMIT": ("PDF_RATE_LIMIT", str),
     "PDF_RENDER_CONCURRENCY": ("PDF_RENDER_CONCURRENCY", int),
+    "VERIFY_RATE_LIMIT": ("VERIFY_RATE_LIMIT", str),
     "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
     "SET_PASSWORD_MAX_AGE": ("SET_PASSWORD_MAX_AGE", int),

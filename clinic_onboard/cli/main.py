@@ -16,8 +16,10 @@ from clinic_onboard.cli.pdf import pdf_group
 from clinic_onboard.cli.reminders import send_reminders_command
 from clinic_onboard.cli.serve import checked_run_command, cli_app
 from clinic_onboard.extensions import db
+from clinic_onboard.local_time import local
 from clinic_onboard.models import Clinic, Onboarding
 from clinic_onboard.operations import record
+from clinic_onboard.operations.issued_records import issue_record
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.render import render
 from clinic_onboard.queries import pdf_inputs
@@ -158,20 +160,23 @@ _lang_option = click.option(
     "--base-url",
     default="http://127.0.0.1:5000",
     show_default=True,
-    help="Where the app is served; the QR code leads to the record's page there.",
+    help="Where the app is served; the QR code leads to its public verification page.",
 )
 @_lang_option
 @with_appcontext
 def pdf_record_command(onboarding_id: int, output: Path, base_url: str, lang: str | None) -> None:
-    """Write one hire's completed onboarding record."""
+    """Write one hire's onboarding record, and remember it as issued so it verifies."""
     onboarding = db.session.get(Onboarding, onboarding_id)
     if onboarding is None:
         raise click.BadParameter(
             f"no onboarding has id {onboarding_id}", param_hint="ONBOARDING_ID"
         )
-    verify_url = f"{base_url.rstrip('/')}/signoffs/onboardings/{onboarding_id}/record"
-    data = pdf_inputs.record_input(onboarding, verify_url, datetime.now(UTC), lang)
-    _write(output, completed_record(data))
+    verify_url = f"{base_url.rstrip('/')}/verify"
+    now = datetime.now(UTC)
+    data = pdf_inputs.record_input(onboarding, verify_url, now, lang)
+    body = _write(output, completed_record(data))
+    issue_record(onboarding, body, now, None)
+    db.session.commit()
 
 
 @pdf_group.command("summary")
@@ -184,14 +189,16 @@ def pdf_summary_command(clinic_id: int, output: Path, lang: str | None) -> None:
     clinic = db.session.get(Clinic, clinic_id)
     if clinic is None:
         raise click.BadParameter(f"no clinic has id {clinic_id}", param_hint="CLINIC_ID")
-    data = pdf_inputs.summary_input(clinic, datetime.now(UTC), lang)
+    data = pdf_inputs.summary_input(clinic, local(datetime.now(UTC), clinic.time_zone), lang)
     _write(output, compliance_summary(data))
 
 
-def _write(output: Path, document: Document) -> None:
+def _write(output: Path, document: Document) -> bytes:
     """Render in full before opening the file, so a failure never leaves half a PDF."""
-    output.write_bytes(render(document))
+    body = render(document)
+    output.write_bytes(body)
     click.echo(f"Wrote {output}")
+    return body
 
 
 @cli.command("new-record-key", with_appcontext=False)

@@ -5,6 +5,7 @@ from clinic_onboard.models.clinic import Clinic, Membership
 from clinic_onboard.models.daily import DutySettings, DutyTick, LogEntry, LogIncident, LogUnit
 from clinic_onboard.models.event import OnboardingEvent
 from clinic_onboard.models.invitation import ClinicInvitation, InvitationStatus
+from clinic_onboard.models.issued_record import IssuedRecord
 from clinic_onboard.models.onboarding import (
     Onboarding,
     OnboardingDuty,
@@ -27,6 +28,7 @@ __all__ = [
     "DutySettings",
     "DutyTick",
     "InvitationStatus",
+    "IssuedRecord",
     "LogEntry",
     "LogIncident",
     "LogUnit",

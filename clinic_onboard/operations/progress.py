@@ -114,7 +114,11 @@ def acknowledge_task(
         raise ProgressRefused(
             _("Type your full name exactly as %(name)s.", name=repr(hire.user.display_name))
         )
-    payload = {"typed_name": " ".join(typed_name.split())}
+    # The content version names the text signed, so the record shows which wording it was.
+    payload = {
+        "typed_name": " ".join(typed_name.split()),
+        "content_version": onboarding.catalog_version,
+    }
     event = append_event(onboarding, task, EventKind.ACKNOWLEDGED, hire, payload)
     return _synced(onboarding, task, event)
 

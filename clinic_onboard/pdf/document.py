@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from clinic_onboard.pdf.model import (
@@ -25,10 +25,12 @@ from clinic_onboard.pdf.model import (
     Column,
     Document,
     Fact,
+    FactGrid,
     Footer,
     Note,
     Section,
     SignatureLines,
+    Signatures,
     Table,
     Tone,
     Verification,
@@ -37,10 +39,17 @@ from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.record.progress import ModuleProgress
 from clinic_onboard.record.states import TaskStatus
-from clinic_onboard.record.words import METHOD_WORDS, N_, PRINTED_STATUS_WORDS, PROGRESS_WORDS
+from clinic_onboard.record.words import (
+    EVENT_WORDS,
+    METHOD_WORDS,
+    N_,
+    PRINTED_STATUS_WORDS,
+    PROGRESS_WORDS,
+)
 
 DISCLAIMER = N_("Guidance to adapt with your privacy officer; not legal advice.")
 PAGE = N_("Page {page} of {total}")
+CONTINUED = N_("{section} (continued)")
 CONTENT = N_("Content {version}")
 
 SignoffMethod = Literal[
@@ -77,7 +86,8 @@ PHASES = {
     "first_30_days": (N_("First 30 days"), N_("By day 30"), 30),
     "first_90_days": (N_("First 90 days"), N_("By day 90"), 90),
 }
-ROLES = {"manager": N_("Manager"), "supervisor": N_("Supervisor"), "staff": N_("Staff")}
+# The onboarding's own status, by the value the database stores.
+ONBOARDING_STATUSES = {"active": N_("In progress"), "completed": N_("Completed")}
 # The record's statuses in the order its summary line counts them.
 COUNT_ORDER = (
     TaskStatus.SIGNED_OFF,
@@ -132,29 +142,56 @@ class HireInfo:
 
 
 @dataclass(frozen=True)
+class HistoryEntry:
+    """One entry of an item's history as the record prints it: what happened, who, when.
+
+    ``facts`` are the entry's own words by name ("method", "comment", "reason", "note",
+    "number", "expires_on", "content_version"), as the event stored them; ``cancels`` is the
+    time of the entry a correction voids; ``cancelled`` marks an entry a later correction
+    voided (it stays, marked).
+    """
+
+    kind: str
+    at: datetime
+    actor: str
+    actor_role: str = ""
+    facts: tuple[tuple[str, str], ...] = ()
+    cancelled: bool = False
+    cancels: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.at, f"the time of a {self.kind} entry")
+        if self.cancels is not None:
+            _require_aware(self.cancels, "the time of a cancelled entry")
+
+    def fact(self, name: str) -> str:
+        return dict(self.facts).get(name, "")
+
+
+@dataclass(frozen=True)
 class RecordItem:
-    """One onboarding item as it stands; the sign-off fields are empty until someone signs.
+    """One onboarding item as it stands, with every entry recorded on it in order.
 
     ``withdrawn_on`` is set for an item taken out of the plan after something was recorded on
     it: the record keeps it, marked, so a change of plan never hides its history.
     """
 
-    id: str
     title: str
     module_title: str
     kind: str
     status: TaskStatus
+    due_on: date | None = None
     completed_on: date | None = None
-    signed_by: str = ""
-    signer_role: str = ""
-    method: SignoffMethod | str = ""
-    signed_at: datetime | None = None
-    note: str = ""
+    history: tuple[HistoryEntry, ...] = ()
     withdrawn_on: date | None = None
 
-    def __post_init__(self) -> None:
-        if self.signed_at is not None:
-            _require_aware(self.signed_at, f"signed_at of {self.id}")
+
+@dataclass(frozen=True)
+class PendingRenewal:
+    """A renewal the record is waiting for: the item and when it falls due."""
+
+    title: str
+    due_on: date
 
 
 @dataclass(frozen=True)
@@ -168,9 +205,12 @@ class CredentialEntry:
 
 @dataclass(frozen=True)
 class AcknowledgementEntry:
+    """A policy signed by typing one's name, with the content version of the text signed."""
+
     title: str
     typed_name: str
     signed_at: datetime
+    content_version: str = ""  # empty for acknowledgements recorded before it was stored
 
     def __post_init__(self) -> None:
         _require_aware(self.signed_at, f"signed_at of {self.title!r}")
@@ -193,6 +233,11 @@ class RecordInput:
     language: str = "en"  # of the labels; the caller gives the other texts in the same language
     left: bool = False  # the hire left the clinic before finishing: the record closed there
     offboarding: bool = False  # the checklist of someone leaving, not an onboarding
+    status: str = "active"  # the onboarding's: "active", "completed"
+    completed_on: date | None = None
+    final_signoff: HistoryEntry | None = None
+    pending_renewals: tuple[PendingRenewal, ...] = ()
+    time_zone: str = ""  # the clinic's zone as people name it; every time is given in it
 
     def __post_init__(self) -> None:
         _require_aware(self.generated_at, "generated_at")
@@ -292,7 +337,8 @@ def _profile_facts(_: Words, jurisdiction: str, setting: str, role: str) -> tupl
 
 def _blank_footer(_: Words, catalog_version: str, printed_on: date | None) -> Footer:
     printed = (_("Printed {date}", date=printed_on.isoformat()),) if printed_on else ()
-    return Footer((*printed, _(CONTENT, version=catalog_version)), _(DISCLAIMER), _(PAGE))
+    facts = (*printed, _(CONTENT, version=catalog_version))
+    return Footer(facts, _(DISCLAIMER), _(PAGE), _(CONTINUED))
 
 
 def _duty_sections(duties: Sequence[PlannedDuty], _: Words) -> Iterator[Section]:
@@ -319,15 +365,17 @@ def _duty_row(duty: PlannedDuty) -> tuple[Cell, ...]:
 
 
 def short(text: str, limit: int = 240) -> str:
-    """The leading sentences that fit in ``limit`` characters: a printed sheet is a reminder."""
+    """The leading sentences that fit in ``limit`` characters: a printed sheet is a reminder.
+
+    The first sentence is kept whole however long: a sentence cut in the middle (with "…")
+    reads as a different instruction, and the cell wraps whatever it is given.
+    """
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())
     kept = sentences[0]
     for sentence in sentences[1:]:
         if len(kept) + 1 + len(sentence) > limit:
             break
         kept = f"{kept} {sentence}"
-    if len(kept) > limit:
-        kept = kept[:limit].rsplit(" ", 1)[0] + "…"
     return kept
 
 
@@ -343,13 +391,14 @@ def blank_plan(
     catalog_version: str,
     printed_on: date | None = None,
 ) -> Document:
-    """The dated onboarding tasks by phase, with lines for who did each, who signed, and when.
+    """The dated onboarding tasks by phase, with a box for each fact a sign-off records: when it
+    was done and by whom, who signed off and when, the method and outcome by code, a comment,
+    and a credential's number and expiry. A signature log ties the initials to names.
 
     Printed in the plan's language; the names passed in should be in that language too.
     """
     _ = Words(plan.language)
     names = {"role": role_name, "clinic": clinic_name}
-    signers = (_("Staff member"), _("Supervisor"), _("Manager"), _("Date"))
     return Document(
         title=_("Onboarding plan: {role}, {clinic}", **names),
         kicker=clinic_name,
@@ -361,20 +410,30 @@ def blank_plan(
         ),
         intro=_(
             "Due dates fall on {jurisdiction}'s working days. When a task is done, the "
-            "staff member writes their name; where a sign-off is needed, the person signing "
-            "confirms they saw it done as described.",
+            "staff member writes the date and their initials; where a sign-off is needed, the "
+            "person signing confirms they saw it done as described, and writes the date, the "
+            "method and the outcome by their codes.",
             jurisdiction=jurisdiction_name,
         ),
         fill_ins=(_("Staff member"), _("Supervisor")),
         sections=(
-            *_crowded_days(plan, _),
+            *_crowded_days(plan, _),  # said up front, before anyone plans the weeks
+            Section(_("How to fill in"), (Note(_code_legend(_)),), keep_together=True),
+            _signature_log(_),  # before the tasks: each person prints and signs once
             *_task_sections(plan.tasks, _),
             *_switched_off(plan, _),
-            Section(_("Plan complete"), (SignatureLines(signers),)),
+            Section(
+                _("Plan complete"),
+                (_signatures(_, "staff", "supervisor", "manager"),),
+                keep_together=True,
+            ),
         ),
         footer=_blank_footer(_, catalog_version, printed_on),
+        landscape=True,
         subject=_.pgettext("pdf", "Onboarding plan"),
+        author=clinic_name,
         language=_.pdf_language,
+        created_at=_midday(printed_on),
     )
 
 
@@ -392,17 +451,70 @@ def _crowded_days(plan: Plan, _: Words) -> Iterator[Section]:
     yield Section(_("Busy days"), (Note(note, emphasis=True),))
 
 
+# The codes written in the method and outcome boxes, and what each means.
+METHOD_CODES = {
+    "observed": N_("O"),
+    "demonstrated": N_("D"),
+    "discussed": N_("Di"),
+    "document reviewed": N_("R"),
+}
+OUTCOME_CODES = ((N_("C"), N_("competent")), (N_("P"), N_("needs practice: say what in Comment")))
+
+
+def _code_legend(_: Words) -> str:
+    methods = " · ".join(
+        f"{_(code)} = {_(METHOD_WORDS[method]).lower()}" for method, code in METHOD_CODES.items()
+    )
+    outcomes = " · ".join(
+        f"{_.pgettext('pdf code', code)} = {_(word)}" for code, word in OUTCOME_CODES
+    )
+    return _("Method: {methods}. Outcome: {outcomes}.", methods=methods, outcomes=outcomes)
+
+
+def _signatures(_: Words, *roles: str) -> Signatures:
+    """Signature, printed name and date lines for each of ``roles``, in both gender forms."""
+    return Signatures(
+        tuple(role_word(role, _) for role in roles),
+        _("Signature"),
+        _("Printed name"),
+        _("Date"),
+    )
+
+
+def _signature_log(_: Words, rows: int = 6) -> Section:
+    """Whose initials are whose: each person initialling the plan prints and signs once."""
+    columns = (
+        Column(_("Initials"), 0.12),
+        Column(_("Printed name"), 0.38),
+        Column(_("Role"), 0.22),
+        Column(_("Signature"), 0.28),
+    )
+    blank = tuple((Cell(), Cell(), Cell(), Cell()) for _row in range(rows))
+    return Section(_("Signature log"), (Table(columns, blank, write_in=True),), keep_together=True)
+
+
+def _midday(day: date | None) -> datetime | None:
+    """A printed form's creation moment: its print date (the form carries no time)."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC) if day else None
+
+
 def _task_sections(tasks: Sequence[PlannedTask], _: Words) -> Iterator[Section]:
     """One section per phase, plus "By day N" for day-count items that match no phase."""
     groups: dict[tuple[int, str], list[PlannedTask]] = {}
     for task in tasks:
         groups.setdefault(_group(task, _), []).append(task)
     columns = (
-        Column(_("Due"), 0.16),
-        Column(_.pgettext("pdf", "Task"), 0.38),
-        Column(_("Completed by"), 0.17),
-        Column(_.pgettext("pdf plan", "Signed off by"), 0.17),
-        Column(_("Date"), 0.12),
+        Column(_("Due"), 0.08),
+        Column(_.pgettext("pdf", "Task"), 0.33),
+        Column(_("Done on"), 0.065),
+        Column(_("Initials"), 0.06),
+        Column(_("Signed off by (initials)"), 0.065),
+        Column(_("Sign-off date"), 0.065),
+        Column(_("Method"), 0.055),
+        Column(_("Outcome"), 0.055),
+        Column(_("Comment"), 0.095),
+        Column(_("Credential no."), 0.07),
+        Column(_("Expires"), 0.06),
     )
     for (_day, title), members in sorted(groups.items()):
         rows = tuple(_task_row(task, _) for task in members)
@@ -424,11 +536,18 @@ def _group(task: PlannedTask, _: Words) -> tuple[int, str]:
 
 def _task_row(task: PlannedTask, _: Words) -> tuple[Cell, ...]:
     kind = _(KINDS[task.kind]) if task.kind in KINDS else task.kind.capitalize()
-    signer = Cell() if task.signoff != "none" else Cell(_("Not needed"), tone="muted")
     when = f"{_.weekday(task.due_date)} {task.due_date.isoformat()}"
     due = Cell(offset(task, _), when, bold=True)
-    title = Cell(task.title, f"{kind} · {_(SIGNOFFS[task.signoff])}", bold=True)
-    return (due, title, Cell(), signer, Cell())
+    about = f"{short(task.guidance, 0)}\n{kind} · {_(SIGNOFFS[task.signoff])}".lstrip()
+    title = Cell(task.title, about, bold=True)
+    none = Cell("—", tone="muted")
+    signed = (
+        (Cell(),) * 4
+        if task.signoff != "none"
+        else (Cell(_("Not needed"), tone="muted"),) + (none,) * 3
+    )
+    credential = (Cell(), Cell()) if task.kind == "credential" else (none, none)
+    return (due, title, Cell(), Cell(), *signed, Cell(), *credential)
 
 
 def offset(task: PlannedTask, _: Words) -> str:
@@ -451,8 +570,11 @@ def _switched_off(plan: Plan, _: Words) -> Iterator[Section]:
 
 
 def completed_record(record: RecordInput) -> Document:
-    """Every item with its status and sign-off, credentials, acknowledgements and the proof,
-    in the record's language."""
+    """Every item with its whole history, the final sign-off, credentials, acknowledgements,
+    pending renewals and the proof, in the record's language.
+
+    A signed record is not guidance: its footer carries no disclaimer.
+    """
     clinic, hire, _ = record.clinic, record.hire, Words(record.language)
     names = {"name": hire.name, "role": hire.role_name, "clinic": clinic.name}
     if record.offboarding:
@@ -462,32 +584,48 @@ def completed_record(record: RecordInput) -> Document:
         kicker=clinic.name,
         headline=_("Onboarding record — {name}", **names),
         running_head=_("{clinic} · Onboarding record · {name}", **names),
-        header=(
-            Fact(_("Staff member"), hire.name),
-            Fact(_("Role"), hire.role_name),
-            Fact(_("First day"), _.long_date(hire.start_date)),
-            Fact(_("Supervisor"), hire.supervisor_name),
-            Fact(_("Province or territory"), clinic.province_name),
-            Fact(_("Setting"), clinic.setting_name),
-        ),
+        header=_record_facts(record, _),
         intro=_left_line(record, _) + status_summary(record.items, _),
         sections=(
             *_item_sections(record.items, _),
+            _final_signoff_section(record.final_signoff, _),
             _credentials_section(record.credentials, record.generated_at.date(), _),
             _acknowledgements_section(record.acknowledgements, _),
+            _renewals_section(record.pending_renewals, _),
             _closing_section(record, _),
         ),
         footer=Footer(
             (
                 _("Generated {moment}", moment=_.moment(record.generated_at)),
                 _(CONTENT, version=record.catalog_version),
-                _("Fingerprint {fingerprint}…", fingerprint=record.fingerprint[:12]),
+                _("Fingerprint starts {fingerprint}", fingerprint=record.fingerprint[:12]),
             ),
-            _(DISCLAIMER),
+            "",
             _(PAGE),
+            _(CONTINUED),
         ),
         subject=_("Completed onboarding record"),
+        author=clinic.name,
         language=_.pdf_language,
+        created_at=record.generated_at,
+    )
+
+
+def _record_facts(record: RecordInput, _: Words) -> tuple[Fact, ...]:
+    """Who, what role, since when, how far along, and the clock every time is read on."""
+    hire, clinic = record.hire, record.clinic
+    status = ONBOARDING_STATUSES.get(record.status)
+    completed = _.long_date(record.completed_on) if record.completed_on else "—"
+    return (
+        Fact(_("Staff member"), hire.name),
+        Fact(_("Role"), hire.role_name),
+        Fact(_("Supervisor"), hire.supervisor_name),
+        Fact(_("First day"), _.long_date(hire.start_date)),
+        Fact(_("Onboarding status"), _(status) if status else record.status.capitalize()),
+        Fact(_("Completed on"), completed),
+        Fact(_("Province or territory"), clinic.province_name),
+        Fact(_("Setting"), clinic.setting_name),
+        Fact(_("Times are in"), record.time_zone or record.generated_at.tzname() or "UTC"),
     )
 
 
@@ -552,12 +690,9 @@ def _status_count(status: TaskStatus, number: int, _: Words) -> str:
 
 def _item_sections(items: Sequence[RecordItem], _: Words) -> Iterator[Section]:
     columns = (
-        Column(_("Item"), 0.325),
-        Column(_("Status"), 0.12),
-        Column(_.pgettext("pdf", "Completed"), 0.12),
-        Column(_("Signed off by"), 0.17),
-        Column(_("Method"), 0.145),
-        Column(_("Signed at"), 0.12),
+        Column(_("Item"), 0.30),
+        Column(_("Status"), 0.15),
+        Column(_("History"), 0.55),
     )
     modules: dict[str, list[RecordItem]] = {}
     for item in items:
@@ -571,9 +706,9 @@ def _item_sections(items: Sequence[RecordItem], _: Words) -> Iterator[Section]:
 
 def _item_row(item: RecordItem, _: Words) -> tuple[Cell, ...]:
     kind = _(KINDS[item.kind]) if item.kind in KINDS else item.kind.capitalize()
-    lines = [kind]  # the item id is for the app, not the printed record
-    if item.note:
-        lines.append(_("Note: {note}", note=item.note))
+    lines = [kind]
+    if item.due_on is not None:
+        lines[0] += " · " + _("Due {date}", date=item.due_on.isoformat())
     if item.withdrawn_on is not None:
         lines.append(
             _(
@@ -581,20 +716,60 @@ def _item_row(item: RecordItem, _: Words) -> tuple[Cell, ...]:
                 date=item.withdrawn_on.isoformat(),
             )
         )
-    about = "\n".join(lines)
+    completed = (
+        _("Completed {date}", date=item.completed_on.isoformat()) if item.completed_on else ""
+    )
+    withdrawn = _("Withdrawn") if item.withdrawn_on is not None else ""
+    history = "\n".join(history_text(entry, _) for entry in item.history)
     return (
-        Cell(item.title, about, bold=True),
+        Cell(item.title, "\n".join(lines), bold=True),
         Cell(
             _(PRINTED_STATUS_WORDS[item.status]),
-            _("Withdrawn") if item.withdrawn_on is not None else "",
+            "\n".join(line for line in (completed, withdrawn) if line),
             tone=_STATUS_TONES[item.status],
             bold=True,
         ),
-        Cell(item.completed_on.isoformat() if item.completed_on else "—"),
-        Cell(item.signed_by or "—", item.signer_role),
-        Cell(_method(item.method, _)),
-        _moment_cell(item.signed_at, _),
+        Cell(history or _("Nothing recorded yet."), tone="plain" if history else "muted"),
     )
+
+
+def history_text(entry: HistoryEntry, _: Words) -> str:
+    """One history entry in a line: "2026-12-02 10:05 EST · Needs practice · Grace Okafor,
+    Supervisor · Observed · “Label the tubes first”". A new kind of entry needs its word in
+    ``EVENT_WORDS`` and, if it carries facts, a line here."""
+    word = EVENT_WORDS.get(entry.kind)  # type: ignore[call-overload]
+    parts = [_.moment(entry.at), _(word) if word else entry.kind.replace("_", " ").capitalize()]
+    parts.append(
+        f"{entry.actor}, {role_word(entry.actor_role, _)}" if entry.actor_role else entry.actor
+    )
+    method = entry.fact("method") or entry.fact("seen")
+    if method:
+        parts.append(_method(method, _))
+    if entry.fact("number"):
+        parts.append(_("No. {number}", number=entry.fact("number")))
+    if entry.fact("expires_on"):
+        parts.append(_("Expires {date}", date=entry.fact("expires_on")))
+    if entry.fact("content_version"):
+        parts.append(_(CONTENT, version=entry.fact("content_version")))
+    if entry.cancels is not None:
+        parts.append(_("Cancels the entry of {moment}", moment=_.moment(entry.cancels)))
+    for name in ("comment", "note", "reason"):
+        if entry.fact(name):
+            parts.append(_.quote(entry.fact(name)))
+    if entry.cancelled:
+        parts.append(_("[cancelled by a correction]"))
+    return " · ".join(parts)
+
+
+def role_word(role: str, _: Words) -> str:
+    """A role's label on paper, in both gender forms where the language has two (the screen's
+    "Superviseur" stands above a woman's name as often as a man's)."""
+    words = {
+        "manager": lambda: _.pgettext("pdf role", "Manager"),
+        "supervisor": lambda: _.pgettext("pdf role", "Supervisor"),
+        "staff": lambda: _.pgettext("pdf role", "Staff member"),
+    }
+    return words[role]() if role in words else role.capitalize()
 
 
 def _method(method: str, _: Words) -> str:
@@ -607,6 +782,29 @@ def _moment_cell(when: datetime | None, _: Words) -> Cell:
     if when is None:
         return Cell("—")
     return Cell(when.date().isoformat(), _.clock(when))
+
+
+def _final_signoff_section(final: HistoryEntry | None, _: Words) -> Section:
+    """The manager's sign-off that closes the onboarding: who, in what role, and when."""
+    heading = _("Final sign-off")
+    if final is None:
+        return Section(heading, (Note(_("Not given yet: the onboarding is still in progress.")),))
+    facts = (
+        Fact(_("Signed by"), final.actor),
+        Fact(_("Role"), role_word(final.actor_role, _)),
+        Fact(_("Signed at"), _.moment(final.at)),
+    )
+    return Section(heading, (FactGrid(facts),), keep_together=True)
+
+
+def _renewals_section(renewals: Sequence[PendingRenewal], _: Words) -> Section:
+    heading = _("Pending renewals")
+    if not renewals:
+        return Section(heading, (Note(_("No renewal is pending.")),))
+    columns = (Column(_("Item"), 0.7), Column(_("Due"), 0.3))
+    rows = tuple((Cell(r.title, bold=True), Cell(r.due_on.isoformat())) for r in renewals)
+    count = _.npgettext("pdf", "renewal", "renewals", len(rows))
+    return Section(heading, (Table(columns, rows),), count)
 
 
 def _credentials_section(credentials: Sequence[CredentialEntry], today: date, _: Words) -> Section:
@@ -654,12 +852,21 @@ def _acknowledgements_section(
     if not acknowledgements:
         return Section(_("Acknowledgements"), (Note(_("No acknowledgements are recorded.")),))
     columns = (
-        Column(_("Acknowledgement"), 0.52),
-        Column(_("Typed name"), 0.26),
-        Column(_("Signed at"), 0.22),
+        Column(_("Acknowledgement"), 0.40),
+        Column(_("Typed name"), 0.22),
+        Column(_("Content signed"), 0.18),
+        Column(_("Signed at"), 0.20),
     )
     rows = tuple(
-        (Cell(ack.title, bold=True), Cell(ack.typed_name), _moment_cell(ack.signed_at, _))
+        (
+            Cell(ack.title, bold=True),
+            Cell(ack.typed_name),
+            Cell(
+                ack.content_version or _("Not recorded"),
+                tone="plain" if ack.content_version else "muted",
+            ),
+            _moment_cell(ack.signed_at, _),
+        )
         for ack in acknowledgements
     )
     count = _.npgettext("pdf", "acknowledgement", "acknowledgements", len(rows))
@@ -674,15 +881,15 @@ def _closing_section(record: RecordInput, _: Words) -> Section:
         _(
             "The fingerprint is the head of this record's chain of sign-offs: each sign-off "
             "is hashed together with the one before it, so changing any of them changes the "
-            "fingerprint. Scan the code or open the address to check this printout against the "
-            "clinic's record."
+            "fingerprint. Scan the code or open the address, then upload this PDF file or type "
+            "its SHA-256, to learn whether it is exactly the document the clinic issued."
         ),
         _("Record fingerprint (head of the sign-off chain)"),
         _("Verify at"),
     )
     blocks = (
         Note(record.signature_meaning, emphasis=True),
-        SignatureLines((_("Staff member"), _("Manager"), _("Date"))),
+        _signatures(_, "staff", "manager"),
         proof,
     )
     return Section(_("What a sign-off means"), blocks, keep_together=True)
@@ -711,7 +918,7 @@ def compliance_summary(summary: SummaryInput) -> Document:
     return Document(
         title=_("Compliance summary: {clinic}", clinic=clinic.name),
         kicker=clinic.name,
-        headline=_("Onboarding and credentials summary"),
+        headline=_("Compliance summary"),
         running_head=_(
             "{clinic} · Compliance summary · {date}", clinic=clinic.name, date=today.isoformat()
         ),
@@ -737,10 +944,13 @@ def compliance_summary(summary: SummaryInput) -> Document:
             ),
             _(DISCLAIMER),
             _(PAGE),
+            _(CONTINUED),
         ),
         landscape=len(summary.modules) > _MATRIX_COLUMNS_PORTRAIT,
         subject=_("Compliance summary"),
+        author=clinic.name,
         language=_.pdf_language,
+        created_at=summary.generated_at,
     )
 
 

@@ -8,6 +8,7 @@ found by a search of the PDF) the same way.
 
 import unicodedata
 from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import Literal
 
 Tone = Literal["plain", "muted", "good", "warn", "bad"]
@@ -120,7 +121,20 @@ class Verification(_Normalized):
     verify_at: str
 
 
-Block = Note | FactGrid | Table | SignatureLines | Verification
+@dataclass(frozen=True)
+class Signatures(_Normalized):
+    """One row per signer: a line to sign, a line for the printed name and a date line.
+
+    ``signers`` name who signs ("Staff member", "Manager"); the other labels caption the lines.
+    """
+
+    signers: tuple[str, ...]
+    signature: str = "Signature"
+    printed_name: str = "Printed name"
+    date: str = "Date"
+
+
+Block = Note | FactGrid | Table | SignatureLines | Signatures | Verification
 
 
 @dataclass(frozen=True)
@@ -135,12 +149,14 @@ class Section(_Normalized):
 class Footer(_Normalized):
     """Facts printed on every page next to "Page X of Y", and the disclaimer line.
 
-    ``page`` spells "Page X of Y" in the document's language, with ``{page}`` and ``{total}``.
+    ``page`` spells "Page X of Y" in the document's language, with ``{page}`` and ``{total}``;
+    ``continued`` names a section again above its table carried onto a new page.
     """
 
     facts: tuple[str, ...]
     disclaimer: str
     page: str = "Page {page} of {total}"
+    continued: str = "{section} (continued)"
 
 
 @dataclass(frozen=True)
@@ -158,5 +174,8 @@ class Document(_Normalized):
     fill_ins: tuple[str, ...] = ()  # blank lines under the header: "Staff member", "Supervisor"
     landscape: bool = False
     subject: str = ""
-    author: str = "clinic_onboard"
+    author: str = "clinic_onboard"  # the clinic, for a document it issues
     language: str = "en-CA"
+    # The PDF's creation date: when the record was generated or the form printed (the same
+    # document and time still give the same bytes). None: a fixed date, for a form not dated.
+    created_at: datetime | None = None

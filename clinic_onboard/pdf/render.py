@@ -1,17 +1,24 @@
 """``render``: a ``Document`` in, PDF bytes out, with reportlab's platypus.
 
 The only module that knows about reportlab. No Flask, no database, no clock: reportlab runs in
-invariant mode (fixed creation date and document id), so the same document always gives the same
-bytes, and a printed record can be compared with a fresh export of it.
+invariant mode (fixed document id) with the document's own creation date, so the same document
+always gives the same bytes, and a printed record can be compared with a fresh export of it.
+
+Text is set for paper: a word too wide for its cell first shrinks, down to a floor size, then
+breaks at a hyphenation point of its language (pyphen's dictionaries), never mid-syllable; a
+section's name is repeated above a table continued on the next page; each section is a bookmark.
 """
 
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache, partial
 from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pyphen
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -19,6 +26,8 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -26,6 +35,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -45,13 +55,14 @@ from clinic_onboard.pdf.model import (
     Note,
     Section,
     SignatureLines,
+    Signatures,
     Table,
     Tone,
     Verification,
 )
 
 INK = colors.HexColor("#1f2933")
-MUTED = colors.HexColor("#5b6770")
+MUTED = colors.HexColor("#4f5b63")  # 6.5:1 on white, 6.1:1 on the zebra rows
 ACCENT = colors.HexColor("#0e5a63")
 RULE = colors.HexColor("#aab5bc")
 HEADER_FILL = colors.HexColor("#e2ecee")
@@ -71,6 +82,12 @@ WRITE_IN_HEIGHT = 24  # points: room for a handwritten name or initials
 SIGNATURE_HEIGHT = 30
 QR_SIZE = 1.2 * inch
 KEEP_WITH_HEADING = 150  # a section heading needs this much room below it or starts a new page
+DETAIL_SIZE = 9  # guidance and details: nothing a reader must read is smaller
+FLOOR_SIZE = 7  # a word too wide for its cell shrinks to this size before it is hyphenated
+CELL_PADDING = 8  # left and right padding of a table cell together
+# pyphen's dictionary for each language of the documents.
+_HYPHENATION = {"en": "en_US", "fr": "fr"}
+_language: ContextVar[str] = ContextVar("pdf_language", default="en")
 
 
 def render(document: Document) -> bytes:
@@ -90,23 +107,37 @@ def render(document: Document) -> bytes:
         title=document.title,
         author=document.author,
         subject=document.subject,
-        creator=document.author,
+        creator="clinic_onboard",
         lang=document.language,
         initialFontName=REGULAR,  # otherwise every page references an unembedded Helvetica
         invariant=1,
     )
     furniture = partial(_furniture, document=document, pagesize=pagesize)
-    template.build(list(_story(document, width)), canvasmaker=partial(_PagedCanvas, furniture))
+    canvas = partial(_PagedCanvas, furniture, document.created_at)
+    token = _language.set(document.language.split("-")[0])
+    try:
+        template.build(list(_story(document, width)), canvasmaker=canvas)
+    finally:
+        _language.reset(token)
     return buffer.getvalue()
 
 
 class _PagedCanvas(Canvas):
-    """Holds every page until the end so the footer can say "Page X of Y"."""
+    """Holds every page until the end so the footer can say "Page X of Y"; dates the PDF."""
 
-    def __init__(self, furniture: Callable[[Canvas, int], None], *args: Any, **kwargs: Any):
+    def __init__(
+        self,
+        furniture: Callable[[Canvas, int], None],
+        created_at: datetime | None,
+        *args: Any,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self._furniture = furniture
         self._pages: list[dict[str, Any]] = []
+        if created_at is not None:
+            self._doc._timeStamp = _timestamp(created_at)
+        self.setViewerPreference("DisplayDocTitle", "true")
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -118,6 +149,17 @@ class _PagedCanvas(Canvas):
             self._furniture(self, len(self._pages))
             super().showPage()
         super().save()
+
+
+def _timestamp(when: datetime) -> TimeStamp:
+    """reportlab's creation stamp for ``when`` (in UTC), instead of the invariant 2000-01-01."""
+    stamp = TimeStamp(invariant=1)
+    utc = when.astimezone(UTC)
+    stamp.t = utc.timestamp()
+    stamp.lt = utc.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    return stamp
 
 
 # ---- page furniture: running head and footer --------------------------------------------------
@@ -152,8 +194,11 @@ def _footer(canvas: Canvas, footer: Footer, page: str, right: float) -> None:
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN_X, base + 22, right, base + 22)
     canvas.setFillColor(INK)
-    canvas.setFont(REGULAR, 8)
-    canvas.drawString(MARGIN_X, base + 10, footer.disclaimer)
+    if footer.disclaimer:  # blank guidance only: a signed record is not advice
+        room = right - MARGIN_X - stringWidth(page, BOLD, 9) - 12  # never under the page number
+        size = min(8, max(6, 8 * room / stringWidth(footer.disclaimer, REGULAR, 8)))
+        canvas.setFont(REGULAR, size)
+        canvas.drawString(MARGIN_X, base + 10, footer.disclaimer)
     canvas.setFont(BOLD, 9)
     canvas.drawRightString(right, base + 10, page)
     canvas.setFillColor(MUTED)
@@ -176,23 +221,103 @@ class _Look:
     leading: float | None = None
 
 
-@cache
 def _style(look: _Look) -> ParagraphStyle:
+    return _styled(look, _language.get())
+
+
+@cache
+def _styled(look: _Look, language: str) -> ParagraphStyle:
     alignment = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}[look.align]
     return ParagraphStyle(
-        name=repr(look),
+        name=f"{look!r} {language}",
         fontName=BOLD if look.bold else REGULAR,
         fontSize=look.size,
         leading=look.leading or round(look.size * 1.28, 1),
         textColor=look.color or TONES[look.tone],
         alignment=alignment,
-        splitLongWords=1,  # ids, emails and hashes with no spaces must still wrap in a cell
+        # ``_broken`` has already cut what cannot fit; this only guards a width rounding
+        splitLongWords=1,
     )
 
 
-def _para(text: str, look: _Look) -> Paragraph:
-    """A paragraph of plain text: markup characters escaped, line breaks kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), _style(look))
+@cache
+def _hyphenator(language: str) -> pyphen.Pyphen:
+    """The language's hyphenation dictionary, loaded once per process."""
+    return pyphen.Pyphen(lang=_HYPHENATION.get(language, "en_US"))
+
+
+def _para(text: str, look: _Look, room: float | None = None) -> Paragraph:
+    """A paragraph of plain text: markup characters escaped, line breaks kept; given the
+    ``room`` it has, a word wider than that is broken at its hyphenation points."""
+    lines = text.split("\n")
+    if room is None:
+        markup = "<br/>".join(escape(line) for line in lines)
+    else:
+        font = BOLD if look.bold else REGULAR
+        markup = "<br/>".join(_broken(line, font, look.size, room) for line in lines)
+    return Paragraph(markup, _style(look))
+
+
+def fitting_size(
+    text: str, bold: bool, size: float, width: float, floor: float = FLOOR_SIZE
+) -> float:
+    """The size at which the widest word of ``text`` fits ``width``, not below ``floor``:
+    a name or a long word shrinks a little rather than break."""
+    font = BOLD if bold else REGULAR
+    widest = max((stringWidth(word, font, size) for word in text.split()), default=0)
+    if widest <= width:
+        return size
+    return max(floor, int(size * width / widest * 10) / 10)
+
+
+def _broken(line: str, font: str, size: float, room: float) -> str:
+    """``line`` as markup, each word too wide for ``room`` cut into pieces that fit: at its
+    hyphenation points (a hyphen marks the cut), after "-", ".", "@", "/" or "_", and only
+    where a word has none of those, anywhere, still with a hyphen. Words that fit are left
+    to the paragraph's own wrapping, so ordinary text is never hyphenated."""
+    words = line.split(" ")
+    if all(stringWidth(word, font, size) <= room for word in words):
+        return escape(line)
+    out: list[str] = []
+    for word in words:
+        if stringWidth(word, font, size) <= room:
+            out.append(escape(word))
+        else:
+            pieces = _pieces(word, font, size, room)
+            out.append("<br/>" + "<br/>".join(escape(piece) for piece in pieces) + "<br/>")
+    return " ".join(out).replace(" <br/>", "<br/>").replace("<br/> ", "<br/>")
+
+
+def _pieces(word: str, font: str, size: float, room: float) -> list[str]:
+    """Greedy cuts of ``word``: each piece, with its hyphen, as wide as fits ``room``."""
+    cuts = _cut_points(word)
+    pieces, start = [], 0
+    while start < len(word):
+        end = len(word)
+        while stringWidth(_piece(word, start, end), font, size) > room:
+            fitting = [cut for cut in cuts if start < cut < end]
+            end = fitting[-1] if fitting else end - 1
+            if end <= start + 1:
+                end = start + 1
+                break
+        pieces.append(_piece(word, start, end))
+        start = end
+    return pieces
+
+
+def _cut_points(word: str) -> list[int]:
+    """Where ``word`` may be cut: after punctuation, at hyphenation points, then anywhere
+    (the later kinds are tried only when the earlier leave a piece too wide)."""
+    punctuation = {i + 1 for i, char in enumerate(word) if char in "-./@_"}
+    hyphenation = set(_hyphenator(_language.get()).positions(word))
+    return sorted((punctuation | hyphenation) - {0, len(word)})
+
+
+def _piece(word: str, start: int, end: int) -> str:
+    """The piece from ``start`` to ``end``, with a hyphen when cut inside a word."""
+    piece = word[start:end]
+    cut_inside = end < len(word) and piece[-1:].isalnum() and word[end : end + 1].isalnum()
+    return f"{piece}-" if cut_inside else piece
 
 
 BODY = _Look()
@@ -215,8 +340,9 @@ def _story(document: Document, width: float) -> Iterator[Flowable]:
     if document.intro:
         yield Spacer(1, 10)
         yield _para(document.intro, BODY)
-    for section in document.sections:
-        yield from _section(section, width)
+    for number, section in enumerate(document.sections):
+        continued = document.footer.continued.format(section=section.heading)
+        yield from _section(section, width, f"section-{number}", continued)
 
 
 def _rule(width: float, thickness: float, color: colors.Color) -> RLTable:
@@ -225,31 +351,59 @@ def _rule(width: float, thickness: float, color: colors.Color) -> RLTable:
     return line
 
 
-def _section(section: Section, width: float) -> Iterator[Flowable]:
-    yield CondPageBreak(KEEP_WITH_HEADING)
+def _section(section: Section, width: float, key: str, continued: str) -> Iterator[Flowable]:
+    """The heading and its blocks; a section with no table to split is kept whole, so a short
+    closing note never sits alone on a page after one that had room for it."""
+    has_table = any(isinstance(block, Table) for block in section.blocks)
+    if has_table and not section.keep_together:
+        yield CondPageBreak(KEEP_WITH_HEADING)
     yield Spacer(1, 14)
-    content = [_heading(section), Spacer(1, 5)]
+    content: list[Flowable] = [_heading(section, key), Spacer(1, 5)]
     for block in section.blocks:
-        content += [_block(block, width), Spacer(1, 8)]
-    if section.keep_together:
-        yield KeepTogether(content)
+        content += [_block(block, width, continued), Spacer(1, 8)]
+    if section.keep_together or not has_table:
+        yield KeepTogether(list(_unwrapped(content)))
     else:
         yield from content
 
 
-def _heading(section: Section) -> Paragraph:
+def _unwrapped(flowables: list[Flowable]) -> Iterator[Flowable]:
+    """The flowables with any ``KeepTogether`` opened: reportlab measures a nested one as
+    infinitely tall, which sent every closing section to a page of its own."""
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            yield from _unwrapped(flowable._content)
+        else:
+            yield flowable
+
+
+class _Heading(Paragraph):
+    """A section heading that is also the PDF's bookmark to its page."""
+
+    def __init__(self, text: str, style: ParagraphStyle, title: str, key: str) -> None:
+        super().__init__(text, style)
+        self._title, self._key = title, key
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self._key)
+        self.canv.addOutlineEntry(self._title, self._key, level=0)
+        super().draw()
+
+
+def _heading(section: Section, key: str) -> Paragraph:
     """The section title, with its count in smaller grey type beside it."""
     count = (
         f'  <font name="{REGULAR}" size="9" color="{MUTED.hexval()}">{escape(section.count)}</font>'
     )
     heading = escape(section.heading) + (count if section.count else "")
-    return Paragraph(heading, _style(_Look(size=13, bold=True, color=ACCENT, leading=17)))
+    style = _style(_Look(size=13, bold=True, color=ACCENT, leading=17))
+    return _Heading(heading, style, section.heading, key)
 
 
-def _block(block: Block, width: float) -> Flowable:
+def _block(block: Block, width: float, continued: str) -> Flowable:
     match block:
         case Table():
-            table = _table(block, width)
+            table = _table(block, width, continued)
             return KeepTogether([table]) if block.keep_together else table
         case FactGrid():
             return _fact_grid(block, width)
@@ -257,6 +411,8 @@ def _block(block: Block, width: float) -> Flowable:
             return _note(block, width)
         case SignatureLines():
             return _signature_lines(block.labels, width)
+        case Signatures():
+            return _signatures(block, width)
         case Verification():
             return _verification(block, width)
     raise TypeError(f"cannot render {type(block).__name__}")
@@ -265,39 +421,62 @@ def _block(block: Block, width: float) -> Flowable:
 # ---- blocks -----------------------------------------------------------------------------------
 
 
-def _table(table: Table, width: float) -> RLTable:
+class _ContinuedTable(RLTable):
+    """A table that names its section again above the part carried onto the next page."""
+
+    continued = ""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) < 2 or not self.continued:
+            return parts
+        first, *rest = parts
+        for part in rest:
+            part.continued = self.continued
+        label = _para(self.continued, _Look(size=10, bold=True, color=ACCENT))
+        return [first, PageBreak(), label, Spacer(1, 3), *rest]
+
+
+def _table(table: Table, width: float, continued: str = "") -> RLTable:
+    widths = [width * column.share for column in table.columns]
     header = [
-        _para(column.heading, _Look(size=8.5, bold=True, color=ACCENT, align=column.align))
-        for column in table.columns
+        _column_heading(column, column_width)
+        for column, column_width in zip(table.columns, widths, strict=True)
     ]
     rows = [
         [
-            _cell(cell, column, table.write_in)
-            for cell, column in zip(row, table.columns, strict=True)
+            _cell(cell, column, table.write_in, column_width)
+            for cell, column, column_width in zip(row, table.columns, widths, strict=True)
         ]
         for row in table.rows
     ]
-    result = RLTable(
-        [header, *rows],
-        colWidths=[width * column.share for column in table.columns],
-        repeatRows=1,
-    )
+    result = _ContinuedTable([header, *rows], colWidths=widths, repeatRows=1)
+    result.continued = continued
     result.setStyle(_table_style(table.write_in, len(rows)))
     return result
 
 
-def _cell(cell: Cell, column: Column, write_in: bool) -> list[Flowable]:
+def _column_heading(column: Column, width: float) -> Paragraph:
+    room = width - CELL_PADDING
+    size = fitting_size(column.heading, True, 8.5, room, floor=6.5)
+    return _para(
+        column.heading, _Look(size=size, bold=True, color=ACCENT, align=column.align), room
+    )
+
+
+def _cell(cell: Cell, column: Column, write_in: bool, width: float) -> list[Flowable]:
     if cell.kind == "checkbox":
         return [_para("☐", _Look(size=15, align="center", leading=15))]
     if not cell.text and not cell.detail:
         return [Spacer(1, WRITE_IN_HEIGHT if write_in else 0)]
-    flowables: list[Flowable] = [
-        _para(cell.text, _Look(size=9, bold=cell.bold, tone=cell.tone, align=column.align))
-    ]
+    room = width - CELL_PADDING
+    size = fitting_size(cell.text, cell.bold, 9, room)
+    look = _Look(size=size, bold=cell.bold, tone=cell.tone, align=column.align)
+    flowables: list[Flowable] = [_para(cell.text, look, room)]
     if cell.detail:
-        flowables.append(
-            _para(cell.detail, _Look(size=8, tone="muted", align=column.align, leading=10))
-        )
+        detail = fitting_size(cell.detail, False, DETAIL_SIZE, room)
+        detail_look = _Look(size=detail, tone="muted", align=column.align, leading=11.5)
+        flowables.append(_para(cell.detail, detail_look, room))
     return flowables
 
 
@@ -406,7 +585,42 @@ def _signature_lines(labels: tuple[str, ...], width: float) -> KeepTogether:
 
 
 def _signature_label(label: str) -> Paragraph | str:
-    return _para(label, _Look(size=8.5, tone="muted")) if label else ""
+    return _para(label, _Look(size=DETAIL_SIZE, tone="muted")) if label else ""
+
+
+def _signatures(block: Signatures, width: float) -> KeepTogether:
+    """Per signer: a signature line, a line for the printed name and a date line, each
+    captioned beneath, so every signature on paper says whose it is and when it was made."""
+    gutter = 14.0
+    shares = (0.42, 0.38, 0.20)
+    widths = [(width - 2 * gutter) * share for share in shares]
+    rows: list[list[Any]] = []
+    for signer in block.signers:
+        captions = (f"{block.signature} — {signer}", block.printed_name, block.date)
+        rows += [["", "", "", "", ""]]
+        rows += [
+            [
+                _signature_label(captions[0]),
+                "",
+                _signature_label(captions[1]),
+                "",
+                _signature_label(captions[2]),
+            ]
+        ]
+    heights = [SIGNATURE_HEIGHT if i % 2 == 0 else None for i in range(len(rows))]
+    table = RLTable(
+        rows,
+        colWidths=[widths[0], gutter, widths[1], gutter, widths[2]],
+        rowHeights=heights,
+    )
+    commands: list[tuple[Any, ...]] = [
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for row in range(0, len(rows), 2):
+        commands += [("LINEBELOW", (column, row), (column, row), 0.8, INK) for column in (0, 2, 4)]
+    table.setStyle(_base_style(commands))
+    return KeepTogether([table])
 
 
 def _note(note: Note, width: float) -> Flowable:
@@ -430,15 +644,19 @@ def _note(note: Note, width: float) -> Flowable:
 
 
 def _verification(verification: Verification, width: float) -> KeepTogether:
-    """The QR code beside the full fingerprint and address, kept together on the last page."""
+    """The QR code beside the full fingerprint and address, both leading to the check."""
+    link = escape(verification.url)
     text = [
-        _para(verification.heading, _Look(size=8, tone="muted")),
+        _para(verification.heading, _Look(size=DETAIL_SIZE, tone="muted")),
         _para(verification.fingerprint, _Look(size=9.5, bold=True)),
         Spacer(1, 6),
-        _para(verification.verify_at, _Look(size=8, tone="muted")),
-        _para(verification.url, _Look(size=9.5, color=ACCENT)),
+        _para(verification.verify_at, _Look(size=DETAIL_SIZE, tone="muted")),
+        Paragraph(
+            f'<a href="{link}" color="{ACCENT.hexval()}"><u>{link}</u></a>',
+            _style(_Look(size=9.5, color=ACCENT)),
+        ),
         Spacer(1, 6),
-        _para(verification.explanation, _Look(size=8.5, tone="muted")),
+        _para(verification.explanation, _Look(size=DETAIL_SIZE, tone="muted")),
     ]
     table = RLTable([[_qr(verification.url), text]], colWidths=[QR_SIZE + 14, width - QR_SIZE - 14])
     table.setStyle(
@@ -455,11 +673,27 @@ def _verification(verification: Verification, width: float) -> KeepTogether:
     return KeepTogether([table])
 
 
-def _qr(value: str) -> Drawing:
+class _LinkedDrawing(Flowable):
+    """A drawing that is also a link: a click on the QR code opens what it encodes."""
+
+    def __init__(self, drawing: Drawing, url: str) -> None:
+        super().__init__()
+        self._drawing, self._url = drawing, url
+        self.width, self.height = drawing.width, drawing.height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self._drawing.drawOn(self.canv, 0, 0)
+        self.canv.linkURL(self._url, (0, 0, self.width, self.height), relative=1)
+
+
+def _qr(value: str) -> Flowable:
     widget = QrCodeWidget(value, barLevel="M")
     left, bottom, right, top = widget.getBounds()
     scale_x, scale_y = QR_SIZE / (right - left), QR_SIZE / (top - bottom)
     drawing = Drawing(QR_SIZE, QR_SIZE, transform=[scale_x, 0, 0, scale_y, 0, 0])
     drawing.initialFontName = REGULAR  # the graphics default is an unembedded Helvetica
     drawing.add(widget)
-    return drawing
+    return _LinkedDrawing(drawing, value)

@@ -104,6 +104,10 @@ class Words:
         hours = f"{when:%H}\u00a0h\u00a0{when:%M}" if french else f"{when:%H:%M}"
         return f"{hours} {when.tzname()}"
 
+    def quote(self, text: str) -> str:
+        """Quoted words someone wrote: “…” in English, « … » in French (no-break spaces)."""
+        return f"«\u00a0{text}\u00a0»" if self.language == "fr" else f"“{text}”"
+
     def moment(self, when: datetime) -> str:
         """ "2026-12-15 16:40 EST": the zone printed, since a record may be read in another one."""
         return f"{when:%Y-%m-%d} {self.clock(when)}"

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
+from clinic_onboard.local_time import TIME_ZONES, local
 from clinic_onboard.models import (
     Clinic,
     ClinicRole,
@@ -34,13 +35,24 @@ from clinic_onboard.pdf import (
     blank_checklist,
     blank_plan,
 )
-from clinic_onboard.pdf.document import ROLES, signature_meaning
+from clinic_onboard.pdf.document import HistoryEntry, PendingRenewal, signature_meaning
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.queries.dashboard import expiring_credentials
 from clinic_onboard.queries.hire_summaries import every_hire
 from clinic_onboard.queries.plan_inputs import plan_for
-from clinic_onboard.queries.record import TaskRecord, chain_head, events_of, fold_records
-from clinic_onboard.record.states import CREDENTIAL_KINDS, SIGNING_KINDS, EventKind, TaskStatus
+from clinic_onboard.queries.record import (
+    TaskRecord,
+    chain_head,
+    events_of,
+    fold_records,
+    voided_ids,
+)
+from clinic_onboard.record.states import (
+    CREDENTIAL_KINDS,
+    STATEMENT_KINDS,
+    EventKind,
+    TaskStatus,
+)
 from clinic_onboard.services.library import catalog
 
 # The statuses in which the hire's latest completion (or form) still stands.
@@ -70,19 +82,22 @@ def clinic_info(
 def record_input(
     onboarding: Onboarding, verify_url: str, generated_at: datetime, lang: str | None = None
 ) -> RecordInput:
-    """Every item of ``onboarding`` as it stands, with its credentials and signatures, in
-    ``lang`` (the clinic's language when not given).
+    """Every item of ``onboarding`` with its whole history, its credentials and signatures, in
+    ``lang`` (the clinic's language when not given), every time on the clinic's clock.
 
-    Renewals appear once recorded; a renewal not yet due is not part of the onboarding. An item
-    withdrawn from the plan stays, marked, once anything was recorded on it (the HTML record
-    and the chain keep it too); one withdrawn untouched was never part of the hire's history.
+    Renewals appear once recorded, and those still to come as pending; an item withdrawn from
+    the plan stays, marked, once anything was recorded on it (the HTML record and the chain keep
+    it too); one withdrawn untouched was never part of the hire's history.
     """
     clinic = db.session.get(Clinic, onboarding.clinic_id)
     lang = lang or clinic.language
-    _ = Words(lang)
-    records = fold_records(onboarding.tasks, events_of(onboarding), withdrawn=True)
+    _, zone = Words(lang), clinic.time_zone
+    events = events_of(onboarding)
+    records = fold_records(onboarding.tasks, events, withdrawn=True)
     live = [task for task in onboarding.tasks if _printed(task, records[task.id])]
+    history = _histories(events, zone)
     supervisor = onboarding.supervisor
+    final = next((e for e in reversed(events) if e.kind == EventKind.FINAL_SIGNOFF), None)
     return RecordInput(
         clinic=clinic_info(clinic, lang=lang),
         hire=HireInfo(
@@ -92,17 +107,30 @@ def record_input(
             supervisor_name=supervisor.display_name if supervisor else _("None named"),
         ),
         catalog_version=onboarding.catalog_version,
-        generated_at=generated_at,
-        items=tuple(_item(task, records[task.id], _) for task in live),
+        generated_at=local(generated_at, zone),
+        items=tuple(_item(task, records[task.id], history, zone) for task in live),
         credentials=tuple(_credentials(live, records)),
-        acknowledgements=tuple(_acknowledgements(live, records)),
+        acknowledgements=tuple(_acknowledgements(live, records, zone)),
         signature_meaning=signature_meaning(lang),
         fingerprint=chain_head(onboarding),
         verify_url=verify_url,
         language=lang,
         left=onboarding.status == OnboardingStatus.LEFT,
         offboarding=onboarding.kind == OFFBOARDING,
+        status=onboarding.status.value,
+        completed_on=local(onboarding.completed_at, zone).date()
+        if onboarding.completed_at
+        else None,
+        final_signoff=_entry(final, zone) if final else None,
+        pending_renewals=tuple(_pending_renewals(onboarding.tasks, records)),
+        time_zone=_zone_name(zone, generated_at, _),
     )
+
+
+def _zone_name(zone: str, when: datetime, _: Words) -> str:
+    """ "Eastern (Ontario, Quebec), EST": the zone as the clinic chose it, and its abbreviation."""
+    label = TIME_ZONES.get(zone)
+    return f"{_(label) if label else zone}, {local(when, zone).tzname()}"
 
 
 def _printed(task: OnboardingTask, record: TaskRecord) -> bool:
@@ -111,31 +139,80 @@ def _printed(task: OnboardingTask, record: TaskRecord) -> bool:
     return not optional or bool(record.events)
 
 
-def _item(task: OnboardingTask, record: TaskRecord, _: Words) -> RecordItem:
+def _pending_renewals(
+    tasks: list[OnboardingTask], records: dict[int, TaskRecord]
+) -> Iterator[PendingRenewal]:
+    """Renewals in the plan with nothing recorded yet: what the record still waits for."""
+    for task in tasks:
+        record = records.get(task.id)
+        waiting = record is not None and not record.events
+        if task.renewal_of_id is not None and task.withdrawn_at is None and waiting:
+            yield PendingRenewal(task.title, task.due_date)
+
+
+def _histories(events: list[OnboardingEvent], zone: str) -> dict[int, list[HistoryEntry]]:
+    """Each task's entries in order, corrections and the entries they cancel included."""
+    by_id = {event.id: event for event in events}
+    cancelled = voided_ids(events)
+    entries: dict[int, list[HistoryEntry]] = {}
+    for event in events:
+        if event.task_id is None or event.kind in STATEMENT_KINDS:
+            continue
+        target = by_id.get(event.payload.get("voids")) if event.kind == EventKind.VOIDED else None
+        cancels = local(target.created_at, zone) if target is not None else None
+        entry = _entry(event, zone, cancelled=event.id in cancelled, cancels=cancels)
+        entries.setdefault(event.task_id, []).append(entry)
+    return entries
+
+
+# The payload fields a history entry prints, by the name the event stores them under.
+_PRINTED_FACTS = (
+    "method",
+    "seen",
+    "comment",
+    "note",
+    "reason",
+    "number",
+    "expires_on",
+    "content_version",
+)
+
+
+def _entry(
+    event: OnboardingEvent,
+    zone: str,
+    cancelled: bool = False,
+    cancels: datetime | None = None,
+) -> HistoryEntry:
+    payload = event.payload or {}
+    return HistoryEntry(
+        kind=event.kind,
+        at=local(event.created_at, zone),
+        actor=event.actor_name,
+        actor_role=event.actor_role,
+        facts=tuple((name, str(payload[name])) for name in _PRINTED_FACTS if payload.get(name)),
+        cancelled=cancelled,
+        cancels=cancels,
+    )
+
+
+def _item(
+    task: OnboardingTask,
+    record: TaskRecord,
+    history: dict[int, list[HistoryEntry]],
+    zone: str,
+) -> RecordItem:
     completion = record.completion if record.status in _COMPLETION_STANDS else None
-    signed = record.last(SIGNING_KINDS) if record.status is TaskStatus.SIGNED_OFF else None
-    note = ""
-    comment = record.practice_comment
-    if record.status is TaskStatus.NEEDS_PRACTICE:
-        note = _("To practise: {comment}", comment=comment) if comment else ""
-    elif record.status is TaskStatus.REJECTED:
-        note = _("Rejected: {reason}", reason=comment) if comment else ""
-    elif completion is not None:
-        note = completion.payload.get("note") or ""
-    role = signed.actor_role if signed else ""
+    completed_at = local(completion.created_at, zone) if completion else None
     return RecordItem(
-        id=task.item_id,
         title=task.title,
         module_title=task.module_title,
         kind=task.kind,
         status=record.status,
-        completed_on=completion.created_at.date() if completion else None,
-        signed_by=signed.actor_name if signed else "",
-        signer_role=_(ROLES[role]) if role in ROLES else role.capitalize(),
-        method=_how_signed(signed) if signed else "",
-        signed_at=signed.created_at if signed else None,
-        note=note,
-        withdrawn_on=task.withdrawn_at.date() if task.withdrawn_at else None,
+        due_on=task.due_date,
+        completed_on=completed_at.date() if completed_at else None,
+        history=tuple(history.get(task.id, ())),
+        withdrawn_on=local(task.withdrawn_at, zone).date() if task.withdrawn_at else None,
     )
 
 
@@ -164,15 +241,19 @@ def _credentials(
 
 
 def _acknowledgements(
-    tasks: list[OnboardingTask], records: dict[int, TaskRecord]
+    tasks: list[OnboardingTask], records: dict[int, TaskRecord], zone: str
 ) -> Iterator[AcknowledgementEntry]:
     for task in tasks:
         record = records[task.id]
         event = record.last([EventKind.ACKNOWLEDGED])
         if event is None or record.status not in _COMPLETION_STANDS:
             continue
-        typed = event.payload.get("typed_name") or event.actor_name
-        yield AcknowledgementEntry(title=task.title, typed_name=typed, signed_at=event.created_at)
+        yield AcknowledgementEntry(
+            title=task.title,
+            typed_name=event.payload.get("typed_name") or event.actor_name,
+            signed_at=local(event.created_at, zone),
+            content_version=event.payload.get("content_version") or "",
+        )
 
 
 def _day(value: str | None) -> date | None:
@@ -205,12 +286,18 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
         clinic=clinic_info(clinic, lang=lang),
         generated_at=generated_at,
         catalog_version=catalog().version,
-        # Module titles come from the hires' stored plans, in the language they were made in.
-        modules=tuple(title for _, title in hires.modules),
+        modules=tuple(module_name(module_id, title, lang) for module_id, title in hires.modules),
         staff=staff,
         expiring=expiring,
         language=lang,
     )
+
+
+def module_name(module_id: str, stored: str, lang: str) -> str:
+    """A module's title in ``lang`` from the library; a module it no longer has keeps the title
+    stored with the hire's plan (in the language that plan was made in)."""
+    module = next((m for m in catalog().modules if m.id == module_id), None)
+    return module.title.get(lang) if module is not None else stored
 
 
 # ---- a role's blank checklist and plan --------------------------------------------------------

@@ -65,6 +65,7 @@ ACTIONS = {
     "onboarding.needs_practice": _l("Item needs practice"),
     "onboarding.final_signoff": _l("Final sign-off given"),
     "onboarding.void": _l("Record entry voided"),
+    "record.issued": _l("Record PDF issued"),
     "onboarding.apply_differences": _l("Plan brought up to date"),
     "onboarding.task_add": _l("Item added to the plan"),
     "onboarding.task_reinstate": _l("Item put back in the plan"),

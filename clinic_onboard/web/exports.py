@@ -23,8 +23,10 @@ from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
-from clinic_onboard.extensions import limiter
+from clinic_onboard.extensions import db, limiter
+from clinic_onboard.local_time import local
 from clinic_onboard.models import ClinicRole, LogUnit, Onboarding
+from clinic_onboard.operations.issued_records import issue_record
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
 from clinic_onboard.pdf.day_grid import blank_log_sheet, duty_checklist_grid, filled_log_month
 from clinic_onboard.pdf.render import render
@@ -86,23 +88,29 @@ def role_plan(role_id: int) -> Response:
     return _pdf(build, f"onboarding-plan-{_slug(role.name)}-{start.isoformat()}.pdf")
 
 
-@bp.get("/onboardings/<int:onboarding_id>/record.pdf")
+@bp.post("/onboardings/<int:onboarding_id>/record.pdf")
 @per_person
 def record(onboarding_id: int) -> Response:
-    """The record page's people only: managers, the hire's supervisor and the hire."""
+    """The record page's people only: managers, the hire's supervisor and the hire.
+
+    Issuing is a write: the PDF's SHA-256 is stored, so anyone holding the file can check it
+    on the public verification page the QR code leads to."""
     onboarding = get_for_clinic_or_404(Onboarding, onboarding_id)
     if not policy.can_view_record(current_membership(), onboarding):
         abort(404)
-    verify_url = url_for("signoffs.record", onboarding_id=onboarding.id, _external=True)
+    verify_url = url_for("verify.index", _external=True)
     now = datetime.now(UTC)
     name = _slug(onboarding.membership.user.display_name)
-    return _pdf(
+    response = _pdf(
         # In the plan's own language: a francophone hire's record is French in any clinic.
         lambda: completed_record(
             pdf_inputs.record_input(onboarding, verify_url, now, snapshot_language(onboarding))
         ),
         f"onboarding-record-{name}-{now.date().isoformat()}.pdf",
     )
+    issue_record(onboarding, response.get_data(), now, current_membership().user)
+    db.session.commit()
+    return response
 
 
 @bp.get("/summary.pdf")
@@ -110,7 +118,7 @@ def record(onboarding_id: int) -> Response:
 @per_person
 def summary() -> Response:
     clinic = current_membership().clinic
-    now = datetime.now(UTC)
+    now = local(datetime.now(UTC), clinic.time_zone)  # printed on the clinic's clock
     return _pdf(
         lambda: compliance_summary(pdf_inputs.summary_input(clinic, now)),
         f"compliance-summary-{_slug(clinic.name)}-{now.date().isoformat()}.pdf",

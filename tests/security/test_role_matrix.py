@@ -95,6 +95,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "exports.role_checklist": MANAGER,
     "exports.role_plan": MANAGER,
     "exports.summary": MANAGER,
+    # Anyone holding a record PDF checks it; it tells only the clinic and the issue date.
+    "verify.index": PUBLIC,
     "reminders.log": MANAGER,
     "today.index": EVERYONE,
     "today.tick": EVERYONE,

@@ -1,5 +1,6 @@
 """pdf.document: what each export says, checked as plain data (nothing is rendered here)."""
 
+import re
 import subprocess
 import sys
 import unicodedata
@@ -28,8 +29,26 @@ from clinic_onboard.pdf import (
     completed_record,
     compliance_summary,
 )
-from clinic_onboard.pdf.document import KINDS, PHASES, SIGNOFFS, frequencies, matrix_spans, short
-from clinic_onboard.pdf.model import Cell, Column, Section, Table, Verification
+from clinic_onboard.pdf.document import (
+    KINDS,
+    PHASES,
+    SIGNOFFS,
+    HistoryEntry,
+    PendingRenewal,
+    frequencies,
+    matrix_spans,
+    short,
+)
+from clinic_onboard.pdf.model import (
+    Cell,
+    Column,
+    FactGrid,
+    Note,
+    Section,
+    Signatures,
+    Table,
+    Verification,
+)
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner import (
     ClinicProfile,
@@ -79,18 +98,24 @@ def all_rows(document: Document) -> list[tuple[Cell, ...]]:
     return [row for section in document.sections for t in tables(section) for row in t.rows]
 
 
+SIGNED = HistoryEntry(
+    "signed_off",
+    datetime(2026, 12, 2, 15, 5, tzinfo=EST),
+    "Grace Okafor",
+    "supervisor",
+    (("method", "observed"),),
+)
+
+
 def item(number: int, **changes: object) -> RecordItem:
     fields: dict[str, object] = {
-        "id": f"ipac.item_{number}",
         "title": f"Item {number}",
         "module_title": "Infection prevention and control",
         "kind": "competency",
         "status": TaskStatus.SIGNED_OFF,
+        "due_on": date(2026, 12, 4),
         "completed_on": date(2026, 12, 2),
-        "signed_by": "Grace Okafor",
-        "signer_role": "Supervisor",
-        "method": "observed",
-        "signed_at": datetime(2026, 12, 2, 15, 5, tzinfo=EST),
+        "history": (SIGNED,),
     }
     return RecordItem(**{**fields, **changes})  # type: ignore[arg-type]
 
@@ -156,6 +181,8 @@ def test_plan_lists_tasks_by_phase_and_by_day_with_offsets(minimal_catalog: Cata
     document = blank_plan(plan, "Maple Grove", *NAMES)
 
     assert headings(document) == [
+        "How to fill in",
+        "Signature log",
         "Before the first day",
         "Day 1",
         "Week 1",
@@ -169,21 +196,59 @@ def test_plan_lists_tasks_by_phase_and_by_day_with_offsets(minimal_catalog: Cata
     assert offsets["Shadow the nurse, day 90"] == "Day 90"
 
 
-def test_plan_rows_show_kind_sign_off_and_blank_lines(minimal_catalog: Catalog):
+def test_plan_rows_have_a_box_for_each_fact_a_sign_off_records(minimal_catalog: Catalog):
     plan = plan_for(minimal_catalog)
-    titles = {task.id: task.title for task in plan.tasks}
+    tasks = {task.id: task for task in plan.tasks}
 
     document = blank_plan(plan, "Maple Grove", *NAMES)
 
-    columns = [column.heading for column in tables(document.sections[0])[0].columns]
-    assert columns == ["Due", "Task", "Completed by", "Signed off by", "Date"]
+    first = next(s for s in document.sections if s.heading == "Before the first day")
+    columns = [column.heading for column in tables(first)[0].columns]
+    assert columns == [
+        "Due",
+        "Task",
+        "Done on",
+        "Initials",
+        "Signed off by (initials)",
+        "Sign-off date",
+        "Method",
+        "Outcome",
+        "Comment",
+        "Credential no.",
+        "Expires",
+    ]
     rows = {row[1].text: row for row in all_rows(document)}
-    due, task, done_by, signer, day = rows[titles["ipac.routine_practices"]]
-    assert (due.text, due.detail) == ("Before day 1", "Mon 2026-11-30")
-    assert task.detail.endswith("· no sign-off")
-    assert signer.text == "Not needed" and not done_by.text and not day.text
-    _, bls, _, bls_signer, _ = rows[titles["bls.certificate"]]
-    assert bls.detail.endswith("· manager signs off") and bls_signer.text == ""
+    reading = rows[tasks["ipac.routine_practices"].title]
+    assert (reading[0].text, reading[0].detail) == ("Before day 1", "Mon 2026-11-30")
+    assert reading[1].detail.startswith(short(tasks["ipac.routine_practices"].guidance, 0))
+    assert reading[1].detail.endswith("· no sign-off")
+    assert reading[4].text == "Not needed" and reading[9].text == "—"
+    bls = rows[tasks["bls.certificate"].title]
+    assert bls[1].detail.endswith("· manager signs off")
+    assert all(cell.text == "" for cell in bls[2:])  # a credential: number and expiry too
+    assert document.landscape
+
+
+def test_plan_explains_its_codes_and_ends_with_a_signature_log_and_three_signers(
+    minimal_catalog: Catalog,
+):
+    document = blank_plan(plan_for(minimal_catalog), "Maple Grove", *NAMES)
+
+    legend = document.sections[0].blocks[0]
+    assert isinstance(legend, Note)
+    assert "O = observed" in legend.text and "P = needs practice" in legend.text
+    log, complete = document.sections[1], document.sections[-1]
+    assert log.heading == "Signature log"
+    assert [c.heading for c in tables(log)[0].columns] == [
+        "Initials",
+        "Printed name",
+        "Role",
+        "Signature",
+    ]
+    [signatures] = complete.blocks
+    assert isinstance(signatures, Signatures) and complete.keep_together
+    assert signatures.signers == ("Staff member", "Supervisor", "Manager")
+    assert (signatures.printed_name, signatures.date) == ("Printed name", "Date")
 
 
 def test_plan_lists_items_the_clinic_switched_off_with_its_reason(minimal_catalog: Catalog):
@@ -221,7 +286,8 @@ def test_a_french_plan_gives_a_french_checklist(minimal_catalog: Catalog):
     assert document.language == "fr-CA"
     assert [s.count for s in document.sections[:2]] == ["1 tâche", "1 tâche"]
     assert document.footer.page == "Page {page} sur {total}"
-    assert document.footer.disclaimer.endswith("ce n'est pas un avis juridique.")
+    assert document.footer.disclaimer.endswith("ce n\u2019est pas un avis juridique.")
+    assert "protection des renseignements personnels" in document.footer.disclaimer
 
 
 def test_a_french_plan_gives_a_french_plan_sheet(minimal_catalog: Catalog):
@@ -229,24 +295,24 @@ def test_a_french_plan_gives_a_french_plan_sheet(minimal_catalog: Catalog):
 
     document = blank_plan(plan, "Clinique des Érables", *NOMS, printed_on=date(2026, 11, 24))
 
-    assert headings(document) == [
+    assert headings(document)[2:-1] == [
         "Avant le premier jour",
         "Jour 1",
         "Semaine 1",
         "D'ici le jour 14",
         "30 premiers jours",
         "Désactivés par la clinique",
-        "Plan terminé",
     ]
+    assert headings(document)[-1] == "Plan terminé"
     assert document.header[-1].value == "mardi 1er décembre 2026"
     assert "Imprimé le 2026-11-24" in document.footer.facts
     rows = {row[1].text: row for row in all_rows(document)}
-    due, task, _, signer, _ = rows[
+    due, task, _, _, signer, *_ = rows[
         "Lire les pratiques de base de l\u2019organisme de référence (Santé"
         " publique Ontario (SPO) et CCPMI)"
     ]
     assert (due.text, due.detail) == ("Avant le jour 1", "lun. 2026-11-30")
-    assert task.detail == "Lecture · sans validation" and signer.text == "Non requise"
+    assert task.detail.endswith("Lecture · sans validation") and signer.text == "Non requise"
     assert rows["Shadow the nurse, day 14"][0].text == "Jour 14"
 
 
@@ -288,15 +354,122 @@ def test_french_labels_use_no_break_spaces():
 # ---- completed record -------------------------------------------------------------------------
 
 
-def test_record_rows_carry_status_date_signer_role_method_and_time():
-    document = completed_record(record(item(1, note="Repeat next week.")))
+def test_record_rows_carry_status_due_date_and_the_whole_history_without_ids():
+    practice = HistoryEntry(
+        "needs_practice",
+        datetime(2026, 12, 1, 9, 30, tzinfo=EST),
+        "Grace Okafor",
+        "supervisor",
+        (("method", "demonstrated"), ("comment", "Label the tubes first")),
+    )
+    completed = HistoryEntry(
+        "completed", datetime(2026, 12, 1, 8, 0, tzinfo=EST), "Émilie Côté-Lévesque", "staff"
+    )
+    document = completed_record(record(item(1, history=(completed, practice, SIGNED))))
 
-    title, status, completed, signer, method, signed_at = all_rows(document)[0]
+    title, status, history = all_rows(document)[0]
     assert (title.text, status.text, status.tone) == ("Item 1", "Signed off", "good")
-    assert "ipac.item_1" not in title.detail and "Note: Repeat next week." in title.detail
-    assert completed.text == "2026-12-02"
-    assert (signer.text, signer.detail, method.text) == ("Grace Okafor", "Supervisor", "Observed")
-    assert (signed_at.text, signed_at.detail) == ("2026-12-02", "15:05 EST")
+    assert title.detail == "Competency · Due 2026-12-04" and "ipac" not in str(title)
+    assert status.detail == "Completed 2026-12-02"
+    assert history.text.splitlines() == [
+        "2026-12-01 08:00 EST · Completed · Émilie Côté-Lévesque, Staff member",
+        "2026-12-01 09:30 EST · Needs practice · Grace Okafor, Supervisor · Demonstrated"
+        " · “Label the tubes first”",
+        "2026-12-02 15:05 EST · Signed off: competent · Grace Okafor, Supervisor · Observed",
+    ]
+
+
+def test_a_correction_prints_its_reason_and_marks_the_entry_it_cancels():
+    wrong = HistoryEntry(
+        "signed_off",
+        datetime(2026, 12, 2, 15, 5, tzinfo=EST),
+        "Grace Okafor",
+        "supervisor",
+        cancelled=True,
+    )
+    void = HistoryEntry(
+        "voided",
+        datetime(2026, 12, 3, 10, 0, tzinfo=EST),
+        "Sam Lee",
+        "manager",
+        (("reason", "Signed on the wrong item"),),
+        cancels=datetime(2026, 12, 2, 15, 5, tzinfo=EST),
+    )
+    document = completed_record(
+        record(item(1, status=TaskStatus.AWAITING_SIGNOFF, history=(wrong, void)))
+    )
+
+    history = all_rows(document)[0][2].text.splitlines()
+    assert history[0].endswith("[cancelled by a correction]")
+    assert history[1] == (
+        "2026-12-03 10:00 EST · Correction · Sam Lee, Manager"
+        " · Cancels the entry of 2026-12-02 15:05 EST · “Signed on the wrong item”"
+    )
+
+
+def test_the_record_prints_the_final_sign_off_status_dates_and_zone():
+    final = HistoryEntry(
+        "final_signoff", datetime(2026, 12, 10, 14, 2, tzinfo=EST), "Sam Lee", "manager"
+    )
+    document = completed_record(
+        record(
+            status="completed",
+            completed_on=date(2026, 12, 10),
+            final_signoff=final,
+            time_zone="Eastern (Ontario, Quebec), EST",
+        )
+    )
+
+    header = {fact.label: fact.value for fact in document.header}
+    assert header["Onboarding status"] == "Completed"
+    assert header["Completed on"] == "Thursday 10 December 2026"
+    assert header["Times are in"] == "Eastern (Ontario, Quebec), EST"
+    section = next(s for s in document.sections if s.heading == "Final sign-off")
+    [grid] = section.blocks
+    assert isinstance(grid, FactGrid)
+    assert [(f.label, f.value) for f in grid.facts] == [
+        ("Signed by", "Sam Lee"),
+        ("Role", "Manager"),
+        ("Signed at", "2026-12-10 14:02 EST"),
+    ]
+
+
+def test_an_onboarding_in_progress_says_the_final_sign_off_is_not_given():
+    section = next(s for s in completed_record(record()).sections if s.heading == "Final sign-off")
+    assert isinstance(section.blocks[0], Note) and "Not given yet" in section.blocks[0].text
+
+
+def test_pending_renewals_are_listed_with_their_due_date():
+    renewals = (PendingRenewal("BLS renewal", date(2027, 11, 1)),)
+    document = completed_record(record(pending_renewals=renewals))
+
+    section = next(s for s in document.sections if s.heading == "Pending renewals")
+    assert [(r[0].text, r[1].text) for r in tables(section)[0].rows] == [
+        ("BLS renewal", "2027-11-01")
+    ]
+
+
+def test_a_signed_record_carries_no_legal_advice_disclaimer_but_a_blank_form_does(
+    minimal_catalog: Catalog,
+):
+    assert completed_record(record()).footer.disclaimer == ""
+    assert blank_plan(plan_for(minimal_catalog), "Maple Grove", *NAMES).footer.disclaimer == (
+        ENGLISH(DISCLAIMER)
+    )
+
+
+def test_the_record_is_authored_by_the_clinic_and_dated_when_generated():
+    document = completed_record(record())
+    assert document.author == "Maple Grove Family Health"
+    assert document.created_at == GENERATED
+
+
+def test_french_roles_print_in_both_gender_forms():
+    document = completed_record(record(language="fr"))
+    history = all_rows(document)[0][2].text
+    assert "Grace Okafor, Superviseur ou superviseure" in history
+    signatures = next(b for b in document.sections[-1].blocks if isinstance(b, Signatures))
+    assert signatures.signers == ("Membre du personnel", "Gestionnaire")
 
 
 def test_record_states_the_meaning_of_a_sign_off_and_ends_with_the_proof():
@@ -310,7 +483,7 @@ def test_record_states_the_meaning_of_a_sign_off_and_ends_with_the_proof():
     proof = last.blocks[-1]
     assert isinstance(proof, Verification)
     assert proof.fingerprint == record().fingerprint and proof.url == "https://example.org/verify/1"
-    assert "Fingerprint 9f2c4be07a1d…" in document.footer.facts
+    assert "Fingerprint starts 9f2c4be07a1d" in document.footer.facts
     assert "Generated 2026-12-18 16:40 EST" in document.footer.facts
 
 
@@ -358,7 +531,7 @@ def test_record_groups_items_by_module_in_the_order_given():
     "make",
     [
         lambda naive: record(generated_at=naive),
-        lambda naive: item(1, signed_at=naive),
+        lambda naive: HistoryEntry("completed", naive, "Someone"),
     ],
 )
 def test_naive_times_are_refused(make):
@@ -464,12 +637,14 @@ def test_matrix_spans_cover_every_module_once_in_balanced_tables(modules: int):
 
 
 @given(st.text(min_size=1, max_size=600).filter(str.strip))
-def test_short_guidance_stays_near_its_limit(text: str):
+def test_short_guidance_is_whole_sentences_never_cut(text: str):
     shortened = short(text, 120)
 
-    assert len(shortened) <= 121
-    same = " ".join(text.split()).startswith(" ".join(shortened.removesuffix("…").split())[:20])
-    assert same  # the start of the guidance, spacing aside, never a rewrite
+    assert "…" not in shortened or "…" in text
+    # the leading sentences, word for word, spacing aside
+    assert " ".join(text.split()).startswith(" ".join(shortened.split()))
+    first = re.split(r"(?<=[.!?])\s+", text.strip())[0]
+    assert len(shortened) <= 120 or shortened == first
 
 
 def test_document_layer_imports_no_reportlab_and_no_flask():
@@ -488,7 +663,8 @@ def test_a_withdrawn_item_keeps_its_row_marked_withdrawn_and_is_counted_apart():
     document = completed_record(record(item(1), withdrawn))
 
     title, status, *_ = all_rows(document)[1]
-    assert (title.text, status.text, status.detail) == ("Item 2", "Needs practice", "Withdrawn")
+    assert (title.text, status.text) == ("Item 2", "Needs practice")
+    assert status.detail.endswith("Withdrawn")
     assert "Withdrawn from the plan on 2026-12-10" in title.detail
     assert document.intro == "2 items: 1 signed off, 1 withdrawn."
 
@@ -498,7 +674,7 @@ def test_a_withdrawn_item_is_marked_in_french():
     document = completed_record(record(withdrawn, language="fr"))
 
     title, status, *_ = all_rows(document)[0]
-    assert (status.text, status.detail) == ("Pratique requise", "Retiré")
+    assert status.text == "Pratique requise" and status.detail.endswith("Retiré")
     assert "Retiré du plan le 2026-12-10" in title.detail
     assert document.intro.endswith("1 retiré.")
 

@@ -1,24 +1,32 @@
 """PDF downloads: each export renders from the database, and only for the people allowed."""
 
+import hashlib
 import io
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, ClinicRole, SwitchedOffItem
+from clinic_onboard.models import (
+    AppRole,
+    ClinicRole,
+    IssuedRecord,
+    OnboardingEvent,
+    SwitchedOffItem,
+)
 from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations import progress
+from clinic_onboard.queries import pdf_inputs
 from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.record import chain_head
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web import exports
-from tests.web.onboarding_factory import TITLES, make_team, task_of
+from tests.web.onboarding_factory import TITLES, build_onboarding, make_team, task_of
 
 
 @pytest.fixture
@@ -62,7 +70,7 @@ def pdf_text(response) -> str:
 def test_record_pdf_prints_the_record_and_its_fingerprint(client: FlaskClient, auth, team):
     onboarding = team["onboarding"]
     auth.login_as(team["manager"])
-    text = pdf_text(client.get(f"/exports/onboardings/{onboarding.id}/record.pdf"))
+    text = pdf_text(client.post(f"/exports/onboardings/{onboarding.id}/record.pdf"))
     assert "Harbour Clinic" in text
     assert team["hire"].user.display_name in text
     assert TITLES["ipac.hand_hygiene"] in text
@@ -71,18 +79,82 @@ def test_record_pdf_prints_the_record_and_its_fingerprint(client: FlaskClient, a
     assert "Heart and Stroke" in text and "BLS-4471" in text
     assert chain_head(onboarding)[:12] in text
     assert "Page 1 of" in text
+    assert "not legal advice" not in text
+
+
+def test_the_record_pdf_is_a_post_and_a_get_writes_nothing(client: FlaskClient, auth, team):
+    auth.login_as(team["manager"])
+    url = f"/exports/onboardings/{team['onboarding'].id}/record.pdf"
+    assert client.get(url).status_code == 405
+    assert db.session.scalar(select(func.count()).select_from(IssuedRecord)) == 0
+    response = client.post(url)
+    issued = db.session.scalars(select(IssuedRecord)).all()
+    assert [row.sha256 for row in issued] == [hashlib.sha256(response.data).hexdigest()]
+    assert issued[0].issued_by == team["manager"].user_id
+
+
+def test_the_record_pdf_prints_the_whole_history_in_the_clinic_zone(
+    client: FlaskClient, auth, team
+):
+    """Issue 24: needs-practice comments, corrections with their reason, the final sign-off
+    and pending renewals, every time on the clinic's clock with its zone."""
+    onboarding, manager = team["onboarding"], team["manager"]
+    manager.clinic.time_zone = "America/Halifax"
+    wash = task_of(onboarding, "ipac.hand_hygiene")
+    signed = db.session.scalars(
+        select(OnboardingEvent).where(
+            OnboardingEvent.task_id == wash.id, OnboardingEvent.kind == "signed_off"
+        )
+    ).one()
+    progress.void_event(onboarding, signed, manager, "Signed before the observation")
+    progress.sign_off(onboarding, wash, team["supervisor"], "observed", False, "Twenty seconds")
+    db.session.commit()
+    auth.login_as(manager)
+    text = pdf_text(client.post(f"/exports/onboardings/{onboarding.id}/record.pdf"))
+    assert "“Signed before the observation”" in text and "[cancelled by a correction]" in text
+    assert "“Twenty seconds”" in text
+    assert "Final sign-off" in text and "Not given yet" in text
+    assert "Pending renewals" in text and "No renewal is pending." in text
+    assert "Atlantic (Nova Scotia, Prince Edward Island), AST" in text
+    assert " AST · Signed off: competent" in text and " UTC" not in text
+    assert "privacy.read_policy" not in text and "ipac.hand_hygiene" not in text
+
+
+def test_a_credential_signed_off_lists_its_renewal_as_pending(
+    client: FlaskClient, auth, make_member: Callable, make_clinic: Callable
+):
+    clinic = make_clinic("Harbour Clinic")
+    manager = make_member(AppRole.MANAGER, clinic=clinic)
+    hire = make_member(AppRole.STAFF, clinic=clinic)
+    onboarding = build_onboarding(hire, manager.user_id, renewing=("bls.certificate",))
+    bls = task_of(onboarding, "bls.certificate")
+    issued = date.today()
+    details = progress.CredentialDetails("Heart and Stroke", "BLS-9", issued, None)
+    progress.record_credential(onboarding, bls, hire, details, None)
+    progress.sign_off(onboarding, bls, manager, "document reviewed", True)
+    db.session.commit()
+    renewal = next(t for t in onboarding.tasks if t.renewal_of_id == bls.id)
+
+    auth.login_as(manager)
+    text = pdf_text(client.post(f"/exports/onboardings/{onboarding.id}/record.pdf"))
+
+    pending = text.split("Pending renewals", 1)[1]
+    assert f"{TITLES['bls.certificate']} {renewal.due_date.isoformat()}" in pending
+    assert "No. BLS-9" in text and "Document reviewed" in text
 
 
 @pytest.mark.parametrize("who", ["hire", "supervisor"])
 def test_the_hire_and_their_supervisor_download_the_record(client, auth, team, who):
     auth.login_as(team[who])
-    response = client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf")
+    response = client.post(f"/exports/onboardings/{team['onboarding'].id}/record.pdf")
     assert team["hire"].user.display_name in pdf_text(response)
 
 
 def test_another_hire_gets_404_for_a_record(client, auth, team):
     auth.login_as(team["other_hire"])
-    assert client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").status_code == 404
+    assert (
+        client.post(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").status_code == 404
+    )
 
 
 def test_summary_pdf_for_managers(client: FlaskClient, auth, team):
@@ -91,9 +163,17 @@ def test_summary_pdf_for_managers(client: FlaskClient, auth, team):
     assert "Harbour Clinic" in text
     assert team["hire"].user.display_name in text
     assert team["other_hire"].user.display_name in text
-    assert "IPAC" in text  # a module column
+    assert "Infection prevention and control" in text  # a module column, the library's name
     assert TITLES["bls.certificate"] in text  # expiring credentials lists it
     assert "Page 1 of" in text
+
+
+def test_a_french_summary_names_modules_in_french_whatever_the_plans_language(team):
+    """Issue 24: the module names came from the hires' stored (English) plans."""
+    summary = pdf_inputs.summary_input(team["manager"].clinic, datetime.now(UTC), "fr")
+
+    assert "Prévention et contrôle des infections" in summary.modules
+    assert "IPAC" not in summary.modules
 
 
 def test_staff_get_403_for_the_summary(client, auth, team):
@@ -128,7 +208,9 @@ def test_role_pdfs_are_for_managers_of_the_clinic(
     outsider = make_member(AppRole.MANAGER, clinic=make_clinic("Elsewhere Clinic"))
     auth.login_as(outsider)
     assert client.get(f"/exports/roles/{role.id}/{kind}.pdf").status_code == 404
-    assert client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").status_code == 404
+    assert (
+        client.post(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").status_code == 404
+    )
 
 
 def test_pages_link_to_their_pdfs(client, auth, team):
@@ -137,7 +219,8 @@ def test_pages_link_to_their_pdfs(client, auth, team):
     )
     auth.login_as(team["manager"])
     record_page = client.get(f"/signoffs/onboardings/{team['onboarding'].id}/record").text
-    assert f"/exports/onboardings/{team['onboarding'].id}/record.pdf" in record_page
+    action = f'method="post" action="/exports/onboardings/{team["onboarding"].id}/record.pdf"'
+    assert action in record_page
     assert "/exports/summary.pdf" in client.get("/dashboard/").text
     role_page = client.get(f"/roles/{role.id}").text
     assert f"/exports/roles/{role.id}/checklist.pdf" in role_page
@@ -179,9 +262,9 @@ def test_an_item_switched_off_after_a_needs_practice_stays_in_the_record_pdf(
     assert task.withdrawn_at is not None
 
     auth.login_as(manager)
-    text = pdf_text(client.get(f"/exports/onboardings/{onboarding.id}/record.pdf"))
+    text = pdf_text(client.post(f"/exports/onboardings/{onboarding.id}/record.pdf"))
     assert re.sub(r"\s+", " ", task.title) in text
-    assert "Needs practice" in text and "To practise: Glove removal order" in text
+    assert "Needs practice" in text and "“Glove removal order”" in text
     assert f"Withdrawn from the plan on {task.withdrawn_at.date().isoformat()}" in text
     assert "1 withdrawn" in text
 
@@ -219,7 +302,7 @@ def test_a_render_past_the_process_limit_is_a_503_with_retry_after(
     auth.login_as(team["manager"])
     try:
         busy = client.get("/exports/summary.pdf")
-        record = client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf")
+        record = client.post(f"/exports/onboardings/{team['onboarding'].id}/record.pdf")
     finally:
         for _ in range(held):
             slots.release()

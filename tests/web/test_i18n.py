@@ -496,8 +496,11 @@ def test_a_quebec_clinics_compliance_summary_is_in_french(
 ) -> None:
     auth.login_as(quebec["manager"])
     text = _pdf_words(client.get("/exports/summary.pdf").data)
-    for french in ("Sommaire de l", "Intégration par module", "Membre du personnel", "Québec"):
+    for french in ("Sommaire de conformité", "Intégration par module", "Membre du personnel"):
         assert french in text
+    assert "Québec" in text and text.count("Sommaire de conformité") == 1  # one title
+    assert "Prévention et contrôle des infections" in text  # modules named in French
+    assert re.search(r"Produit le \S+ \d\d h \d\d E[SD]T", text)  # the clinic's clock
     for english in ("Onboarding by module", "Staff member", "Compliance summary", "Page 1 of"):
         assert english not in text
 
@@ -517,21 +520,23 @@ def test_pdf_summary_takes_a_language(app: Flask, quebec: dict, tmp_path: Path) 
 # ---- the completed record PDF in the clinic's language ------------------------------------------
 
 _FRENCH_RECORD = ("Dossier d'intégration", "Ce que signifie une validation", "Page 1 sur")
-_ENGLISH_RECORD = ("Onboarding record", "What a sign-off means", "Page 1 of", "Signed off by")
+_ENGLISH_RECORD = ("Onboarding record", "What a sign-off means", "Page 1 of", "History")
 
 
 def _quebec_record_words(client: FlaskClient, auth: Auth, quebec: dict) -> str:
     """The words of the Quebec hire's completed record PDF, as their supervisor downloads it."""
     _fill_the_record(client, auth, quebec)
     auth.login_as(quebec["supervisor"])
-    return _pdf_words(client.get(f"/exports/onboardings/{quebec['onboarding'].id}/record.pdf").data)
+    return _pdf_words(
+        client.post(f"/exports/onboardings/{quebec['onboarding'].id}/record.pdf").data
+    )
 
 
 def test_a_quebec_clinics_record_is_in_french(
     client: FlaskClient, auth: Auth, quebec: dict
 ) -> None:
     text = _quebec_record_words(client, auth, quebec)
-    for french in (*_FRENCH_RECORD, "Québec", "En attente de validation", "Note : Fait."):
+    for french in (*_FRENCH_RECORD, "Québec", "En attente de validation", "« Fait. »"):
         assert french in text
     for english in (*_ENGLISH_RECORD, "Waiting for sign-off", "Acknowledgements", "Credentials"):
         assert english not in text
@@ -542,7 +547,7 @@ def test_an_english_clinics_record_stays_english(
 ) -> None:
     team = make_team(make_member, make_clinic)()
     auth.login_as(team["manager"])
-    text = _pdf_words(client.get(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").data)
+    text = _pdf_words(client.post(f"/exports/onboardings/{team['onboarding'].id}/record.pdf").data)
     assert all(english in text for english in _ENGLISH_RECORD)
     assert not any(french in text for french in _FRENCH_RECORD)
 
@@ -693,7 +698,9 @@ def test_a_french_record_pdf_prints_french_times(
     client: FlaskClient, auth: Auth, quebec: dict
 ) -> None:
     text = _quebec_record_words(client, auth, quebec)
-    assert re.search(r"\d\d h \d\d UTC", text) and not re.search(r"\d\d:\d\d UTC", text)
+    # on the Quebec clinic's clock, its zone printed
+    assert re.search(r"\d\d h \d\d E[SD]T", text) and not re.search(r"\d\d:\d\d", text)
+    assert " UTC" not in text
 
 
 # ---- switching a clinic's language ----------------------------------------------------------

@@ -130,7 +130,10 @@ def test_acknowledgement_needs_the_typed_full_name(client: FlaskClient, auth: Au
     assert right.status_code == 302
     [event] = _recorded(plan)
     assert event.kind == "acknowledged"
-    assert event.payload == {"typed_name": hire.user.display_name.upper()}
+    assert event.payload == {
+        "typed_name": hire.user.display_name.upper(),
+        "content_version": plan.catalog_version,
+    }
     assert _status(plan, "privacy.confidentiality") is TaskStatus.DONE
 
 

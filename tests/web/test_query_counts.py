@@ -198,7 +198,6 @@ PAGES: list[tuple[str, str]] = [
     ("/logs/", "manager"),
     ("/calendar/{feed}.ics", "anyone"),
     ("/exports/summary.pdf", "manager"),
-    ("/exports/onboardings/{onboarding}/record.pdf", "manager"),
 ]
 
 

@@ -79,7 +79,7 @@ def team(make_member, make_clinic):
         ("manager", "GET", "/dashboard/"),
         ("manager", "GET", "/staff/{onboarding}"),
         ("supervisor", "GET", "/signoffs/"),
-        ("manager", "GET", "/exports/onboardings/{onboarding}/record.pdf"),
+        ("manager", "GET", "/exports/summary.pdf"),
     ],
 )
 def test_a_page_reads_outside_a_transaction(client, auth: Auth, team, who, method, path) -> None:

@@ -176,7 +176,7 @@ def test_a_batch_signs_each_kind_as_what_it_is_and_the_pdf_says_so(
         ids[1]: ("confirmed", {"comment": ""}),
         ids[2]: ("verified", {"seen": "certified_copy", "comment": ""}),
     }
-    response = client.get(f"/exports/onboardings/{plan.id}/record.pdf")
+    response = client.post(f"/exports/onboardings/{plan.id}/record.pdf")
     reader = PdfReader(io.BytesIO(response.data))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     for words in ("Simulated", "Completion confirmed", "Certified copy seen", TITLES[READING]):
