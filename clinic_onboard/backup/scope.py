@@ -105,6 +105,7 @@ RULES: dict[str, Rule] = {
     "onboarding_tasks": ByClinic(),
     "onboarding_duties": ByClinic(),
     "onboarding_events": ByClinic(),
+    "issued_records": ByClinic(),
     "audit_events": ByClinic(),
     "sent_reminders": ByClinic(),
     "reminder_settings": ByParent("user_id", "users"),

@@ -434,15 +434,15 @@ def english_outputs(fixture: Path) -> dict[str, Any]:
 
 def _without_schedule_limits(data: dict[str, Any]) -> dict[str, Any]:
     """The plan's data as the English-only code gave it: the day limit came later (issue 23)."""
-    assert data.pop("max_per_day") == 6 and data.pop("crowded_days") == []
+    assert data.pop("max_per_day") == 8 and data.pop("crowded_days") == []
     return {**data, "catalog_version": "VERSION"}
 
 
 def test_english_output_is_what_it_was_before_french(minimal_catalog: Catalog) -> None:
-    """The golden file was written by the English-only code from the same fixture content."""
+    """The golden file was written by the English-only code from the same fixture content. The
+    blank PDFs were redesigned for paper since (issue 24: codes, signature log, busy days), so
+    their English is checked in test_pdf_document; the command line and plan data still match."""
     now = english_outputs(Path(__file__).parent / "fixtures" / "minimal")
     for document in ("checklist", "plan_pdf"):
-        # "Page X of Y" moved from the renderer into the document; its English is unchanged
-        assert now[document]["footer"].pop("page") == "Page {page} of {total}"
-        assert now[document]["language"] == "en-CA"
+        assert now.pop(document)["language"] == "en-CA"
     assert json.loads(json.dumps(now)) == json.loads(GOLDEN.read_text(encoding="utf-8"))

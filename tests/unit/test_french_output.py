@@ -78,7 +78,8 @@ def flat(text: str) -> str:
 
 
 def english_words(text: str) -> set[str]:
-    return {word for word in re.findall(r"[A-Za-z]+", text) if word.lower() in ENGLISH_WORDS}
+    # Whole words, accents included: « désignée » is not the English "sign".
+    return {word for word in re.findall(r"[^\W\d_]+", text) if word.lower() in ENGLISH_WORDS}
 
 
 def english_texts(plan: Plan) -> list[str]:

@@ -255,7 +255,8 @@ def test_the_month_pdf_shows_every_reading_voided_ones_as_voided_and_incidents(
     response = client.get(f"/exports/logs/{fridge.id}/month.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = _pdf_text(response.data)
-    assert "Voided: Wrong" in text and "9.5" in text and "out of range" in text
+    assert "Voided:" in text and "Wrong fridge" in text  # the reason wraps under its label
+    assert "9.5" in text and "out of range" in text
     assert "Public health said the vaccines may be used." in text
     assert "Missed\n1\n" in text  # the voided opening; no gap before the fridge was named
 

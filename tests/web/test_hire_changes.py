@@ -331,7 +331,7 @@ def test_a_french_plan_gives_a_french_record_pdf_in_an_english_clinic(
     }
     client.post("/staff/new", data=data)
     onboarding = db.session.scalars(select(Onboarding)).one()
-    response = client.get(f"/exports/onboardings/{onboarding.id}/record.pdf")
+    response = client.post(f"/exports/onboardings/{onboarding.id}/record.pdf")
     text = pdf_text(response)
     assert onboarding.tasks[0].title in text
     assert "Page 1 sur" in text and "Page 1 of" not in text

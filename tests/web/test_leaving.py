@@ -97,7 +97,7 @@ def test_the_onboarding_closes_as_left_and_its_record_stays_readable(
     page = client.get(f"/signoffs/onboardings/{onboarding.id}/record").get_data(as_text=True)
     assert "Closed unfinished: the staff member left the clinic." in page
     assert "Left the clinic" in page
-    assert client.get(f"/exports/onboardings/{onboarding.id}/record.pdf").status_code == 200
+    assert client.post(f"/exports/onboardings/{onboarding.id}/record.pdf").status_code == 200
     document = completed_record(
         pdf_inputs.record_input(onboarding, "https://x.example", datetime.now(UTC))
     )
