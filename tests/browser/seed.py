@@ -157,7 +157,7 @@ def _finish(onboarding: Onboarding, task: OnboardingTask, hire: Membership) -> N
     """Do an item as the hire would, with the form its kind needs."""
     if task.kind == "acknowledgement":
         progress.acknowledge_task(onboarding, task, hire, hire.user.display_name)
-    elif task.kind == "credential":
+    elif task.kind in ("credential", "document_check"):
         issuer, number = ISSUERS.get(task.module, ("Issuing body", "C-1"))
         details = progress.CredentialDetails(issuer, number, date.today(), None)
         progress.record_credential(onboarding, task, hire, details, None)

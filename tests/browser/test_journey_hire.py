@@ -184,9 +184,8 @@ def work_through_part_of_the_plan(hire: Hire, team: Team, card: Card) -> None:
     ui.open(team.link, f"Welcome, {team.hire.name}")
     expect(page.locator(".lead")).to_contain_text(f"{team.clinic} has set up your onboarding")
     hire.set_password(HIRE_PASSWORD)
-    ui.landed(team.clinic, flash=f"Welcome, {team.hire.name}! Your password is set.")
-    hire.follow("My onboarding")
-    ui.landed("My onboarding")
+    # a hire lands where their work is
+    ui.landed("My onboarding", flash=f"Welcome, {team.hire.name}! Your password is set.")
     expect(page.locator(".plan-figure")).to_have_text(figure(team, done=[]))
 
     hire.mark_done(plain.title)
@@ -215,7 +214,7 @@ def record_bls_card(hire: Hire, bls: Item, card: Card) -> None:
     hire.open_item("Record credential", bls.title)
     ui.landed(bls.title)
     hire.record_credential(card)
-    ui.landed("My onboarding", flash=f"Your {bls.title} is recorded.")
+    ui.landed("My onboarding", flash=f"Recorded: {bls.title}.")
     expires = add_months(card.issued, 12)  # the library's validity for a BLS card
     expect(ui.task(bls.title)).to_contain_text(
         f"Recorded: {card.issuer} no. {card.number}, issued {card.issued.isoformat()}, "

@@ -5,6 +5,7 @@ email on this server), adds a new hire and prints the role's blank duty checklis
 import re
 import subprocess
 from datetime import date, timedelta
+from urllib.parse import urljoin
 
 from tests.browser.seed import CLINIC, PASSWORD
 from tests.browser.server import LiveServer
@@ -33,7 +34,7 @@ def test_a_manager_sets_up_a_clinic_a_role_and_a_hire(open_tab, live_server: Liv
     manager.landed(f"Roles in {CLINIC}")
     manager.page.get_by_role("link", name=ROLE, exact=True).click()
     manager.landed(ROLE)
-    download = manager.page.get_by_role("link", name="Download PDF: duty checklist")
+    download = manager.page.get_by_role("link", name="Download PDF: duty checklist", exact=True)
     name, text = manager.download_pdf(download.click)
     assert name == "duty-checklist-medical-office-assistant.pdf"
     assert f"Duty checklist — {ROLE}" in text
@@ -63,7 +64,9 @@ def sign_up(ui: Ui) -> None:
     page.get_by_label("EMR product").select_option(label="OSCAR Pro (WELL Health)")
     ui.shoot("signup")
     page.get_by_role("button", name="Create my clinic").click()
-    ui.landed(CLINIC, flash=f"Welcome! {CLINIC} is ready.")
+    # a manager lands on the dashboard, where a new clinic's getting-started list waits
+    ui.landed("Onboarding dashboard", flash=f"Welcome! {CLINIC} is ready.")
+    ui.open(urljoin(page.url, "/clinic/"), CLINIC)
     profile = page.locator(".facts")
     expect(profile).to_contain_text("British Columbia")
     expect(profile).to_contain_text("Rehabilitation centre")

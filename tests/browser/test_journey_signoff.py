@@ -14,10 +14,10 @@ PRACTISED = "Practised it twice with Sam watching."
 
 def test_sign_offs_with_a_practice_round_then_the_final_sign_off(open_tab, seeder) -> None:
     team, (first, second) = seeder.nearly_done("Maya Tremblay")
-    supervisor = sign_in(open_tab(), team.supervisor, team.clinic)
+    supervisor = sign_in(open_tab(), team.supervisor, QUEUE)
     go_to(supervisor, "Sign-offs", QUEUE)
     expect(supervisor.page.locator(".lead")).to_have_text(
-        "2 items completed by your hires, oldest first."
+        "2 items completed by your hires are waiting."
     )
     for item in (first, second):
         expect(queue_row(supervisor, item)).to_contain_text(team.hire.name)
@@ -28,7 +28,7 @@ def test_sign_offs_with_a_practice_round_then_the_final_sign_off(open_tab, seede
     supervisor.landed(QUEUE, flash=f"Signed off “{first.title}” for {team.hire.name}.")
     send_back_to_practise(supervisor, team, second)
 
-    hire = sign_in(open_tab(), team.hire, team.clinic)
+    hire = sign_in(open_tab(), team.hire, "My onboarding")
     practise_again(hire, team, second)
 
     go_to(supervisor, "Sign-offs", QUEUE)
@@ -38,15 +38,16 @@ def test_sign_offs_with_a_practice_round_then_the_final_sign_off(open_tab, seede
     supervisor.landed(QUEUE, flash=f"Signed off “{second.title}” for {team.hire.name}.")
     expect(supervisor.page.get_by_text("Nothing is waiting for your sign-off.")).to_be_visible()
 
-    complete_and_print(sign_in(open_tab(), team.manager, team.clinic), team, [first, second])
+    complete_and_print(sign_in(open_tab(), team.manager, "Onboarding dashboard"), team, [first, second])
 
 
-def sign_in(ui: Ui, person: Person, clinic: str) -> Ui:
+def sign_in(ui: Ui, person: Person, landing: str) -> Ui:
+    """Sign in; each person lands where their work is (``landing``, that page's heading)."""
     ui.open("/auth/login", "Sign in")
     ui.page.get_by_label("Email").fill(person.email)
     ui.page.get_by_label("Password").fill(person.password)
     ui.page.get_by_role("button", name="Sign in").click()
-    ui.landed(clinic)
+    ui.landed(landing)
     return ui
 
 
@@ -125,10 +126,10 @@ def complete_and_print(ui: Ui, team: Team, signed: list[Item]) -> None:
     ui.shoot("record")
 
     fingerprint = page.locator(".fingerprint code").inner_text()
-    name, text = ui.download_pdf(page.get_by_role("link", name="Download PDF").click)
+    name, text = ui.download_pdf(page.get_by_role("button", name="Download PDF").click)
     assert name == f"onboarding-record-maya-tremblay-{today_utc}.pdf"
     assert f"Onboarding record — {hire}" in text
-    assert f"Fingerprint {fingerprint[:12]}" in text  # the printout names this very record
+    assert f"Fingerprint starts {fingerprint[:12]}" in text  # the printout names this very record
     assert re.search(rf"{len(team.items)} items: \d+ signed off", text), text[:400]
     assert all(item.title in text for item in signed)
     assert team.supervisor.name in text
