@@ -38,7 +38,9 @@ def test_sign_offs_with_a_practice_round_then_the_final_sign_off(open_tab, seede
     supervisor.landed(QUEUE, flash=f"Signed off “{second.title}” for {team.hire.name}.")
     expect(supervisor.page.get_by_text("Nothing is waiting for your sign-off.")).to_be_visible()
 
-    complete_and_print(sign_in(open_tab(), team.manager, "Onboarding dashboard"), team, [first, second])
+    complete_and_print(
+        sign_in(open_tab(), team.manager, "Onboarding dashboard"), team, [first, second]
+    )
 
 
 def sign_in(ui: Ui, person: Person, landing: str) -> Ui:
