@@ -7,6 +7,7 @@ shows the whole list, never an error.
 from collections.abc import Collection, Mapping
 
 from clinic_onboard.queries.hire_summaries import HireFilters
+from clinic_onboard.services.plain_text import one_line
 
 
 def filters_from(
@@ -18,7 +19,7 @@ def filters_from(
     role_id, supervisor_id = _number(args.get("role")), _number(args.get("supervisor"))
     status = args.get("state")
     return HireFilters(
-        search=(args.get("q") or "")[:120],
+        search=one_line(args.get("q") or "")[:120],  # no NUL: PostgreSQL refuses it
         role_id=role_id if role_id in role_ids else None,
         supervisor_id=supervisor_id if supervisor_id in supervisor_ids else None,
         status=status if status in statuses else None,
