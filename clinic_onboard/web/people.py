@@ -29,7 +29,6 @@ from clinic_onboard.web.staff_forms import NewLinkForm
 from clinic_onboard.web.tenancy import allowed, current_membership, get_for_clinic_or_404
 
 bp = Blueprint("people", __name__, url_prefix="/people")
-LINK_KEY = "people_new_link"
 INVITING = frozenset({"people.invite", "people.new_link"})
 
 
@@ -102,17 +101,9 @@ def _invited(added: Membership | ClinicInvitation | Onboarding) -> Response:
 
 def _send_link(membership: Membership, *, renew: bool) -> Response:
     """Make a link, commit, email it (outside the transaction) and show it once."""
-    link = invitations.issue_link(membership, _me(), renew=renew)
-    db.session.commit()
-    role_name = role_label(membership.role)
-    [delivery] = invitations.email_links([(membership, link, role_name)], _me())
-    db.session.commit()
-    session[LINK_KEY] = {
-        "membership_id": membership.id,
-        "url": link.url,
-        "expires_on": link.expires_at.date().isoformat(),
-        "delivery": delivery.value,
-    }
+    staff.issue_and_show(
+        membership, role_label(membership.role), renew, membership_id=membership.id
+    )
     return redirect(url_for(".link", membership_id=membership.id))
 
 
@@ -120,7 +111,7 @@ def _send_link(membership: Membership, *, renew: bool) -> Response:
 def link(membership_id: int) -> str:
     """The set-password link just made, shown this once (it is not stored anywhere)."""
     member = get_for_clinic_or_404(Membership, membership_id)
-    shown = session.pop(LINK_KEY, None)
+    shown = session.pop(staff.LINK_KEY, None)
     if not shown or shown.get("membership_id") != member.id:
         shown = None
     can_link = invitations.may_issue_link(member.user, member.clinic_id)

@@ -146,19 +146,23 @@ def after_adding(added: Onboarding | ClinicInvitation) -> Response:
 
 def _send_link(onboarding: Onboarding, *, renew: bool) -> Response:
     """Make a link, commit, then email it (outside the transaction) and show it once."""
-    link = invitations.issue_link(onboarding.membership, _me(), renew=renew)
+    issue_and_show(onboarding.membership, onboarding.role.name, renew, onboarding_id=onboarding.id)
+    return redirect(url_for("staff.link", onboarding_id=onboarding.id))
+
+
+def issue_and_show(membership: Membership, role_name: str, renew: bool, **page: int) -> None:
+    """Make a link, commit, email it (outside the transaction) and keep it in the session for
+    the one page that shows it (``page`` names that page's object)."""
+    link = invitations.issue_link(membership, _me(), renew=renew)
     db.session.commit()
-    [delivery] = invitations.email_links(
-        [(onboarding.membership, link, onboarding.role.name)], _me()
-    )
+    [delivery] = invitations.email_links([(membership, link, role_name)], _me())
     db.session.commit()
     session[LINK_KEY] = {
-        "onboarding_id": onboarding.id,
+        **page,
         "url": link.url,
         "expires_on": link.expires_at.date().isoformat(),
         "delivery": delivery.value,
     }
-    return redirect(url_for("staff.link", onboarding_id=onboarding.id))
 
 
 @bp.get("/<int:onboarding_id>/link")
