@@ -30,8 +30,11 @@ run: $(VENV)/.installed-app
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/clinic-onboard run --host $(HOST) --port $(PORT)
 
+# One worker per core (pytest-xdist); a test file stays on one worker, so its module fixtures
+# (a browser journey's server, a built wheel) start once. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -48,9 +48,30 @@ def config_for_tests(database_url: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
+def shared_database_url() -> str | None:
+    """``TEST_DATABASE_URL``, made this test process's own: under pytest-xdist each worker gets
+    a PostgreSQL database of its own (``test_gw0``, created when missing), since the session
+    starts by emptying the schema and every test by emptying the tables."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or make_url(url).get_backend_name() != "postgresql":
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = shared_database_url()
     if url:
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"

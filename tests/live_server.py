@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from clinic_onboard.config import ENVIRONMENT_SETTINGS
-from tests.conftest import TEST_RECORD_KEYS
+from tests.conftest import TEST_RECORD_KEYS, shared_database_url
 
 HOST = "127.0.0.1"
 
@@ -25,7 +25,7 @@ HOST = "127.0.0.1"
 @contextmanager
 def separate_database(folder: Path, purpose: str) -> Iterator[str]:
     """The URL of an empty database for ``purpose``, removed when the block ends."""
-    shared = os.environ.get("TEST_DATABASE_URL")
+    shared = shared_database_url()
     if not shared or make_url(shared).get_backend_name() != "postgresql":
         yield f"sqlite:///{folder / f'{purpose}.db'}"
         return

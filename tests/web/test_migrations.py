@@ -4,7 +4,6 @@ Runs on SQLite always, and on PostgreSQL when TEST_DATABASE_URL points at one (i
 its own, so it never touches the tables the other tests use).
 """
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,13 +17,13 @@ from sqlalchemy.engine import make_url
 
 from clinic_onboard.app import create_app
 from clinic_onboard.extensions import db
-from tests.conftest import config_for_tests
+from tests.conftest import config_for_tests, shared_database_url
 
 SCHEMA = "migration_check"
 
 
 def _postgres_url() -> str | None:
-    url = os.environ.get("TEST_DATABASE_URL", "")
+    url = shared_database_url() or ""
     return url if url and make_url(url).get_backend_name() == "postgresql" else None
 
 
