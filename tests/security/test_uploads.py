@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, OnboardingEvent, StoredFileRow
 from clinic_onboard.models.types import utcnow
+from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import STATEMENT_KINDS
 from clinic_onboard.services import uploads
@@ -172,6 +173,20 @@ def test_a_request_over_the_body_limit_gets_a_clear_413_and_stores_nothing(
     response = _upload(hire, task.id, PDF + b"0" * (20 * 1024), "huge.pdf")
     assert response.status_code == 413
     assert "That upload is too large." in response.get_data(as_text=True)
+    assert _recorded(team) == [] and _stored_files(app) == []
+
+
+def test_a_copy_whose_record_is_refused_is_not_kept(app: Flask, team, monkeypatch) -> None:
+    """The copy and the credential commit together: a record refused once the copy is stored
+    (as when a supervisor signed the item off meanwhile) takes the copy away with it."""
+
+    def refuse(*args: object) -> None:
+        raise progress.ProgressRefused("Signed off meanwhile.")
+
+    monkeypatch.setattr(progress, "record_credential", refuse)
+    hire = _as(app, team["hire"])
+    task = task_of(team["onboarding"], "bls.certificate")
+    assert _upload(hire, task.id, PNG, "card.png", "image/png").status_code == 200
     assert _recorded(team) == [] and _stored_files(app) == []
 
 
