@@ -88,7 +88,7 @@ def _defaults(environment: str) -> dict[str, Any]:
         # All of one clinic's stored credential copies together.
         "UPLOAD_QUOTA_BYTES_PER_CLINIC": 500 * 1024 * 1024,
         "CSV_IMPORT_MAX_BYTES": 256 * 1024,
-        # manifest.json and data.json of a backup being imported (read into memory).
+        # manifest.json, data.json and each file of a backup being imported (read into memory).
         "BACKUP_MAX_DOCUMENT_BYTES": 256 * 1024 * 1024,
         "MAIL_USE_TLS": True,
         # argon2id parameters: the library's defaults (RFC 9106 low-memory profile).

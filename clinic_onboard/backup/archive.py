@@ -45,13 +45,11 @@ def safe_name(name: str) -> str:
     return "/".join(parts)
 
 
-def hash_stream(stream: IO[bytes], sink: IO[bytes] | None = None) -> str:
-    """SHA-256 of a stream read in chunks, copying it to ``sink`` on the way when given."""
+def hash_stream(stream: IO[bytes]) -> str:
+    """SHA-256 of a stream read in chunks."""
     digest = hashlib.sha256()
     while chunk := stream.read(CHUNK):
         digest.update(chunk)
-        if sink is not None:
-            sink.write(chunk)
     return digest.hexdigest()
 
 
@@ -61,10 +59,6 @@ def sha256(data: bytes) -> str:
 
 class Writer(Protocol):
     def add_bytes(self, name: str, data: bytes) -> None: ...
-
-    def add_file(self, name: str, source: Path) -> str:
-        """Copy ``source`` in as ``name`` and return its SHA-256."""
-        ...
 
 
 class _DirectoryWriter:
@@ -79,10 +73,6 @@ class _DirectoryWriter:
     def add_bytes(self, name: str, data: bytes) -> None:
         self._target(name).write_bytes(data)
 
-    def add_file(self, name: str, source: Path) -> str:
-        with source.open("rb") as stream, self._target(name).open("wb") as sink:
-            return hash_stream(stream, sink)
-
 
 class _ZipWriter:
     def __init__(self, archive: zipfile.ZipFile) -> None:
@@ -90,10 +80,6 @@ class _ZipWriter:
 
     def add_bytes(self, name: str, data: bytes) -> None:
         self._archive.writestr(safe_name(name), data)
-
-    def add_file(self, name: str, source: Path) -> str:
-        with source.open("rb") as stream, self._archive.open(safe_name(name), "w") as sink:
-            return hash_stream(stream, sink)
 
 
 def is_zip_target(target: Path) -> bool:

@@ -1,22 +1,24 @@
 """Write one clinic's full data, every table's rows and its uploaded files, to a backup.
 
-The rows are read on a connection of their own (REPEATABLE READ on PostgreSQL), so the backup
-is one consistent moment even while the clinic keeps working; a reference from an exported
-row to a row left out is refused, since such a backup could never be restored.
+The rows and the files' bytes are read on a connection of their own (REPEATABLE READ on
+PostgreSQL), so the backup is one consistent moment even while the clinic keeps working; a
+reference from an exported row to a row left out is refused, since such a backup could never
+be restored.
 """
 
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, MetaData
+from sqlalchemy import Connection, MetaData, Table, select
 
 from clinic_onboard.backup.archive import DATA, FILES, MANIFEST, BackupError, open_writer, sha256
 from clinic_onboard.backup.encoding import encode_row
-from clinic_onboard.backup.scope import Scope, rule_problems
+from clinic_onboard.backup.scope import ClinicFiles, Scope, rule_problems
 from clinic_onboard.backup.signature import sign_manifest
 from clinic_onboard.extensions import db
 from clinic_onboard.record.keys import KeyRing
@@ -41,7 +43,7 @@ class ExportReport:
 
 
 def export_clinic(
-    clinic_id: int, target: Path, uploads: Path, versions: Versions, now: datetime, keys: KeyRing
+    clinic_id: int, target: Path, versions: Versions, now: datetime, keys: KeyRing
 ) -> ExportReport:
     """Write the clinic's backup to ``target`` (a new folder, or a ``.zip``), signed with
     ``keys``' current key."""
@@ -49,24 +51,32 @@ def export_clinic(
     if problems:
         raise BackupError("tables without a backup rule:\n  " + "\n  ".join(problems))
     scope = Scope(db.metadata, clinic_id)
-    data = read_rows(scope)
-    if not data["clinics"]:
-        raise BackupError(f"no clinic has id {clinic_id}")
-    dangling = dangling_references(db.metadata, data)
-    if dangling:
-        raise BackupError("rows point outside the backup:\n  " + "\n  ".join(dangling))
-    files = sorted(_stored_files(uploads))
-    manifest = _write(target, data, _manifest(data, versions, now), uploads, files, keys)
-    return ExportReport(manifest, sorted(referenced_files(data) - set(files)))
+    with _snapshot() as connection:
+        data = _read(connection, scope)
+        if not data["clinics"]:
+            raise BackupError(f"no clinic has id {clinic_id}")
+        dangling = dangling_references(db.metadata, data)
+        if dangling:
+            raise BackupError("rows point outside the backup:\n  " + "\n  ".join(dangling))
+        files = _FileSource(connection, scope, data)
+        manifest = _write(target, data, _manifest(data, versions, now), files, keys)
+    return ExportReport(manifest, sorted(referenced_files(data) - set(files.names())))
 
 
 def read_rows(scope: Scope) -> Data:
     """Every backed-up table's rows for the clinic, in one snapshot."""
+    with _snapshot() as connection:
+        return _read(connection, scope)
+
+
+@contextmanager
+def _snapshot() -> Iterator[Connection]:
+    """A connection whose reads all see one moment, in a transaction of its own."""
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
-            return _read(connection, scope)
+            yield connection
 
 
 def _read(connection: Connection, scope: Scope) -> Data:
@@ -76,6 +86,33 @@ def _read(connection: Connection, scope: Scope) -> Data:
         ]
         for table in scope.tables()
     }
+
+
+@dataclass(frozen=True)
+class _FileSource:
+    """The bytes of the exported file rows, read one file at a time in the same snapshot."""
+
+    connection: Connection
+    scope: Scope
+    data: Data
+
+    def _tables(self) -> Iterator[tuple[Table, ClinicFiles]]:
+        for table in self.scope.tables():
+            rule = self.scope.rules[table.name]
+            if isinstance(rule, ClinicFiles):
+                yield table, rule
+
+    def names(self) -> Iterator[str]:
+        for table, rule in self._tables():
+            yield from (row[rule.name] for row in self.data[table.name])
+
+    def contents(self) -> Iterator[tuple[str, bytes]]:
+        """Each file's name and bytes; only one file is held at a time."""
+        for table, rule in self._tables():
+            [key] = table.primary_key.columns
+            for row in self.data[table.name]:
+                query = select(table.c[rule.content]).where(key == row[key.name])
+                yield row[rule.name], self.connection.execute(query).scalar_one()
 
 
 def dangling_references(metadata: MetaData, data: Data) -> list[str]:
@@ -91,15 +128,6 @@ def dangling_references(metadata: MetaData, data: Data) -> list[str]:
                 for value in sorted(missing)
             )
     return found
-
-
-def _stored_files(uploads: Path) -> Iterator[str]:
-    """The clinic's uploads folder, as names relative to it (symbolic links are not followed)."""
-    if not uploads.is_dir():
-        return
-    for path in uploads.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            yield path.relative_to(uploads).as_posix()
 
 
 def referenced_files(data: Data) -> set[str]:
@@ -133,22 +161,16 @@ def _manifest(data: Data, versions: Versions, now: datetime) -> dict[str, Any]:
 
 
 def _write(
-    target: Path,
-    data: Data,
-    manifest: dict[str, Any],
-    uploads: Path,
-    files: list[str],
-    keys: KeyRing,
+    target: Path, data: Data, manifest: dict[str, Any], files: _FileSource, keys: KeyRing
 ) -> dict[str, Any]:
-    """Data first, then the files (hashed as they are copied), the signed manifest last."""
+    """Data first, then the files, the signed manifest last."""
     body = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     with open_writer(target) as writer:
         writer.add_bytes(DATA, body)
         manifest["sha256"][DATA] = sha256(body)
-        for name in files:
-            manifest["sha256"][f"{FILES}/{name}"] = writer.add_file(
-                f"{FILES}/{name}", uploads / name
-            )
+        for name, content in files.contents():
+            writer.add_bytes(f"{FILES}/{name}", content)
+            manifest["sha256"][f"{FILES}/{name}"] = sha256(content)
         signed = sign_manifest(manifest, keys)
         writer.add_bytes(MANIFEST, json.dumps(signed, indent=2, ensure_ascii=False).encode())
     return signed

@@ -2,12 +2,13 @@
 
 Keeping the ids keeps every foreign key and every id inside event payloads (``voids``) true,
 and with them the hash chains, which are checked before anything is kept. Everything is
-checked first (manifest, checksums, columns, an empty database); the rows go in one
-transaction that the caller commits; files are copied last and removed again on failure.
+checked first (manifest, checksums, columns, an empty database); the rows, and the uploaded
+files (rows of ``stored_files``, see ``scope.ClinicFiles``), go in one transaction that the
+caller commits, so a failed import leaves nothing behind.
 """
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,41 +25,36 @@ from clinic_onboard.backup.archive import (
     Reader,
     hash_stream,
     open_reader,
-    safe_name,
+    sha256,
 )
 from clinic_onboard.backup.encoding import decode_row
 from clinic_onboard.backup.export import FORMAT, FORMAT_VERSION
-from clinic_onboard.backup.scope import RULES, Skip
+from clinic_onboard.backup.scope import RULES, ClinicFiles, Skip
 from clinic_onboard.backup.signature import check_signature
 from clinic_onboard.extensions import db
-from clinic_onboard.queries.record import describe, verify_chains
+from clinic_onboard.models.types import utcnow
+from clinic_onboard.queries.record import describe, stored_file_labels, verify_chains
 from clinic_onboard.record.keys import KeyRing
+from clinic_onboard.services import uploads
 
 Rows = dict[str, list[dict[str, Any]]]
 
 
 @dataclass
 class Restored:
-    """What an import put in place; ``discard`` removes its files if the commit fails."""
+    """What an import put in place: its manifest and the names of the files restored."""
 
     manifest: dict[str, Any]
-    files: list[Path] = field(default_factory=list)
-
-    def discard(self) -> None:
-        for path in self.files:
-            path.unlink(missing_ok=True)
+    files: list[str] = field(default_factory=list)
 
 
 def import_backup(
-    source: Path,
-    folder_for: Callable[[int], Path],
-    keys: KeyRing,
-    document_limit: int = DEFAULT_MAX_DOCUMENT_BYTES,
+    source: Path, keys: KeyRing, document_limit: int = DEFAULT_MAX_DOCUMENT_BYTES
 ) -> Restored:
-    """Check and load the backup at ``source``; ``folder_for(clinic_id)`` is its uploads folder.
+    """Check and load the backup at ``source``, files included, without committing.
 
     The manifest's signature is checked with ``keys`` before anything else is read from it;
-    ``document_limit`` bounds manifest.json and data.json, which are read into memory.
+    ``document_limit`` bounds manifest.json, data.json and each file, read into memory.
     """
     with open_reader(source, document_limit) as reader:
         manifest = read_manifest(reader)
@@ -66,10 +62,11 @@ def import_backup(
         check_checksums(reader, manifest)
         rows = _decoded(read_data(reader, manifest))
         refuse_unless_empty(rows)
+        file_rows = _take_file_rows(rows)
         _insert(rows)
         check_chains()
         restored = Restored(manifest)
-        _copy_files(reader, manifest, folder_for(manifest["clinic"]["id"]), restored)
+        _restore_files(reader, manifest, file_rows, restored)
     return restored
 
 
@@ -222,22 +219,65 @@ def check_chains() -> None:
         raise BackupError("records do not verify:\n  " + "\n  ".join(broken))
 
 
-def _copy_files(reader: Reader, manifest: dict[str, Any], folder: Path, into: Restored) -> None:
-    """Copy the uploads into place, hashing again on the way; on any failure remove them."""
+FileRows = list[tuple[Table, ClinicFiles, list[dict[str, Any]]]]
+
+
+def _take_file_rows(rows: dict[Table, list[dict[str, Any]]]) -> FileRows:
+    """Take the file rows out of ``rows``: they go in last, each with its bytes."""
+    taken: FileRows = []
+    for table in list(rows):
+        rule = RULES[table.name]
+        if isinstance(rule, ClinicFiles):
+            taken.append((table, rule, rows.pop(table)))
+    return taken
+
+
+def _restore_files(
+    reader: Reader, manifest: dict[str, Any], file_rows: FileRows, into: Restored
+) -> None:
+    """Each file row with its bytes from the archive, hashed again on the way, one file at a
+    time; a file without a row (a backup written when files were kept in a folder) gets one,
+    labelled as the record names it."""
+    files = dict(_uploads(manifest))
     try:
-        for name, expected in _uploads(manifest):
-            target = folder / safe_name(name)
-            if _already_there(target, expected):
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with reader.open(f"{FILES}/{name}") as stream, target.open("xb") as sink:
-                into.files.append(target)
-                if hash_stream(stream, sink) != expected:
-                    raise BackupError(f"{FILES}/{name} changed while it was being restored")
-            target.chmod(0o600)
-    except (BackupError, OSError) as error:
-        into.discard()
-        raise BackupError(f"could not restore the uploaded files: {error}") from None
+        for table, rule, found in file_rows:
+            for row in found:
+                name = row[rule.name]
+                if name not in files:
+                    raise BackupError(f"{FILES}/{name} is missing from the backup")
+                content = _file(reader, name, files.pop(name))
+                db.session.execute(insert(table), [{**row, rule.content: content}])
+                into.files.append(name)
+            if db.session.get_bind().dialect.name == "postgresql":
+                _reset_sequences([table])
+        _add_folder_files(reader, manifest, files, into)
+        db.session.flush()
+    except SQLAlchemyError as error:
+        reason = getattr(error, "orig", None) or error
+        raise BackupError(f"the database refused the uploaded files: {reason}") from None
+
+
+def _add_folder_files(
+    reader: Reader, manifest: dict[str, Any], files: dict[str, str], into: Restored
+) -> None:
+    """The files a backup of the folder days carries, each stored as an upload is."""
+    clinic_id = manifest["clinic"]["id"]
+    labels = stored_file_labels(clinic_id)
+    for name, expected in sorted(files.items()):
+        content = _file(reader, name, expected)
+        content_type = uploads.sniff(content[:8])
+        if not uploads.STORED_NAME.fullmatch(name) or content_type is None:
+            raise BackupError(f"{FILES}/{name} is not a file this app stores")
+        stored = uploads.StoredFile(name, labels.get(name, "file"), content_type, len(content))
+        uploads.add_copy(clinic_id, stored, content, utcnow())
+        into.files.append(name)
+
+
+def _file(reader: Reader, name: str, expected: str) -> bytes:
+    content = reader.read(f"{FILES}/{name}")
+    if sha256(content) != expected:
+        raise BackupError(f"{FILES}/{name} changed while it was being restored")
+    return content
 
 
 def _uploads(manifest: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -245,13 +285,3 @@ def _uploads(manifest: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for name, expected in sorted(manifest["sha256"].items()):
         if name.startswith(prefix):
             yield name.removeprefix(prefix), expected
-
-
-def _already_there(target: Path, expected: str) -> bool:
-    """The same file left from before (a surviving uploads folder) is kept; another is not."""
-    if not target.exists():
-        return False
-    with target.open("rb") as stream:
-        if hash_stream(stream) == expected:
-            return True
-    raise BackupError(f"{target} already exists with other contents")

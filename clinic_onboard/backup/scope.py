@@ -45,6 +45,20 @@ class ByClinic:
 
 
 @dataclass(frozen=True)
+class ClinicFiles(ByClinic):
+    """The clinic's stored files: each row travels in data.json without its ``content``
+    column, whose bytes go into the archive as ``files/<name column>``, hashed in the manifest
+    like every file there (and readable without this app)."""
+
+    content: str = "data"
+    name: str = "stored_name"
+
+    def problems(self, table: Table, metadata: MetaData) -> list[str]:
+        missing = [c for c in (self.column, self.content, self.name) if c not in table.c]
+        return [f"{table.name}: ClinicFiles names a missing column {c!r}" for c in missing]
+
+
+@dataclass(frozen=True)
 class ByParent:
     """Rows whose foreign key points at a backed-up row of another table (a user's settings)."""
 
@@ -114,6 +128,7 @@ RULES: dict[str, Rule] = {
     "log_units": ByClinic(),
     "log_entries": ByClinic(),
     "log_incidents": ByClinic(),
+    "stored_files": ClinicFiles(),
     # An open invitation names an account that is not (yet) the clinic's: carrying it would put
     # another clinic's person, password hash included, into this clinic's backup.
     "clinic_invitations": Skip("invitations name accounts that are not the clinic's members"),
@@ -138,8 +153,12 @@ class Scope:
         return self.rules[table.name].where(table, self)
 
     def select(self, table: Table) -> Select:
-        """The clinic's rows of ``table`` in primary-key order, so exports are repeatable."""
-        return select(table).where(self.where(table)).order_by(*table.primary_key.columns)
+        """The clinic's rows of ``table`` in primary-key order, so exports are repeatable;
+        a file's bytes are left out (see ``ClinicFiles``)."""
+        rule = self.rules[table.name]
+        skipped = rule.content if isinstance(rule, ClinicFiles) else None
+        columns = [column for column in table.c if column.name != skipped]
+        return select(*columns).where(self.where(table)).order_by(*table.primary_key.columns)
 
     def tables(self) -> list[Table]:
         """The tables a backup carries, parents before children."""

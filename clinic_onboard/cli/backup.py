@@ -1,6 +1,6 @@
 """``export`` and ``import``: one clinic's full backup (data and uploaded files) and its restore.
 
-Unlike the other modules here these need the app (database, uploads folder), so ``cli.py``
+Unlike the other modules here these need the app (its database), so ``cli.py``
 imports them directly; the package's ``__init__`` does not, keeping it free of Flask.
 """
 
@@ -15,13 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clinic_onboard.backup import BackupError
 from clinic_onboard.backup.export import Versions, export_clinic
-from clinic_onboard.backup.restore import Restored, import_backup
+from clinic_onboard.backup.restore import import_backup
 from clinic_onboard.extensions import db, record_keys
-from clinic_onboard.services import anchor_log, library, uploads
-
-
-def _folder(clinic_id: int) -> Path:
-    return uploads.clinic_folder(current_app.config, current_app.instance_path, clinic_id)
+from clinic_onboard.services import anchor_log, library
 
 
 def _versions() -> Versions:
@@ -44,13 +40,11 @@ def _versions() -> Versions:
 def export_command(clinic_id: int, output: Path) -> None:
     """Back up one clinic: every row of its data as JSON, and its uploaded files."""
     try:
-        report = export_clinic(
-            clinic_id, output, _folder(clinic_id), _versions(), datetime.now(UTC), record_keys()
-        )
+        report = export_clinic(clinic_id, output, _versions(), datetime.now(UTC), record_keys())
     except (BackupError, OSError) as error:
         raise click.ClickException(str(error)) from None
     for name in report.missing_files:
-        click.echo(f"Warning: {name} is named by the record but missing from uploads.", err=True)
+        click.echo(f"Warning: {name} is named by the record but not stored.", err=True)
     rows = sum(report.manifest["tables"].values())
     files = len(report.manifest["sha256"]) - 1
     key_id = report.manifest["signature"]["key_id"]
@@ -67,8 +61,8 @@ def import_command(path: Path) -> None:
     """Restore a clinic's backup into an empty database; nothing is kept unless all of it is."""
     try:
         limit = current_app.config["BACKUP_MAX_DOCUMENT_BYTES"]
-        restored = import_backup(path, _folder, record_keys(), limit)
-        _commit(restored)
+        restored = import_backup(path, record_keys(), limit)
+        _commit()
     except (BackupError, OSError) as error:
         db.session.rollback()
         raise click.ClickException(f"Nothing was imported: {error}") from None
@@ -93,10 +87,9 @@ def _anchor_imported(clinic_id: int) -> None:
         click.echo(f"The records are not anchored yet: {error} (run anchor-records).", err=True)
 
 
-def _commit(restored: Restored) -> None:
-    """Commit once; a failed commit takes the copied files away again."""
+def _commit() -> None:
+    """Commit once: the rows and the files go in together or not at all."""
     try:
         db.session.commit()
     except SQLAlchemyError as error:
-        restored.discard()
         raise BackupError(f"the database refused the commit: {error}") from None

@@ -14,6 +14,7 @@ from clinic_onboard.models.onboarding import (
 )
 from clinic_onboard.models.reminder import ReminderSettings, SentReminder
 from clinic_onboard.models.role import ClinicRole, RoleCustomItem, SwitchedOffItem
+from clinic_onboard.models.stored_file import StoredFileRow
 from clinic_onboard.models.user import User
 
 # The app roles are the policy's (pure, so the rules need no database); the models use them.
@@ -41,6 +42,7 @@ __all__ = [
     "ReminderSettings",
     "RoleCustomItem",
     "SentReminder",
+    "StoredFileRow",
     "SwitchedOffItem",
     "User",
 ]

@@ -209,12 +209,18 @@ def task_records(onboarding: Onboarding) -> dict[int, TaskRecord]:
 def stored_file_names(clinic_id: int) -> set[str]:
     """The uploaded files the clinic's record names: every credential event's copy, voided
     or not, since the append-only record keeps them all."""
+    return set(stored_file_labels(clinic_id))
+
+
+def stored_file_labels(clinic_id: int) -> dict[str, str]:
+    """Each file the clinic's record names, with the original name it shows for it."""
     payloads = db.session.scalars(
         select(OnboardingEvent.payload).where(
             OnboardingEvent.clinic_id == clinic_id, OnboardingEvent.kind == EventKind.CREDENTIAL
         )
     )
-    return {p["file"]["stored_name"] for p in payloads if p and p.get("file")}
+    files = [p["file"] for p in payloads if p and p.get("file")]
+    return {file["stored_name"]: file["original_name"] for file in files}
 
 
 # --- verifying --------------------------------------------------------------------------------

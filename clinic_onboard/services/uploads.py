@@ -1,23 +1,33 @@
-"""Credential files: sniffed by their first bytes, capped in size, stored outside the web root.
+"""Credential files: sniffed by their first bytes, capped in size, stored in the database.
 
-The stored name is random hex and the folder is the clinic's id, so no part of the path comes
-from the person uploading; the original name is kept only to label the download. A PDF is
-stored only after its active content is taken out (``sanitised_pdf``), and a clinic's folder
-keeps the files its record names, within the clinic's quota.
+This module is the only way in and out of the ``stored_files`` table, so every instance behind
+a proxy serves every file and the checks below can't be skipped. The stored name is random hex
+and a lookup is always scoped to the clinic, so nothing the uploader sends picks a row; the
+original name is kept only to label the download. A PDF is stored only after its active
+content is taken out (``sanitised_pdf``), and a clinic keeps the files its record names,
+within the clinic's quota. Writes flush and never commit: a file is kept only if the request
+that records it commits, so a refused record leaves no file behind.
 """
 
+import hashlib
 import io
 import re
 import secrets
-import time
 from collections.abc import Container, Mapping
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 import pikepdf
 from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import undefer
 from werkzeug.utils import secure_filename
+
+from clinic_onboard.extensions import db
+from clinic_onboard.models.stored_file import StoredFileRow
+from clinic_onboard.models.types import utcnow
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # The content type is decided here alone, never by the filename or the browser's Content-Type.
@@ -59,6 +69,15 @@ ACTIVE_ACTIONS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Moved:
+    """What ``move_folder`` did with one clinic's old uploads folder."""
+
+    copied: int
+    present: int
+    refused: list[str]
+
+
 class UploadRejected(ValueError):
     """The file is not one we keep; the message says why in plain words."""
 
@@ -86,13 +105,14 @@ def extension(content_type: str) -> str:
 def save_upload(
     stream: IO[bytes],
     original_name: str,
-    folder: Path,
+    clinic_id: int,
     max_bytes: int = DEFAULT_MAX_BYTES,
     quota_bytes: int = DEFAULT_QUOTA_BYTES,
 ) -> StoredFile:
-    """Check and store one upload under ``folder``; raise UploadRejected and keep nothing.
+    """Check and store one upload for the clinic; raise UploadRejected and keep nothing.
 
-    ``quota_bytes`` bounds the whole folder (the clinic's files), this one included.
+    ``quota_bytes`` bounds all of the clinic's files, this one included. The row is flushed,
+    not committed (see the module's docstring).
     """
     data = read_capped(stream, max_bytes)
     if data is None:
@@ -104,7 +124,7 @@ def save_upload(
         raise UploadRejected(_("Upload a PDF, JPEG or PNG file."))
     if content_type == "application/pdf":
         data = sanitised_pdf(data)
-    if folder_bytes(folder) + len(data) > quota_bytes:
+    if clinic_bytes(clinic_id) + len(data) > quota_bytes:
         raise UploadRejected(
             _(
                 "The clinic's file storage is full (%(quota)s). Ask a manager to contact the "
@@ -112,13 +132,27 @@ def save_upload(
                 quota=size_words(quota_bytes),
             )
         )
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(16)
-    path = folder / stored_name
-    path.write_bytes(data)
-    path.chmod(0o600)
     label = Path(original_name.replace("\\", "/")).name[:200] or "file"
-    return StoredFile(stored_name, label, content_type, len(data))
+    stored = StoredFile(secrets.token_hex(16), label, content_type, len(data))
+    add_copy(clinic_id, stored, data, utcnow())
+    return stored
+
+
+def add_copy(clinic_id: int, stored: StoredFile, data: bytes, created_at: datetime) -> None:
+    """Write one file that is already checked: a new upload, a restored backup's file or one
+    moved from the uploads folders files were kept in before (``move-uploads``)."""
+    row = {
+        "clinic_id": clinic_id,
+        "stored_name": stored.stored_name,
+        "content_type": stored.content_type,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "original_name": stored.original_name,
+        "data": data,
+        "created_at": created_at,
+    }
+    # A Core insert: the session keeps no copy of the bytes, however many files one run adds.
+    db.session.execute(insert(StoredFileRow), [row])
 
 
 def read_capped(stream: IO[bytes], max_bytes: int) -> bytes | None:
@@ -182,27 +216,30 @@ def _is_active_action(value: pikepdf.Object) -> bool:
     return isinstance(value, pikepdf.Dictionary) and str(value.get("/S", "")) in ACTIVE_ACTIONS
 
 
-def folder_bytes(folder: Path) -> int:
-    """What a clinic's stored files take on disk now."""
-    if not folder.is_dir():
-        return 0
-    return sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
+def clinic_bytes(clinic_id: int) -> int:
+    """What a clinic's stored files take now, summed by the database."""
+    total = select(func.coalesce(func.sum(StoredFileRow.size), 0))
+    return int(db.session.scalar(total.where(StoredFileRow.clinic_id == clinic_id)) or 0)
 
 
-def prune(folder: Path, referenced: Container[str], now: float | None = None) -> int:
+def stored_names(clinic_id: int) -> set[str]:
+    """The names of every file the clinic has stored."""
+    query = select(StoredFileRow.stored_name).where(StoredFileRow.clinic_id == clinic_id)
+    return set(db.session.scalars(query))
+
+
+def prune(clinic_id: int, referenced: Container[str], now: datetime | None = None) -> int:
     """Delete the stored files no event of the record names (an upload whose record was never
     saved), once past ``ORPHAN_GRACE_SECONDS``; a file any event names stays, voided or not,
     because the append-only record may show it. Return how many files were deleted."""
-    if not folder.is_dir():
-        return 0
-    cutoff = (time.time() if now is None else now) - ORPHAN_GRACE_SECONDS
-    deleted = 0
-    for path in folder.iterdir():
-        orphan = STORED_NAME.fullmatch(path.name) and path.name not in referenced
-        if orphan and path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            deleted += 1
-    return deleted
+    cutoff = (now or utcnow()) - timedelta(seconds=ORPHAN_GRACE_SECONDS)
+    old = select(StoredFileRow.id, StoredFileRow.stored_name).where(
+        StoredFileRow.clinic_id == clinic_id, StoredFileRow.created_at < cutoff
+    )
+    doomed = [row_id for row_id, name in db.session.execute(old) if name not in referenced]
+    if doomed:
+        db.session.execute(delete(StoredFileRow).where(StoredFileRow.id.in_(doomed)))
+    return len(doomed)
 
 
 def size_words(size: int) -> str:
@@ -219,27 +256,56 @@ def _one_decimal(number: float) -> str:
     return f"{round(number, 1):g}"
 
 
-def stored_path(folder: Path, stored_name: str) -> Path:
-    """The file's path; a name we did not generate is refused, never joined."""
+def move_folder(clinic_id: int, folder: Path, labels: Mapping[str, str]) -> Moved:
+    """Copy the clinic's files from the uploads folder they were kept in before the database
+    into ``stored_files``, once: a name already stored is left alone, so a second run copies
+    nothing. Each file is sniffed and, a PDF, sanitised again (it may predate sanitising); one
+    refused is named in the result and stays in the folder. ``labels`` maps stored names to
+    the original names the record shows. The quota is not applied: these files are kept."""
+    present, refused = stored_names(clinic_id), []
+    copied = already = 0
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name in present:
+            already += 1
+            continue
+        try:
+            stored, data = _checked_copy(path, labels.get(path.name, "file"))
+        except (UploadRejected, OSError) as error:
+            refused.append(f"{path}: {error}")
+            continue
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        add_copy(clinic_id, stored, data, modified)
+        copied += 1
+    return Moved(copied, already, refused)
+
+
+def _checked_copy(path: Path, label: str) -> tuple[StoredFile, bytes]:
+    """An old folder's file as it is stored now, or UploadRejected saying why not."""
+    if not STORED_NAME.fullmatch(path.name) or path.is_symlink() or not path.is_file():
+        raise UploadRejected("not a file this app stored")
+    data = path.read_bytes()
+    content_type = sniff(data[:8])
+    if content_type is None:
+        raise UploadRejected("not a PDF, JPEG or PNG file")
+    if content_type == "application/pdf":
+        data = sanitised_pdf(data)
+    return StoredFile(path.name, label, content_type, len(data)), data
+
+
+def find(clinic_id: int, stored_name: str) -> StoredFileRow | None:
+    """The clinic's file of that name with its bytes, or None; a name we did not generate is
+    refused, never looked up."""
     if not STORED_NAME.fullmatch(stored_name):
-        raise FileNotFoundError(stored_name)
-    return folder / stored_name
+        return None
+    query = (
+        select(StoredFileRow)
+        .options(undefer(StoredFileRow.data))
+        .where(StoredFileRow.clinic_id == clinic_id, StoredFileRow.stored_name == stored_name)
+    )
+    return db.session.scalars(query).one_or_none()
 
 
 def download_name(original_name: str, content_type: str) -> str:
     """A safe name for the download, always ending in the sniffed type's extension."""
     stem = Path(secure_filename(original_name) or "credential").stem or "credential"
     return f"{stem}{extension(content_type)}"
-
-
-def clinic_folder(config: Mapping[str, Any], instance_path: str, clinic_id: int) -> Path:
-    """Where a clinic's files live: ``instance/uploads/<clinic id>`` (never under static/),
-    unless UPLOAD_FOLDER names another root."""
-    root = config.get("UPLOAD_FOLDER") or Path(instance_path) / "uploads"
-    return Path(root) / str(int(clinic_id))
-
-
-def discard(folder: Path, stored: StoredFile | None) -> None:
-    """Remove a file whose record was not saved, so no orphan stays behind."""
-    if stored is not None:
-        stored_path(folder, stored.stored_name).unlink(missing_ok=True)

@@ -4,11 +4,11 @@ A hire only ever reaches their own onboarding: a task of anyone else answers 404
 same clinic. Every change is an event appended by ``operations.progress``.
 """
 
+import io
 import re
 from collections.abc import Collection
 from datetime import date
 from functools import partial
-from pathlib import Path
 
 from babel.dates import format_date
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.catalog.schema import DOCUMENT_KINDS
+from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
@@ -181,9 +182,10 @@ def credential(task_id: int) -> str | Response:
 
 
 def _record_credential(task: OnboardingTask, form: CredentialForm) -> bool:
-    folder = uploads.clinic_folder(current_app.config, current_app.instance_path, task.clinic_id)
+    """Store the copy and record the credential in one commit: if the record is refused, the
+    rollback takes the copy away with it."""
     try:
-        stored = _store_file(form, folder)
+        stored = _store_file(form, task.clinic_id)
     except uploads.UploadRejected as rejected:
         form.file.errors.append(str(rejected))
         return False
@@ -191,27 +193,26 @@ def _record_credential(task: OnboardingTask, form: CredentialForm) -> bool:
         form.issuer.data, form.number.data or "", form.issued_on.data, form.expires_on.data
     )
     hire = current_membership()
-    saved = save(
+    return save(
         lambda: progress.record_credential(task.onboarding, task, hire, details, stored),
         _("Recorded: %(item)s.", item=task.title),
     )
-    if not saved:
-        uploads.discard(folder, stored)
-    return saved
 
 
-def _store_file(form: CredentialForm, folder: Path) -> uploads.StoredFile | None:
+def _store_file(form: CredentialForm, clinic_id: int) -> uploads.StoredFile | None:
     """Store the copy, if one was sent, within the clinic's quota; files no event names are
-    deleted first, so the quota counts only what the record needs."""
+    deleted first, and that is committed at once, so the quota counts only what the record
+    needs even when this upload is then refused."""
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
     config = current_app.config
-    uploads.prune(folder, stored_file_names(current_membership().clinic_id))
+    if uploads.prune(clinic_id, stored_file_names(clinic_id)):
+        db.session.commit()
     return uploads.save_upload(
         upload.stream,
         upload.filename,
-        folder,
+        clinic_id,
         config["UPLOAD_MAX_BYTES"],
         config["UPLOAD_QUOTA_BYTES_PER_CLINIC"],
     )
@@ -225,19 +226,17 @@ def file(event_id: int) -> Response:
     viewer, onboarding = current_membership(), event.onboarding
     if not stored or not policy.can_view_record(viewer, onboarding):
         abort(404)
-    folder = uploads.clinic_folder(current_app.config, current_app.instance_path, event.clinic_id)
-    try:
-        path = uploads.stored_path(folder, stored["stored_name"])
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
+    copy = uploads.find(event.clinic_id, stored["stored_name"])
+    if copy is None:
         abort(404)
     response = send_file(
-        path,
+        io.BytesIO(copy.data),
         mimetype=stored["content_type"],
         as_attachment=True,
         download_name=uploads.download_name(stored["original_name"], stored["content_type"]),
         max_age=0,
+        etag=copy.sha256,
+        last_modified=copy.created_at,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

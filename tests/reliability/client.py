@@ -4,6 +4,7 @@ and a new connection per request, so a request is never silently retried on a st
 import html
 import http.client
 import re
+import secrets
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -16,6 +17,8 @@ class Page:
     status: int
     location: str | None
     text: str
+    data: bytes  # the body as sent, for a download
+    headers: http.client.HTTPMessage
 
     @property
     def flashes(self) -> list[tuple[str, str]]:
@@ -42,6 +45,29 @@ class Browser:
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         return self._request("POST", path, body, headers)
 
+    def post_file(
+        self, path: str, data: dict[str, str], field: str, file: tuple[str, bytes, str]
+    ) -> Page:
+        """POST a multipart form with one ``file`` (name, content, claimed type) in ``field``,
+        with the CSRF token of the last page this browser read."""
+        boundary = secrets.token_hex(16)
+        parts = [
+            _part(boundary, f'name="{name}"', value.encode())
+            for name, value in {"csrf_token": self._csrf, **data}.items()
+        ]
+        name, content, kind = file
+        parts.append(_part(boundary, f'name="{field}"; filename="{name}"', content, kind))
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return self._request("POST", path, body, headers)
+
+    def elsewhere(self, base_url: str) -> "Browser":
+        """The same person, cookies and all, reaching another server (as a proxy would send
+        them to another instance)."""
+        other = Browser(base_url, self._timeout)
+        other._cookies, other._csrf = dict(self._cookies), self._csrf
+        return other
+
     def login(self, email: str, password: str) -> None:
         self.get("/auth/login")
         reply = self.post("/auth/login", {"email": email, "password": password})
@@ -50,19 +76,24 @@ class Browser:
         self.get("/clinic/")  # a page of the signed-in session, for its CSRF token
 
     def _request(
-        self, method: str, path: str, body: str | None = None, headers: dict | None = None
+        self,
+        method: str,
+        path: str,
+        body: str | bytes | None = None,
+        headers: dict | None = None,
     ) -> Page:
         connection = http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
         try:
             connection.request(method, path, body, {**(headers or {}), **self._cookie_header()})
             response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
+            data = response.read()
         finally:
             connection.close()
+        text = data.decode("utf-8", "replace")
         self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
         if found := CSRF.search(text):
             self._csrf = html.unescape(found.group(1))
-        return Page(response.status, response.headers.get("Location"), text)
+        return Page(response.status, response.headers.get("Location"), text, data, response.headers)
 
     def _cookie_header(self) -> dict[str, str]:
         if not self._cookies:
@@ -79,3 +110,11 @@ class Browser:
                 self._cookies.pop(name, None)
             else:
                 self._cookies[name] = value
+
+
+def _part(boundary: str, disposition: str, content: bytes, kind: str | None = None) -> bytes:
+    """One part of a multipart/form-data body."""
+    head = f"--{boundary}\r\nContent-Disposition: form-data; {disposition}\r\n"
+    if kind:
+        head += f"Content-Type: {kind}\r\n"
+    return head.encode() + b"\r\n" + content + b"\r\n"

@@ -8,8 +8,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app
-
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
@@ -220,8 +218,7 @@ def _progress(cast: Cast, tag: str) -> None:
 
 
 def _credential(cast: Cast, onboarding: Onboarding, member: Membership, tag: str) -> None:
-    folder = uploads.clinic_folder(current_app.config, current_app.instance_path, cast.clinic.id)
-    stored = uploads.save_upload(io.BytesIO(PDF), f"{tag} card.pdf", folder)
+    stored = uploads.save_upload(io.BytesIO(PDF), f"{tag} card.pdf", cast.clinic.id)
     details = progress.CredentialDetails(
         f"{tag} Heart Institute", f"{tag}-0042", date(2026, 1, 5), None
     )

@@ -6,16 +6,20 @@ Complements ``tests/web/test_my_onboarding.py`` (the happy path and the basic re
 """
 
 import io
-import os
-import time
+from datetime import timedelta
 from pathlib import Path
 
 import pikepdf
 import pytest
 from flask import Flask
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import undefer
 from werkzeug.test import TestResponse
 
-from clinic_onboard.models import AppRole, OnboardingEvent
+from clinic_onboard.extensions import db
+from clinic_onboard.models import AppRole, OnboardingEvent, StoredFileRow
+from clinic_onboard.models.types import utcnow
+from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import STATEMENT_KINDS
 from clinic_onboard.services import uploads
@@ -65,9 +69,11 @@ def _upload(
     return visitor.send("POST", f"/my/tasks/{task_id}/credential", data)
 
 
-def _stored_files(app: Flask) -> list[Path]:
-    root = Path(app.config["UPLOAD_FOLDER"])
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+def _stored_files(app: Flask) -> list[StoredFileRow]:
+    """Every stored file of every clinic, with its bytes, as the database has them now."""
+    db.session.expire_all()
+    query = select(StoredFileRow).options(undefer(StoredFileRow.data)).order_by(StoredFileRow.id)
+    return list(db.session.scalars(query))
 
 
 def _recorded(team: dict) -> list[OnboardingEvent]:
@@ -155,7 +161,8 @@ def test_a_file_at_the_limit_is_kept_and_one_byte_more_is_refused(app: Flask, te
     assert _recorded(team) == [] and _stored_files(app) == []
     at_limit = _upload(hire, task.id, PNG + b"0" * (LIMIT - len(PNG)), "fits.png", "image/png")
     assert at_limit.status_code == 302
-    assert [p.stat().st_size for p in _stored_files(app)] == [LIMIT]
+    [stored] = _stored_files(app)
+    assert stored.size == len(stored.data) == LIMIT
 
 
 def test_a_request_over_the_body_limit_gets_a_clear_413_and_stores_nothing(
@@ -166,6 +173,20 @@ def test_a_request_over_the_body_limit_gets_a_clear_413_and_stores_nothing(
     response = _upload(hire, task.id, PDF + b"0" * (20 * 1024), "huge.pdf")
     assert response.status_code == 413
     assert "That upload is too large." in response.get_data(as_text=True)
+    assert _recorded(team) == [] and _stored_files(app) == []
+
+
+def test_a_copy_whose_record_is_refused_is_not_kept(app: Flask, team, monkeypatch) -> None:
+    """The copy and the credential commit together: a record refused once the copy is stored
+    (as when a supervisor signed the item off meanwhile) takes the copy away with it."""
+
+    def refuse(*args: object) -> None:
+        raise progress.ProgressRefused("Signed off meanwhile.")
+
+    monkeypatch.setattr(progress, "record_credential", refuse)
+    hire = _as(app, team["hire"])
+    task = task_of(team["onboarding"], "bls.certificate")
+    assert _upload(hire, task.id, PNG, "card.png", "image/png").status_code == 200
     assert _recorded(team) == [] and _stored_files(app) == []
 
 
@@ -183,8 +204,8 @@ def test_a_request_over_the_body_limit_gets_a_clear_413_and_stores_nothing(
 def test_the_uploaded_name_never_becomes_a_path_or_a_header(app: Flask, team, name: str) -> None:
     response = _served(app, team, PDF, name, "application/pdf")
     [stored] = _stored_files(app)
-    clinic_folder = Path(app.config["UPLOAD_FOLDER"], str(team["onboarding"].clinic_id))
-    assert stored.parent == clinic_folder and uploads.STORED_NAME.fullmatch(stored.name)
+    assert stored.clinic_id == team["onboarding"].clinic_id
+    assert uploads.STORED_NAME.fullmatch(stored.stored_name)
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and disposition.endswith(".pdf")
     assert disposition.count("filename=") == 1 and ".html" not in disposition
@@ -220,15 +241,19 @@ def test_nobody_signed_in_is_sent_to_sign_in(app: Flask, team) -> None:
     assert response.status_code == 302 and response.location.startswith("/auth/login")
 
 
-def test_a_missing_file_or_a_stored_name_we_did_not_make_is_not_found(app: Flask, team) -> None:
+def test_a_missing_file_another_clinics_or_a_name_we_did_not_make_is_not_found(
+    app: Flask, team
+) -> None:
     _served(app, team, PDF, "card.pdf", "application/pdf")
     [stored] = _stored_files(app)
-    stored.unlink()
+    assert uploads.find(stored.clinic_id, stored.stored_name) is not None
+    assert uploads.find(team["elsewhere"].clinic_id, stored.stored_name) is None
+    for name in ("../secret_key", "A" * 32, "", "0" * 31, stored.stored_name + "%"):
+        assert uploads.find(stored.clinic_id, name) is None
+    db.session.execute(delete(StoredFileRow))
+    db.session.commit()
     hire = _as(app, team["hire"])
     assert hire.send("GET", f"/my/files/{_credential_event(team).id}").status_code == 404
-    for name in ("../secret_key", "A" * 32, "", "0" * 31):
-        with pytest.raises(FileNotFoundError):
-            uploads.stored_path(stored.parent, name)
 
 
 def _active_pdf() -> bytes:
@@ -267,7 +292,7 @@ def test_active_content_is_stripped_from_a_stored_pdf(app: Flask, team) -> None:
         assert "/OpenAction" in original.Root and "payload.exe" in original.attachments
     response = _served(app, team, sent, "card.pdf", "application/pdf")
     [stored] = _stored_files(app)
-    assert response.data == stored.read_bytes()
+    assert response.data == stored.data and stored.sha256 == response.headers["ETag"].strip('"')
     for word in (b"JavaScript", b"app.alert", b"/Launch", b"calc.exe", b"XFA", b"EmbeddedFile"):
         assert word not in response.data, word
     with pikepdf.open(io.BytesIO(response.data)) as kept:
@@ -279,42 +304,45 @@ def test_active_content_is_stripped_from_a_stored_pdf(app: Flask, team) -> None:
         assert "/AA" not in page and "/A" not in page.Annots[0]
 
 
-def _clinic_folder(app: Flask, team: dict) -> Path:
-    folder = Path(app.config["UPLOAD_FOLDER"], str(team["onboarding"].clinic_id))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _put(team: dict, name: str, size: int) -> str:
+    """A file stored just now that no event names (yet), as an upload in flight is."""
+    stored = uploads.StoredFile(name, "card.png", "image/png", size)
+    uploads.add_copy(team["onboarding"].clinic_id, stored, b"\x00" * size, utcnow())
+    db.session.commit()
+    return name
+
+
+def _names(app: Flask) -> list[str]:
+    return sorted(stored.stored_name for stored in _stored_files(app))
 
 
 def test_an_upload_past_the_clinic_quota_is_refused_with_a_message(app: Flask, team) -> None:
     """Issue 22, finding 8: uploads had no quota."""
     app.config["UPLOAD_QUOTA_BYTES_PER_CLINIC"] = 2 * 1024
-    kept = _clinic_folder(app, team) / ("a" * 32)
-    kept.write_bytes(b"\x00" * 1900)  # a copy whose record is being saved just now
+    kept = _put(team, "a" * 32, 1900)  # a copy whose record is being saved just now
     hire = _as(app, team["hire"])
     task = task_of(team["onboarding"], "bls.certificate")
     response = _upload(hire, task.id, PNG + b"0" * 200, "card.png", "image/png")
     assert response.status_code == 200
     assert "The clinic&#39;s file storage is full (2 KB)." in response.get_data(as_text=True)
-    assert _recorded(team) == [] and _stored_files(app) == [kept]
+    assert _recorded(team) == [] and _names(app) == [kept]
     assert _upload(hire, task.id, PNG, "card.png", "image/png").status_code == 302
 
 
 def test_only_files_the_record_names_are_kept(app: Flask, team) -> None:
     """A replaced copy that an event names stays (the record shows it, voided or not); a file
     no event names is deleted once its upload can no longer be in flight."""
-    folder = _clinic_folder(app, team)
     hire = _as(app, team["hire"])
     task = task_of(team["onboarding"], "bls.certificate")
     assert _upload(hire, task.id, PNG, "first.png", "image/png").status_code == 302
-    [first] = _stored_files(app)
+    [first] = _names(app)
     assert hire.send("POST", f"/my/tasks/{task.id}/undo", {}).status_code == 302
-    hour_ago = time.time() - uploads.ORPHAN_GRACE_SECONDS - 1
-    orphan, in_flight = folder / ("b" * 32), folder / ("c" * 32)
-    for path in (first, orphan, in_flight):
-        path.write_bytes(path.read_bytes() if path.exists() else b"x")
-    for path in (first, orphan):
-        os.utime(path, (hour_ago, hour_ago))
+    orphan, in_flight = _put(team, "b" * 32, 1), _put(team, "c" * 32, 1)
+    past_grace = utcnow() - timedelta(seconds=uploads.ORPHAN_GRACE_SECONDS + 1)
+    old = StoredFileRow.stored_name.in_([first, orphan])
+    db.session.execute(update(StoredFileRow).where(old).values(created_at=past_grace))
+    db.session.commit()
     assert _upload(hire, task.id, JPEG, "second.jpg", "image/jpeg").status_code == 302
-    names = {p.name for p in _stored_files(app)}
-    assert first.name in names and in_flight.name in names and orphan.name not in names
+    names = set(_names(app))
+    assert first in names and in_flight in names and orphan not in names
     assert len(names) == 3

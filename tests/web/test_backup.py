@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import (
     JSON,
     Column,
@@ -33,6 +33,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     Table,
+    delete,
     func,
     select,
     update,
@@ -47,7 +48,7 @@ from clinic_onboard.backup.scope import RULES, ByClinic, Scope, rule_problems
 from clinic_onboard.backup.signature import sign_manifest
 from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, Membership, OnboardingEvent, User
+from clinic_onboard.models import AppRole, Membership, OnboardingEvent, StoredFileRow, User
 from clinic_onboard.models.types import UTCDateTime
 from clinic_onboard.operations import accounts, progress, record
 from clinic_onboard.operations import roles as role_ops
@@ -100,8 +101,7 @@ def _invoke(app: Flask, *args: str) -> Result:
 
 
 def _store(clinic_id: int, content: bytes, name: str) -> uploads.StoredFile:
-    folder = uploads.clinic_folder(current_app.config, current_app.instance_path, clinic_id)
-    return uploads.save_upload(io.BytesIO(content), name, folder)
+    return uploads.save_upload(io.BytesIO(content), name, clinic_id)
 
 
 def _credential(onboarding, task, hire, stored) -> OnboardingEvent:
@@ -175,25 +175,28 @@ def _rows_of(scope: Scope) -> dict[str, list[dict[str, Any]]]:
 
 
 def _all_rows() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table; stored files without their bytes, which ``_files`` reads."""
     return {
         table.name: [
             dict(row)
             for row in db.session.execute(
-                select(table).order_by(*table.primary_key.columns)
+                select(*[c for c in table.c if c is not StoredFileRow.__table__.c.data]).order_by(
+                    *table.primary_key.columns
+                )
             ).mappings()
         ]
         for table in db.metadata.sorted_tables
     }
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
-def _folder(app: Flask, clinic_id: int) -> Path:
-    return uploads.clinic_folder(app.config, app.instance_path, clinic_id)
+def _files(clinic_id: int) -> dict[str, bytes]:
+    """The clinic's stored files by name, in the current app's database."""
+    rows = db.session.execute(
+        select(StoredFileRow.stored_name, StoredFileRow.data).where(
+            StoredFileRow.clinic_id == clinic_id
+        )
+    )
+    return {name: data for name, data in rows}
 
 
 def test_every_table_has_a_backup_rule() -> None:
@@ -224,7 +227,7 @@ def test_round_trip_into_an_empty_database_loses_nothing(
     assert result.exit_code == 0, result.output
     assert "Harbour Clinic" in result.output and "1 files" in result.output
     before = _rows_of(Scope(db.metadata, clinic_id))
-    files_before = _files(_folder(app, clinic_id))
+    files_before = _files(clinic_id)
     assert len(files_before) == 1 and PDF in files_before.values()
     assert sum(1 for row in before["onboarding_tasks"] if row["renewal_of_id"]) == 1
     assert any(row["payload"].get("voids") for row in before["onboarding_events"])
@@ -233,10 +236,8 @@ def test_round_trip_into_an_empty_database_loses_nothing(
     assert result.exit_code == 0, result.output
     with restored.app_context():
         assert _all_rows() == before
-        assert _files(_folder(restored, clinic_id)) == files_before
-        assert [p.name for p in Path(restored.config["UPLOAD_FOLDER"]).iterdir()] == [
-            str(clinic_id)
-        ]
+        assert _files(clinic_id) == files_before
+        assert not Path(restored.config["UPLOAD_FOLDER"]).exists()  # no instance keeps files
         verify = restored.test_cli_runner().invoke(cli, ["verify-signoffs"])
         assert verify.exit_code == 0 and "All 2 onboarding records verify." in verify.output
         assert "not anchored yet" not in verify.output  # the import anchored what it restored
@@ -308,13 +309,14 @@ def test_someone_who_left_but_is_named_on_the_record_comes_along(
         assert person is not None and person.memberships == []
 
 
-def test_a_file_missing_from_uploads_is_reported_not_fatal(
+def test_a_file_missing_from_storage_is_reported_not_fatal(
     app: Flask, restored: Flask, rich_clinic, tmp_path: Path
 ) -> None:
     people = rich_clinic()
     clinic_id = people["hire"].clinic_id
-    [stored] = _files(_folder(app, clinic_id))
-    (_folder(app, clinic_id) / stored).unlink()
+    [stored] = _files(clinic_id)
+    db.session.execute(delete(StoredFileRow).where(StoredFileRow.stored_name == stored))
+    db.session.commit()
     backup = tmp_path / "backup.zip"
     result = _invoke(app, "export", "--clinic-id", str(clinic_id), "--output", str(backup))
     assert result.exit_code == 0 and f"Warning: {stored} is named by the record" in result.output
@@ -356,8 +358,6 @@ def _nothing_imported(target: Flask, result: Result, clinic_id: int) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     with target.app_context():
         assert all(rows == [] for rows in _all_rows().values())
-    folder = _folder(target, clinic_id)
-    assert not folder.exists() or _files(folder) == {}
 
 
 def test_an_edited_event_is_refused_naming_the_broken_chain(
@@ -501,6 +501,42 @@ def test_a_damaged_file_is_refused(app: Flask, restored: Flask, rich_clinic, tmp
     _nothing_imported(restored, result, clinic_id)
     stored.unlink()
     assert "no regular file" in _invoke(restored, "import", str(backup)).output
+
+
+def test_a_backup_from_when_files_were_kept_in_folders_restores_them(
+    app: Flask, restored: Flask, rich_clinic, tmp_path
+) -> None:
+    """Such a backup carries files/<name> but no stored_files rows: each file gets a row,
+    labelled with the name the record shows."""
+    people = rich_clinic()
+    clinic_id = people["hire"].clinic_id
+    files_before = _files(clinic_id)
+    backup = _export_folder(app, clinic_id, tmp_path)
+    _rewrite_data(backup, lambda data: data.pop("stored_files"), True, recount=True, sign=True)
+    result = _invoke(restored, "import", str(backup))
+    assert result.exit_code == 0 and "1 files" in result.output, result.output
+    with restored.app_context():
+        assert _files(clinic_id) == files_before
+        [row] = db.session.scalars(select(StoredFileRow)).all()
+        assert (row.original_name, row.content_type) == ("my card.pdf", "application/pdf")
+
+
+def test_a_file_row_without_its_file_is_refused(
+    app: Flask, restored: Flask, rich_clinic, tmp_path
+) -> None:
+    people = rich_clinic()
+    clinic_id = people["hire"].clinic_id
+    backup = _export_folder(app, clinic_id, tmp_path)
+    [stored] = (backup / "files").iterdir()
+    stored.unlink()
+    manifest = json.loads((backup / MANIFEST).read_text())
+    del manifest["sha256"][f"files/{stored.name}"]
+    (backup / MANIFEST).write_text(
+        json.dumps(sign_manifest(manifest, parse_keys(TEST_RECORD_KEYS)))
+    )
+    result = _invoke(restored, "import", str(backup))
+    assert f"files/{stored.name} is missing from the backup" in result.output
+    _nothing_imported(restored, result, clinic_id)
 
 
 def test_a_damaged_zip_is_refused_without_a_traceback(

@@ -1,7 +1,6 @@
 """The new hire's page: ticking items off, signing a policy, recording a credential."""
 
 import io
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -12,6 +11,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, OnboardingEvent
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import STATEMENT_KINDS, TaskStatus
+from clinic_onboard.services import uploads
 from tests.conftest import Auth, config_for_tests
 from tests.web.onboarding_factory import a_pdf, make_team, task_of
 
@@ -162,8 +162,8 @@ def test_credential_with_computed_expiry_and_a_served_file(
     assert payload["file"]["content_type"] == "application/pdf"
     assert payload["file"]["original_name"] == "my card.pdf"
     assert payload["file"]["size"] == len(PDF)
-    stored = Path(app.config["UPLOAD_FOLDER"], str(plan.clinic_id), payload["file"]["stored_name"])
-    assert stored.read_bytes() == PDF
+    stored = uploads.find(plan.clinic_id, payload["file"]["stored_name"])
+    assert stored is not None and stored.data == PDF and stored.size == len(PDF)
     assert _status(plan, "bls.certificate") is TaskStatus.AWAITING_SIGNOFF
 
     response = client.get(f"/my/files/{event.id}")

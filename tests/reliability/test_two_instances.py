@@ -1,0 +1,152 @@
+"""Two instances of the app on one database, as behind a load balancer: what one instance
+stored, the other serves, and the sign-in allowance is one allowance across both.
+
+Each instance is gunicorn with one worker, both sharing the secret key (so one session cookie
+works on either), the database and, as production sets it, the rate-limit storage in Redis at
+127.0.0.1:6379, under a key prefix of this test's own.
+"""
+
+import secrets
+import socket
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from clinic_onboard.catalog.schema import DOCUMENT_KINDS
+from clinic_onboard.extensions import db
+from clinic_onboard.models import OnboardingEvent, OnboardingTask
+from clinic_onboard.record.states import EventKind
+from tests.conftest import PASSWORD
+from tests.live_server import free_port, separate_database
+from tests.reliability.client import Browser
+from tests.reliability.people import signed_in
+from tests.reliability.seed import Team, app_on, seed_team
+from tests.reliability.server import (
+    Server,
+    gunicorn_command,
+    reliability_environment,
+    run_cli,
+    start_server,
+)
+
+REDIS = ("127.0.0.1", 6379)
+PNG = b"\x89PNG\r\n\x1a\n" + secrets.token_bytes(64)
+
+
+def _redis_answers() -> bool:
+    with closing(socket.socket()) as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(REDIS) == 0
+
+
+@dataclass(frozen=True)
+class TwoInstances:
+    database_url: str
+    first: Server
+    second: Server
+    team: Team
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoInstances]:
+    """Two servers on one migrated database with a seeded team, counting sign-in failures in
+    Redis; started once for the module, side by side, since starting is most of the time."""
+    if not _redis_answers():
+        pytest.skip("no Redis at 127.0.0.1:6379, where production keeps its rate limits")
+    folder = tmp_path_factory.mktemp("two_instances")
+    with separate_database(folder, "two_instances") as url:
+        env = _environment(url, folder)
+        upgrade = run_cli(env, "db", "upgrade")
+        assert upgrade.returncode == 0, upgrade.stderr
+        team = seed_team(url, managers=1, supervisors=1, hires=1)
+        with ThreadPoolExecutor(2) as pool:
+            starting = [pool.submit(_start, env, folder / name) for name in ("a", "b")]
+            started = [future.result() for future in starting if future.exception() is None]
+        try:
+            assert len(started) == 2, [future.exception() for future in starting]
+            yield TwoInstances(url, started[0], started[1], team)
+        finally:
+            for server in started:
+                server.stop()
+
+
+def _environment(url: str, folder: Path) -> dict[str, str]:
+    """The production allowance for passwords (the other checks lift it), kept in Redis under
+    a prefix of this run's own."""
+    env = reliability_environment(url, folder)
+    del env["PASSWORD_RATE_LIMIT"]
+    env["RATELIMIT_STORAGE_URI"] = f"redis://{REDIS[0]}:{REDIS[1]}/0"
+    env["RATELIMIT_KEY_PREFIX"] = f"clinic-onboard-test-{secrets.token_hex(8)}"
+    return env
+
+
+def _start(env: dict[str, str], disk: Path) -> Server:
+    """A server with a disk of its own, as each machine behind a proxy has: an upload kept
+    in a folder there would be missing on the other."""
+    disk.mkdir()
+    port = free_port()
+    own = {**env, "UPLOAD_FOLDER": str(disk / "uploads")}
+    return start_server(gunicorn_command(port, workers=1), port, own, disk / "server.log")
+
+
+def _credential_task(url: str, onboarding_id: int) -> int:
+    with app_on(url):
+        query = select(OnboardingTask.id).where(
+            OnboardingTask.onboarding_id == onboarding_id,
+            OnboardingTask.kind.in_(DOCUMENT_KINDS),
+        )
+        return db.session.scalars(query.order_by(OnboardingTask.id)).first()
+
+
+def _credential_event(url: str, onboarding_id: int) -> int:
+    with app_on(url):
+        query = select(OnboardingEvent.id).where(
+            OnboardingEvent.onboarding_id == onboarding_id,
+            OnboardingEvent.kind == EventKind.CREDENTIAL,
+        )
+        return db.session.scalars(query).one()
+
+
+def test_a_copy_uploaded_through_one_instance_downloads_through_the_other(
+    two: TwoInstances,
+) -> None:
+    [hire] = two.team.hires
+    task_id = _credential_task(two.database_url, hire.onboarding_id)
+    browser = signed_in(two.first.url, hire.email)
+    browser.get(f"/my/tasks/{task_id}/credential")
+    form = {"issuer": "Heart and Stroke Foundation", "issued_on": "2026-01-31"}
+    sent = browser.post_file(
+        f"/my/tasks/{task_id}/credential", form, "file", ("card.png", PNG, "image/png")
+    )
+    assert sent.status == 302, sent.flashes
+    event_id = _credential_event(two.database_url, hire.onboarding_id)
+
+    # The same session cookie, sent by the proxy to the other instance; then the supervisor.
+    for reader in (browser.elsewhere(two.second.url), signed_in(two.second.url, hire.supervisor)):
+        copy = reader.get(f"/my/files/{event_id}")
+        assert copy.status == 200 and copy.data == PNG
+        assert copy.headers["Content-Type"] == "image/png"
+        assert copy.headers["Content-Disposition"].startswith("attachment")
+        assert copy.headers["X-Content-Type-Options"] == "nosniff"
+        assert copy.headers["Cache-Control"] == "private, no-store"
+
+
+def test_eleven_wrong_passwords_over_both_instances_are_refused(two: TwoInstances) -> None:
+    [email] = two.team.managers
+    instances = (two.first, two.second)
+    statuses = []
+    for attempt in range(11):
+        browser = Browser(instances[attempt % 2].url)  # a fresh, unknown device every time
+        browser.get("/auth/login")
+        statuses.append(browser.post("/auth/login", {"email": email, "password": "wrong"}).status)
+    assert statuses == [200] * 10 + [429]
+    # The right password waits too, on either instance: the allowance is the account's.
+    for server in instances:
+        browser = Browser(server.url)
+        browser.get("/auth/login")
+        assert browser.post("/auth/login", {"email": email, "password": PASSWORD}).status == 429
