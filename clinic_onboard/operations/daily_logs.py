@@ -2,7 +2,9 @@
 
 Every log entry is appended to its unit's keyed chain (``record/log_chain.py``) under the app's
 record key, never updated or deleted: a correction is a VOID entry naming the seq it voids, and
-closing an incident adds a CLOSED entry stating what was done. Verbs flush; the caller commits.
+closing an incident adds a CLOSED entry stating what was done. Changes to the clinic's settings
+and units, corrections and closed incidents are audit-logged too, so the clinic's audit log
+shows who changed what its logs are measured against. Verbs flush; the caller commits.
 """
 
 from dataclasses import dataclass
@@ -22,8 +24,10 @@ from clinic_onboard.models import (
     LogIncident,
     LogUnit,
     Membership,
+    User,
 )
 from clinic_onboard.models.types import utcnow
+from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.planner.daily import ClinicDay
 from clinic_onboard.planner.readings import out_of_range
@@ -75,23 +79,44 @@ class DutyHours:
     public_health_phone: str
 
 
-def save_settings(clinic: Clinic, settings: DutySettings, hours: DutyHours) -> DutySettings:
+def save_settings(
+    clinic: Clinic, settings: DutySettings, hours: DutyHours, actor: User
+) -> DutySettings:
+    """Save the duty days, hours and public health number; ``settings`` may be the defaults a
+    clinic had until now (not yet in the session): the audit's "before" is what was in force."""
+    before = _settings_facts(settings)
     if settings not in db.session:
         db.session.add(settings)
     for name, value in hours.__dict__.items():
         setattr(settings, name, value)
     settings.clinic_id = clinic.id
+    after = _settings_facts(settings)
+    if after != before:
+        audit.record(clinic.id, actor, "log.settings", clinic.name, before, after)
     db.session.flush()
     return settings
 
 
-def add_unit(clinic: Clinic, log: ClinicLog, name: str) -> LogUnit:
+def _settings_facts(settings: DutySettings) -> dict[str, object]:
+    return {
+        "weekly_weekday": settings.weekly_weekday,
+        "monthly_day": settings.monthly_day,
+        "opens_at": settings.opens_at.strftime("%H:%M"),
+        "closes_at": settings.closes_at.strftime("%H:%M"),
+        "public_health_phone": settings.public_health_phone,
+    }
+
+
+def add_unit(clinic: Clinic, log: ClinicLog, name: str, actor: User | None = None) -> LogUnit:
+    """Name a unit the clinic keeps ``log`` for; ``actor`` is None when the app names it
+    itself (the demo seed)."""
     unit = LogUnit(clinic_id=clinic.id, log_id=log.id, name=name.strip())
     try:
         with db.session.begin_nested():
             db.session.add(unit)
     except IntegrityError:
         raise LogRefused(name) from None
+    audit.record(clinic.id, actor, "log.add_unit", unit.name, None, {"log": log.id})
     return unit
 
 
@@ -119,7 +144,9 @@ def void_entry(entry: LogEntry, reason: str, actor: Membership, voided: set[int]
     if entry.kind != READING or entry.seq in voided:
         raise LogRefused("not voidable")
     payload = {"voids": entry.seq, "reason": reason.strip()}
-    return _append(entry.unit, VOID, entry.day, entry.session, payload, actor)
+    voiding = _append(entry.unit, VOID, entry.day, entry.session, payload, actor)
+    audit.record(entry.clinic_id, actor.user, "log.void", entry.unit.name, after=payload)
+    return voiding
 
 
 def close_incident(incident: LogIncident, action: str, actor: Membership) -> LogEntry:
@@ -132,6 +159,10 @@ def close_incident(incident: LogIncident, action: str, actor: Membership) -> Log
     incident.closed_at = closing.created_at
     incident.closed_by = actor.user.display_name
     incident.action_taken = action.strip()
+    after = {"day": reading.day.isoformat(), "action": payload["action"]}
+    audit.record(
+        incident.clinic_id, actor.user, "log.close_incident", incident.unit.name, None, after
+    )
     db.session.flush()
     return closing
 
