@@ -8,7 +8,7 @@ shows who changed what its logs are measured against. Verbs flush; the caller co
 """
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -124,38 +124,62 @@ def add_unit(clinic: Clinic, log: ClinicLog, name: str, actor: User | None = Non
 
 
 def record_reading(
-    unit: LogUnit, log: ClinicLog, session: str, values: dict[str, Any], actor: Membership
+    unit: LogUnit,
+    log: ClinicLog,
+    session: str,
+    values: dict[str, Any],
+    actor: Membership,
+    *,
+    at: datetime | None = None,
 ) -> tuple[LogEntry, LogIncident | None]:
-    """Append a reading for the clinic's today; open an incident when a value is out of range."""
-    day = actor.clinic.today()
+    """Append a reading for the clinic's day; open an incident when a value is out of range.
+
+    ``at`` is now, except for the demo seed, which writes a past month of readings through the
+    same chain (a person can only record the clinic's today).
+    """
+    at = at or utcnow()
+    day = local(at, actor.clinic.time_zone).date()
     outside = out_of_range(log, values, day)
     payload = {"values": values, "out_of_range": outside}
-    entry = _append(unit, READING, day, session, payload, actor)
+    entry = _append(unit, READING, day, session, payload, actor, at)
     if not outside:
         return entry, None
-    incident = LogIncident(clinic_id=unit.clinic_id, unit_id=unit.id, entry_id=entry.id)
+    incident = LogIncident(
+        clinic_id=unit.clinic_id, unit_id=unit.id, entry_id=entry.id, opened_at=at
+    )
     db.session.add(incident)
     db.session.flush()
     return entry, incident
 
 
-def void_entry(entry: LogEntry, reason: str, actor: Membership, voided: set[int]) -> LogEntry:
+def void_entry(
+    entry: LogEntry,
+    reason: str,
+    actor: Membership,
+    voided: set[int],
+    *,
+    at: datetime | None = None,
+) -> LogEntry:
     """A correction: a new entry cancelling a reading, which stays in the chain as voided."""
     if entry.kind != READING or entry.seq in voided:
         raise LogRefused("not voidable")
     payload = {"voids": entry.seq, "reason": reason.strip()}
-    voiding = _append(entry.unit, VOID, entry.day, entry.session, payload, actor)
+    voiding = _append(entry.unit, VOID, entry.day, entry.session, payload, actor, at or utcnow())
     audit.record(entry.clinic_id, actor.user, "log.void", entry.unit.name, after=payload)
     return voiding
 
 
-def close_incident(incident: LogIncident, action: str, actor: Membership) -> LogEntry:
+def close_incident(
+    incident: LogIncident, action: str, actor: Membership, *, at: datetime | None = None
+) -> LogEntry:
     """A manager states what was done; the statement is chained in the unit's log too."""
     if incident.closed_at is not None:
         raise LogRefused("already closed")
     reading = incident.entry
     payload = {"incident_of": reading.seq, "action": action.strip()}
-    closing = _append(incident.unit, CLOSED, reading.day, reading.session, payload, actor)
+    closing = _append(
+        incident.unit, CLOSED, reading.day, reading.session, payload, actor, at or utcnow()
+    )
     incident.closed_at = closing.created_at
     incident.closed_by = actor.user.display_name
     incident.action_taken = action.strip()
@@ -168,7 +192,13 @@ def close_incident(incident: LogIncident, action: str, actor: Membership) -> Log
 
 
 def _append(
-    unit: LogUnit, kind: str, day: date, session: str, payload: dict[str, Any], actor: Membership
+    unit: LogUnit,
+    kind: str,
+    day: date,
+    session: str,
+    payload: dict[str, Any],
+    actor: Membership,
+    at: datetime,
 ) -> LogEntry:
     last = last_entry(unit.id)
     entry = LogEntry(
@@ -181,7 +211,7 @@ def _append(
         payload=payload,
         actor_id=actor.user_id,
         actor_name=actor.user.display_name,
-        created_at=utcnow(),
+        created_at=at,
         prev_hash=last.hash if last else GENESIS,
     )
     entry.key_id, entry.hash = record_keys().sign(entry_message(entry.facts()))
