@@ -51,7 +51,12 @@ def day_grid(
 def _grid_row(row: GridRow, width: int, closed_text: str) -> tuple[Cell, ...]:
     label = Cell(row.label, row.detail, bold=True, tone="muted" if row.closed else "plain")
     if row.closed:
-        return (label, Cell(closed_text, tone="muted"), *(Cell() for _ in range(width - 1)))
+        # muted blanks: nothing to write in, so a closed day takes one line, not a pen's room
+        return (
+            label,
+            Cell(closed_text, tone="muted"),
+            *(Cell(tone="muted") for _ in range(width - 1)),
+        )
     return (label, *(Cell() for _ in range(width)))
 
 
@@ -248,13 +253,13 @@ def _entries_table(month: MonthInput, _: Words) -> Table | Note:
     if not month.entries:
         return Note(_("Nothing was recorded this month."))
     fields = month.log.fields
-    share = 0.56 / len(fields)
-    columns = (
-        Column(_("Day"), 0.12),
-        Column(_("When"), 0.10),
+    share = 0.47 / len(fields)
+    columns = (  # "When" holds a voided reading's reason; a name fits "By" on one line
+        Column(_("Day"), 0.10),
+        Column(_("When"), 0.17),
         *(Column(_field_heading(f, month.language), share) for f in fields),
-        Column(_("By"), 0.11),
-        Column(_("Recorded"), 0.11),
+        Column(_("By"), 0.14),
+        Column(_("Recorded"), 0.12),
     )
     rows = tuple(_entry_row(entry, month, _) for entry in month.entries)
     return Table(columns, rows)
