@@ -129,9 +129,12 @@ FRIDGE_LOG = "ipac.log.vaccine_fridge"
 FRIDGES = ("Vaccine fridge, treatment room", "Vaccine fridge, lab")
 LOG_DAYS = 61  # about two months: last month whole, whatever the day of this one
 READ_AT = {"opening": time(8, 10), "closing": time(16, 50)}
-MISSED = {(0, 12, "closing"), (1, 30, "opening")}  # (fridge, open day, session): the gaps
-WARM = (0, 20, "closing")  # the reading out of range: an incident, closed the next morning
-MISREAD = (1, 34, "opening")  # the reading voided as written on the wrong line, then re-read
+# (fridge, open days back from yesterday, session), within the last month's open days so a
+# month page shows them: the gaps, the reading out of range (an incident, closed the next
+# morning), and the reading voided as written on the wrong line, then read again.
+MISSED = {(0, 9, "closing"), (1, 15, "opening")}
+WARM = (0, 18, "closing")
+MISREAD = (1, 12, "opening")
 WARM_ACTION = (
     "Door found ajar after a delivery. Vaccines labelled do not use and kept cold; "
     "public health said they may be used. Door check added to closing."
@@ -157,13 +160,13 @@ def _fridge_logs(
     for number, name in enumerate(FRIDGES):
         unit = daily_logs.add_unit(clinic, log, name, manager.user)
         unit.created_at = datetime.combine(start, time(7, 0), zone).astimezone(UTC)
-        for index, day in enumerate(days):
+        for back, day in zip(range(len(days), 0, -1), days, strict=True):
             reader = readers[day >= hired]  # the supervisor, until the new assistant starts
             for session in ("opening", "closing"):
-                if (number, index, session) in MISSED:
+                if (number, back, session) in MISSED:
                     continue
                 at = datetime.combine(day, READ_AT[session], zone).astimezone(UTC)
-                _read(unit, (number, index, session), at, reader, manager)
+                _read(unit, (number, back, session), at, reader, manager)
 
 
 def _read(
@@ -191,9 +194,9 @@ def _read(
         daily_logs.close_incident(incident, WARM_ACTION, manager, at=at + timedelta(hours=16))
 
 
-def _temperatures(fridge: int, index: int, session: str) -> dict[str, float]:
+def _temperatures(fridge: int, back: int, session: str) -> dict[str, float]:
     """Current, minimum and maximum within +2.0 to +8.0 °C, varying day to day."""
-    wobble = (index * 7 + len(session) * 3 + fridge * 5) % 11 / 10
+    wobble = (back * 7 + len(session) * 3 + fridge * 5) % 11 / 10
     current = round(4.2 + wobble, 1)
     return {
         "current": current,
