@@ -15,7 +15,7 @@ from clinic_onboard.operations import daily_logs
 from clinic_onboard.pdf.document import DISCLAIMER
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.services.library import catalog
-from tests.conftest import Auth
+from tests.conftest import Auth, counting_queries
 
 FRIDGE = "ipac.log.vaccine_fridge"
 
@@ -70,3 +70,24 @@ def test_the_filled_month_has_no_disclaimer_and_the_blank_sheet_keeps_it(
 
     sheet = client.get(f"/exports/logs/{fridge.id}/sheet.pdf?period=week")
     assert sheet.status_code == 200 and disclaimer in _text(sheet.data)
+
+
+def test_the_month_pdf_runs_the_same_queries_however_many_entries(
+    client: FlaskClient, auth: Auth, kept: Any
+) -> None:
+    _clinic, manager, fridge = kept
+    auth.login_as(manager)
+
+    def queries() -> int:
+        with counting_queries() as statements:
+            assert client.get(f"/exports/logs/{fridge.id}/month.pdf").status_code == 200
+        return len(statements)
+
+    few = queries()
+    log, warm = catalog().log(FRIDGE), {"current": 4.0, "minimum": 3.0, "maximum": 9.0}
+    for session in ("opening", "closing") * 10:
+        entry, incident = daily_logs.record_reading(fridge, log, session, warm, manager)
+        daily_logs.close_incident(incident, "Checked.", manager)
+        daily_logs.void_entry(entry, "Twice.", manager, set())
+    db.session.commit()
+    assert queries() == few
