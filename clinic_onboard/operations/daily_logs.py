@@ -30,10 +30,11 @@ from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.planner.daily import ClinicDay
-from clinic_onboard.planner.readings import out_of_range
-from clinic_onboard.queries.daily import last_entry
+from clinic_onboard.planner.readings import out_of_range, session_frequencies
+from clinic_onboard.queries import daily as daily_reads
 from clinic_onboard.record.chain import GENESIS
 from clinic_onboard.record.log_chain import entry_message
+from clinic_onboard.services.library import catalog
 
 READING, VOID, CLOSED = "reading", "void", "closed"
 
@@ -133,15 +134,20 @@ def record_reading(
     at: datetime | None = None,
 ) -> tuple[LogEntry, LogIncident | None]:
     """Append a reading for the clinic's day; open an incident when a value is out of range.
+    A reading taken after its duty's time (the opening one after opening) is chained as late.
 
     ``at`` is now, except for the demo seed, which writes a past month of readings through the
     same chain (a person can only record the clinic's today).
     """
     at = at or utcnow()
-    day = local(at, actor.clinic.time_zone).date()
-    outside = out_of_range(log, values, day)
-    payload = {"values": values, "out_of_range": outside}
-    entry = _append(unit, READING, day, session, payload, actor, at)
+    moment = local(at, actor.clinic.time_zone)
+    outside = out_of_range(log, values, moment.date())
+    payload = {
+        "values": values,
+        "out_of_range": outside,
+        "late": _late(log, session, actor.clinic, moment),
+    }
+    entry = _append(unit, READING, moment.date(), session, payload, actor, at)
     if not outside:
         return entry, None
     incident = LogIncident(
@@ -150,6 +156,15 @@ def record_reading(
     db.session.add(incident)
     db.session.flush()
     return entry, incident
+
+
+def _late(log: ClinicLog, session: str, clinic: Clinic, moment: datetime) -> bool:
+    """Whether a reading comes after its duty's time, by the clinic's hours."""
+    frequency = session_frequencies(catalog(), log.id).get(session)
+    if frequency is None:
+        return False
+    hours = daily_reads.clinic_day(clinic, daily_reads.duty_settings(clinic))
+    return hours.is_late(frequency, moment.date(), moment)
 
 
 def void_entry(
@@ -200,7 +215,7 @@ def _append(
     actor: Membership,
     at: datetime,
 ) -> LogEntry:
-    last = last_entry(unit.id)
+    last = daily_reads.last_entry(unit.id)
     entry = LogEntry(
         clinic_id=unit.clinic_id,
         unit_id=unit.id,

@@ -177,7 +177,8 @@ def _footer(_: Words, printed_on: date | None) -> Footer:
 
 @dataclass(frozen=True)
 class EntryLine:
-    """One reading as recorded: ``voided_reason`` set when a later entry voided it."""
+    """One reading as recorded: ``voided_reason`` set when a later entry voided it, ``late``
+    when it was taken after its duty's time."""
 
     day: date
     session: str
@@ -186,6 +187,7 @@ class EntryLine:
     actor_name: str
     recorded_at: datetime  # aware, in the clinic's zone
     voided_reason: str | None = None
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,7 @@ def _entry_row(entry: EntryLine, month: MonthInput, _: Words) -> tuple[Cell, ...
         when,
         *values,
         Cell(entry.actor_name),
-        Cell(_.clock(entry.recorded_at)),
+        Cell(_.clock(entry.recorded_at), _("late") if entry.late else ""),
     )
 
 
