@@ -180,7 +180,8 @@ def void_entry(
         raise LogRefused("not voidable")
     payload = {"voids": entry.seq, "reason": reason.strip()}
     voiding = _append(entry.unit, VOID, entry.day, entry.session, payload, actor, at or utcnow())
-    audit.record(entry.clinic_id, actor.user, "log.void", entry.unit.name, after=payload)
+    event = audit.record(entry.clinic_id, actor.user, "log.void", entry.unit.name, after=payload)
+    event.created_at = voiding.created_at  # the audit and the chain tell the same moment
     return voiding
 
 
@@ -199,9 +200,10 @@ def close_incident(
     incident.closed_by = actor.user.display_name
     incident.action_taken = action.strip()
     after = {"day": reading.day.isoformat(), "action": payload["action"]}
-    audit.record(
+    event = audit.record(
         incident.clinic_id, actor.user, "log.close_incident", incident.unit.name, None, after
     )
+    event.created_at = closing.created_at
     db.session.flush()
     return closing
 

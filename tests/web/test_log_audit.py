@@ -125,6 +125,8 @@ def test_a_correction_and_a_closed_incident_are_audited(
     assert closed.after == {"day": entry.day.isoformat(), "action": "PHU: use them."}
     (voided,) = _events("log.void")
     assert voided.after == {"voids": 1, "reason": "Read the wrong fridge"}
+    chain = db.session.scalars(select(LogEntry).order_by(LogEntry.seq)).all()
+    assert (closed.created_at, voided.created_at) == (chain[1].created_at, chain[2].created_at)
     page = client.get("/clinic/audit").get_data(as_text=True)
     assert "<dt>What was done</dt><dd>PHU: use them.</dd>" in _row(page, "log.close_incident")
     assert "<dt>Voided entry</dt><dd>1</dd>" in _row(page, "log.void")
