@@ -83,6 +83,7 @@ def _anchor_imported(clinic_id: int) -> None:
     """The rows went in as bulk inserts, which the session's anchoring does not see."""
     try:
         anchor_log.anchor_records(clinic_id)
+        anchor_log.anchor_logs(clinic_id)
     except OSError as error:
         click.echo(f"The records are not anchored yet: {error} (run anchor-records).", err=True)
 

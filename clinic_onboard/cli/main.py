@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from clinic_onboard.cli.anchor_report import RECORDS, report_anchors
 from clinic_onboard.cli.backup import export_command, import_command
 from clinic_onboard.cli.catalog import catalog_group, plan_command
 from clinic_onboard.cli.confirm import confirm_clinic_command
@@ -87,45 +88,25 @@ def verify_signoffs_command(batch: int) -> None:
         for finding in report.findings:
             click.echo(f"Onboarding {report.onboarding_id}: {describe(finding)}.", err=True)
     failures = [f"{failing} of {checked} records fail verification."] if failing else []
-    failures += _report_anchors(anchor_log.check_anchor_log())
+    failures += report_anchors(anchor_log.check_anchor_log(), RECORDS)
     if failures:
         raise click.ClickException(" ".join(failures))
     click.echo(f"All {checked} onboarding records verify.")
 
 
-def _report_anchors(report: anchor_log.AnchorReport) -> list[str]:
-    """Print what the anchor log shows; return the failure to add (none for lagging anchors)."""
-    if report.missing_log and report.unanchored:
-        click.echo(f"There is no anchor log at {report.missing_log}: no record is anchored.")
-    for message in report.malformed:
-        click.echo(f"Anchor log {message}.", err=True)
-    for problem in report.problems:
-        where = f" (anchor log line {problem.line})" if problem.line else ""
-        click.echo(
-            f"Onboarding {problem.onboarding_id}: anchored at event {problem.seq}{where}: "
-            f"{problem.reason}.",
-            err=True,
-        )
-    for onboarding_id in report.unanchored:
-        click.echo(
-            f"Onboarding {onboarding_id}: its latest events are not anchored yet "
-            "(information, not tampering; `clinic-onboard anchor-records` anchors them)."
-        )
-    faults = len(report.problems) + len(report.malformed)
-    return [f"{faults} anchor problem(s) found."] if faults else []
-
-
 @cli.command("anchor-records")
 @with_appcontext
 def anchor_records_command() -> None:
-    """Append the current head of every onboarding record to RECORD_ANCHOR_LOG (after an
-    upgrade, or as the operator's own copy). Run verify-signoffs first: anchoring never
-    lowers an anchor, but it vouches for a head no anchor has covered yet."""
+    """Append the current head of every onboarding record and clinic log to
+    RECORD_ANCHOR_LOG (after an upgrade, or as the operator's own copy). Run verify-signoffs
+    and verify-logs first: anchoring never lowers an anchor, but it vouches for a head no
+    anchor has covered yet."""
     try:
-        count = anchor_log.anchor_records()
+        records, logs = anchor_log.anchor_records(), anchor_log.anchor_logs()
     except OSError as error:
         raise click.ClickException(f"Could not write the anchor log: {error}") from None
-    click.echo(f"Anchored {count} onboarding records in {current_app.config['RECORD_ANCHOR_LOG']}.")
+    where = current_app.config["RECORD_ANCHOR_LOG"]
+    click.echo(f"Anchored {records} onboarding records and {logs} clinic logs in {where}.")
 
 
 @cli.command("reseal-records")

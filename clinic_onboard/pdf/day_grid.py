@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from clinic_onboard.catalog import ClinicLog
 from clinic_onboard.catalog.schema import LogField
-from clinic_onboard.pdf.document import DISCLAIMER, PAGE, frequencies
+from clinic_onboard.pdf.document import CONTINUED, DISCLAIMER, PAGE, frequencies
 from clinic_onboard.pdf.model import Cell, Column, Document, Fact, Footer, Note, Section, Table
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner.readings import FAIL, number_text, range_text
@@ -51,7 +51,12 @@ def day_grid(
 def _grid_row(row: GridRow, width: int, closed_text: str) -> tuple[Cell, ...]:
     label = Cell(row.label, row.detail, bold=True, tone="muted" if row.closed else "plain")
     if row.closed:
-        return (label, Cell(closed_text, tone="muted"), *(Cell() for _ in range(width - 1)))
+        # muted blanks: nothing to write in, so a closed day takes one line, not a pen's room
+        return (
+            label,
+            Cell(closed_text, tone="muted"),
+            *(Cell(tone="muted") for _ in range(width - 1)),
+        )
     return (label, *(Cell() for _ in range(width)))
 
 
@@ -164,7 +169,7 @@ def _steps_section(log: ClinicLog, lang: str, _: Words) -> Section:
 
 def _footer(_: Words, printed_on: date | None) -> Footer:
     printed = (_("Printed {date}", date=printed_on.isoformat()),) if printed_on else ()
-    return Footer(printed, _(DISCLAIMER), _(PAGE))
+    return Footer(printed, _(DISCLAIMER), _(PAGE), _(CONTINUED))
 
 
 # --- a log's filled month, for an inspection ---------------------------------------------------
@@ -172,7 +177,8 @@ def _footer(_: Words, printed_on: date | None) -> Footer:
 
 @dataclass(frozen=True)
 class EntryLine:
-    """One reading as recorded: ``voided_reason`` set when a later entry voided it."""
+    """One reading as recorded: ``voided_reason`` set when a later entry voided it, ``late``
+    when it was taken after its duty's time."""
 
     day: date
     session: str
@@ -181,6 +187,7 @@ class EntryLine:
     actor_name: str
     recorded_at: datetime  # aware, in the clinic's zone
     voided_reason: str | None = None
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,7 +214,11 @@ class MonthInput:
 
 
 def filled_log_month(month: MonthInput) -> Document:
-    """Every reading of a month, who took it and when, with voided ones shown as voided."""
+    """Every reading of a month, who took it and when, with voided ones shown as voided.
+
+    A kept log is a record, not guidance: its footer carries no disclaimer (the blank sheet,
+    printed from the library's wording, does).
+    """
     _ = Words(month.language)
     log, lang = month.log, month.language
     names = {"log": log.title.get(lang), "unit": month.unit_name, "clinic": month.clinic_name}
@@ -229,7 +240,10 @@ def filled_log_month(month: MonthInput) -> Document:
             Section(_("Missed readings"), (_gaps_note(month, _),)),
         ),
         footer=Footer(
-            (_("Generated {moment}", moment=_.moment(month.generated_at)),), _(DISCLAIMER), _(PAGE)
+            (_("Generated {moment}", moment=_.moment(month.generated_at)),),
+            "",
+            _(PAGE),
+            _(CONTINUED),
         ),
         landscape=True,
         subject=_("Clinic log for an inspection"),
@@ -241,13 +255,13 @@ def _entries_table(month: MonthInput, _: Words) -> Table | Note:
     if not month.entries:
         return Note(_("Nothing was recorded this month."))
     fields = month.log.fields
-    share = 0.56 / len(fields)
-    columns = (
-        Column(_("Day"), 0.12),
-        Column(_("When"), 0.10),
+    share = 0.47 / len(fields)
+    columns = (  # "When" holds a voided reading's reason; a name fits "By" on one line
+        Column(_("Day"), 0.10),
+        Column(_("When"), 0.17),
         *(Column(_field_heading(f, month.language), share) for f in fields),
-        Column(_("By"), 0.11),
-        Column(_("Recorded"), 0.11),
+        Column(_("By"), 0.14),
+        Column(_("Recorded"), 0.12),
     )
     rows = tuple(_entry_row(entry, month, _) for entry in month.entries)
     return Table(columns, rows)
@@ -267,7 +281,7 @@ def _entry_row(entry: EntryLine, month: MonthInput, _: Words) -> tuple[Cell, ...
         when,
         *values,
         Cell(entry.actor_name),
-        Cell(_.clock(entry.recorded_at)),
+        Cell(_.clock(entry.recorded_at), _("late") if entry.late else ""),
     )
 
 

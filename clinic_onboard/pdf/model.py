@@ -46,7 +46,10 @@ class Fact(_Normalized):
 
 @dataclass(frozen=True)
 class Cell(_Normalized):
-    """One table cell: main text, optional smaller detail below it, and a tone for statuses."""
+    """One table cell: main text, optional smaller detail below it, and a tone for statuses.
+
+    In a write-in table an empty cell is a box to fill in by hand, unless it is muted.
+    """
 
     text: str = ""
     detail: str = ""

@@ -467,8 +467,8 @@ def _column_heading(column: Column, width: float) -> Paragraph:
 def _cell(cell: Cell, column: Column, write_in: bool, width: float) -> list[Flowable]:
     if cell.kind == "checkbox":
         return [_para("☐", _Look(size=15, align="center", leading=15))]
-    if not cell.text and not cell.detail:
-        return [Spacer(1, WRITE_IN_HEIGHT if write_in else 0)]
+    if not cell.text and not cell.detail:  # a muted blank (a closed day) has nothing to fill in
+        return [Spacer(1, WRITE_IN_HEIGHT if write_in and cell.tone != "muted" else 0)]
     room = width - CELL_PADDING
     size = fitting_size(cell.text, cell.bold, 9, room)
     look = _Look(size=size, bold=cell.bold, tone=cell.tone, align=column.align)

@@ -3,6 +3,7 @@
 Pure: a log definition from the catalog and the text of a form in, typed values, problems and
 the fields out of range out. A number is out of range below its min or above its max; a
 pass/fail field when it failed; an expiry date once it has passed on the day of the reading.
+A reading is late as the duty it does is: the opening reading is the start-of-day duty's.
 """
 
 import math
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from clinic_onboard.catalog import Catalog
 from clinic_onboard.catalog.schema import ClinicLog, LogField
 
 PASS, FAIL = "pass", "fail"
@@ -57,6 +59,17 @@ def _typed(field: LogField, text: str) -> Any:
         except ValueError:
             return None
     return text[:TEXT_LIMIT]
+
+
+def session_frequencies(library: Catalog, log_id: str) -> dict[str, str]:
+    """Session id -> the frequency of the duty done by recording it ("opening" ->
+    "start_of_day"); a session no duty is done by (a sterilizer's cycle) is never late."""
+    return {
+        duty.log.session: duty.frequency
+        for module in library.modules
+        for duty in module.duties
+        if duty.log is not None and duty.log.id == log_id
+    }
 
 
 def out_of_range(log: ClinicLog, values: Mapping[str, Any], day: date) -> list[str]:

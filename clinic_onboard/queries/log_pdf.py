@@ -62,6 +62,7 @@ def log_month(clinic: Clinic, unit: LogUnit, first: date, now: datetime) -> Mont
             out_of_range=tuple(e.payload.get("out_of_range", ())),
             actor_name=e.actor_name,
             recorded_at=local(e.created_at, zone),
+            late=bool(e.payload.get("late")),
             voided_reason=month.voided[e.seq].payload["reason"] if e.seq in month.voided else None,
         )
         for e in month.entries

@@ -11,6 +11,9 @@ never a false alarm; writing before the commit would anchor events a rollback th
 The user's request is not failed after its commit: a log that cannot be written is logged as
 an error for the operator.
 
+Each clinic log unit's chain of entries (a fridge's readings) is anchored the same way, in the
+same log, one head per unit; ``verify-logs`` checks those anchors.
+
 The app's own deletion of an onboarding (``session.delete(onboarding)``) appends a "deleted"
 anchor, so that absence is not reported as tampering; a deletion made outside the app is.
 """
@@ -29,10 +32,12 @@ from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from clinic_onboard.extensions import db, record_keys
-from clinic_onboard.models import Onboarding, OnboardingEvent
+from clinic_onboard.models import LogEntry, LogUnit, Onboarding, OnboardingEvent
 from clinic_onboard.record.anchors import (
     DELETED,
     HEAD,
+    LOG_UNIT,
+    ONBOARDING,
     Anchor,
     AnchorProblem,
     AnchorReason,
@@ -62,11 +67,12 @@ class _Noted(NamedTuple):
     rolled back detaches its rows)."""
 
     row: object
-    onboarding_id: int
+    chain_id: int  # the onboarding's, or the log unit's
     clinic_id: int
     seq: int
     head: str
     kind: str
+    chain: str = ONBOARDING
 
 
 def _noted(session: Session) -> list[_Noted]:
@@ -94,6 +100,9 @@ def _note_heads(session: Session, _context: Any) -> None:
     for row in session.new:
         if isinstance(row, OnboardingEvent):
             noted = _Noted(row, row.onboarding_id, row.clinic_id, row.seq, row.hash, HEAD)
+            _noted(session).append(noted)
+        elif isinstance(row, LogEntry):
+            noted = _Noted(row, row.unit_id, row.clinic_id, row.seq, row.hash, HEAD, LOG_UNIT)
             _noted(session).append(noted)
 
 
@@ -127,15 +136,15 @@ def _survived(noted: _Noted) -> bool:
 
 
 def _newest(noted: Iterable[_Noted]) -> list[Anchor]:
-    """One anchor per onboarding: its deletion, else its highest event."""
+    """One anchor per chain (onboarding or log unit): its deletion, else its highest entry."""
     now = datetime.now(UTC)
-    chosen: dict[int, _Noted] = {}
+    chosen: dict[tuple[str, int], _Noted] = {}
     for n in noted:
-        current = chosen.get(n.onboarding_id)
+        current = chosen.get((n.chain, n.chain_id))
         if current is None or n.kind == DELETED or (current.kind == HEAD and n.seq > current.seq):
-            chosen[n.onboarding_id] = n
+            chosen[(n.chain, n.chain_id)] = n
     return [
-        Anchor(n.onboarding_id, n.clinic_id, n.seq, n.head, now, n.kind)
+        Anchor(n.chain_id, n.clinic_id, n.seq, n.head, now, n.kind, n.chain)
         for _, n in sorted(chosen.items())
     ]
 
@@ -188,6 +197,34 @@ def anchor_records(clinic_id: int | None = None) -> int:
     return len(anchors)
 
 
+def _last_entries() -> Any:
+    """Each log unit's last entry (unit_id, clinic_id, seq, hash)."""
+    last = (
+        select(LogEntry.unit_id, func.max(LogEntry.seq).label("seq"))
+        .group_by(LogEntry.unit_id)
+        .subquery()
+    )
+    return select(LogEntry.unit_id, LogEntry.clinic_id, LogEntry.seq, LogEntry.hash).join(
+        last, (LogEntry.unit_id == last.c.unit_id) & (LogEntry.seq == last.c.seq)
+    )
+
+
+def anchor_logs(clinic_id: int | None = None) -> int:
+    """Anchor the current head of every clinic log unit (of one clinic) that has entries;
+    returns how many. Raises OSError when the log cannot be written."""
+    query = _last_entries().order_by(LogEntry.unit_id)
+    if clinic_id is not None:
+        query = query.where(LogEntry.clinic_id == clinic_id)
+    now = datetime.now(UTC)
+    anchors = [
+        Anchor(r.unit_id, r.clinic_id, r.seq, r.hash, now, HEAD, LOG_UNIT)
+        for r in db.session.execute(query)
+    ]
+    if anchors:
+        append_anchors(anchors)
+    return len(anchors)
+
+
 class AnchorIndex:
     """The anchor log folded once per process, then only the lines added since.
 
@@ -233,7 +270,11 @@ class AnchorIndex:
     def status(self, onboarding_id: int, held: Held) -> "AnchorStatus":
         with self._lock:
             anchors = self.refresh()
-            forged = [f.line for f in anchors.forged if f.anchor.onboarding_id == onboarding_id]
+            forged = [
+                f.line
+                for f in anchors.forged
+                if f.anchor.chain == ONBOARDING and f.anchor.chain_id == onboarding_id
+            ]
             anchor = anchors.latest.get(onboarding_id)
         problems = [AnchorReason.FORGED] if forged else []
         lost = check_anchor(anchor, held)
@@ -257,7 +298,8 @@ def record_status(onboarding_id: int, held: Held) -> AnchorStatus:
 
 @dataclass(frozen=True)
 class AnchorReport:
-    """The whole log against the whole database, for ``verify-signoffs``."""
+    """The whole log against the whole database, for ``verify-signoffs`` (onboardings) or
+    ``verify-logs`` (log units)."""
 
     problems: list[AnchorProblem]
     unanchored: list[int]
@@ -276,6 +318,44 @@ def check_anchor_log() -> AnchorReport:
         anchors.malformed,
         None if path.exists() else path,
     )
+
+
+def check_log_anchors() -> AnchorReport:
+    """The log units' anchors against their chains, as ``check_anchor_log`` does for records."""
+    path = Path(current_app.config["RECORD_ANCHOR_LOG"])
+    anchors = AnchorIndex(path).refresh()
+    heads = _held_unit_heads(anchors)
+    return AnchorReport(
+        anchor_problems(anchors, heads, LOG_UNIT),
+        unanchored(anchors, heads, LOG_UNIT),
+        anchors.malformed,
+        None if path.exists() else path,
+    )
+
+
+def _held_unit_heads(anchors: LatestAnchors) -> dict[int, Held]:
+    """Every log unit's last entry and, when its anchor is behind it, the entry at the
+    anchored seq: the same shape as ``_held_heads``."""
+    heads: dict[int, list[tuple[int, str]]] = {
+        i: [] for i in db.session.scalars(select(LogUnit.id).order_by(LogUnit.id))
+    }
+    for row in db.session.execute(_last_entries()):
+        heads[row.unit_id].append((row.seq, row.hash))
+    behind = {
+        i: a.seq for i, a in anchors.units.items() if heads.get(i) and heads[i][0][0] != a.seq
+    }
+    ids = sorted(behind)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        rows = db.session.execute(
+            select(LogEntry.unit_id, LogEntry.seq, LogEntry.hash).where(
+                LogEntry.unit_id.in_(batch), LogEntry.seq.in_({behind[i] for i in batch})
+            )
+        )
+        for row in rows:
+            if behind[row.unit_id] == row.seq:
+                heads[row.unit_id].append((row.seq, row.hash))
+    return heads
 
 
 def _held_heads(anchors: LatestAnchors) -> dict[int, Held]:

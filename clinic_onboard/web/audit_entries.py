@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from babel.dates import get_day_names
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -18,7 +19,7 @@ from flask_babel import ngettext
 from clinic_onboard.catalog import Catalog, render
 from clinic_onboard.models import AuditEvent, Clinic
 from clinic_onboard.operations.leaving import REASONS
-from clinic_onboard.services.i18n import ROLE_LABELS, interface_language, moment
+from clinic_onboard.services.i18n import LOCALES, ROLE_LABELS, interface_language, moment
 from clinic_onboard.web.role_forms import LABELS as ITEM_LABELS
 
 ACTIONS = {
@@ -74,6 +75,10 @@ ACTIONS = {
     "onboarding.duty_add": _l("Duty added to the plan"),
     "onboarding.duty_remove": _l("Duty removed from the plan"),
     "onboarding.duty_update": _l("Plan duty updated"),
+    "log.settings": _l("Duty days, hours or public health number changed"),
+    "log.add_unit": _l("Unit named for a clinic log"),
+    "log.void": _l("Clinic log entry voided"),
+    "log.close_incident": _l("Clinic log incident closed"),
 }
 FIELDS = {
     "name": _l("Name"),
@@ -129,6 +134,14 @@ FIELDS = {
     "withdrawn_at": _l("Withdrawn on"),
     "left_on": _l("Last day"),
     "archived": _l("Archived"),
+    "log": _l("Log"),
+    "weekly_weekday": _l("Weekly duties fall on"),
+    "monthly_day": _l("Monthly duties fall on day"),
+    "opens_at": _l("The clinic opens at"),
+    "closes_at": _l("The clinic closes at"),
+    "public_health_phone": _l("Phone number of the local public health unit"),
+    "day": _l("Day"),
+    "action": _l("What was done"),
 }
 LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French")}
 DELIVERIES = {
@@ -208,6 +221,8 @@ class _Values:
             "switched_off": self._entry_title,
             "expires_at": _moment,
             "withdrawn_at": _moment,
+            "log": self._log_title,
+            "weekly_weekday": self._weekday,
             **{name: _labelled(labels) for name, labels in ITEM_LABELS.items()},
         }
 
@@ -226,7 +241,7 @@ class _Values:
             return _("Yes") if value else _("No")
         if value is None or value == "":
             return "—"
-        if isinstance(value, str) and key in self.by_field:
+        if isinstance(value, str | int) and key in self.by_field:
             return self.by_field[key](value)
         return str(value)
 
@@ -244,6 +259,19 @@ class _Values:
         if title is None or jurisdiction is None:
             return item_id
         return render(title, jurisdiction, self.lang)
+
+    def _log_title(self, log_id: str) -> str:
+        """A clinic log's title; a log the library no longer has, by its id."""
+        log = next((log for log in self.catalog.logs if log.id == log_id), None)
+        jurisdiction = self.catalog.jurisdictions.get(self.province)
+        if log is None or jurisdiction is None:
+            return log_id
+        return render(log.title, jurisdiction, self.lang)
+
+    def _weekday(self, number: int) -> str:
+        """A weekday by name in the viewer's language (0 is Monday, as the settings store it)."""
+        days = get_day_names("wide", locale=LOCALES[self.lang])
+        return days[number].capitalize() if number in days else str(number)
 
 
 def _labelled(labels: Mapping[str, Any]) -> Callable[[str], str]:

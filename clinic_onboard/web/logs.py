@@ -48,8 +48,9 @@ def add_unit() -> str | Response:
     logs = log_pages.clinic_log_list(catalog(), clinic)
     form = log_recording.unit_form(logs)
     if form.validate_on_submit():
+        log = catalog().log(form.log_id.data)
         try:
-            daily_logs.add_unit(clinic, catalog().log(form.log_id.data), form.name.data)
+            daily_logs.add_unit(clinic, log, form.name.data, current_membership().user)
         except daily_logs.LogRefused:
             form.name.errors.append(_("The log already has a unit of that name."))
         else:
@@ -69,7 +70,8 @@ def settings() -> str | Response:
     form = DutySettingsForm(obj=saved)
     form.use_language()
     if form.validate_on_submit():
-        daily_logs.save_settings(clinic, saved, log_recording.hours_of(form))
+        hours = log_recording.hours_of(form)
+        daily_logs.save_settings(clinic, saved, hours, current_membership().user)
         db.session.commit()
         flash(_("The duty settings are saved."), "success")
         return redirect(url_for(".index"))

@@ -80,3 +80,23 @@ def test_the_duty_grid_has_a_column_per_open_day_and_per_week(real: Catalog) -> 
     assert [c.heading for c in _table(document, 0).columns][1:] == ["7", "8", "14"]
     assert isinstance(standing.blocks[0], Note) and standing.blocks[0].text.endswith("hands")
     assert len(_table(document, 2).columns) == 1 + 2  # the weeks of the 7th and the 14th
+
+
+def test_a_closed_day_is_one_line_so_a_week_fits_on_its_first_page(real: Catalog) -> None:
+    """A closed day has nothing to write in: its blanks are muted and take no pen's room."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from clinic_onboard.pdf.render import render
+
+    log = real.log("ipac.log.vaccine_fridge")
+    weekend = frozenset({date(2026, 12, 12), date(2026, 12, 13)})
+    days = frozenset(date(2026, 12, d) for d in range(7, 12))
+    sheet = SheetInput("Harbour", "Fridge 2", log, MON, date(2026, 12, 13), days, weekend, "en")
+    document = blank_log_sheet(sheet)
+    closed, open_day = _table(document).rows[6], _table(document).rows[0]
+    assert {cell.tone for cell in closed} == {"muted"}
+    assert {cell.tone for cell in open_day[1:]} == {"plain"}
+    first_page = PdfReader(BytesIO(render(document))).pages[0].extract_text()
+    assert "Sun 2026-12-13" in first_page

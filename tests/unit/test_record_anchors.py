@@ -7,6 +7,7 @@ import pytest
 
 from clinic_onboard.record.anchors import (
     DELETED,
+    LOG_UNIT,
     Anchor,
     AnchorLogError,
     AnchorProblem,
@@ -123,3 +124,27 @@ def test_a_malformed_line_does_not_hide_the_lines_after_it() -> None:
     latest = LatestAnchors()
     assert latest.read(["{", anchor_line(_at(3), KEYS)], KEYS, first_number=5) == 7
     assert latest.malformed == ["line 5 is not JSON"] and latest.latest[7] == _at(3)
+
+
+def _unit_at(seq: int, unit_id: int = 7) -> Anchor:
+    return Anchor(unit_id, 2, seq, dict(CHAIN)[seq], AT, chain=LOG_UNIT)
+
+
+def test_a_log_units_anchor_is_its_own_and_never_an_onboardings() -> None:
+    """Unit 7 and onboarding 7 share an id, not an anchor: the line names which it is."""
+    line = anchor_line(_unit_at(3), KEYS)
+    assert '"unit":7' in line and '"onboarding"' not in line
+    latest = _log(_at(2), _unit_at(3))
+    assert latest.latest[7] == _at(2) and latest.units[7] == _unit_at(3)
+    assert anchor_problems(latest, {7: CHAIN[:2]}) == []
+    assert anchor_problems(latest, {7: CHAIN[:2]}, LOG_UNIT) == [
+        AnchorProblem(7, 3, AnchorReason.LAST_EVENTS_DELETED)
+    ]
+    assert anchor_problems(latest, {}, LOG_UNIT) == [AnchorProblem(7, 3, AnchorReason.LOG_DELETED)]
+    assert unanchored(latest, {7: CHAIN}) == [7] and unanchored(latest, {7: CHAIN}, LOG_UNIT) == []
+
+
+def test_a_line_holding_both_an_onboarding_and_a_unit_is_malformed() -> None:
+    both = json.loads(anchor_line(_unit_at(3), KEYS)) | {"onboarding": 7}
+    with pytest.raises(AnchorLogError, match=r"^line 2 does not hold exactly"):
+        parse_line(json.dumps(both), 2, KEYS)
