@@ -108,7 +108,8 @@ def test_a_rejected_police_check_reopens_and_tells_the_hire_why(
 
     _as(auth, people["checked"])
     mine = client.get("/my/").get_data(as_text=True)
-    assert reason in mine and "Rejected: to record again" in mine
+    assert f"Why it was rejected:</strong> {reason}" in mine  # not a supervisor's practice note
+    assert "Rejected: to record again" in mine
     assert _record(client, police.id, issued_on=TODAY.isoformat()).status_code == 302
     _as(auth, people["supervisor"])
     assert _sign(client, police.id, method="online_registry", outcome="verified").status_code == 302
@@ -140,6 +141,7 @@ def test_a_credential_that_expired_while_waiting_cannot_be_verified(
     auth.login_as(people["supervisor"])
     page = client.get(f"/signoffs/tasks/{bls.id}").get_data(as_text=True)
     assert "Check the dates" in page and "This has expired" in page
+    assert '<option selected value="rejected">' in page  # the only outcome these dates allow
     refused = _sign(client, bls.id, method="original", outcome="verified")
     assert refused.status_code == 200 and "This has expired" in refused.get_data(as_text=True)
     assert _status(plan, BLS) is TaskStatus.AWAITING_SIGNOFF
