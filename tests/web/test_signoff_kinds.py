@@ -293,3 +293,18 @@ def test_a_batch_rejects_a_document_with_its_reason_and_skips_one_it_cannot_veri
     assert _status(plan, BLS) is TaskStatus.REJECTED
     _as(auth, hire)
     assert f"Why it was rejected:</strong> {reason}" in client.get("/my/").get_data(True)
+
+
+def test_a_managers_practice_note_is_the_managers(
+    client: FlaskClient, auth: Auth, people: dict
+) -> None:
+    """Billing is the manager's to sign: the hire is not told their supervisor said it."""
+    plan, hire = people["plan"], people["checked"]
+    billing = task_of(plan, "emr.billing")
+    progress.complete_task(plan, billing, hire)
+    choice = progress.SignoffChoice("observed", "needs_practice", "Bill two more visits.")
+    progress.sign_item(plan, billing, people["manager"], choice)
+    db.session.commit()
+    auth.login_as(hire)
+    page = client.get("/my/").get_data(as_text=True)
+    assert "Your manager says:</strong> Bill two more visits." in page
