@@ -1,5 +1,6 @@
 """Every benchmark figure in one run: pages at two network sizes, throughput under gunicorn,
-PDF against WeasyPrint, and the planner. Figures are printed, never asserted.
+PDF against WeasyPrint, the planner, and a batch sign-off against single ones. Figures are
+printed, never asserted.
 
     python -m bench.run [--quick] [--database-url postgresql+psycopg://...] [--keep]
 
@@ -25,7 +26,7 @@ from unittest import mock
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 
-from bench import pages, pdf, planner, throughput
+from bench import pages, pdf, planner, signoff_batch, throughput
 from bench.common import PASSWORD, derived_database, make_app, sqlite_url
 from bench.seed import Size, describe, seed
 from bench.timing import measure, print_table, verdict
@@ -42,10 +43,11 @@ class Settings:
     pdf_repeat: int
     weasyprint_runs: int
     cold_runs: int
+    batch_rounds: int
 
 
-FULL = Settings(Size(20, 200), Size(200, 2000), 3, 30, 10, 10, 2, 3)
-QUICK = Settings(Size(3, 30), Size(12, 120), 2, 8, 3, 3, 1, 2)
+FULL = Settings(Size(20, 200), Size(200, 2000), 3, 30, 10, 10, 2, 3, 5)
+QUICK = Settings(Size(3, 30), Size(12, 120), 2, 8, 3, 3, 1, 2, 2)
 
 
 # One line of the closing summary: the goal, the figure measured, and whether it holds.
@@ -62,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         goals += throughput_section(settings, large_url, hire)
         goals += pdf_section(settings, folder, database)
         planner_section(settings)
+        goals += batch_section(settings, folder)
     print_table(
         f"Goals (load average at the end {_load()})",
         ["goal", "measured", "verdict"],
@@ -302,6 +305,17 @@ def _rendering_row(rendering: pdf.Rendering) -> tuple[object, ...]:
         rendering.pages,
         rendering.size // 1024,
     )
+
+
+def batch_section(settings: Settings, folder: Path) -> list[Goal]:
+    """37 items as one batch and one by one (SQLite copies of one seed, whatever the URL)."""
+    print(f"\nBatch sign-off (load average {_load()})", flush=True)
+    result = signoff_batch.measure_batch(folder, settings.batch_rounds)
+    signoff_batch.print_result(result)
+    way = result.batch[0]
+    figure = f"{way.requests} requests, {way.password_checks} password, {way.refused} refused"
+    name = f"{signoff_batch.ITEMS} items signed in <= {signoff_batch.REQUEST_GOAL} requests"
+    return [(f"{name}, one password, no rate limit", figure, result.goal_met())]
 
 
 if __name__ == "__main__":

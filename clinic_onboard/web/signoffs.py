@@ -227,6 +227,9 @@ def task(task_id: int) -> str | Response:
     if form.validate_on_submit() and _sign(form, onboarding, task, signer):
         return redirect(url_for("signoffs.index"))
     record = record_reads.task_records(onboarding)[task.id]
+    date_problems = _date_problems(record)
+    if date_problems and not form.is_submitted():
+        form.outcome.data = "rejected"  # the only outcome these dates allow
     return render_template(
         "signoffs/task.html",
         task=task,
@@ -235,7 +238,7 @@ def task(task_id: int) -> str | Response:
         form=form,
         signoff_form=signoff_form,
         meaning=MEANING_WORDS[signoff_form],
-        date_problems=_date_problems(record),
+        date_problems=date_problems,
         methods=METHODS,
     )
 

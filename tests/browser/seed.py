@@ -10,15 +10,18 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Flask
 
+from clinic_onboard import policy
 from clinic_onboard.app import create_app
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Clinic, Membership, Onboarding, OnboardingTask
 from clinic_onboard.operations import accounts, invitations, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
+from clinic_onboard.operations.record import append_event
+from clinic_onboard.record.states import SIGNOFF_METHODS, SIGNOFF_OUTCOMES, EventKind
 from tests.browser.server import LiveServer
 from tests.conftest import TEST_RECORD_KEYS
 
@@ -63,6 +66,15 @@ class Team:
     def first(self, kinds: set[str], signoff: str) -> Item:
         """The first item of the plan of one of ``kinds`` signed off by ``signoff``."""
         return next(i for i in self.items if i.kind in kinds and i.signoff == signoff)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What ``documents_waiting`` leaves for the signers."""
+
+    competencies: tuple[Item, ...]
+    police_check: Item
+    bls_card: Item
 
 
 class Seeder:
@@ -122,6 +134,28 @@ class Seeder:
             db.session.commit()
             return _team(onboarding, [manager, supervisor, hire]), [_item(t) for t in kept]
 
+    def documents_waiting(self, hire_name: str, held: int = 4) -> tuple[Team, Waiting]:
+        """A hire who finished everything and is signed off, except ``held`` competencies, the
+        criminal record check they recorded, and a BLS card that expired while it waited
+        (recorded months ago; the hire's form refuses an expired card today)."""
+        with self._request():
+            onboarding, (manager, supervisor, hire) = self._start(hire_name, hire_password=PASSWORD)
+            plan = list(onboarding.tasks)
+            kept = [t for t in plan if t.kind == "competency" and t.signoff == "supervisor"][:held]
+            police = next(t for t in plan if t.kind == "document_check" and "criminal" in t.title)
+            bls = next(t for t in plan if t.kind == "credential" and t.module == "bls")
+            for task in plan:
+                if task is not bls:
+                    _finish(onboarding, task, hire)
+            append_event(onboarding, bls, EventKind.CREDENTIAL, hire, _expired_card())
+            signers = {"supervisor": supervisor, "manager": manager}
+            for task in plan:
+                if task.signoff in signers and task not in (*kept, police, bls):
+                    progress.sign_item(onboarding, task, signers[task.signoff], _accepted(task))
+            db.session.commit()
+            waiting = Waiting(tuple(_item(t) for t in kept), _item(police), _item(bls))
+            return _team(onboarding, [manager, supervisor, hire]), waiting
+
     def _start(
         self, hire_name: str, hire_password: str | None
     ) -> tuple[Onboarding, list[Membership]]:
@@ -146,6 +180,27 @@ class Seeder:
             supervisor=supervisor.user,
         )
         return onboarding, [manager, supervisor, onboarding.membership]
+
+
+def _accepted(task: OnboardingTask) -> progress.SignoffChoice:
+    """An item signed as its kind is: the form's first method and its accepting outcome."""
+    form = policy.signoff_form(task.kind)
+    method = next(iter(SIGNOFF_METHODS[form]), "")
+    return progress.SignoffChoice(method, next(iter(SIGNOFF_OUTCOMES[form])))
+
+
+def _expired_card() -> dict:
+    """A BLS card issued two years ago that expired last month, as the hire recorded it."""
+    issuer, number = ISSUERS["bls"]
+    issued = date.today() - timedelta(days=730)
+    expired = date.today() - timedelta(days=30)
+    return {
+        "issuer": issuer,
+        "number": number,
+        "issued_on": issued.isoformat(),
+        "expires_on": expired.isoformat(),
+        "file": None,
+    }
 
 
 def _member(clinic: Clinic, name: str, mailbox: str, role: AppRole) -> Membership:

@@ -89,12 +89,13 @@ class Ui:
         """Pages this tab loaded that the journey never waited for and checked."""
         return [*self.skipped, *self.unchecked]
 
-    def shoot(self, name: str, top: bool = False) -> Path:
-        """Save what the person sees (``top``: from the top of the page) as ``name``.png."""
+    def shoot(self, name: str, top: bool = False, whole: bool = False) -> Path:
+        """Save what the person sees (``top``: from the top of the page; ``whole``: the whole
+        page, scrolled through) as ``name``.png."""
         if top:
             self.page.evaluate("window.scrollTo(0, 0)")
         path = self.screenshots / f"{name}.png"
-        self.page.screenshot(path=path)
+        self.page.screenshot(path=path, full_page=whole)
         return path
 
     def download_pdf(self, start: Callable[[], object]) -> tuple[str, str]:

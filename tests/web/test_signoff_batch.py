@@ -1,16 +1,30 @@
 """Batch sign-off (issue 20): several items, one password, one event per item in its record."""
 
+from unittest import mock
+
 import pytest
 from flask.testing import FlaskClient
 
 from clinic_onboard.extensions import db
+from clinic_onboard.models import AppRole
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import TaskStatus
-from tests.conftest import PASSWORD, Auth
-from tests.web.onboarding_factory import TODAY, make_team, task_of
+from clinic_onboard.web import throttle
+from tests.conftest import PASSWORD, Auth, config_for_tests
+from tests.web.onboarding_factory import TODAY, build_onboarding, make_team, task_of
 
 HAND, BILLING, BLS = "ipac.hand_hygiene", "emr.billing", "bls.certificate"
+# A front-desk hire's 37 items a supervisor signs: kind, and how many of that kind.
+FRONT_DESK = {"competency": 26, "reading": 4, "task": 3, "document_check": 2, "credential": 2}
+# The event each kind's accepting sign-off appends.
+SIGNED_AS = {
+    "competency": "signed_off",
+    "reading": "confirmed",
+    "task": "confirmed",
+    "document_check": "verified",
+    "credential": "verified",
+}
 
 
 @pytest.fixture
@@ -210,3 +224,63 @@ def test_sign_many_signs_the_rest_when_one_item_was_signed_meanwhile(people: dic
     assert result.signed == [first]
     assert result.skipped == [(second, "This item is not waiting for sign-off.")]
     assert _status(mine, HAND) is TaskStatus.SIGNED_OFF
+
+
+class TestThirtySevenItems:
+    """The issue's measure, with the rate limits of a real deployment switched on."""
+
+    @pytest.fixture
+    def app_config(self, database_url: str) -> dict:
+        return config_for_tests(database_url, RATELIMIT_ENABLED=True)
+
+    @pytest.fixture
+    def front_desk(self, make_member, make_clinic) -> dict:
+        """A hire who has done all 37 items their supervisor signs (documents recorded)."""
+        clinic = make_clinic("Harbour Clinic")
+        supervisor = make_member(AppRole.SUPERVISOR, clinic=clinic)
+        hire = make_member(AppRole.STAFF, clinic=clinic)
+        plan = {
+            f"front.{kind}_{n}": (kind, "supervisor", "week_1", 3, None)
+            for kind, count in FRONT_DESK.items()
+            for n in range(count)
+        }
+        onboarding = build_onboarding(hire, supervisor.user_id, plan)
+        details = progress.CredentialDetails("Issuer", "N-1", TODAY, None)
+        for task in onboarding.tasks:
+            if task.kind in ("credential", "document_check"):
+                progress.record_credential(onboarding, task, hire, details, None)
+            else:
+                progress.complete_task(onboarding, task, hire)
+        db.session.commit()
+        return {"supervisor": supervisor, "onboarding": onboarding}
+
+    def test_signing_off_a_hires_37_waiting_items_takes_3_requests_and_one_password_entry(
+        self, client: FlaskClient, auth: Auth, front_desk: dict
+    ) -> None:
+        """At most 3 requests and one password entry, never the rate limit; each item has its
+        own verified event."""
+        plan = front_desk["onboarding"]
+        ids = [task.id for task in plan.tasks]
+        assert len(ids) == 37
+        auth.login_as(front_desk["supervisor"])
+        checks = mock.Mock(wraps=throttle.verify_password)
+        with mock.patch.object(throttle, "verify_password", checks):
+            # 1: the hire's items, every one selected.
+            queue = client.get(f"/signoffs/?hire={plan.id}&select=all")
+            assert queue.get_data(as_text=True).count(" checked>") == 37
+            # 2: one password for all of them.
+            data = {"tasks": ids, "method": "observed", "seen": "original", "password": PASSWORD}
+            signed = client.post(f"/signoffs/batch?hire={plan.id}", data=data)
+            # 3: the queue again, with the summary.
+            summary = client.get(signed.headers["Location"])
+        assert [r.status_code for r in (queue, signed, summary)] == [200, 302, 200]  # no 429
+        assert checks.call_count == 1
+        page = summary.get_data(as_text=True)
+        assert "37 items signed" in page and "Nothing is waiting for your sign-off" in page
+        signatures = [e for e in record_reads.events_of(plan) if e.kind in SIGNED_AS.values()]
+        assert sorted(e.task_id for e in signatures) == sorted(ids)  # one event per item
+        kinds = {task.id: task.kind for task in plan.tasks}
+        for event in signatures:
+            assert event.kind == SIGNED_AS[kinds[event.task_id]]
+            assert event.actor_id == front_desk["supervisor"].user_id
+        assert record_reads.verify_onboarding(plan).findings == ()  # the chain verifies

@@ -108,7 +108,8 @@ def test_a_rejected_police_check_reopens_and_tells_the_hire_why(
 
     _as(auth, people["checked"])
     mine = client.get("/my/").get_data(as_text=True)
-    assert reason in mine and "Rejected: to record again" in mine
+    assert f"Why it was rejected:</strong> {reason}" in mine  # not a supervisor's practice note
+    assert "Rejected: to record again" in mine
     assert _record(client, police.id, issued_on=TODAY.isoformat()).status_code == 302
     _as(auth, people["supervisor"])
     assert _sign(client, police.id, method="online_registry", outcome="verified").status_code == 302
@@ -140,6 +141,7 @@ def test_a_credential_that_expired_while_waiting_cannot_be_verified(
     auth.login_as(people["supervisor"])
     page = client.get(f"/signoffs/tasks/{bls.id}").get_data(as_text=True)
     assert "Check the dates" in page and "This has expired" in page
+    assert '<option selected value="rejected">' in page  # the only outcome these dates allow
     refused = _sign(client, bls.id, method="original", outcome="verified")
     assert refused.status_code == 200 and "This has expired" in refused.get_data(as_text=True)
     assert _status(plan, BLS) is TaskStatus.AWAITING_SIGNOFF
@@ -211,3 +213,98 @@ def test_an_answer_that_does_not_fit_the_kind_re_renders_the_form(
     response = _sign(client, task.id, **fields)
     assert response.status_code == 200
     assert _status(plan, item) is TaskStatus.AWAITING_SIGNOFF
+
+
+def test_the_operation_refuses_impossible_dates_whatever_form_sent_them(people: dict) -> None:
+    """The rule holds below the form too (an import, a script): refused, named, not stored."""
+    plan, hire = people["plan"], people["checked"]
+    bls = task_of(plan, BLS)
+    tomorrow, last_year = TODAY + timedelta(days=1), TODAY - timedelta(days=365)
+    cases = [
+        ((tomorrow, None), "The issue date cannot be later than today."),
+        (
+            (last_year, last_year - timedelta(days=1)),
+            "The expiry date must be after the issue date.",
+        ),
+    ]
+    for (issued, expires), message in cases:
+        details = progress.CredentialDetails("Red Cross", "", issued, expires)
+        with pytest.raises(progress.ProgressRefused, match=message):
+            progress.record_credential(plan, bls, hire, details, None)
+    assert _status(plan, BLS) is TaskStatus.NOT_STARTED
+
+
+def test_a_blank_expiry_that_makes_the_card_expired_is_refused_on_the_form(
+    client: FlaskClient, auth: Auth, people: dict
+) -> None:
+    """The expiry the item's validity gives (24 months here) is checked like a typed one."""
+    auth.login_as(people["checked"])
+    old = (TODAY - timedelta(days=3 * 365)).isoformat()
+    response = _record(client, task_of(people["plan"], BLS).id, issued_on=old)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "This has expired" in page
+    assert _status(people["plan"], BLS) is TaskStatus.NOT_STARTED
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"issued_on": "2026-13-45"},
+        {"issued_on": "yesterday"},
+        {"issued_on": ""},
+        {"issued_on": "0001-01-01", "expires_on": "9999-12-31"},
+        {"issued_on": "2020-01-05", "expires_on": "not a date"},
+        {"issuer": "", "issued_on": "2020-01-05"},
+        {"issuer": "x" * 5000, "issued_on": "2020-01-05"},
+    ],
+)
+def test_a_credential_form_that_makes_no_sense_re_renders_never_500(
+    client: FlaskClient, auth: Auth, people: dict, fields: dict
+) -> None:
+    auth.login_as(people["checked"])
+    response = _record(client, task_of(people["plan"], POLICE).id, **fields)
+    assert response.status_code == 200
+    assert _status(people["plan"], POLICE) is TaskStatus.NOT_STARTED
+
+
+def test_a_batch_rejects_a_document_with_its_reason_and_skips_one_it_cannot_verify(
+    client: FlaskClient, auth: Auth, people: dict
+) -> None:
+    """An expired card in a batch is named and left waiting; the rest is signed. Rejected in
+    the next batch with its own reason, it reopens and the hire reads why."""
+    plan, hire = people["plan"], people["checked"]
+    progress.complete_task(plan, task_of(plan, HAND), hire)
+    expired = {"issuer": "Red Cross", "number": "", "issued_on": "2022-01-05"}
+    expired |= {"expires_on": "2024-01-05", "file": None}
+    append_event(plan, task_of(plan, BLS), EventKind.CREDENTIAL, hire, expired)
+    db.session.commit()
+    hand, bls = task_of(plan, HAND).id, task_of(plan, BLS).id
+    auth.login_as(people["supervisor"])
+    data = {"tasks": [hand, bls], "method": "observed", "seen": "original", "password": PASSWORD}
+    page = client.post("/signoffs/batch", data=data, follow_redirects=True).get_data(True)
+    assert "1 item signed: Hand hygiene at the point of care" in page
+    assert f"Not signed: “{TITLES[BLS]}” for {hire.user.display_name}: This has expired" in page
+    assert _status(plan, HAND) is TaskStatus.SIGNED_OFF
+    assert _status(plan, BLS) is TaskStatus.AWAITING_SIGNOFF
+    reason = "Expired in January 2024: bring the card from your refresher."
+    data = {"tasks": [bls], "seen": "original", "password": PASSWORD}
+    data |= {f"outcome-{bls}": "rejected", f"comment-{bls}": reason}
+    assert client.post("/signoffs/batch", data=data).status_code == 302
+    assert _status(plan, BLS) is TaskStatus.REJECTED
+    _as(auth, hire)
+    assert f"Why it was rejected:</strong> {reason}" in client.get("/my/").get_data(True)
+
+
+def test_a_managers_practice_note_is_the_managers(
+    client: FlaskClient, auth: Auth, people: dict
+) -> None:
+    """Billing is the manager's to sign: the hire is not told their supervisor said it."""
+    plan, hire = people["plan"], people["checked"]
+    billing = task_of(plan, "emr.billing")
+    progress.complete_task(plan, billing, hire)
+    choice = progress.SignoffChoice("observed", "needs_practice", "Bill two more visits.")
+    progress.sign_item(plan, billing, people["manager"], choice)
+    db.session.commit()
+    auth.login_as(hire)
+    page = client.get("/my/").get_data(as_text=True)
+    assert "Your manager says:</strong> Bill two more visits." in page
