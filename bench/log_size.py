@@ -11,12 +11,14 @@ bulk insert per refrigerator (the verb reads the chain's last entry before each 
 
 The month measured is last month, whose readings are the same at every size (each reading is
 drawn from its unit and day alone): only the history around it grows. Per page: the median of
-``--repeat`` in-process requests after 2 warm-ups, the SQL statements of one request, its size.
+``--repeat`` in-process requests after 2 warm-ups, the two sizes taking turns request by request
+(the machine is shared), the SQL statements of one request, and its size.
 """
 
 import argparse
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -28,7 +30,7 @@ from sqlalchemy import func, insert, select
 from bench.common import PASSWORD, counting_queries, make_app, sqlite_url
 from bench.pages import signed_in
 from bench.seed import reset_schema
-from bench.timing import Timing, measure, print_table
+from bench.timing import Timing, measure, print_table, time_once
 from clinic_onboard.extensions import db, record_keys
 from clinic_onboard.models import AppRole, Clinic, LogEntry, LogIncident, LogUnit, Membership
 from clinic_onboard.operations import accounts, daily_logs
@@ -53,6 +55,8 @@ class Page:
 
 @dataclass(frozen=True)
 class Figure:
+    """One page at one size: its timings, the statements of one request, its size."""
+
     timing: Timing
     queries: int
     kilobytes: float
@@ -196,7 +200,8 @@ def describe(app: Flask) -> str:
     return f"{FRIDGES} fridges, {entries:,} entries, {incidents:,} incidents"
 
 
-def measure_page(app: Flask, page: Page, repeat: int) -> Figure:
+def fetcher(app: Flask, page: Page) -> Callable[[], bytes]:
+    """One GET of ``page`` as the manager, failing on anything but 200."""
     client = signed_in(app, MANAGER_EMAIL)
 
     def fetch() -> bytes:
@@ -205,10 +210,29 @@ def measure_page(app: Flask, page: Page, repeat: int) -> Figure:
             raise RuntimeError(f"GET {page.path} answered {response.status_code}")
         return response.data
 
-    timing = measure(fetch, warmup=2, repeat=repeat)
-    with counting_queries(app) as statements:
-        size = len(fetch())
-    return Figure(timing, len(statements), size / 1024)
+    return fetch
+
+
+def measure_side_by_side(
+    apps: list[Flask], page_name: str, month: date, repeat: int
+) -> list[Figure]:
+    """Time one page in both databases in turns, so a busy moment of this shared machine lands
+    on both sizes alike; then count one request's statements and bytes in each."""
+    fetches = [
+        fetcher(app, next(p for p in pages_of(app, month) if p.name == page_name)) for app in apps
+    ]
+    for fetch in fetches:
+        measure(fetch, warmup=2, repeat=0)
+    samples: list[list[float]] = [[] for _ in apps]
+    for _ in range(repeat):
+        for taken, fetch in zip(samples, fetches, strict=True):
+            taken.append(time_once(fetch))
+    figures = []
+    for app, fetch, taken in zip(apps, fetches, samples, strict=True):
+        with counting_queries(app) as statements:
+            size = len(fetch())
+        figures.append(Figure(Timing(tuple(taken)), len(statements), size / 1024))
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,24 +245,27 @@ def main(argv: list[str] | None = None) -> int:
     args.folder.mkdir(parents=True, exist_ok=True)
     today = date.today()
     month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    figures: list[list[Figure]] = []
+    apps = []
     for years in args.years:
         url = sqlite_url(args.folder, f"logs{years}y")
         if args.seed or not (args.folder / f"logs{years}y.db").exists():
             seed(url, years, today)
-        app = make_app(url)
-        print(f"{years} years: {describe(app)}", file=sys.stderr)
-        figures.append([measure_page(app, page, args.repeat) for page in pages_of(app, month)])
-        with app.app_context():
-            db.engine.dispose()
-    _print(args.years, month, figures, args.repeat)
+        apps.append(make_app(url))
+        print(f"{years} years: {describe(apps[-1])}", file=sys.stderr)
+    rows = [
+        (name, *measure_side_by_side(apps, name, month, args.repeat))
+        for name in ("Month page", "Month PDF")
+    ]
+    _print(args.years, month, rows, args.repeat)
     return 0
 
 
-def _print(years: list[int], month: date, figures: list[list[Figure]], repeat: int) -> None:
+def _print(
+    years: list[int], month: date, figures: list[tuple[str, Figure, Figure]], repeat: int
+) -> None:
     small, large = years
     rows = []
-    for name, one, three in zip(("Month page", "Month PDF"), *figures, strict=True):
+    for name, one, three in figures:
         rows.append(
             (
                 name,
@@ -251,7 +278,7 @@ def _print(years: list[int], month: date, figures: list[list[Figure]], repeat: i
         )
     print_table(
         f"A fridge's month ({month:%Y-%m}) at {small} and {large} years of readings, "
-        f"median ms of {repeat}",
+        f"median ms of {repeat} requests taking turns",
         ("page", f"{small}y ms", f"{large}y ms", f"{large}y/{small}y", "SQL", "KB"),
         rows,
     )
