@@ -5,7 +5,8 @@ Each size is one clinic in a SQLite file of the folder given, seeded once (``--s
 again): five vaccine refrigerators, an opening and a closing reading on every open day from
 ``years`` back to today, about one in forty out of range with its incident closed by the
 manager. Readings are chained and signed as ``operations.daily_logs`` does, but written in one
-bulk insert per refrigerator (the verb reads the chain's last entry before each reading).
+bulk insert per refrigerator (the verb reads the chain's last entry before each reading);
+every chain is verified before the seed ends.
 
     .venv/bin/python -m bench.log_size [--years 1 3] [--folder /tmp/log-size] [--repeat 15]
 
@@ -34,6 +35,7 @@ from bench.timing import Timing, measure, print_table, time_once
 from clinic_onboard.extensions import db, record_keys
 from clinic_onboard.models import AppRole, Clinic, LogEntry, LogIncident, LogUnit, Membership
 from clinic_onboard.operations import accounts, daily_logs
+from clinic_onboard.queries.daily import verify_logs
 from clinic_onboard.record.chain import GENESIS
 from clinic_onboard.record.log_chain import EntryFacts, entry_message
 from clinic_onboard.services.library import catalog
@@ -171,9 +173,11 @@ def seed(url: str, years: int, today: date) -> None:
         manager = _member(clinic, MANAGER_EMAIL, "Dana Okafor", AppRole.MANAGER)
         staff = _member(clinic, "staff@harbour.example.ca", "Sam Whitehorse", AppRole.STAFF)
         db.session.flush()
-        first = today.replace(year=today.year - years)
-        seed_fridges(clinic, staff, manager, first, today)
+        seed_fridges(clinic, staff, manager, today - timedelta(days=365 * years), today)
         db.session.commit()
+        broken = [report for report in verify_logs(record_keys()) if report.finding]
+        if broken:  # the bulk insert must write what the app writes, chain and keys included
+            raise RuntimeError(f"a seeded log does not verify: {broken[0]}")
         db.session.remove()
         db.engine.dispose()
 
