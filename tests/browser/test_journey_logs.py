@@ -25,6 +25,8 @@ def test_a_day_of_duties_on_a_phone_and_an_incident_closed_by_the_manager(open_t
     record(staff, fridge, "At opening", MORNING)
     staff.landed(TODAY, flash="The reading is recorded.")
     expect(due_log(staff, fridge)).to_contain_text("At opening ✓ · At closing not yet")
+    fridge_duty = staff.page.get_by_role("region", name="Start of day").get_by_role("listitem")
+    expect(fridge_duty.filter(has_text="vaccine fridge")).to_contain_text("✓ Readings recorded")
     staff.shoot("today-phone", top=True)
     record(staff, fridge, "At closing", TOO_WARM)
     confirm_out_of_range(staff, fridge)
