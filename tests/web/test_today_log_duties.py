@@ -68,3 +68,23 @@ def test_the_fridge_duty_is_done_once_every_fridge_has_its_opening_reading(
     db.session.commit()
     line = _fridge_duty(client)
     assert "✓ Readings recorded" in line and "duty--done" in line
+
+
+def test_a_ticked_duty_says_the_time_alone(
+    client: FlaskClient,
+    auth: Auth,
+    make_clinic: Callable[..., Clinic],
+    make_member: Callable[..., Membership],
+) -> None:
+    """Today is about one day: a tick shows its time on the clinic's clock, not the date again
+    on every line (on a phone that was a second line per duty)."""
+    clinic = make_clinic("Harbour Clinic", province="NS")
+    clinic.open_weekdays = list(range(7))
+    clinic.open_holidays = [clinic.today().isoformat()]
+    staff = make_member(AppRole.STAFF, clinic)
+    build_onboarding(staff, make_member(AppRole.MANAGER, clinic).user_id)
+    auth.login_as(staff)
+    assert client.post("/today/duties/ipac.wipe_down/tick").status_code == 302
+    page = client.get("/today/").get_data(as_text=True)
+    done = re.search(r"✓ Done at ([^<·]*)", page)
+    assert done and re.fullmatch(r"\d{2}:\d{2} A[DS]T ", done.group(1)), page
