@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from clinic_onboard.catalog import ClinicLog
 from clinic_onboard.catalog.schema import LogField
-from clinic_onboard.pdf.document import DISCLAIMER, PAGE, frequencies
+from clinic_onboard.pdf.document import CONTINUED, DISCLAIMER, PAGE, frequencies
 from clinic_onboard.pdf.model import Cell, Column, Document, Fact, Footer, Note, Section, Table
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner.readings import FAIL, number_text, range_text
@@ -180,7 +180,7 @@ def _steps_section(log: ClinicLog, lang: str, _: Words) -> Section:
 
 def _footer(_: Words, printed_on: date | None) -> Footer:
     printed = (_("Printed {date}", date=printed_on.isoformat()),) if printed_on else ()
-    return Footer(printed, _(DISCLAIMER), _(PAGE))
+    return Footer(printed, _(DISCLAIMER), _(PAGE), _(CONTINUED))
 
 
 # --- a log's filled month, for an inspection ---------------------------------------------------
@@ -245,7 +245,10 @@ def filled_log_month(month: MonthInput) -> Document:
             Section(_("Missed readings"), (_gaps_note(month, _),)),
         ),
         footer=Footer(
-            (_("Generated {moment}", moment=_.moment(month.generated_at)),), _(DISCLAIMER), _(PAGE)
+            (_("Generated {moment}", moment=_.moment(month.generated_at)),),
+            _(DISCLAIMER),
+            _(PAGE),
+            _(CONTINUED),
         ),
         landscape=True,
         subject=_("Clinic log for an inspection"),

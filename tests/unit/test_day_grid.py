@@ -21,6 +21,7 @@ from clinic_onboard.pdf.model import Document, Note, Table
 
 LIBRARY = Path(__file__).resolve().parents[2] / "checklists"
 MON = date(2026, 12, 7)
+CONTINUED_EN = "{section} (continued)"
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,8 @@ def test_a_week_sheet_has_a_row_per_day_closed_days_shaded(real: Catalog, lang: 
     assert len(table.columns) == 1 + 2 * (3 + 2)
     facts = {fact.label: fact.value for fact in document.header}
     assert "2026-12-07" in next(iter(facts.values())) and "Fridge 2" in facts.values()
+    # a table carried onto the next page is named again in the sheet's language
+    assert document.footer.continued == ("{section} (suite)" if lang == "fr" else CONTINUED_EN)
     # the fridge's three fields share one range: printed once, naming them
     ranges = [(label, value) for label, value in facts.items() if "8,0" in value or "8.0" in value]
     names = "Actuelle, Min., Max." if lang == "fr" else "Current, Min, Max"
@@ -72,6 +75,7 @@ def test_the_filled_month_marks_voided_and_out_of_range_readings(real: Catalog) 
     assert table.rows[0][4].tone == "bad" and table.rows[0][4].detail == "out of range"
     assert table.rows[1][-1].text == "Voided: Wrong fridge" and table.rows[1][4].tone == "muted"
     assert [c.heading for c in table.columns][-3:] == ["By", "Recorded", "Notes"]
+    assert filled_log_month(replace(month, language="fr")).footer.continued == "{section} (suite)"
     unvoided = _table(filled_log_month(replace(month, entries=entries[:1])))
     assert unvoided.columns[-1].heading == "Recorded"  # nothing voided: no notes column
 
