@@ -23,6 +23,8 @@ from clinic_onboard.planner.readings import FAIL, number_text, range_text
 LABEL_SHARE = 0.28  # the row labels' share of a day grid; the days share the rest
 SHEET_LABEL_SHARE = 0.14  # a sheet's day column: "Tue 2026-12-01"
 PER_USE_ROWS = 24  # blank lines on a sheet for a log kept per use (sterilizer cycles)
+# The filled month: the readings' values share this much of the width, less the notes column's.
+VALUES_SHARE, NOTES_SHARE = 0.50, 0.20
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,9 @@ def day_grid(
 
 def _grid_row(row: GridRow, width: int, closed_text: str) -> tuple[Cell, ...]:
     label = Cell(row.label, row.detail, bold=True, tone="muted" if row.closed else "plain")
-    if row.closed:
-        # muted blanks: nothing to write in, so a closed day takes one line, not a pen's room
-        return (
-            label,
-            Cell(closed_text, tone="muted"),
-            *(Cell(tone="muted") for _ in range(width - 1)),
-        )
+    if row.closed:  # struck through, and a line high: no box invites a reading
+        rest = (Cell("\u2014", tone="muted") for _ in range(width - 1))
+        return (label, Cell(closed_text, tone="muted"), *rest)
     return (label, *(Cell() for _ in range(width)))
 
 
@@ -120,12 +118,25 @@ def _sheet_facts(sheet: SheetInput, _: Words) -> tuple[Fact, ...]:
         Fact(_("Period"), period),
         Fact(_capital(sheet.log.unit.get(sheet.language)), sheet.unit_name),
     ]
-    facts += [
-        Fact(f.label.get(sheet.language), range_text(f, sheet.language))
-        for f in sheet.log.fields
-        if range_text(f)
+    return tuple(facts + _range_facts(sheet.log, sheet.language))
+
+
+def _range_facts(log: ClinicLog, lang: str) -> list[Fact]:
+    """A fact per acceptable range; fields sharing one (a fridge's current, minimum and
+    maximum) are named together by their short labels rather than print it three times."""
+    shared: dict[str, list[LogField]] = {}
+    for log_field in log.fields:
+        if range_text(log_field):
+            shared.setdefault(range_text(log_field, lang), []).append(log_field)
+    return [
+        Fact(
+            fields[0].label.get(lang)
+            if len(fields) == 1
+            else ", ".join((f.short or f.label).get(lang) for f in fields),
+            text,
+        )
+        for text, fields in shared.items()
     ]
-    return tuple(facts)
 
 
 def _sheet_headings(log: ClinicLog, lang: str, _: Words) -> list[str]:
@@ -252,36 +263,38 @@ def filled_log_month(month: MonthInput) -> Document:
 
 
 def _entries_table(month: MonthInput, _: Words) -> Table | Note:
+    """A line per reading; the names get room for a full name on one line, and a notes column
+    (only when a reading was voided) gives the reason room beside the struck values."""
     if not month.entries:
         return Note(_("Nothing was recorded this month."))
     fields = month.log.fields
-    share = 0.47 / len(fields)
-    columns = (  # "When" holds a voided reading's reason; a name fits "By" on one line
+    notes = any(entry.voided_reason is not None for entry in month.entries)
+    values_share = VALUES_SHARE - (NOTES_SHARE if notes else 0)
+    columns = (
         Column(_("Day"), 0.10),
-        Column(_("When"), 0.17),
-        *(Column(_field_heading(f, month.language), share) for f in fields),
-        Column(_("By"), 0.14),
-        Column(_("Recorded"), 0.12),
+        Column(_("When"), 0.12),
+        *(Column(_field_heading(f, month.language), values_share / len(fields)) for f in fields),
+        Column(_("By"), 0.18),
+        Column(_("Recorded"), 0.10),
+        *((Column(_("Notes"), NOTES_SHARE),) if notes else ()),
     )
-    rows = tuple(_entry_row(entry, month, _) for entry in month.entries)
+    rows = tuple(_entry_row(entry, month, notes, _) for entry in month.entries)
     return Table(columns, rows)
 
 
-def _entry_row(entry: EntryLine, month: MonthInput, _: Words) -> tuple[Cell, ...]:
+def _entry_row(entry: EntryLine, month: MonthInput, notes: bool, _: Words) -> tuple[Cell, ...]:
     sessions = {s.id: s.label.get(month.language) for s in month.log.sessions}
     voided = entry.voided_reason is not None
-    when = Cell(
-        sessions.get(entry.session, entry.session),
-        _("Voided: {reason}", reason=entry.voided_reason) if voided else "",
-        tone="muted" if voided else "plain",
-    )
+    tone = "muted" if voided else "plain"
     values = tuple(_value_cell(f, entry, month.language, voided, _) for f in month.log.fields)
+    note = Cell(_("Voided: {reason}", reason=entry.voided_reason) if voided else "", tone=tone)
     return (
-        Cell(entry.day.isoformat(), tone="muted" if voided else "plain"),
-        when,
+        Cell(entry.day.isoformat(), tone=tone),
+        Cell(sessions.get(entry.session, entry.session), tone=tone),
         *values,
         Cell(entry.actor_name),
         Cell(_.clock(entry.recorded_at), _("late") if entry.late else ""),
+        *((note,) if notes else ()),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from clinic_onboard.catalog import Catalog, ClinicLog
+from clinic_onboard.catalog.schema import DutyLog
 from clinic_onboard.models import DutyTick, LogEntry, LogUnit, Membership, OnboardingDuty
 from clinic_onboard.planner.daily import ClinicDay
 from clinic_onboard.queries import daily
@@ -19,6 +20,7 @@ class DutyLine:
     duty: OnboardingDuty
     tick: DutyTick | None
     log_id: str | None  # done by recording this log rather than by a tick
+    logged: bool = False  # that log's session for this duty is recorded on every unit
 
 
 @dataclass(frozen=True)
@@ -50,19 +52,29 @@ def today_page(member: Membership, library: Catalog) -> TodayPage:
     duties = daily.my_duties(member)
     ticks = daily.my_ticks(member, day)
     links = duty_logs(library)
+    logs = logs_due(library, member, clinic_day, day)
     due: dict[str, list[DutyLine]] = defaultdict(list)
     for duty in duties:
         if duty.frequency in TIMED and clinic_day.is_due(duty.frequency, day):
-            line = DutyLine(duty, ticks.get(duty.item_id), links.get(duty.item_id))
-            due[duty.frequency].append(line)
+            link = links.get(duty.item_id)
+            logged = link is not None and is_logged(logs, link)
+            log_id = link.id if link else None
+            due[duty.frequency].append(DutyLine(duty, ticks.get(duty.item_id), log_id, logged))
     standing = [duty for duty in duties if duty.frequency == "per_patient"]
-    logs = logs_due(library, member, clinic_day, day)
     return TodayPage(day, clinic.calendar.is_open(day), dict(due), standing, logs)
 
 
-def duty_logs(library: Catalog) -> dict[str, str]:
-    """Duty id -> the log a duty is done by recording (the fridge readings, the kit check)."""
-    return {d.id: d.log.id for m in library.modules for d in m.duties if d.log is not None}
+def is_logged(logs: list[UnitDue], link: DutyLog) -> bool:
+    """Whether a duty done by recording a log is done today: the session the library names
+    for it (the opening reading, the closing one) is recorded on every unit of that log."""
+    units = [due for due in logs if due.log.id == link.id]
+    return bool(units) and all(link.session in due.recorded for due in units)
+
+
+def duty_logs(library: Catalog) -> dict[str, DutyLog]:
+    """Duty id -> the log and session a duty is done by recording (the fridge's opening
+    reading, the kit check)."""
+    return {d.id: d.log for m in library.modules for d in m.duties if d.log is not None}
 
 
 def logs_due(

@@ -34,6 +34,7 @@ MOMENT_PATTERNS = {
     "en": ("yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"),
     "fr": ("yyyy-MM-dd HH 'h' mm", "yyyy-MM-dd HH 'h' mm 'min' ss 's'"),
 }
+CLOCK_PATTERNS = {"en": "HH:mm zzz", "fr": "HH 'h' mm zzz"}
 
 
 def init_app(app: Flask) -> None:
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["in_clinic_language"] = in_clinic_language
     app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["day_of"] = day_of
     # The core's enums put into words: each word is written once, in record/words.py.
     app.jinja_env.filters["task_status"] = in_words(STATUS_WORDS)
@@ -124,6 +126,13 @@ def moment(when: datetime, seconds: bool = False) -> str:
     zone = _zone()
     pattern = MOMENT_PATTERNS[html_lang()][seconds] + " zzz"
     return format_datetime(local(when, zone), pattern, locale=LOCALES[html_lang()])
+
+
+def clock(when: datetime) -> str:
+    """A stored UTC moment's time alone on the clinic's clock, for a page that is about one
+    day (Today): "14:05 AST", « 14 h 05 HNA »."""
+    pattern = CLOCK_PATTERNS[html_lang()]
+    return format_datetime(local(when, _zone()), pattern, locale=LOCALES[html_lang()])
 
 
 def day_of(when: datetime) -> str:

@@ -92,7 +92,7 @@ def month(unit_id: int) -> str:
     clinic = current_membership().clinic
     first = log_pages.first_of_month(request.args.get("month"), clinic.today())
     page = log_pages.unit_month(catalog(), clinic, unit, first)
-    return render_template("logs/month.html", page=page, form=ReasonForm())
+    return render_template("logs/month.html", page=page)
 
 
 @bp.post("/entries/<int:log_entry_id>/void")

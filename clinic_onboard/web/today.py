@@ -26,7 +26,7 @@ def _signed_in() -> None:
 @bp.get("/")
 def index() -> str:
     page = today_page(current_membership(), catalog())
-    return render_template("today/index.html", page=page, form=TickForm())
+    return render_template("today/index.html", page=page)
 
 
 @bp.post("/duties/<item_id>/tick")

@@ -2,8 +2,8 @@
 operations, so each journey starts from the state it needs without replaying the others.
 
 Every clinic is a British Columbia rehabilitation centre on OSCAR Pro, like the one journey 1
-sets up by hand; each call makes a new clinic (same name, new people), so journeys never see
-each other's hires.
+sets up by hand (the logs journey's is a family practice storing vaccines); each call makes a
+new clinic (same name, new people), so journeys never see each other's hires.
 """
 
 import itertools
@@ -18,22 +18,30 @@ from clinic_onboard import policy
 from clinic_onboard.app import create_app
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Clinic, Membership, Onboarding, OnboardingTask
-from clinic_onboard.operations import accounts, invitations, progress, roles
+from clinic_onboard.operations import accounts, daily_logs, invitations, progress, roles
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.operations.record import append_event
 from clinic_onboard.record.states import SIGNOFF_METHODS, SIGNOFF_OUTCOMES, EventKind
+from clinic_onboard.services.library import catalog
 from tests.browser.server import LiveServer
 from tests.conftest import TEST_RECORD_KEYS
 
 PASSWORD = "a long browser passphrase"
 CLINIC = "Coast Rehab Centre"
+REHAB_CENTRE = accounts.ClinicDetails(CLINIC, "BC", "rehabilitation_centre", "oscar_pro")
+# The clinic of the logs journey: a family practice that keeps vaccines in its own fridge.
+FAMILY_PRACTICE = accounts.ClinicDetails(
+    "Coast Family Practice", "BC", "family_medicine", "oscar_pro", ("vaccine_storage",)
+)
 # Who issues the credentials of a clinic assistant's plan, by module, for the seeded records.
 ISSUERS = {
     "background_checks": ("Vancouver Police Department", "VPD-2026-88213"),
     "bls": ("Heart and Stroke Foundation", "HSF-2026-55120"),
     "ipac": ("Coastal Fit Testing", "FT-2291"),
 }
-ROLE_TEMPLATE, ROLE_NAME = "clinic_assistant", "Rehab assistant"
+ROLE_TEMPLATE = "clinic_assistant"
+ROLE_NAMES = {ROLE_TEMPLATE: "Rehab assistant", "medical_assistant": "Medical assistant"}
+FRIDGE, FRIDGE_NAME = "ipac.log.vaccine_fridge", "Vaccine fridge, room 2"
 
 
 @dataclass(frozen=True)
@@ -156,11 +164,29 @@ class Seeder:
             waiting = Waiting(tuple(_item(t) for t in kept), _item(police), _item(bls))
             return _team(onboarding, [manager, supervisor, hire]), waiting
 
+    def fridge_clinic(self, staff_name: str) -> tuple[Team, str]:
+        """A clinic that stores vaccines, open every day (so today is a working day whenever the
+        journey runs), with a refrigerator named and a medical assistant with a password;
+        returns the team and the fridge's name."""
+        with self._request():
+            onboarding, people = self._start(
+                staff_name, PASSWORD, FAMILY_PRACTICE, "medical_assistant"
+            )
+            clinic = onboarding.membership.clinic
+            clinic.open_weekdays = list(range(7))
+            clinic.open_holidays = [clinic.today().isoformat()]
+            daily_logs.add_unit(clinic, catalog().log(FRIDGE), FRIDGE_NAME)
+            db.session.commit()
+            return _team(onboarding, people), FRIDGE_NAME
+
     def _start(
-        self, hire_name: str, hire_password: str | None
+        self,
+        hire_name: str,
+        hire_password: str | None,
+        details: accounts.ClinicDetails = REHAB_CENTRE,
+        template: str = ROLE_TEMPLATE,
     ) -> tuple[Onboarding, list[Membership]]:
         number = next(self._numbers)
-        details = accounts.ClinicDetails(CLINIC, "BC", "rehabilitation_centre", "oscar_pro")
         clinic = accounts.create_clinic(details, confirmed=True)
         manager = _member(clinic, "Dana Okafor", f"manager{number}", AppRole.MANAGER)
         supervisor = _member(clinic, "Sam Whitehorse", f"supervisor{number}", AppRole.SUPERVISOR)
@@ -169,7 +195,7 @@ class Seeder:
             hire = accounts.create_user(hire_email, hire_name, hire_password)
             accounts.add_member(hire, clinic, AppRole.STAFF)
         db.session.flush()
-        role = roles.add_role(clinic, manager.user, ROLE_TEMPLATE, ROLE_NAME)
+        role = roles.add_role(clinic, manager.user, template, ROLE_NAMES[template])
         onboarding = start_onboarding(
             clinic,
             manager.user,

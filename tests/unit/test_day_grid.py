@@ -1,5 +1,6 @@
 """The day-grid documents say what a binder needs, before any rendering."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from clinic_onboard.pdf.model import Document, Note, Table
 
 LIBRARY = Path(__file__).resolve().parents[2] / "checklists"
 MON = date(2026, 12, 7)
+CONTINUED_EN = "{section} (continued)"
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +47,19 @@ def test_a_week_sheet_has_a_row_per_day_closed_days_shaded(real: Catalog, lang: 
     table = _table(document)
     assert len(table.rows) == 7 and table.write_in
     assert table.rows[5][1].tone == "muted" and table.rows[0][1].text == ""
+    assert {cell.text for cell in table.rows[5][2:]} == {"\u2014"}  # closed: nothing to fill in
     # three fields, initials and time, for each of the two sessions
     assert len(table.columns) == 1 + 2 * (3 + 2)
     facts = {fact.label: fact.value for fact in document.header}
     assert "2026-12-07" in next(iter(facts.values())) and "Fridge 2" in facts.values()
-    assert any("8,0" in v if lang == "fr" else "8.0" in v for v in facts.values())
+    # a table carried onto the next page is named again in the sheet's language
+    assert document.footer.continued == ("{section} (suite)" if lang == "fr" else CONTINUED_EN)
+    # the fridge's three fields share one range: printed once, naming them
+    ranges = [(label, value) for label, value in facts.items() if "8,0" in value or "8.0" in value]
+    names = "Actuelle, Min., Max." if lang == "fr" else "Current, Min, Max"
+    assert ranges == [
+        (names, "+2,0 \u2013 +8,0\u00a0°C" if lang == "fr" else "+2.0 \u2013 +8.0\u00a0°C")
+    ]
 
 
 def test_the_filled_month_marks_voided_and_out_of_range_readings(real: Catalog) -> None:
@@ -63,7 +73,11 @@ def test_the_filled_month_marks_voided_and_out_of_range_readings(real: Catalog) 
     month = MonthInput("Harbour", "Fridge 2", log, date(2026, 12, 1), entries, (), (), moment, "en")
     table = _table(filled_log_month(month))
     assert table.rows[0][4].tone == "bad" and table.rows[0][4].detail == "out of range"
-    assert table.rows[1][1].detail == "Voided: Wrong fridge" and table.rows[1][4].tone == "muted"
+    assert table.rows[1][-1].text == "Voided: Wrong fridge" and table.rows[1][4].tone == "muted"
+    assert [c.heading for c in table.columns][-3:] == ["By", "Recorded", "Notes"]
+    assert filled_log_month(replace(month, language="fr")).footer.continued == "{section} (suite)"
+    unvoided = _table(filled_log_month(replace(month, entries=entries[:1])))
+    assert unvoided.columns[-1].heading == "Recorded"  # nothing voided: no notes column
 
 
 def test_the_duty_grid_has_a_column_per_open_day_and_per_week(real: Catalog) -> None:
