@@ -10,7 +10,7 @@ chained to the previous entry of the same unit (``record/log_chain.py``); the un
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic_onboard.extensions import db
@@ -69,7 +69,11 @@ class LogUnit(db.Model):
 
 class LogEntry(db.Model):
     __tablename__ = "log_entries"
-    __table_args__ = (UniqueConstraint("unit_id", "seq"),)
+    # (unit, day): a month of one log is read by its days, whatever the log's age.
+    __table_args__ = (
+        UniqueConstraint("unit_id", "seq"),
+        Index("ix_log_entries_unit_id_day", "unit_id", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
@@ -114,7 +118,7 @@ class LogIncident(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("log_units.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("log_units.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("log_entries.id", ondelete="CASCADE"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -16,19 +16,22 @@ def filters_from(
     supervisor_ids: Collection[int],
     statuses: Collection[str],
 ) -> HireFilters:
-    role_id, supervisor_id = _number(args.get("role")), _number(args.get("supervisor"))
+    role_id, supervisor_id = number_arg(args.get("role")), number_arg(args.get("supervisor"))
     status = args.get("state")
     return HireFilters(
         search=one_line(args.get("q") or "")[:120],  # no NUL: PostgreSQL refuses it
         role_id=role_id if role_id in role_ids else None,
         supervisor_id=supervisor_id if supervisor_id in supervisor_ids else None,
         status=status if status in statuses else None,
-        page=_number(args.get("page")) or 1,
+        page=number_arg(args.get("page")) or 1,
     )
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+def number_arg(value: str | None) -> int | None:
+    """A query-string id or page number; anything else (another script's digits, a number too
+    long for int() or for the database) is no number rather than an error."""
+    plain = value is not None and value.isascii() and value.isdigit()
+    return int(value) if plain and len(value) < 10 else None
 
 
 def page_args(args: Mapping[str, str]) -> dict[str, str]:

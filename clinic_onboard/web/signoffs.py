@@ -36,6 +36,7 @@ from clinic_onboard.record.states import (
 from clinic_onboard.record.words import BATCH_MEANING_WORDS, MEANING_WORDS, N_
 from clinic_onboard.services import anchor_log
 from clinic_onboard.web import throttle
+from clinic_onboard.web.hire_lists import number_arg
 from clinic_onboard.web.progress_forms import (
     METHODS,
     OUTCOMES,
@@ -110,9 +111,8 @@ def _rows(signer: Membership) -> list[signoff_queue.QueueRow]:
 
 def _queue_filter() -> signoff_queue.QueueFilter:
     """The queue's filters from the query string; a value that is not one is ignored."""
-    hire = request.args.get("hire", "")
     return signoff_queue.QueueFilter(
-        hire=int(hire) if hire.isdigit() else None,
+        hire=number_arg(request.args.get("hire")),
         kind=request.args.get("kind") if request.args.get("kind") in KIND_LABELS else None,
         by_due_date=request.args.get("sort") == "due",
     )

@@ -170,7 +170,14 @@ def test_the_queue_filters_by_hire_and_kind_and_sorts_by_due_date(
     )
     none = client.get("/signoffs/?kind=credential").get_data(as_text=True)
     assert "No waiting item matches these filters" in none
-    for query in ("?hire=abc", "?kind=<b>", "?sort=sideways", "?hire=99999999999999999999"):
+    for query in (
+        "?hire=abc",
+        "?kind=<b>",
+        "?sort=sideways",
+        "?hire=99999999999999999999",
+        "?hire=²",
+        "?hire=" + "9" * 4301,
+    ):
         assert client.get(f"/signoffs/{query}").status_code == 200
 
 
