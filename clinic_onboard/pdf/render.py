@@ -9,6 +9,7 @@ breaks at a hyphenation point of its language (pyphen's dictionaries), never mid
 section's name is repeated above a table continued on the next page; each section is a bookmark.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -87,6 +88,9 @@ FLOOR_SIZE = 7  # a word too wide for its cell shrinks to this size before it is
 CELL_PADDING = 8  # left and right padding of a table cell together
 # pyphen's dictionary for each language of the documents.
 _HYPHENATION = {"en": "en_US", "fr": "fr"}
+# A French ordinal: "1er", "1re", "2e", "21es", a number standing alone with its ending (not
+# a piece of a fingerprint or a code such as "HSF-2e"); its ending is set in superscript.
+_FRENCH_ORDINAL = re.compile(r"(?<![\w.\-/])(\d+)(ers|res|er|re|es|e)(?![\w\-])")
 _language: ContextVar[str] = ContextVar("pdf_language", default="en")
 
 
@@ -255,7 +259,15 @@ def _para(text: str, look: _Look, room: float | None = None) -> Paragraph:
     else:
         font = BOLD if look.bold else REGULAR
         markup = "<br/>".join(_broken(line, font, look.size, room) for line in lines)
-    return Paragraph(markup, _style(look))
+    return Paragraph(typeset(markup), _style(look))
+
+
+def typeset(markup: str) -> str:
+    """``markup`` with the typography of the document's language: in French, an ordinal's
+    ending raised ("1<super>er</super> décembre"), as French print sets « 1er »."""
+    if _language.get() != "fr":
+        return markup
+    return _FRENCH_ORDINAL.sub(r"\1<super>\2</super>", markup)
 
 
 def fitting_size(
@@ -395,7 +407,7 @@ def _heading(section: Section, key: str) -> Paragraph:
     count = (
         f'  <font name="{REGULAR}" size="9" color="{MUTED.hexval()}">{escape(section.count)}</font>'
     )
-    heading = escape(section.heading) + (count if section.count else "")
+    heading = typeset(escape(section.heading)) + (count if section.count else "")
     style = _style(_Look(size=13, bold=True, color=ACCENT, leading=17))
     return _Heading(heading, style, section.heading, key)
 
@@ -474,8 +486,8 @@ def _cell(cell: Cell, column: Column, write_in: bool, width: float) -> list[Flow
     look = _Look(size=size, bold=cell.bold, tone=cell.tone, align=column.align)
     flowables: list[Flowable] = [_para(cell.text, look, room)]
     if cell.detail:
-        detail = fitting_size(cell.detail, False, DETAIL_SIZE, room)
-        detail_look = _Look(size=detail, tone="muted", align=column.align, leading=11.5)
+        # guidance is read, not glanced at: it never shrinks under 9 pt, a long word breaks
+        detail_look = _Look(size=DETAIL_SIZE, tone="muted", align=column.align, leading=11.5)
         flowables.append(_para(cell.detail, detail_look, room))
     return flowables
 
