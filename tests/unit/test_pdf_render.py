@@ -359,7 +359,9 @@ def _pieces(runs: list[tuple[str, float, float]], whole: str) -> list[float]:
 KINDS: dict[str, Callable[..., Document]] = {
     "record": lambda plan, names: completed_record(record()),
     "summary": lambda plan, names: compliance_summary(summary()),
-    "checklist": lambda plan, names: blank_checklist(plan, CLINIC, *names),
+    "checklist": lambda plan, names: blank_checklist(
+        plan, CLINIC, *names, printed_on=date(2026, 11, 23)
+    ),
     "plan": lambda plan, names: blank_plan(plan, CLINIC, *names, printed_on=date(2026, 11, 24)),
 }
 
@@ -418,8 +420,7 @@ def test_title_author_and_language_are_in_the_pdf(kind: str, real_plan):
 
     assert reader.metadata is not None
     assert reader.metadata.title == document.title and CLINIC in document.title
-    # the duty checklist's builder belongs to the day-grid work; the others name the clinic
-    assert reader.metadata.author == (CLINIC if kind != "checklist" else "clinic_onboard")
+    assert reader.metadata.author == CLINIC  # the clinic issues every export, not the software
     assert reader.metadata.creator == "clinic_onboard"
     assert reader.trailer["/Root"]["/Lang"] == "en-CA"
     outline = [entry.title for entry in reader.outline if not isinstance(entry, list)]
@@ -428,7 +429,12 @@ def test_title_author_and_language_are_in_the_pdf(kind: str, real_plan):
 
 @pytest.mark.parametrize(
     ("kind", "created"),
-    [("record", "D:20261218214000"), ("summary", "D:20261218214500"), ("plan", "D:20261124120000")],
+    [
+        ("record", "D:20261218214000"),
+        ("summary", "D:20261218214500"),
+        ("plan", "D:20261124120000"),
+        ("checklist", "D:20261123120000"),
+    ],
 )
 def test_the_creation_date_is_when_the_document_was_made(kind: str, created: str, real_plan):
     reader = read(KINDS[kind](*real_plan))
