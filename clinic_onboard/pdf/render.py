@@ -352,9 +352,28 @@ def _story(document: Document, width: float) -> Iterator[Flowable]:
     if document.intro:
         yield Spacer(1, 10)
         yield _para(document.intro, BODY)
-    for number, section in enumerate(document.sections):
-        continued = document.footer.continued.format(section=section.heading)
-        yield from _section(section, width, f"section-{number}", continued)
+    sections = [
+        list(_section(section, width, f"section-{number}", _continued(document, section)))
+        for number, section in enumerate(document.sections)
+    ]
+    if _closing_moves_with_the_one_before(document.sections):
+        *sections, before, closing = sections
+        sections.append([KeepTogether(list(_unwrapped(before + closing)))])
+    for flowables in sections:
+        yield from flowables
+
+
+def _continued(document: Document, section: Section) -> str:
+    return document.footer.continued.format(section=section.heading)
+
+
+def _closing_moves_with_the_one_before(sections: tuple[Section, ...]) -> bool:
+    """Whether the closing section (signatures kept together at the end) takes the short
+    section before it along to a new page: signatures alone on a last page, after a page with
+    room, are easy to detach or swap. A section with a table is not short: it splits instead."""
+    if len(sections) < 2 or not sections[-1].keep_together:
+        return False
+    return not any(isinstance(block, Table) for block in sections[-2].blocks)
 
 
 def _rule(width: float, thickness: float, color: colors.Color) -> RLTable:

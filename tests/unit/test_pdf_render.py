@@ -287,6 +287,16 @@ def test_the_signatures_close_the_page_with_room_instead_of_a_page_of_their_own(
     assert last.count("Printed name") == 2 and last.count("Date") >= 2
 
 
+@pytest.mark.parametrize("items", range(9, 21))
+def test_the_signatures_never_sit_alone_on_the_last_page(items: int):
+    """Issue 24: whatever the record's length, the closing section shares its page with the
+    record's content; when it cannot fit after the renewals, the renewals move with it."""
+    pages = texts(read(completed_record(record(tuple(item(n) for n in range(items))))))
+
+    last = words(pages[-1])
+    assert "What a sign-off means" in last and "Pending renewals" in last
+
+
 def test_the_last_page_carries_the_full_fingerprint_and_the_qr_target():
     pages = texts(read(completed_record(record())))
 
