@@ -7,6 +7,7 @@ always gives the same bytes, and a printed record can be compared with a fresh e
 Text is set for paper: a word too wide for its cell first shrinks, down to a floor size, then
 breaks at a hyphenation point of its language (pyphen's dictionaries), never mid-syllable; a
 section's name is repeated above a table continued on the next page; each section is a bookmark.
+In French, an ordinal's ending is raised (1<sup>er</sup>), as French print sets it.
 """
 
 import re
