@@ -565,9 +565,10 @@ def _fact(fact: Fact) -> list[Flowable]:
 
 def _fill_ins(labels: tuple[str, ...], width: float) -> RLTable:
     """Label and a ruled blank, two to a row: "Staff member ________   Supervisor ________"."""
-    label_width, gutter = 80.0, 18.0
-    blank_width = (width - 2 * label_width - gutter) / 2
+    gutter = 18.0
     padded = [*labels, ""] if len(labels) % 2 else list(labels)
+    left_width, right_width = _label_width(padded[::2], width), _label_width(padded[1::2], width)
+    blank_width = (width - left_width - right_width - gutter) / 2
     rows = [
         [
             _para(left, _Look(size=9, tone="muted")),
@@ -580,7 +581,7 @@ def _fill_ins(labels: tuple[str, ...], width: float) -> RLTable:
     ]
     table = RLTable(
         rows,
-        colWidths=[label_width, blank_width, gutter, label_width, blank_width],
+        colWidths=[left_width, blank_width, gutter, right_width, blank_width],
         rowHeights=[WRITE_IN_HEIGHT + 4] * len(rows),
     )
     commands: list[tuple[Any, ...]] = [
@@ -592,6 +593,13 @@ def _fill_ins(labels: tuple[str, ...], width: float) -> RLTable:
         commands.append(("LINEBELOW", (4, 0), (4, len(labels) // 2 - 1), 0.6, INK))
     table.setStyle(_base_style(commands))
     return table
+
+
+def _label_width(labels: list[str], width: float) -> float:
+    """A column of fill-in labels as wide as its longest (« Superviseur ou superviseure » on
+    one line, with the cell's right padding), at most a quarter and a bit of the page."""
+    widest = max((stringWidth(label, REGULAR, 9) for label in labels), default=0) + 8
+    return min(max(80.0, widest), width * 0.27)
 
 
 def _signature_lines(labels: tuple[str, ...], width: float) -> KeepTogether:
