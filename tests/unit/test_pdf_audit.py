@@ -30,6 +30,7 @@ from clinic_onboard.pdf import (
     form_scope,
 )
 from clinic_onboard.pdf import render as renderer
+from clinic_onboard.pdf.day_grid import DutyGridInput, DutyLine, duty_checklist_grid
 from clinic_onboard.pdf.document import HistoryEntry, PendingRenewal, signature_meaning
 from clinic_onboard.pdf.render import render, typeset
 from clinic_onboard.planner import ClinicProfile, Plan, build_plan
@@ -131,8 +132,26 @@ def _plan(plan: Plan) -> Document:
     )
 
 
+def _duty_grid(plan: Plan) -> Document:
+    """The month's day grid of the plan's duties (the duty-log work's builder, checked here
+    as one more PDF kind): every weekday of December 2026."""
+    days = tuple(START + timedelta(days=n) for n in range(31))
+    grid = DutyGridInput(
+        CLINIC,
+        names(plan)[2],
+        tuple(DutyLine(duty.title, duty.frequency) for duty in plan.duties),
+        tuple(day for day in days if day.weekday() < 5),
+        days[0],
+        days[-1],
+        plan.language,
+        START,
+    )
+    return duty_checklist_grid(grid)
+
+
 KINDS: dict[str, Callable[[Plan], Document]] = {
     "checklist": _checklist,
+    "duty grid": _duty_grid,
     "plan": _plan,
     "record": lambda plan: completed_record(record_of(plan)),
     "summary": lambda plan: compliance_summary(summary_of(plan)),
