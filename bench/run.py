@@ -2,7 +2,7 @@
 PDF against WeasyPrint, the planner, and a batch sign-off against single ones. Figures are
 printed, never asserted.
 
-    python -m bench.run [--quick] [--database-url postgresql+psycopg://...] [--keep]
+    python -m bench.run [--quick] [--pdf-only] [--database-url postgresql+psycopg://...] [--keep]
 
 By default the data goes to SQLite files in a temporary folder (removed afterwards unless
 ``--keep``). With ``--database-url`` (your own PostgreSQL database; never a shared one) the
@@ -60,11 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     with _folder(args.keep) as folder:
         database = _databases(folder, args.database_url)
         machine(args.database_url)
-        large_url, hire, goals = pages_section(settings, database)
-        goals += throughput_section(settings, large_url, hire)
+        goals: list[Goal] = []
+        if not args.pdf_only:
+            large_url, hire, goals = pages_section(settings, database)
+            goals += throughput_section(settings, large_url, hire)
         goals += pdf_section(settings, folder, database)
-        planner_section(settings)
-        goals += batch_section(settings, folder)
+        if not args.pdf_only:
+            planner_section(settings)
+            goals += batch_section(settings, folder)
     print_table(
         f"Goals (load average at the end {_load()})",
         ["goal", "measured", "verdict"],
@@ -78,6 +81,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--database-url", help="PostgreSQL base URL (default: SQLite files)")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite files afterwards")
+    parser.add_argument(
+        "--pdf-only",
+        action="store_true",
+        help="only the record PDF against WeasyPrint (a change to the PDFs needs no network)",
+    )
     return parser.parse_args(argv)
 
 
@@ -289,8 +297,9 @@ def pdf_section(settings: Settings, folder: Path, database: Callable[[str], str]
     if result.unavailable:
         print(f"  {pdf.INSTALL_HINT}.\n  ({result.unavailable})")
     print(
-        f"  Whole download in-process (GET record.pdf, database reads included): median "
-        f"{result.download.median:.1f} ms; the record page's HTML: {result.page.median:.1f} ms"
+        "  Whole download in-process (POST record.pdf, database reads and issuing included): "
+        f"median {result.download.median:.1f} ms; "
+        f"the record page's HTML: {result.page.median:.1f} ms"
     )
     return goals
 

@@ -18,7 +18,7 @@ from clinic_onboard.cli.catalog import (
     plan_from_options,
     profile_names,
 )
-from clinic_onboard.pdf import Document, blank_checklist, blank_plan
+from clinic_onboard.pdf import Document, blank_checklist, blank_plan, form_scope
 from clinic_onboard.pdf.render import render
 from clinic_onboard.planner import Plan
 
@@ -61,7 +61,8 @@ def _export_command(name: str, builder: Builder, help_text: str) -> click.Comman
             catalog, province, setting, role, emr, options, start, lang, created_on=today
         )
         clinic = clinic_name or _DEFAULT_CLINIC_NAME[lang]
-        document = builder(plan, clinic, *_names(catalog, plan), printed_on=today)
+        names = _names(catalog, plan)
+        document = builder(plan, clinic, *names, printed_on=today, scope=form_scope(catalog, plan))
         # rendered in full before the file is opened: a failure never leaves half a PDF behind
         output.write_bytes(render(document))
         click.echo(f"Wrote {output}")

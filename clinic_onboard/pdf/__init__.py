@@ -11,6 +11,7 @@ from clinic_onboard.pdf.document import (
     ClinicInfo,
     CredentialEntry,
     ExpiringCredential,
+    FormScope,
     HireInfo,
     RecordInput,
     RecordItem,
@@ -21,6 +22,7 @@ from clinic_onboard.pdf.document import (
     blank_plan,
     completed_record,
     compliance_summary,
+    form_scope,
 )
 from clinic_onboard.pdf.model import Document
 
@@ -31,6 +33,7 @@ __all__ = [
     "CredentialEntry",
     "Document",
     "ExpiringCredential",
+    "FormScope",
     "HireInfo",
     "RecordInput",
     "RecordItem",
@@ -41,4 +44,5 @@ __all__ = [
     "blank_plan",
     "completed_record",
     "compliance_summary",
+    "form_scope",
 ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
+from clinic_onboard.catalog import Catalog
 from clinic_onboard.pdf.model import (
     Block,
     Cell,
@@ -276,6 +277,27 @@ class SummaryInput:
                 raise ValueError(f"{row.name}: one status per module is needed")
 
 
+@dataclass(frozen=True)
+class FormScope:
+    """What a blank form was made for beyond the place, setting and role: the clinic's EMR and
+    the options its manager chose, by name in the form's language. Two clinics with the same
+    role get different items by these, so a sheet printed for one says which it is."""
+
+    emr: str = ""
+    options: tuple[str, ...] = ()
+
+
+def form_scope(catalog: Catalog, plan: Plan) -> FormScope:
+    """The EMR and options of ``plan``'s clinic profile by name, options in library order; one
+    the library no longer has is left out rather than printed as its code."""
+    lang, profile = plan.language, plan.profile
+    emr = catalog.emr_products.get(profile.emr) if profile.emr else None
+    options = tuple(
+        option.name.get(lang) for slug, option in catalog.options.items() if slug in profile.options
+    )
+    return FormScope(emr.name.get(lang) if emr else "", options)
+
+
 # ---- the blank duty checklist -----------------------------------------------------------------
 
 
@@ -287,6 +309,7 @@ def blank_checklist(
     role_name: str,
     catalog_version: str,
     printed_on: date | None = None,
+    scope: FormScope = FormScope(),
 ) -> Document:
     """The role's duties by frequency, with a box to tick and room to initial and date each.
 
@@ -294,25 +317,28 @@ def blank_checklist(
     """
     _ = Words(plan.language)
     names = {"role": role_name, "clinic": clinic_name}
-    signatures = SignatureLines((_("Reviewed by (supervisor)"), _("Signature"), _("Date")))
+    reviewer = _("Reviewed by ({role})", role=role_word("supervisor", _).lower())
+    signatures = SignatureLines((reviewer, _("Signature"), _("Date")))
     return Document(
         title=_("Duty checklist: {role}, {clinic}", **names),
         kicker=clinic_name,
         headline=_("Duty checklist — {role}", **names),
         running_head=_("{clinic} · Duty checklist · {role}", **names),
-        header=_profile_facts(_, jurisdiction_name, setting_name, role_name),
+        header=_profile_facts(_, jurisdiction_name, setting_name, role_name, scope),
         intro=_(
             "Tick each duty when you have done it and know how, then initial and date it. "
             "Ask your supervisor about anything you are unsure of."
         ),
-        fill_ins=(_("Staff member"), _("Supervisor")),
+        fill_ins=(role_word("staff", _), role_word("supervisor", _)),
         sections=(
             *_duty_sections(plan.duties, _),
             Section(_.pgettext("pdf", "Review"), (signatures,)),
         ),
         footer=_blank_footer(_, catalog_version, printed_on),
         subject=_("Role duty checklist"),
+        author=clinic_name,
         language=_.pdf_language,
+        created_at=_midday(printed_on),
     )
 
 
@@ -327,11 +353,16 @@ def frequencies(_: Words) -> dict[str, str]:
     }
 
 
-def _profile_facts(_: Words, jurisdiction: str, setting: str, role: str) -> tuple[Fact, ...]:
+def _profile_facts(
+    _: Words, jurisdiction: str, setting: str, role: str, scope: FormScope
+) -> tuple[Fact, ...]:
+    """Everything the form's items were chosen by, so a sheet is never used for another setup."""
     return (
         Fact(_("Province or territory"), jurisdiction),
         Fact(_("Setting"), setting),
         Fact(_("Role"), role),
+        Fact(_("EMR"), scope.emr or _("No EMR (paper charts)")),
+        Fact(_("Clinic options"), ", ".join(scope.options) or _("None chosen")),
     )
 
 
@@ -390,6 +421,7 @@ def blank_plan(
     role_name: str,
     catalog_version: str,
     printed_on: date | None = None,
+    scope: FormScope = FormScope(),
 ) -> Document:
     """The dated onboarding tasks by phase, with a box for each fact a sign-off records: when it
     was done and by whom, who signed off and when, the method and outcome by code, a comment,
@@ -405,7 +437,7 @@ def blank_plan(
         headline=_("Onboarding plan — {role}", **names),
         running_head=_("{clinic} · Onboarding plan · {role}", **names),
         header=(
-            *_profile_facts(_, jurisdiction_name, setting_name, role_name),
+            *_profile_facts(_, jurisdiction_name, setting_name, role_name, scope),
             Fact(_("First day"), _.long_date(plan.start_date)),
         ),
         intro=_(
@@ -415,7 +447,7 @@ def blank_plan(
             "method and the outcome by their codes.",
             jurisdiction=jurisdiction_name,
         ),
-        fill_ins=(_("Staff member"), _("Supervisor")),
+        fill_ins=(role_word("staff", _), role_word("supervisor", _)),
         sections=(
             *_crowded_days(plan, _),  # said up front, before anyone plans the weeks
             Section(_("How to fill in"), (Note(_code_legend(_)),), keep_together=True),
@@ -619,7 +651,7 @@ def _record_facts(record: RecordInput, _: Words) -> tuple[Fact, ...]:
     return (
         Fact(_("Staff member"), hire.name),
         Fact(_("Role"), hire.role_name),
-        Fact(_("Supervisor"), hire.supervisor_name),
+        Fact(role_word("supervisor", _), hire.supervisor_name),
         Fact(_("First day"), _.long_date(hire.start_date)),
         Fact(_("Onboarding status"), _(status) if status else record.status.capitalize()),
         Fact(_("Completed on"), completed),

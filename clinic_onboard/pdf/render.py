@@ -7,8 +7,10 @@ always gives the same bytes, and a printed record can be compared with a fresh e
 Text is set for paper: a word too wide for its cell first shrinks, down to a floor size, then
 breaks at a hyphenation point of its language (pyphen's dictionaries), never mid-syllable; a
 section's name is repeated above a table continued on the next page; each section is a bookmark.
+In French, an ordinal's ending is raised (1<sup>er</sup>), as French print sets it.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -87,6 +89,9 @@ FLOOR_SIZE = 7  # a word too wide for its cell shrinks to this size before it is
 CELL_PADDING = 8  # left and right padding of a table cell together
 # pyphen's dictionary for each language of the documents.
 _HYPHENATION = {"en": "en_US", "fr": "fr"}
+# A French ordinal: "1er", "1re", "2e", "21es", a number standing alone with its ending (not
+# a piece of a fingerprint or a code such as "HSF-2e"); its ending is set in superscript.
+_FRENCH_ORDINAL = re.compile(r"(?<![\w.\-/])(\d+)(ers|res|er|re|es|e)(?![\w\-])")
 _language: ContextVar[str] = ContextVar("pdf_language", default="en")
 
 
@@ -255,7 +260,15 @@ def _para(text: str, look: _Look, room: float | None = None) -> Paragraph:
     else:
         font = BOLD if look.bold else REGULAR
         markup = "<br/>".join(_broken(line, font, look.size, room) for line in lines)
-    return Paragraph(markup, _style(look))
+    return Paragraph(typeset(markup), _style(look))
+
+
+def typeset(markup: str) -> str:
+    """``markup`` with the typography of the document's language: in French, an ordinal's
+    ending raised ("1<super>er</super> décembre"), as French print sets « 1er »."""
+    if _language.get() != "fr":
+        return markup
+    return _FRENCH_ORDINAL.sub(r"\1<super>\2</super>", markup)
 
 
 def fitting_size(
@@ -340,9 +353,28 @@ def _story(document: Document, width: float) -> Iterator[Flowable]:
     if document.intro:
         yield Spacer(1, 10)
         yield _para(document.intro, BODY)
-    for number, section in enumerate(document.sections):
-        continued = document.footer.continued.format(section=section.heading)
-        yield from _section(section, width, f"section-{number}", continued)
+    sections = [
+        list(_section(section, width, f"section-{number}", _continued(document, section)))
+        for number, section in enumerate(document.sections)
+    ]
+    if _closing_moves_with_the_one_before(document.sections):
+        *sections, before, closing = sections
+        sections.append([KeepTogether(list(_unwrapped(before + closing)))])
+    for flowables in sections:
+        yield from flowables
+
+
+def _continued(document: Document, section: Section) -> str:
+    return document.footer.continued.format(section=section.heading)
+
+
+def _closing_moves_with_the_one_before(sections: tuple[Section, ...]) -> bool:
+    """Whether the closing section (signatures kept together at the end) takes the short
+    section before it along to a new page: signatures alone on a last page, after a page with
+    room, are easy to detach or swap. A section with a table is not short: it splits instead."""
+    if len(sections) < 2 or not sections[-1].keep_together:
+        return False
+    return not any(isinstance(block, Table) for block in sections[-2].blocks)
 
 
 def _rule(width: float, thickness: float, color: colors.Color) -> RLTable:
@@ -395,7 +427,7 @@ def _heading(section: Section, key: str) -> Paragraph:
     count = (
         f'  <font name="{REGULAR}" size="9" color="{MUTED.hexval()}">{escape(section.count)}</font>'
     )
-    heading = escape(section.heading) + (count if section.count else "")
+    heading = typeset(escape(section.heading)) + (count if section.count else "")
     style = _style(_Look(size=13, bold=True, color=ACCENT, leading=17))
     return _Heading(heading, style, section.heading, key)
 
@@ -474,8 +506,8 @@ def _cell(cell: Cell, column: Column, write_in: bool, width: float) -> list[Flow
     look = _Look(size=size, bold=cell.bold, tone=cell.tone, align=column.align)
     flowables: list[Flowable] = [_para(cell.text, look, room)]
     if cell.detail:
-        detail = fitting_size(cell.detail, False, DETAIL_SIZE, room)
-        detail_look = _Look(size=detail, tone="muted", align=column.align, leading=11.5)
+        # guidance is read, not glanced at: it never shrinks under 9 pt, a long word breaks
+        detail_look = _Look(size=DETAIL_SIZE, tone="muted", align=column.align, leading=11.5)
         flowables.append(_para(cell.detail, detail_look, room))
     return flowables
 
@@ -533,9 +565,10 @@ def _fact(fact: Fact) -> list[Flowable]:
 
 def _fill_ins(labels: tuple[str, ...], width: float) -> RLTable:
     """Label and a ruled blank, two to a row: "Staff member ________   Supervisor ________"."""
-    label_width, gutter = 80.0, 18.0
-    blank_width = (width - 2 * label_width - gutter) / 2
+    gutter = 18.0
     padded = [*labels, ""] if len(labels) % 2 else list(labels)
+    left_width, right_width = _label_width(padded[::2], width), _label_width(padded[1::2], width)
+    blank_width = (width - left_width - right_width - gutter) / 2
     rows = [
         [
             _para(left, _Look(size=9, tone="muted")),
@@ -548,7 +581,7 @@ def _fill_ins(labels: tuple[str, ...], width: float) -> RLTable:
     ]
     table = RLTable(
         rows,
-        colWidths=[label_width, blank_width, gutter, label_width, blank_width],
+        colWidths=[left_width, blank_width, gutter, right_width, blank_width],
         rowHeights=[WRITE_IN_HEIGHT + 4] * len(rows),
     )
     commands: list[tuple[Any, ...]] = [
@@ -560,6 +593,13 @@ def _fill_ins(labels: tuple[str, ...], width: float) -> RLTable:
         commands.append(("LINEBELOW", (4, 0), (4, len(labels) // 2 - 1), 0.6, INK))
     table.setStyle(_base_style(commands))
     return table
+
+
+def _label_width(labels: list[str], width: float) -> float:
+    """A column of fill-in labels as wide as its longest (« Superviseur ou superviseure » on
+    one line, with the cell's right padding), at most a quarter and a bit of the page."""
+    widest = max((stringWidth(label, REGULAR, 9) for label in labels), default=0) + 8
+    return min(max(80.0, widest), width * 0.27)
 
 
 def _signature_lines(labels: tuple[str, ...], width: float) -> KeepTogether:

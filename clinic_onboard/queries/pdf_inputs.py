@@ -35,7 +35,12 @@ from clinic_onboard.pdf import (
     blank_checklist,
     blank_plan,
 )
-from clinic_onboard.pdf.document import HistoryEntry, PendingRenewal, signature_meaning
+from clinic_onboard.pdf.document import (
+    HistoryEntry,
+    PendingRenewal,
+    form_scope,
+    signature_meaning,
+)
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.queries.dashboard import expiring_credentials
 from clinic_onboard.queries.hire_summaries import every_hire
@@ -321,4 +326,4 @@ def _blank(
     info = clinic_info(clinic, library)
     header = (info.name, info.province_name, info.setting_name, role.name, library.version)
     plan = plan_for(library, clinic, role, start, created_on=printed_on)
-    return builder(plan, *header, printed_on)
+    return builder(plan, *header, printed_on, form_scope(library, plan))

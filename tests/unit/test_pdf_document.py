@@ -19,6 +19,7 @@ from clinic_onboard.pdf import (
     CredentialEntry,
     Document,
     ExpiringCredential,
+    FormScope,
     HireInfo,
     RecordInput,
     RecordItem,
@@ -28,6 +29,7 @@ from clinic_onboard.pdf import (
     blank_plan,
     completed_record,
     compliance_summary,
+    form_scope,
 )
 from clinic_onboard.pdf.document import (
     KINDS,
@@ -156,10 +158,40 @@ def test_checklist_header_names_the_clinic_place_setting_and_role(minimal_catalo
     document = blank_checklist(plan_for(minimal_catalog), "Maple Grove", *NAMES)
 
     assert document.kicker == "Maple Grove"
-    assert [fact.value for fact in document.header] == list(NAMES[:3])
+    assert [fact.value for fact in document.header][:3] == list(NAMES[:3])
     assert document.footer.disclaimer == DISCLAIMER
     assert "Content 2026.11.0+test" in document.footer.facts
-    assert (document.author, document.language) == ("clinic_onboard", "en-CA")
+    assert (document.author, document.language) == ("Maple Grove", "en-CA")
+
+
+@pytest.mark.parametrize("builder", [blank_checklist, blank_plan])
+def test_a_blank_form_names_the_emr_and_options_it_was_made_for(minimal_catalog: Catalog, builder):
+    """Issue 24: blank forms omitted the EMR and options they were made for."""
+    options = frozenset({"vaccine_storage", "specimen_collection"})
+    profile = ClinicProfile("ON", "family_medicine", "accuro", options)
+    plan = build_plan(minimal_catalog, profile, "medical_assistant", START)
+
+    scope = form_scope(minimal_catalog, plan)
+    facts = {
+        fact.label: fact.value for fact in builder(plan, "Maple Grove", *NAMES, scope=scope).header
+    }
+
+    assert scope == FormScope(
+        "Accuro (QHR Technologies)", ("Specimen collection on site", "Vaccine storage")
+    )
+    assert facts["EMR"] == "Accuro (QHR Technologies)"
+    assert facts["Clinic options"] == "Specimen collection on site, Vaccine storage"
+
+
+def test_a_blank_form_for_no_emr_and_no_option_says_so_in_french(minimal_catalog: Catalog):
+    plan = french_plan(minimal_catalog)
+    scope = form_scope(minimal_catalog, plan)
+
+    facts = {f.label: f.value for f in blank_plan(plan, "Clinique", *NOMS, scope=scope).header}
+
+    assert scope == FormScope()
+    assert facts["DME"] == "Aucun DME (dossiers papier)"
+    assert facts["Options de la clinique"] == "Aucune choisie"
 
 
 def test_blank_footer_prints_a_date_only_when_given(minimal_catalog: Catalog):

@@ -287,6 +287,16 @@ def test_the_signatures_close_the_page_with_room_instead_of_a_page_of_their_own(
     assert last.count("Printed name") == 2 and last.count("Date") >= 2
 
 
+@pytest.mark.parametrize("items", range(9, 21))
+def test_the_signatures_never_sit_alone_on_the_last_page(items: int):
+    """Issue 24: whatever the record's length, the closing section shares its page with the
+    record's content; when it cannot fit after the renewals, the renewals move with it."""
+    pages = texts(read(completed_record(record(tuple(item(n) for n in range(items))))))
+
+    last = words(pages[-1])
+    assert "What a sign-off means" in last and "Pending renewals" in last
+
+
 def test_the_last_page_carries_the_full_fingerprint_and_the_qr_target():
     pages = texts(read(completed_record(record())))
 
@@ -359,7 +369,9 @@ def _pieces(runs: list[tuple[str, float, float]], whole: str) -> list[float]:
 KINDS: dict[str, Callable[..., Document]] = {
     "record": lambda plan, names: completed_record(record()),
     "summary": lambda plan, names: compliance_summary(summary()),
-    "checklist": lambda plan, names: blank_checklist(plan, CLINIC, *names),
+    "checklist": lambda plan, names: blank_checklist(
+        plan, CLINIC, *names, printed_on=date(2026, 11, 23)
+    ),
     "plan": lambda plan, names: blank_plan(plan, CLINIC, *names, printed_on=date(2026, 11, 24)),
 }
 
@@ -418,8 +430,7 @@ def test_title_author_and_language_are_in_the_pdf(kind: str, real_plan):
 
     assert reader.metadata is not None
     assert reader.metadata.title == document.title and CLINIC in document.title
-    # the duty checklist's builder belongs to the day-grid work; the others name the clinic
-    assert reader.metadata.author == (CLINIC if kind != "checklist" else "clinic_onboard")
+    assert reader.metadata.author == CLINIC  # the clinic issues every export, not the software
     assert reader.metadata.creator == "clinic_onboard"
     assert reader.trailer["/Root"]["/Lang"] == "en-CA"
     outline = [entry.title for entry in reader.outline if not isinstance(entry, list)]
@@ -428,7 +439,12 @@ def test_title_author_and_language_are_in_the_pdf(kind: str, real_plan):
 
 @pytest.mark.parametrize(
     ("kind", "created"),
-    [("record", "D:20261218214000"), ("summary", "D:20261218214500"), ("plan", "D:20261124120000")],
+    [
+        ("record", "D:20261218214000"),
+        ("summary", "D:20261218214500"),
+        ("plan", "D:20261124120000"),
+        ("checklist", "D:20261123120000"),
+    ],
 )
 def test_the_creation_date_is_when_the_document_was_made(kind: str, created: str, real_plan):
     reader = read(KINDS[kind](*real_plan))

@@ -116,3 +116,32 @@ def app_config(app_config: dict[str, Any], request: pytest.FixtureRequest) -> di
 def test_the_page_is_rate_limited(client: FlaskClient):
     codes = [client.post("/verify", data={"fingerprint": "0" * 64}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def whole_text(response) -> str:
+    """Every visible word of the page, header and footer included."""
+    body = re.search(r"<body.*?</body>", response.text, re.S)
+    assert body is not None
+    visible = re.sub(r"<(script|style)\b.*?</\1>", " ", body.group(0), flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", visible).split())
+
+
+def test_a_verified_page_adds_only_the_clinic_the_date_and_the_fingerprint(
+    client: FlaskClient, issued: dict
+):
+    """Issue 24: the page leaks nothing beyond the clinic's name and the issue date. The
+    verdict is the only text the answer adds to the blank form's page, word for word."""
+    fingerprint = hashlib.sha256(issued["pdf"]).hexdigest()
+    client.get("/verify")  # shows, and so clears, the "You are signed out." message
+    blank = whole_text(client.get("/verify"))
+
+    answer = whole_text(client.post("/verify", data={"fingerprint": fingerprint}))
+
+    day = re.search(r"issued exactly this document on (\d{4}-\d\d-\d\d)\.", answer)
+    assert day is not None
+    verdict = (
+        f"Issued. Harbour Clinic issued exactly this document on {day.group(1)}. "
+        f"Fingerprint: {fingerprint}"
+    )
+    assert answer.replace(verdict + " ", "", 1) == blank
+    assert issued["hire"].user.email not in answer and issued["manager"].user.email not in answer
