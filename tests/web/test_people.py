@@ -156,8 +156,11 @@ def test_bad_input_is_shown_with_the_values_kept(
 def test_someone_already_in_the_clinic_is_not_invited_again(
     client: FlaskClient, signed_in: Membership
 ) -> None:
-    page = invite(client, email=signed_in.user.email).get_data(as_text=True)
+    response = invite(client, email=signed_in.user.email)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
     assert "already belongs to this clinic" in page
+    assert 'value="Priya Shah"' in page  # what was typed stays
     assert db.session.scalars(select(ClinicInvitation)).all() == []
 
 
