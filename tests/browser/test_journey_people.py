@@ -22,7 +22,6 @@ POLICE = "Provide a criminal record check"  # a document valid 36 months: carrie
 FRENCH_TITLE = "Fournir une vérification du casier judiciaire"
 HIRE_PASSWORD = "a hire's own passphrase"
 PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 def test_people_join_change_leave_and_return(open_tab, live_server: LiveServer) -> None:
@@ -30,18 +29,16 @@ def test_people_join_change_leave_and_return(open_tab, live_server: LiveServer) 
     sign_up(manager)
     confirm_by_operator(manager, live_server)
     add_role(manager)
-    links = {
-        SUPERVISOR: invite(manager, SUPERVISOR, "fatima", "Supervisor"),
-        SECOND: invite(manager, SECOND, "jordan", "Manager"),
-    }
+    supervisor_link = invite(manager, SUPERVISOR, "fatima", "Supervisor")
+    invite(manager, SECOND, "jordan", "Manager")  # named supervisor below; never signs in here
     today = date.today()
-    links[LEAVER] = add_hire(manager, LEAVER, "liam", today)
+    leaver_link = add_hire(manager, LEAVER, "liam", today)
     add_hire(manager, FRANCO, "elise", today + timedelta(days=7), language="Français")
 
     leaver = open_tab()
-    start_work(leaver, links[LEAVER], today)
+    start_work(leaver, leaver_link, today)
     supervisor = open_tab()
-    sign_as_supervisor(supervisor, links[SUPERVISOR])
+    sign_as_supervisor(supervisor, supervisor_link)
     verify_police_check(manager)
     change_hire(manager, today + timedelta(days=14))
 
