@@ -1,15 +1,16 @@
 """A person who left coming back: a member again, and for a hire a new onboarding.
 
 The earlier records stay exactly as they closed. The new plan starts from the role as it is
-today; each credential still valid on the new first day (within the library's
-``validity_months``, as its recorded expiry says) is carried over with an event of its own in
-the new record, naming the record and entry it came from.
+today; each credential or document check (a BLS card, a police check) still valid on the new
+first day (within the library's ``validity_months``, as its recorded expiry says) is carried
+over with an event of its own in the new record, naming the record and entry it came from.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from clinic_onboard.catalog import Catalog
+from clinic_onboard.catalog.schema import DOCUMENT_KINDS
 from clinic_onboard.models import ClinicRole, Membership, Onboarding, User
 from clinic_onboard.operations import audit, leaving, record
 from clinic_onboard.operations.onboarding import (
@@ -55,11 +56,11 @@ def bring_back(
 
 
 def carry_over(onboarding: Onboarding, valid: dict[str, HeldCard], actor: Membership) -> None:
-    """Write a CARRIED_OVER event for each credential of the new plan that is still valid."""
+    """Write a CARRIED_OVER event for each card or document of the new plan still valid."""
     carried = []
     for task in onboarding.tasks:
         card = valid.get(task.item_id)
-        if card is None or task.kind != "credential":
+        if card is None or task.kind not in DOCUMENT_KINDS:
             continue
         payload = {**card.payload, "from_onboarding": card.onboarding_id, "from_seq": card.seq}
         record.append_event(onboarding, task, EventKind.CARRIED_OVER, actor, payload)

@@ -673,7 +673,9 @@ def offboarding_record(record: RecordInput, names: dict[str, str], _: Words) -> 
             Fact(_("Staff member"), record.hire.name),
             Fact(_("Role"), record.hire.role_name),
             Fact(_("Last day"), _.long_date(record.hire.start_date)),
-            *document.header[4:],
+            # the status and completion facts, said of the offboarding
+            Fact(_("Offboarding status"), document.header[4].value),
+            *document.header[5:],
         ),
         subject=_("Offboarding record"),
     )

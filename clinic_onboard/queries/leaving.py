@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from clinic_onboard.catalog.schema import DOCUMENT_KINDS
 from clinic_onboard.extensions import db
 from clinic_onboard.models import ClinicRole, Membership, Onboarding, OnboardingStatus
 from clinic_onboard.models.onboarding import OFFBOARDING, ONBOARDING
@@ -33,7 +34,8 @@ def supervised_hires(member: Membership) -> list[Onboarding]:
 
 
 def held_cards(member: Membership) -> list[HeldCard]:
-    """Every finished credential of the member's onboardings here, the card its record holds."""
+    """Every finished credential or document check (a police check) of the member's onboardings
+    here, the card its record holds."""
     query = (
         select(Onboarding)
         .where(Onboarding.membership_id == member.id)
@@ -47,7 +49,7 @@ def _cards(onboarding: Onboarding) -> Iterator[HeldCard]:
     records = fold_records(onboarding.tasks, events_of(onboarding))
     for task in onboarding.tasks:
         record = records.get(task.id)
-        if task.kind != "credential" or record is None or not is_finished(record.status):
+        if task.kind not in DOCUMENT_KINDS or record is None or not is_finished(record.status):
             continue
         card = record.last(CREDENTIAL_KINDS)
         if card is not None:

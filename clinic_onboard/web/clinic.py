@@ -19,16 +19,18 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
 from clinic_onboard.local_time import TIME_ZONES
-from clinic_onboard.models import Clinic, Membership, User
+from clinic_onboard.models import AppRole, Clinic, Membership, User
 from clinic_onboard.operations import account_security, clinic_profile, two_factor
 from clinic_onboard.operations.invitations import may_issue_link
 from clinic_onboard.queries import staff
 from clinic_onboard.queries.audit_log import recent_audit_events
+from clinic_onboard.queries.people import member_page
 from clinic_onboard.queries.profile_preview import preview_changes
 from clinic_onboard.services.i18n import LOCALES, interface_language
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web import audit_entries, throttle
 from clinic_onboard.web.forms import ClinicProfileForm, SwitchClinicForm
+from clinic_onboard.web.hire_lists import MEMBER_STATES, member_filters, page_args
 from clinic_onboard.web.hours_forms import ClinicHoursForm
 from clinic_onboard.web.people_forms import AppRoleForm
 from clinic_onboard.web.security_forms import (
@@ -92,8 +94,17 @@ def _open_days(clinic: Clinic) -> str:
 @bp.get("/members")
 @allowed(policy.can_view_people)
 def members() -> str:
-    people = staff.members(current_membership().clinic_id)
-    return render_template("clinic/members.html", members=people)
+    """Everyone in the clinic, searched and filtered, fifty to a page."""
+    filters = member_filters(request.args)
+    listed = member_page(current_membership().clinic_id, filters)
+    return render_template(
+        "clinic/members.html",
+        listed=listed,
+        filters=filters,
+        states=MEMBER_STATES,
+        app_roles=list(AppRole),
+        page_args=page_args(request.args),
+    )
 
 
 @bp.get("/members/<int:membership_id>")

@@ -1,4 +1,5 @@
-"""What a hire list (dashboard, staff) is narrowed to, read from the address's query string.
+"""What a hire list (dashboard, staff) or the People list is narrowed to, read from the
+address's query string.
 
 Unknown roles, supervisors and statuses are ignored rather than refused: a stale bookmark
 shows the whole list, never an error.
@@ -6,8 +7,19 @@ shows the whole list, never an error.
 
 from collections.abc import Collection, Mapping
 
+from flask_babel import lazy_gettext as _l
+
+from clinic_onboard.models import AppRole
 from clinic_onboard.queries.hire_summaries import HireFilters
+from clinic_onboard.queries.people import MEMBER_STATUSES, MemberFilters
 from clinic_onboard.services.plain_text import one_line
+
+# The People list's status filter (``people.MEMBER_STATUSES``) as the page says it.
+MEMBER_STATES = {
+    "invited": _l("Has not set a password yet"),
+    "active": _l("Signs in"),
+    "left": _l("Left"),
+}
 
 
 def filters_from(
@@ -23,6 +35,17 @@ def filters_from(
         role_id=role_id if role_id in role_ids else None,
         supervisor_id=supervisor_id if supervisor_id in supervisor_ids else None,
         status=status if status in statuses else None,
+        page=number_arg(args.get("page")) or 1,
+    )
+
+
+def member_filters(args: Mapping[str, str]) -> MemberFilters:
+    app_role = args.get("app_role")
+    status = args.get("state")
+    return MemberFilters(
+        search=one_line(args.get("q") or "")[:120],
+        app_role=AppRole(app_role) if app_role in {r.value for r in AppRole} else None,
+        status=status if status in MEMBER_STATUSES else None,
         page=number_arg(args.get("page")) or 1,
     )
 

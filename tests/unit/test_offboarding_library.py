@@ -56,3 +56,24 @@ def test_the_checklist_names_the_provinces_privacy_law_in_french_too(real: Catal
     assert accounts.title.startswith("Désactiver les comptes du DME")
     law = real.jurisdictions["NS"].privacy.laws[0].get("fr")
     assert law in " ".join(accounts.references)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_credential_copies_cite_the_retention_schedule_by_its_title(
+    real: Catalog, lang: str
+) -> None:
+    """The manager finds the schedule the hire signed: the item names it as the library does,
+    so renaming ``retention.schedule`` without updating this citation fails here."""
+    checklist = build_plan(
+        real,
+        ClinicProfile("NS", "community_health_centre"),
+        "medical_office_assistant",
+        LAST_DAY,
+        lang=lang,
+        offboarding=True,
+    )
+    copies = next(t for t in checklist.tasks if t.id == "offboarding.credential_copies")
+    schedule = real.item("retention.schedule").title.get(lang)
+    module = next(m for m in real.modules if m.id == "retention").title.get(lang)
+    assert schedule in copies.guidance and module in copies.guidance
+    assert any(schedule in reference for reference in copies.references)

@@ -117,3 +117,18 @@ def test_an_item_each_province_words_its_own_way_is_listed_once(
     title = "Put on and take off protective equipment in the right order"
     assert page.count(title) == 1
     assert "Items replaced by the new province" in page
+
+
+def test_the_replaced_item_is_listed_once_in_french_too(
+    client: FlaskClient, auth: Auth, make_member, make_clinic
+) -> None:
+    """The same change read by a French clinic: one line, under the French heading."""
+    manager, _ = _manager_with_role(make_member, make_clinic)
+    manager.clinic.language = "fr"
+    db.session.commit()
+    auth.login_as(manager)
+    data = {**ONTARIO, "province": "NS", "language": "fr"}
+    page = client.post("/clinic/profile", data=data).get_data(as_text=True)
+    assert page.count("Mettre et retirer l\u2019équipement de protection dans le bon ordre") == 1
+    assert "Éléments remplacés par la version de la nouvelle province" in page
+    assert "Put on and take off" not in page

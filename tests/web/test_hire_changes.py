@@ -194,6 +194,22 @@ def test_bad_changes_are_shown_with_the_values_kept(
     assert db.session.get(Onboarding, onboarding.id).start_date == START
 
 
+def test_an_email_already_in_the_clinic_is_refused_with_the_values_kept(
+    client: FlaskClient, signed_in: dict
+) -> None:
+    onboarding = hire(signed_in)
+    taken = signed_in["priya"].user.email
+    data = form_of(onboarding, signed_in, name="Noor Typed", email=taken)
+    response = client.post(f"/hires/{onboarding.id}/edit", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="Noor Typed"' in page and f'value="{taken}"' in page
+    assert "Another account already uses this email." in page
+    db.session.expire_all()
+    user = db.session.get(User, onboarding.membership.user_id)
+    assert (user.display_name, user.email) == ("Noor Haddad", "noor@example.com")
+
+
 def test_a_new_supervisor_is_logged(client: FlaskClient, signed_in: dict) -> None:
     onboarding = hire(signed_in)
     data = form_of(onboarding, signed_in, supervisor=str(signed_in["priya"].id))

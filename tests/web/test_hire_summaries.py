@@ -219,7 +219,14 @@ def test_list_pages_run_the_same_queries_for_20_and_2000_hires(
 ) -> None:
     clinic, manager, supervisor, _ = clinic_of_states
     auth.login_as(manager)
-    addresses = ["/dashboard/", "/staff/", "/staff/?q=bulk&state=onboarding&page=3", "/signoffs/"]
+    addresses = [
+        "/dashboard/",
+        "/staff/",
+        "/staff/?q=bulk&state=onboarding&page=3",
+        "/signoffs/",
+        "/clinic/members",
+        "/clinic/members?q=bulk&app_role=staff&state=invited&page=3",
+    ]
     counts = []
     for total in (14, 1_980):  # with the fixture's six: 20, then 2,000
         _add_hires(clinic.id, supervisor.user_id, total)

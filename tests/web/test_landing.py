@@ -195,3 +195,27 @@ def test_upload_problems_are_said_in_french_on_a_french_page(
         f"/my/tasks/{task.id}/credential", data=data, content_type="multipart/form-data"
     ).get_data(as_text=True)
     assert message in page
+
+
+def test_the_hires_wording_fixes_hold_in_french(
+    client: FlaskClient, auth: Auth, make_member: Callable, make_clinic: Callable
+) -> None:
+    """The issue's wording list, read on a French page: a badly typed date says how to write
+    one, a recorded card is named plainly, and someone starting next week « starts »."""
+    team = make_team(make_member, make_clinic)()
+    team["hire"].user.language = "fr"
+    onboarding = team["onboarding"]
+    onboarding.start_date = team["manager"].clinic.today() + timedelta(days=7)
+    db.session.commit()
+    task = task_of(onboarding, "bls.certificate")
+    auth.login_as(team["hire"])
+    typo = {"issuer": "Cœur + AVC", "issued_on": "31/01/2026"}
+    page = client.post(f"/my/tasks/{task.id}/credential", data=typo).get_data(as_text=True)
+    assert "Entrez une date valide, comme 2026-09-08." in page
+    assert "This field is required." not in page and "obligatoire" not in page
+
+    client.post(f"/my/tasks/{task.id}/credential", data={**typo, "issued_on": "2026-01-31"})
+    page = client.get("/my/").get_data(as_text=True)
+    assert f"Consigné : {task.title}." in page
+    assert "Votre " + task.title not in page and "Your " not in page
+    assert "· début prévu" in page and "· started" not in page and "· début 2" not in page

@@ -111,6 +111,8 @@ def test_a_manager_ticks_every_item_then_signs_the_record_off(
         pdf_inputs.record_input(checklist, "https://x.example", datetime.now(UTC))
     )
     assert document.title.startswith("Offboarding record: Lee Leaver")
+    labels = [fact.label for fact in document.header]
+    assert "Offboarding status" in labels and "Onboarding status" not in labels
     assert client.post(f"/exports/onboardings/{checklist.id}/record.pdf").status_code == 200
     record_page = client.get(f"/signoffs/onboardings/{checklist.id}/record")
     assert "Offboarding record:" in record_page.get_data(as_text=True)

@@ -156,8 +156,11 @@ def test_bad_input_is_shown_with_the_values_kept(
 def test_someone_already_in_the_clinic_is_not_invited_again(
     client: FlaskClient, signed_in: Membership
 ) -> None:
-    page = invite(client, email=signed_in.user.email).get_data(as_text=True)
+    response = invite(client, email=signed_in.user.email)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
     assert "already belongs to this clinic" in page
+    assert 'value="Priya Shah"' in page  # what was typed stays
     assert db.session.scalars(select(ClinicInvitation)).all() == []
 
 
@@ -267,3 +270,39 @@ def test_the_invitation_quota_applies(
     assert "the clinic may send 0 more" in page
     assert 'value="Jo Lee"' in page
     assert accounts.find_user("jo@example.com") is None
+
+
+def test_the_people_list_is_searched_filtered_and_paged(
+    client: FlaskClient, signed_in: Membership, make_member: Callable[..., Membership]
+) -> None:
+    clinic = signed_in.clinic
+    for _ in range(55):
+        make_member(AppRole.STAFF, clinic=clinic)
+    supervisor = make_member(AppRole.SUPERVISOR, clinic=clinic)
+    supervisor.user.display_name = "Sam Zed_Ortiz"
+    gone = make_member(AppRole.STAFF, clinic=clinic)
+    gone.left_on, gone.left_reason = date.today(), "resigned"
+    db.session.commit()
+
+    first = client.get("/clinic/members").get_data(as_text=True)
+    assert "Page 1 of 2 (58 people)" in first
+    assert 'rel="next" href="/clinic/members?page=2"' in first
+
+    found = client.get("/clinic/members?q=zed_").get_data(as_text=True)  # "_" is no wildcard
+    assert listed("Sam Zed_Ortiz", found) and not listed(signed_in.user.display_name, found)
+
+    supervisors = client.get("/clinic/members?app_role=supervisor").get_data(as_text=True)
+    assert listed("Sam Zed_Ortiz", supervisors) and not listed(gone.user.display_name, supervisors)
+    left = client.get("/clinic/members?state=left").get_data(as_text=True)
+    assert listed(gone.user.display_name, left) and not listed("Sam Zed_Ortiz", left)
+
+    # A stale or made-up address shows the whole list, never an error.
+    odd = client.get("/clinic/members?app_role=owner&state=gone&page=99")
+    assert odd.status_code == 200 and "Page 2 of 2" in odd.get_data(as_text=True)
+    nobody = client.get("/clinic/members?q=nobody-by-that-name").get_data(as_text=True)
+    assert "Nobody matches." in nobody
+
+
+def listed(name: str, page: str) -> bool:
+    """Whether the People list has a row for ``name`` (the header names the viewer too)."""
+    return f">{name}</a>" in page

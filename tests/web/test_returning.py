@@ -30,7 +30,7 @@ def left_hire(client: FlaskClient, auth: Auth, make_member, make_clinic) -> Call
     """A hire whose BLS card is valid 300 more days and whose police check expired, both signed
     off; then marked as left by the manager, who stays signed in."""
 
-    def make() -> dict:
+    def make(police_expires_in: int = -10) -> dict:
         clinic = make_clinic()
         manager = make_member(AppRole.MANAGER, clinic=clinic)
         supervisor = make_member(AppRole.SUPERVISOR, clinic=clinic)
@@ -48,7 +48,7 @@ def left_hire(client: FlaskClient, auth: Auth, make_member, make_clinic) -> Call
         hire = first.membership
         signers = {"supervisor": supervisor, "manager": manager}
         _card(first, BLS, hire, signers, expires_in=300)
-        _card(first, POLICE, hire, signers, expires_in=-10)
+        _card(first, POLICE, hire, signers, expires_in=police_expires_in)
         auth.login_as(manager)
         data = {"last_day": (TODAY - timedelta(days=20)).isoformat(), "reason": "resigned"}
         assert client.post(f"/leaving/members/{hire.id}", data=data).status_code == 302
@@ -140,6 +140,19 @@ def test_a_returning_hire_gets_a_new_onboarding_with_valid_cards_carried_over(
 
 def task_by_id(onboarding: Onboarding, task_id: int):
     return next(t for t in onboarding.tasks if t.id == task_id)
+
+
+def test_a_police_check_still_valid_is_carried_over_too(
+    client: FlaskClient, left_hire: Callable
+) -> None:
+    """A document check (not only a credential) counts again while its validity lasts."""
+    people = left_hire(police_expires_in=400)
+    assert come_back(client, people).status_code == 302
+    new = db.session.scalar(new_onboardings.where(Onboarding.id != people["first"].id))
+    new = db.session.get(Onboarding, new)
+    carried = [e for e in events_of(new) if e.kind == EventKind.CARRIED_OVER]
+    assert sorted(task_by_id(new, e.task_id).item_id for e in carried) == sorted([BLS, POLICE])
+    assert task_records(new)[task_of(new, POLICE).id].status is TaskStatus.DONE
 
 
 def test_their_session_reaches_the_clinic_again(

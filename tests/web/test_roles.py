@@ -493,3 +493,15 @@ def test_every_form_carries_a_csrf_token(app, client: FlaskClient, make_role) ->
     data = {**_off(ON_ITEM, "Policy"), f"{prefix}-csrf_token": token}
     assert client.post(path, data=data).status_code == 302
     assert db.session.scalars(select(SwitchedOffItem.item_id)).all() == [ON_ITEM]
+
+
+def test_a_french_role_page_says_when_items_are_due_in_french(
+    client: FlaskClient, make_role, manager: Membership
+) -> None:
+    """Library items due a number of days after the start read « Dans un délai de … »."""
+    manager.clinic.language = "fr"
+    db.session.commit()
+    role = make_role(name="", template="lead_medical_assistant")  # Ontario's supervisor training
+    page = client.get(f"/roles/{role.id}").get_data(as_text=True)
+    assert "Within " not in page
+    assert "Dans un délai de 7 jours" in page

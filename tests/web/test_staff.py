@@ -161,12 +161,18 @@ def test_a_form_with_fields_missing_is_an_error_not_a_crash(
     assert "Not a valid choice" in page
 
 
+@pytest.mark.parametrize(
+    ("days", "message"), [(3 * 365, "more than two years away"), (-3 * 365, "more than a year ago")]
+)
 def test_an_implausible_start_date_is_refused(
-    client: FlaskClient, signed_in: Membership, role: ClinicRole
+    client: FlaskClient, signed_in: Membership, role: ClinicRole, days: int, message: str
 ) -> None:
-    far = (date.today() + timedelta(days=3 * 365)).isoformat()
-    page = client.post("/staff/new", data=hire_form(role, start_date=far)).get_data(as_text=True)
-    assert "more than two years away" in page
+    far = (date.today() + timedelta(days=days)).isoformat()
+    response = client.post("/staff/new", data=hire_form(role, start_date=far))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in page
+    assert 'value="Noor Haddad"' in page and f'value="{far}"' in page
     assert count(Onboarding) == 0 and count(User) == 1
 
 
