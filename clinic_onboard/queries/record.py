@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, select
 
 from clinic_onboard.extensions import db, record_keys
 from clinic_onboard.models import Onboarding, OnboardingEvent, OnboardingStatus, OnboardingTask
+from clinic_onboard.queries.policy_documents import stored_document_names
 from clinic_onboard.record.chain import (
     GENESIS,
     ChainReport,
@@ -208,13 +209,15 @@ def task_records(onboarding: Onboarding) -> dict[int, TaskRecord]:
 
 def stored_file_names(clinic_id: int) -> set[str]:
     """The uploaded files the clinic's record names: every credential event's copy, voided
-    or not, since the append-only record keeps them all."""
+    or not, since the append-only record keeps them all, and every version of the clinic's
+    own policy documents, which signatures name."""
     payloads = db.session.scalars(
         select(OnboardingEvent.payload).where(
             OnboardingEvent.clinic_id == clinic_id, OnboardingEvent.kind == EventKind.CREDENTIAL
         )
     )
-    return {p["file"]["stored_name"] for p in payloads if p and p.get("file")}
+    copies = {p["file"]["stored_name"] for p in payloads if p and p.get("file")}
+    return copies | stored_document_names(clinic_id)
 
 
 # --- verifying --------------------------------------------------------------------------------

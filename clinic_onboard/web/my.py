@@ -28,10 +28,11 @@ from clinic_onboard.models import (
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import plans
 from clinic_onboard.queries import record as record_reads
+from clinic_onboard.queries.policy_documents import current_document, document_version
 from clinic_onboard.queries.record import stored_file_names
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.services import uploads
-from clinic_onboard.web import plan_cache
+from clinic_onboard.web import plan_cache, policy_files
 from clinic_onboard.web.progress_forms import (
     AcknowledgeForm,
     ActionForm,
@@ -160,13 +161,30 @@ def acknowledge(task_id: int) -> str | Response:
     task = _my_task(task_id, kinds={"acknowledgement"})
     form = AcknowledgeForm()
     hire = current_membership()
+    seen = form.document_sha256.data or ""
     if form.validate_on_submit() and save(
-        lambda: progress.acknowledge_task(task.onboarding, task, hire, form.typed_name.data),
+        lambda: progress.acknowledge_task(task.onboarding, task, hire, form.typed_name.data, seen),
         _("Thank you; your signature is recorded."),
         refused=form.typed_name.errors.append,
     ):
         return _back(task)
-    return render_template("my/acknowledge.html", task=task, form=form)
+    document = current_document(task.onboarding.role_id, task.item_id)
+    # The version shown is the version signed: the page names it, whatever was posted.
+    form.document_sha256.data = document.sha256 if document else ""
+    return render_template("my/acknowledge.html", task=task, form=form, document=document)
+
+
+@bp.get("/tasks/<int:task_id>/document/<int:version>")
+def document(task_id: int, version: int) -> Response:
+    """A version of the clinic's document behind an acknowledgement, for those who may see
+    the hire's record: the hire, their supervisor and the clinic's managers."""
+    task = get_for_clinic_or_404(OnboardingTask, task_id)
+    if not policy.can_view_record(current_membership(), task.onboarding):
+        abort(404)
+    found = document_version(task.onboarding.role_id, task.item_id, version)
+    if found is None:
+        abort(404)
+    return policy_files.send_document(found)
 
 
 @bp.route("/tasks/<int:task_id>/credential", methods=["GET", "POST"])
