@@ -1,0 +1,270 @@
+"""The clinic's own policy documents: a manager attaches a PDF to an acknowledgement item of a
+role, the hire reads it and signs that version, and a new version asks those who signed an
+older one to sign again; the record page and PDF name the version each signature signed."""
+
+import hashlib
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+import pytest
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from clinic_onboard.extensions import db
+from clinic_onboard.models import (
+    AppRole,
+    AuditEvent,
+    ClinicRole,
+    Membership,
+    Onboarding,
+    OnboardingStatus,
+    PolicyDocument,
+)
+from clinic_onboard.operations import progress
+from clinic_onboard.operations.policy_documents import acknowledgement_items
+from clinic_onboard.queries import record as record_reads
+from clinic_onboard.record.states import EventKind, TaskStatus
+from tests.conftest import config_for_tests
+from tests.web.onboarding_factory import build_onboarding, task_of
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict:
+    return config_for_tests(database_url, UPLOAD_MAX_BYTES=4096, UPLOAD_FOLDER=str(tmp_path))
+
+
+@pytest.fixture
+def team(make_member: Callable, make_clinic: Callable) -> dict:
+    """A manager, two hires of one role with the same acknowledgement item, and its id."""
+    clinic = make_clinic("Harbour Clinic")
+    people = {
+        "manager": make_member(AppRole.MANAGER, clinic=clinic),
+        "hire": make_member(AppRole.STAFF, clinic=clinic),
+        "other_hire": make_member(AppRole.STAFF, clinic=clinic),
+    }
+    role = ClinicRole(clinic_id=clinic.id, template="medical_assistant", name="Medical assistant")
+    db.session.add(role)
+    db.session.commit()
+    item = next(iter(acknowledgement_items(clinic, role)))
+    plan = {item: ("acknowledgement", "none", "day_1", 1, None)}
+    people["onboarding"] = build_onboarding(people["hire"], None, plan)
+    people["other_onboarding"] = build_onboarding(people["other_hire"], None, plan)
+    return {**people, "role": role, "item": item}
+
+
+def a_policy(words: str) -> bytes:
+    """A one-page PDF whose bytes differ by ``words`` (a version of the clinic's document)."""
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(72, 72))
+    document.docinfo["/Title"] = words
+    written = io.BytesIO()
+    document.save(written)
+    return written.getvalue()
+
+
+def upload(client: FlaskClient, team: dict, content: bytes, name: str = "Confidentiality.pdf"):
+    field = "doc-" + team["item"].replace(".", "-") + "-file"
+    return client.post(
+        f"/roles/{team['role'].id}/items/{team['item']}/document",
+        data={field: (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def sign(client: FlaskClient, team: dict, hire: str = "hire", sha256: str | None = None):
+    member: Membership = team[hire]
+    task = task_of(team["onboarding" if hire == "hire" else "other_onboarding"], team["item"])
+    if sha256 is None:
+        sha256 = latest(team).sha256
+    data = {"typed_name": member.user.display_name, "document_sha256": sha256}
+    return client.post(f"/my/tasks/{task.id}/acknowledge", data=data)
+
+
+def fetch(client: FlaskClient, url: str) -> tuple[int, str, bytes]:
+    """A download's status, type and bytes, the file closed after."""
+    response = client.get(url)
+    with response:
+        return response.status_code, response.mimetype, response.get_data()
+
+
+def latest(team: dict) -> PolicyDocument:
+    query = select(PolicyDocument).order_by(PolicyDocument.version.desc()).limit(1)
+    return db.session.scalar(query.where(PolicyDocument.role_id == team["role"].id))
+
+
+def acknowledgements(onboarding: Onboarding) -> list:
+    return [e for e in record_reads.events_of(onboarding) if e.kind == EventKind.ACKNOWLEDGED]
+
+
+def status(onboarding: Onboarding, item: str) -> TaskStatus:
+    db.session.expire_all()
+    return record_reads.task_records(onboarding)[task_of(onboarding, item).id].status
+
+
+def test_a_manager_attaches_a_pdf_and_the_upload_is_audited(
+    client: FlaskClient, auth, team: dict, app
+) -> None:
+    auth.login_as(team["manager"])
+    response = upload(client, team, a_policy("v1"))
+    assert response.status_code == 302
+    document = latest(team)
+    stored = Path(app.config["UPLOAD_FOLDER"], str(document.clinic_id), document.stored_name)
+    assert document.version == 1 and document.original_name == "Confidentiality.pdf"
+    assert document.sha256 == hashlib.sha256(stored.read_bytes()).hexdigest()
+    assert (
+        document.size == stored.stat().st_size and document.uploaded_by == team["manager"].user_id
+    )
+    audit = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "policy_document.upload")
+    )
+    assert audit.after["version"] == 1 and audit.after["sha256"] == document.sha256
+    page = client.get(f"/roles/{team['role'].id}").get_data(as_text=True)
+    assert "Confidentiality.pdf" in page and "version 1" in page
+    assert (
+        fetch(client, f"/roles/{team['role'].id}/documents/{document.id}")[2] == stored.read_bytes()
+    )
+
+
+def test_the_hire_reads_the_document_and_the_signature_carries_its_hash(
+    client: FlaskClient, auth, team: dict
+) -> None:
+    auth.login_as(team["manager"])
+    upload(client, team, a_policy("v1"))
+    document = latest(team)
+    auth.logout()
+    auth.login_as(team["hire"])
+    task = task_of(team["onboarding"], team["item"])
+    page = client.get(f"/my/tasks/{task.id}/acknowledge").get_data(as_text=True)
+    link = f"/my/tasks/{task.id}/document/1"
+    assert link in page and document.sha256 in page  # the hidden field names the version shown
+    code, mimetype, shown = fetch(client, link)
+    assert code == 200 and mimetype == "application/pdf"
+    assert hashlib.sha256(shown).hexdigest() == document.sha256
+    assert sign(client, team).status_code == 302
+    (signed,) = acknowledgements(team["onboarding"])
+    assert signed.payload["document_version"] == 1
+    assert signed.payload["document_sha256"] == document.sha256
+    assert record_reads.verify_onboarding(team["onboarding"]).findings == ()
+
+
+def test_signing_a_version_other_than_the_current_one_is_refused(
+    client: FlaskClient, auth, team: dict
+) -> None:
+    auth.login_as(team["manager"])
+    upload(client, team, a_policy("v1"))
+    first = latest(team).sha256
+    upload(client, team, a_policy("v2"))
+    auth.logout()
+    auth.login_as(team["hire"])
+    page = sign(client, team, sha256=first).get_data(as_text=True)
+    assert "uploaded a new version of this document while you were reading" in page
+    assert acknowledgements(team["onboarding"]) == []
+
+
+def test_a_new_version_asks_those_who_signed_the_old_one_to_sign_again(
+    client: FlaskClient, auth, team: dict
+) -> None:
+    auth.login_as(team["manager"])
+    upload(client, team, a_policy("v1"))
+    auth.logout()
+    auth.login_as(team["hire"])
+    sign(client, team)
+    # The hire finished onboarding since: a completed record still takes the new signature.
+    progress.complete_onboarding(team["onboarding"], team["manager"])
+    db.session.commit()
+    assert team["onboarding"].status == OnboardingStatus.COMPLETED
+    auth.logout()
+    auth.login_as(team["manager"])
+    response = upload(client, team, a_policy("v2"))
+    assert "1 person who signed an earlier version" in client.get(response.location).get_data(
+        as_text=True
+    )
+    item = team["item"]
+    assert status(team["onboarding"], item) == TaskStatus.NOT_STARTED
+    revised = record_reads.events_of(team["onboarding"])[-1]
+    assert revised.kind == EventKind.POLICY_REVISED and revised.payload["document_version"] == 2
+    # Who had not signed yet just signs the current version: nothing is added to their record.
+    assert all(
+        e.kind != EventKind.POLICY_REVISED for e in record_reads.events_of(team["other_onboarding"])
+    )
+    auth.logout()
+    auth.login_as(team["hire"])
+    assert sign(client, team).status_code == 302
+    old, new = acknowledgements(team["onboarding"])
+    assert (old.payload["document_version"], new.payload["document_version"]) == (1, 2)
+    assert status(team["onboarding"], item) == TaskStatus.DONE
+    assert record_reads.verify_onboarding(team["onboarding"]).findings == ()
+
+
+def test_the_record_page_and_pdf_name_the_version_signed(
+    client: FlaskClient, auth, team: dict
+) -> None:
+    auth.login_as(team["manager"])
+    upload(client, team, a_policy("v1"))
+    auth.logout()
+    auth.login_as(team["hire"])
+    sign(client, team)
+    auth.logout()
+    auth.login_as(team["manager"])
+    upload(client, team, a_policy("v2"))
+    sha256 = latest(team).sha256
+    onboarding = team["onboarding"]
+    page = client.get(f"/signoffs/onboardings/{onboarding.id}/record").get_data(as_text=True)
+    assert "clinic document, version 1" in page and "clinic document, version 2" in page
+    assert "New version of the clinic&#39;s document: to sign again" in page
+    pdf = client.post(f"/exports/onboardings/{onboarding.id}/record.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    text = " ".join(text.split())
+    assert "Clinic document version 1 (SHA-256" in text
+    assert f"Clinic document version 2 (SHA-256 {sha256[:12]}" in text
+
+
+def test_another_clinic_or_another_hire_cannot_fetch_the_document(
+    client: FlaskClient, auth, team: dict, make_member: Callable, make_clinic: Callable
+) -> None:
+    auth.login_as(team["manager"])
+    upload(client, team, a_policy("v1"))
+    document = latest(team)
+    task = task_of(team["onboarding"], team["item"])
+    auth.logout()
+    outsider = make_member(AppRole.MANAGER, clinic=make_clinic("Elsewhere Clinic"))
+    auth.login_as(outsider)
+    assert client.get(f"/roles/{team['role'].id}/documents/{document.id}").status_code == 404
+    assert client.get(f"/my/tasks/{task.id}/document/1").status_code == 404
+    auth.logout()
+    # In the same clinic, another hire does not see this hire's plan.
+    auth.login_as(team["other_hire"])
+    assert client.get(f"/my/tasks/{task.id}/document/1").status_code == 404
+    assert client.get(f"/roles/{team['role'].id}/documents/{document.id}").status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 64, "Upload the clinic&#39;s document as a PDF."),
+        (b"just some words", "Upload a PDF, JPEG or PNG file."),
+        (b"%PDF-" + b"0" * 5000, "The file is larger than 4 KB."),
+        (b"", "Choose the PDF to upload."),
+    ],
+)
+def test_a_file_that_is_not_a_small_pdf_is_refused_on_the_role_page(
+    client: FlaskClient, auth, team: dict, app, content: bytes, message: str
+) -> None:
+    auth.login_as(team["manager"])
+    response = upload(client, team, content, name="" if not content else "policy.pdf")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and message in page
+    assert latest(team) is None
+    folder = Path(app.config["UPLOAD_FOLDER"], str(team["role"].clinic_id))
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_only_acknowledgement_items_take_a_document(client: FlaskClient, auth, team: dict) -> None:
+    auth.login_as(team["manager"])
+    team = {**team, "item": "no_such.item"}
+    page = upload(client, team, a_policy("v1")).get_data(as_text=True)
+    assert "Documents can be attached to this role&#39;s acknowledgements only." in page
+    assert latest(team) is None
