@@ -171,7 +171,16 @@ def acknowledge(task_id: int) -> str | Response:
     document = current_document(task.onboarding.role_id, task.item_id)
     # The version shown is the version signed: the page names it, whatever was posted.
     form.document_sha256.data = document.sha256 if document else ""
-    return render_template("my/acknowledge.html", task=task, form=form, document=document)
+    return render_template(
+        "my/acknowledge.html", task=task, form=form, document=document, revised=_revised(task)
+    )
+
+
+def _revised(task: OnboardingTask) -> OnboardingEvent | None:
+    """The new version of the clinic's document that re-opened the item, while it waits."""
+    found = record_reads.task_records(task.onboarding).get(task.id)
+    last = found.events[-1] if found and found.events else None
+    return last if last is not None and last.kind == EventKind.POLICY_REVISED else None
 
 
 @bp.get("/tasks/<int:task_id>/document/<int:version>")

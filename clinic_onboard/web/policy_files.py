@@ -78,19 +78,20 @@ def _store_pdf(form: PolicyDocumentForm, folder: Path) -> uploads.StoredFile:
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):
         raise uploads.UploadRejected(_("Choose the PDF to upload."))
+    # A picture is a fine copy of a certificate, but the clinic's policy must be a PDF.
+    head = upload.stream.read(8)
+    upload.stream.seek(0)
+    if head and uploads.sniff(head) != PDF:
+        raise uploads.UploadRejected(_("Upload the clinic's document as a PDF."))
     clinic_id, config = current_membership().clinic_id, current_app.config
     uploads.prune(folder, stored_file_names(clinic_id))
-    stored = uploads.save_upload(
+    return uploads.save_upload(
         upload.stream,
         upload.filename,
         folder,
         config["UPLOAD_MAX_BYTES"],
         config["UPLOAD_QUOTA_BYTES_PER_CLINIC"],
     )
-    if stored.content_type != PDF:
-        uploads.discard(folder, stored)
-        raise uploads.UploadRejected(_("Upload the clinic's document as a PDF."))
-    return stored
 
 
 def _sha256(folder: Path, stored: uploads.StoredFile) -> str:

@@ -36,6 +36,7 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import role_lifecycle as lifecycle
 from clinic_onboard.operations import roles as ops
+from clinic_onboard.operations.policy_documents import Attached
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.policy_documents import role_documents
@@ -134,15 +135,25 @@ def attach_document(role_id: int, item_id: str) -> str | Response:
     attached = policy_files.attach(role, item_id, form) if form.validate_on_submit() else None
     if attached is None:
         return _role_page(role, document=(item_id, form))
-    message = ngettext(
+    return _saved(role, _attached_words(attached))
+
+
+def _attached_words(attached: Attached) -> str:
+    """What the upload did: the version, and who must sign again (if anyone)."""
+    version = attached.document.version
+    if not attached.asked_again:
+        return _(
+            "Version %(version)s is attached: hires in this role read it before they sign.",
+            version=version,
+        )
+    return ngettext(
         "Version %(version)s is attached. %(num)d person who signed an earlier version is "
         "asked to sign it again.",
         "Version %(version)s is attached. %(num)d people who signed an earlier version are "
         "asked to sign it again.",
         attached.asked_again,
-        version=attached.document.version,
+        version=version,
     )
-    return _saved(role, message)
 
 
 @bp.get("/<int:role_id>/documents/<int:document_id>")

@@ -192,6 +192,9 @@ def test_a_new_version_asks_those_who_signed_the_old_one_to_sign_again(
     )
     auth.logout()
     auth.login_as(team["hire"])
+    task = task_of(team["onboarding"], item)
+    page = client.get(f"/my/tasks/{task.id}/acknowledge").get_data(as_text=True)
+    assert "You signed an earlier version: read this one and sign again." in page
     assert sign(client, team).status_code == 302
     old, new = acknowledgements(team["onboarding"])
     assert (old.payload["document_version"], new.payload["document_version"]) == (1, 2)
@@ -245,7 +248,8 @@ def test_another_clinic_or_another_hire_cannot_fetch_the_document(
     ("content", "message"),
     [
         (b"\x89PNG\r\n\x1a\n" + b"0" * 64, "Upload the clinic&#39;s document as a PDF."),
-        (b"just some words", "Upload a PDF, JPEG or PNG file."),
+        (b"just some words", "Upload the clinic&#39;s document as a PDF."),
+        (b"%PDF-1.7 but nothing a reader can open", "This PDF could not be read."),
         (b"%PDF-" + b"0" * 5000, "The file is larger than 4 KB."),
         (b"", "Choose the PDF to upload."),
     ],
