@@ -189,7 +189,8 @@ def _require_hire(onboarding: Onboarding, task: OnboardingTask, hire: Membership
 
 
 def _require_open(onboarding: Onboarding, task: OnboardingTask | None) -> None:
-    """A completed onboarding's record is closed, except for the renewals that follow it."""
+    """A completed onboarding's record is closed, except for the renewals that follow it and
+    an acknowledgement a new version of the clinic's document re-opened."""
     # Every verb starts here, before it reads the record's state (see start_change).
     start_change(onboarding)
     if onboarding.status == OnboardingStatus.LEFT:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, send_file
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from clinic_onboard.extensions import db
@@ -25,7 +26,7 @@ PDF = "application/pdf"
 
 def attach(role: ClinicRole, item_id: str, form: PolicyDocumentForm) -> ops.Attached | None:
     """Store the upload, attach it and commit; or None, with the reason on the form (or, for
-    a simultaneous change of a record, in a flash) and nothing kept."""
+    a simultaneous change, in a flash) and nothing kept."""
     folder = _folder(role.clinic_id)
     try:
         stored = _store_pdf(form, folder)
@@ -37,13 +38,13 @@ def attach(role: ClinicRole, item_id: str, form: PolicyDocumentForm) -> ops.Atta
             role, current_membership(), item_id, stored, _sha256(folder, stored)
         )
         db.session.commit()
-    except (ops.DocumentRefused, RecordConflict) as refusal:
+    except (ops.DocumentRefused, RecordConflict, IntegrityError) as refusal:
         db.session.rollback()
         uploads.discard(folder, stored)
-        if isinstance(refusal, RecordConflict):
-            flash(_(CONFLICT_MESSAGE), "error")
-        else:
+        if isinstance(refusal, ops.DocumentRefused):
             form.file.errors = [*form.file.errors, str(refusal)]
+        else:  # another manager's version, or a hire's signature, landed at the same moment
+            flash(_(CONFLICT_MESSAGE), "error")
         return None
     return attached
 
