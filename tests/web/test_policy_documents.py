@@ -84,6 +84,19 @@ def sign(client: FlaskClient, team: dict, hire: str = "hire", sha256: str | None
     return client.post(f"/my/tasks/{task.id}/acknowledge", data=data)
 
 
+def switch_to(auth, member: Membership) -> None:
+    auth.logout()
+    auth.login_as(member)
+
+
+def hire_signs_version_1(client: FlaskClient, auth, team: dict) -> None:
+    """The manager attaches version 1 and the hire signs it; the hire stays signed in."""
+    auth.login_as(team["manager"])
+    upload(client, team, a_policy("v1"))
+    switch_to(auth, team["hire"])
+    assert sign(client, team).status_code == 302
+
+
 def fetch(client: FlaskClient, url: str) -> tuple[int, str, bytes]:
     """A download's status, type and bytes, the file closed after."""
     response = client.get(url)
@@ -168,17 +181,12 @@ def test_signing_a_version_other_than_the_current_one_is_refused(
 def test_a_new_version_asks_those_who_signed_the_old_one_to_sign_again(
     client: FlaskClient, auth, team: dict
 ) -> None:
-    auth.login_as(team["manager"])
-    upload(client, team, a_policy("v1"))
-    auth.logout()
-    auth.login_as(team["hire"])
-    sign(client, team)
+    hire_signs_version_1(client, auth, team)
     # The hire finished onboarding since: a completed record still takes the new signature.
     progress.complete_onboarding(team["onboarding"], team["manager"])
     db.session.commit()
     assert team["onboarding"].status == OnboardingStatus.COMPLETED
-    auth.logout()
-    auth.login_as(team["manager"])
+    switch_to(auth, team["manager"])
     response = upload(client, team, a_policy("v2"))
     assert "1 person who signed an earlier version" in client.get(response.location).get_data(
         as_text=True
@@ -191,8 +199,7 @@ def test_a_new_version_asks_those_who_signed_the_old_one_to_sign_again(
     assert all(
         e.kind != EventKind.POLICY_REVISED for e in record_reads.events_of(team["other_onboarding"])
     )
-    auth.logout()
-    auth.login_as(team["hire"])
+    switch_to(auth, team["hire"])
     task = task_of(team["onboarding"], item)
     page = client.get(f"/my/tasks/{task.id}/acknowledge").get_data(as_text=True)
     assert "You signed an earlier version: read this one and sign again." in page
@@ -206,13 +213,8 @@ def test_a_new_version_asks_those_who_signed_the_old_one_to_sign_again(
 def test_the_record_page_and_pdf_name_the_version_signed(
     client: FlaskClient, auth, team: dict
 ) -> None:
-    auth.login_as(team["manager"])
-    upload(client, team, a_policy("v1"))
-    auth.logout()
-    auth.login_as(team["hire"])
-    sign(client, team)
-    auth.logout()
-    auth.login_as(team["manager"])
+    hire_signs_version_1(client, auth, team)
+    switch_to(auth, team["manager"])
     upload(client, team, a_policy("v2"))
     sha256 = latest(team).sha256
     onboarding = team["onboarding"]
