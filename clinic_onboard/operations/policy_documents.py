@@ -27,7 +27,7 @@ from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import append_event, start_change
 from clinic_onboard.operations.renewals import sync_renewal
 from clinic_onboard.queries.plan_inputs import plan_for
-from clinic_onboard.queries.policy_documents import root_item
+from clinic_onboard.queries.policy_documents import document_facts, root_item
 from clinic_onboard.queries.record import task_records
 from clinic_onboard.record.states import EventKind, TaskStatus
 from clinic_onboard.services.library import catalog
@@ -113,8 +113,7 @@ def _ask_again(onboarding: Onboarding, manager: Membership, document: PolicyDocu
     if found is None or found[1].payload.get("document_version", 0) >= document.version:
         return False
     task = found[0]
-    payload = {"document_version": document.version, "document_sha256": document.sha256}
-    append_event(onboarding, task, EventKind.POLICY_REVISED, manager, payload)
+    append_event(onboarding, task, EventKind.POLICY_REVISED, manager, document_facts(document))
     # A next yearly re-attestation waits on the new signature, not the old one.
     sync_renewal(onboarding, task, task_records(onboarding))
     return True

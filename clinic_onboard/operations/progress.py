@@ -25,7 +25,7 @@ from clinic_onboard.models.onboarding import OFFBOARDING
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import append_event, start_change
 from clinic_onboard.operations.renewals import sync_renewal
-from clinic_onboard.queries.policy_documents import current_document
+from clinic_onboard.queries.policy_documents import current_document, document_facts
 from clinic_onboard.queries.record import (
     TaskRecord,
     events_of,
@@ -170,7 +170,7 @@ def _document_signed(
                 "Read the new version, then sign."
             )
         )
-    return {"document_version": document.version, "document_sha256": document.sha256}
+    return document_facts(document)
 
 
 def _synced(

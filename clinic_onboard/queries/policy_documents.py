@@ -38,13 +38,19 @@ def current_document(role_id: int, item_id: str) -> PolicyDocument | None:
     return db.session.scalar(query)
 
 
-def document_version(role_id: int, item_id: str, version: int) -> PolicyDocument | None:
-    query = select(PolicyDocument).where(
-        PolicyDocument.role_id == role_id,
-        PolicyDocument.item_id == root_item(item_id),
-        PolicyDocument.version == version,
-    )
-    return db.session.scalar(query)
+def is_document_of(document: PolicyDocument, role_id: int, item_id: str) -> bool:
+    """Whether ``document`` is a version of the document behind this role's item."""
+    return document.role_id == role_id and document.item_id == root_item(item_id)
+
+
+def document_facts(document: PolicyDocument) -> dict[str, int | str]:
+    """What an event says of the version it names: its number and SHA-256 (what was signed),
+    and its row, for the link to read it."""
+    return {
+        "document_version": document.version,
+        "document_sha256": document.sha256,
+        "document_id": document.id,
+    }
 
 
 def stored_document_names(clinic_id: int) -> set[str]:

@@ -24,11 +24,12 @@ from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
     OnboardingTask,
+    PolicyDocument,
 )
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import plans
 from clinic_onboard.queries import record as record_reads
-from clinic_onboard.queries.policy_documents import current_document, document_version
+from clinic_onboard.queries.policy_documents import current_document, is_document_of
 from clinic_onboard.queries.record import stored_file_names
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.services import uploads
@@ -183,15 +184,15 @@ def _revised(task: OnboardingTask) -> OnboardingEvent | None:
     return last if last is not None and last.kind == EventKind.POLICY_REVISED else None
 
 
-@bp.get("/tasks/<int:task_id>/document/<int:version>")
-def document(task_id: int, version: int) -> Response:
-    """A version of the clinic's document behind an acknowledgement, for those who may see
-    the hire's record: the hire, their supervisor and the clinic's managers."""
+@bp.get("/tasks/<int:task_id>/documents/<int:document_id>")
+def document(task_id: int, document_id: int) -> Response:
+    """A version of the clinic's document behind the item, for those who may see the hire's
+    record: the hire, their supervisor and the clinic's managers."""
     task = get_for_clinic_or_404(OnboardingTask, task_id)
+    found = get_for_clinic_or_404(PolicyDocument, document_id)
     if not policy.can_view_record(current_membership(), task.onboarding):
         abort(404)
-    found = document_version(task.onboarding.role_id, task.item_id, version)
-    if found is None:
+    if not is_document_of(found, task.onboarding.role_id, task.item_id):
         abort(404)
     return policy_files.send_document(found)
 

@@ -406,7 +406,7 @@ def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
         if key in payload:
             payload[key] = METHODS.get(payload[key], payload[key])
     # The file and the clinic's document version are links the template adds.
-    for key in ("file", "document_version", "document_sha256"):
+    for key in ("file", "document_version", "document_sha256", "document_id"):
         payload.pop(key, None)
     return "; ".join(
         f"{key.replace('_', ' ')}: {_plain(value)}" for key, value in payload.items() if value

@@ -50,7 +50,10 @@ def team(make_member: Callable, make_clinic: Callable) -> dict:
     db.session.add(role)
     db.session.commit()
     item = next(iter(acknowledgement_items(clinic, role)))
-    plan = {item: ("acknowledgement", "none", "day_1", 1, None)}
+    plan = {
+        item: ("acknowledgement", "none", "day_1", 1, None),
+        "privacy.read_policy": ("reading", "none", "before_start", -2, None),
+    }
     people["onboarding"] = build_onboarding(people["hire"], None, plan)
     people["other_onboarding"] = build_onboarding(people["other_hire"], None, plan)
     return {**people, "role": role, "item": item}
@@ -152,7 +155,7 @@ def test_the_hire_reads_the_document_and_the_signature_carries_its_hash(
     auth.login_as(team["hire"])
     task = task_of(team["onboarding"], team["item"])
     page = client.get(f"/my/tasks/{task.id}/acknowledge").get_data(as_text=True)
-    link = f"/my/tasks/{task.id}/document/1"
+    link = f"/my/tasks/{task.id}/documents/{document.id}"
     assert link in page and document.sha256 in page  # the hidden field names the version shown
     code, mimetype, shown = fetch(client, link)
     assert code == 200 and mimetype == "application/pdf"
@@ -183,6 +186,8 @@ def test_a_new_version_asks_those_who_signed_the_old_one_to_sign_again(
 ) -> None:
     hire_signs_version_1(client, auth, team)
     # The hire finished onboarding since: a completed record still takes the new signature.
+    reading = task_of(team["onboarding"], "privacy.read_policy")
+    progress.complete_task(team["onboarding"], reading, team["hire"])
     progress.complete_onboarding(team["onboarding"], team["manager"])
     db.session.commit()
     assert team["onboarding"].status == OnboardingStatus.COMPLETED
@@ -235,15 +240,18 @@ def test_another_clinic_or_another_hire_cannot_fetch_the_document(
     upload(client, team, a_policy("v1"))
     document = latest(team)
     task = task_of(team["onboarding"], team["item"])
+    # A version is read through the item it stands behind, not through any item of the plan.
+    reading = task_of(team["onboarding"], "privacy.read_policy")
+    assert client.get(f"/my/tasks/{reading.id}/documents/{document.id}").status_code == 404
     auth.logout()
     outsider = make_member(AppRole.MANAGER, clinic=make_clinic("Elsewhere Clinic"))
     auth.login_as(outsider)
     assert client.get(f"/roles/{team['role'].id}/documents/{document.id}").status_code == 404
-    assert client.get(f"/my/tasks/{task.id}/document/1").status_code == 404
+    assert client.get(f"/my/tasks/{task.id}/documents/{document.id}").status_code == 404
     auth.logout()
     # In the same clinic, another hire does not see this hire's plan.
     auth.login_as(team["other_hire"])
-    assert client.get(f"/my/tasks/{task.id}/document/1").status_code == 404
+    assert client.get(f"/my/tasks/{task.id}/documents/{document.id}").status_code == 404
     assert client.get(f"/roles/{team['role'].id}/documents/{document.id}").status_code == 403
 
 
