@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from clinic_onboard.app import create_app
+from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
@@ -29,6 +31,7 @@ from clinic_onboard.operations.policy_documents import acknowledgement_items
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import EventKind, TaskStatus
 from tests.conftest import config_for_tests
+from tests.live_server import separate_database
 from tests.web.onboarding_factory import build_onboarding, task_of
 
 
@@ -105,6 +108,10 @@ def fetch(client: FlaskClient, url: str) -> tuple[int, str, bytes]:
     response = client.get(url)
     with response:
         return response.status_code, response.mimetype, response.get_data()
+
+
+def all_versions() -> list[PolicyDocument]:
+    return list(db.session.scalars(select(PolicyDocument).order_by(PolicyDocument.version)))
 
 
 def latest(team: dict) -> PolicyDocument:
@@ -297,3 +304,28 @@ def test_a_version_number_taken_at_the_same_moment_keeps_nothing(
     assert db.session.scalars(select(PolicyDocument)).all() == [latest(team)]
     folder = Path(app.config["UPLOAD_FOLDER"], str(team["role"].clinic_id))
     assert [path.name for path in folder.iterdir()] == [latest(team).stored_name]
+
+
+def test_a_clinic_backup_carries_every_version_and_its_file(
+    client: FlaskClient, auth, team: dict, app, tmp_path: Path
+) -> None:
+    hire_signs_version_1(client, auth, team)
+    switch_to(auth, team["manager"])
+    upload(client, team, a_policy("v2"))
+    clinic_id, backup = team["role"].clinic_id, tmp_path / "backup.zip"
+    export = ["export", "--clinic-id", str(clinic_id), "--output", str(backup)]
+    exported = app.test_cli_runner().invoke(cli, export)
+    assert exported.exit_code == 0, exported.output
+    versions = [(d.version, d.sha256, d.stored_name) for d in all_versions()]
+    with separate_database(tmp_path, "policy_restore") as url:
+        config = config_for_tests(url, UPLOAD_FOLDER=str(tmp_path / "restored"))
+        restored = create_app({**config, "RECORD_ANCHOR_LOG": str(tmp_path / "anchors.log")})
+        with restored.app_context():
+            db.create_all()
+            imported = restored.test_cli_runner().invoke(cli, ["import", str(backup)])
+            assert imported.exit_code == 0, imported.output
+            assert [(d.version, d.sha256, d.stored_name) for d in all_versions()] == versions
+            folder = Path(restored.config["UPLOAD_FOLDER"], str(clinic_id))
+            for _version, sha256, stored_name in versions:
+                assert hashlib.sha256((folder / stored_name).read_bytes()).hexdigest() == sha256
+            db.engine.dispose()
