@@ -29,6 +29,8 @@ from clinic_onboard.operations import policy_documents as policy_ops
 from clinic_onboard.operations import progress
 from clinic_onboard.operations.policy_documents import acknowledgement_items
 from clinic_onboard.queries import record as record_reads
+from clinic_onboard.queries import signoff_queue
+from clinic_onboard.queries.task_states import status_of, task_states
 from clinic_onboard.record.states import EventKind, TaskStatus
 from tests.conftest import config_for_tests
 from tests.live_server import separate_database
@@ -329,3 +331,48 @@ def test_a_clinic_backup_carries_every_version_and_its_file(
             for _version, sha256, stored_name in versions:
                 assert hashlib.sha256((folder / stored_name).read_bytes()).hexdigest() == sha256
             db.engine.dispose()
+
+
+def sql_status(onboarding: Onboarding, item: str) -> TaskStatus:
+    """The item's status as the database computes it for the dashboard and the queue."""
+    scope = select(Onboarding.id).where(Onboarding.id == onboarding.id)
+    states = task_states(onboarding.clinic_id, scope)
+    task = task_of(onboarding, item)
+    query = select(states.c.last_kind, states.c.signoff).where(states.c.task_id == task.id)
+    row = db.session.execute(query).one()
+    return status_of(row.last_kind, row.signoff)
+
+
+def test_the_database_counts_a_reopened_item_as_the_fold_does(
+    client: FlaskClient, auth, team: dict
+) -> None:
+    hire_signs_version_1(client, auth, team)
+    switch_to(auth, team["manager"])
+    upload(client, team, a_policy("v2"))
+    onboarding, item = team["onboarding"], team["item"]
+    assert sql_status(onboarding, item) == status(onboarding, item) == TaskStatus.NOT_STARTED
+
+
+def test_a_completed_record_signed_again_waits_in_the_supervisors_queue(
+    client: FlaskClient, auth, team: dict, make_member: Callable
+) -> None:
+    supervisor = make_member(AppRole.SUPERVISOR, clinic=team["manager"].clinic)
+    onboarding, item = team["onboarding"], team["item"]
+    onboarding.supervisor_id = supervisor.user_id
+    task_of(onboarding, item).signoff = "supervisor"
+    db.session.commit()
+    hire_signs_version_1(client, auth, team)
+    confirmed = progress.SignoffChoice("", "confirmed")
+    progress.sign_item(onboarding, task_of(onboarding, item), supervisor, confirmed)
+    progress.complete_task(onboarding, task_of(onboarding, "privacy.read_policy"), team["hire"])
+    progress.complete_onboarding(onboarding, team["manager"])
+    db.session.commit()
+    switch_to(auth, team["manager"])
+    upload(client, team, a_policy("v2"))
+    switch_to(auth, team["hire"])
+    assert sign(client, team).status_code == 302
+    queue = signoff_queue.awaiting_signoff(supervisor)
+    assert [row.task.item_id for row in queue] == [item]
+    progress.sign_item(onboarding, task_of(onboarding, item), supervisor, confirmed)
+    db.session.commit()
+    assert status(onboarding, item) == TaskStatus.SIGNED_OFF
