@@ -27,6 +27,7 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.operations import policy_documents as policy_ops
 from clinic_onboard.operations import progress
+from clinic_onboard.operations import roles as role_ops
 from clinic_onboard.operations.policy_documents import acknowledgement_items
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.queries import signoff_queue
@@ -376,3 +377,19 @@ def test_a_completed_record_signed_again_waits_in_the_supervisors_queue(
     progress.sign_item(onboarding, task_of(onboarding, item), supervisor, confirmed)
     db.session.commit()
     assert status(onboarding, item) == TaskStatus.SIGNED_OFF
+
+
+def test_the_clinics_own_acknowledgement_item_takes_a_document(
+    client: FlaskClient, auth, team: dict
+) -> None:
+    details = role_ops.CustomItemDetails(
+        "Sign our photo consent policy", "Read it and sign.", "acknowledgement", "day_1", "none"
+    )
+    custom = role_ops.add_custom_item(team["role"], team["manager"].user, details)
+    db.session.commit()
+    auth.login_as(team["manager"])
+    team = {**team, "item": custom.item_id}
+    assert upload(client, team, a_policy("photos")).status_code == 302
+    assert latest(team).item_id == custom.item_id
+    page = client.get(f"/roles/{team['role'].id}").get_data(as_text=True)
+    assert f"/roles/{team['role'].id}/documents/{latest(team).id}" in page
