@@ -331,6 +331,7 @@ def test_a_clinic_backup_carries_every_version_and_its_file(
             folder = Path(restored.config["UPLOAD_FOLDER"], str(clinic_id))
             for _version, sha256, stored_name in versions:
                 assert hashlib.sha256((folder / stored_name).read_bytes()).hexdigest() == sha256
+            db.session.remove()  # its connection goes back before the database is dropped
             db.engine.dispose()
 
 
