@@ -375,6 +375,10 @@ def test_a_completed_record_signed_again_waits_in_the_supervisors_queue(
     assert sign(client, team).status_code == 302
     queue = signoff_queue.awaiting_signoff(supervisor)
     assert [row.task.item_id for row in queue] == [item]
+    switch_to(auth, supervisor)
+    task = task_of(onboarding, item)
+    page = client.get(f"/signoffs/tasks/{task.id}").get_data(as_text=True)
+    assert f"/my/tasks/{task.id}/documents/{latest(team).id}" in page and "Version 2" in page
     progress.sign_item(onboarding, task_of(onboarding, item), supervisor, confirmed)
     db.session.commit()
     assert status(onboarding, item) == TaskStatus.SIGNED_OFF
