@@ -115,6 +115,7 @@ RULES: dict[str, Rule] = {
     "clinic_roles": ByClinic(),
     "switched_off_items": ByClinic(),
     "role_custom_items": ByClinic(),
+    "policy_documents": ByClinic(),
     "onboardings": ByClinic(),
     "onboarding_tasks": ByClinic(),
     "onboarding_duties": ByClinic(),

@@ -12,6 +12,7 @@ from clinic_onboard.models.onboarding import (
     OnboardingStatus,
     OnboardingTask,
 )
+from clinic_onboard.models.policy_document import PolicyDocument
 from clinic_onboard.models.reminder import ReminderSettings, SentReminder
 from clinic_onboard.models.role import ClinicRole, RoleCustomItem, SwitchedOffItem
 from clinic_onboard.models.stored_file import StoredFileRow
@@ -39,6 +40,7 @@ __all__ = [
     "OnboardingEvent",
     "OnboardingStatus",
     "OnboardingTask",
+    "PolicyDocument",
     "ReminderSettings",
     "RoleCustomItem",
     "SentReminder",

@@ -25,6 +25,7 @@ from clinic_onboard.models.onboarding import OFFBOARDING
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import append_event, start_change
 from clinic_onboard.operations.renewals import sync_renewal
+from clinic_onboard.queries.policy_documents import current_document, document_facts
 from clinic_onboard.queries.record import (
     TaskRecord,
     events_of,
@@ -106,9 +107,14 @@ def undo_task(onboarding: Onboarding, task: OnboardingTask, hire: Membership) ->
 
 
 def acknowledge_task(
-    onboarding: Onboarding, task: OnboardingTask, hire: Membership, typed_name: str
+    onboarding: Onboarding,
+    task: OnboardingTask,
+    hire: Membership,
+    typed_name: str,
+    seen_sha256: str = "",
 ) -> OnboardingEvent:
-    """Sign a policy by typing one's full name as the account gives it."""
+    """Sign a policy by typing one's full name as the account gives it; where the clinic
+    attached its own document, ``seen_sha256`` must name the version the hire was shown."""
     _hire_may_act(onboarding, task, hire, kinds={"acknowledgement"})
     if not same_name(typed_name, hire.user.display_name):
         raise ProgressRefused(
@@ -118,6 +124,7 @@ def acknowledge_task(
     payload = {
         "typed_name": " ".join(typed_name.split()),
         "content_version": onboarding.catalog_version,
+        **_document_signed(onboarding, task, seen_sha256),
     }
     event = append_event(onboarding, task, EventKind.ACKNOWLEDGED, hire, payload)
     return _synced(onboarding, task, event)
@@ -149,6 +156,23 @@ def record_credential(
     return _synced(onboarding, task, event)
 
 
+def _document_signed(
+    onboarding: Onboarding, task: OnboardingTask, seen_sha256: str
+) -> dict[str, Any]:
+    """The clinic's document version signed, by number and SHA-256 ({} when there is none)."""
+    document = current_document(onboarding.role_id, task.item_id)
+    if document is None:
+        return {}
+    if document.sha256 != seen_sha256:
+        raise ProgressRefused(
+            _(
+                "The clinic uploaded a new version of this document while you were reading. "
+                "Read the new version, then sign."
+            )
+        )
+    return document_facts(document)
+
+
 def _synced(
     onboarding: Onboarding, task: OnboardingTask, event: OnboardingEvent
 ) -> OnboardingEvent:
@@ -165,14 +189,25 @@ def _require_hire(onboarding: Onboarding, task: OnboardingTask, hire: Membership
 
 
 def _require_open(onboarding: Onboarding, task: OnboardingTask | None) -> None:
-    """A completed onboarding's record is closed, except for the renewals that follow it."""
+    """A completed onboarding's record is closed, except for the renewals that follow it and
+    an acknowledgement a new version of the clinic's document re-opened."""
     # Every verb starts here, before it reads the record's state (see start_change).
     start_change(onboarding)
-    renewal = task is not None and task.renewal_of_id is not None
     if onboarding.status == OnboardingStatus.LEFT:
         raise ProgressRefused(_("This person left the clinic; the record is kept as it was."))
-    if onboarding.status != OnboardingStatus.ACTIVE and not renewal:
+    if onboarding.status != OnboardingStatus.ACTIVE and not _follows_on(onboarding, task):
         raise ProgressRefused(_("This onboarding is complete; the record can no longer change."))
+
+
+def _follows_on(onboarding: Onboarding, task: OnboardingTask | None) -> bool:
+    """A renewal, or an acknowledgement re-opened by a new version of the clinic's document:
+    what a completed record still takes."""
+    if task is None:
+        return False
+    revised = any(
+        e.kind == EventKind.POLICY_REVISED and e.task_id == task.id for e in events_of(onboarding)
+    )
+    return task.renewal_of_id is not None or revised
 
 
 def _hire_may_act(

@@ -52,6 +52,8 @@ DISCLAIMER = N_("Guidance to adapt with your privacy officer; not legal advice."
 PAGE = N_("Page {page} of {total}")
 CONTINUED = N_("{section} (continued)")
 CONTENT = N_("Content {version}")
+# The clinic's own document a signature names (or a new version asks to sign again).
+DOCUMENT_VERSION = N_("Clinic document version {version} (SHA-256 {sha256}…)")
 
 SignoffMethod = Literal[
     "observed",
@@ -212,6 +214,9 @@ class AcknowledgementEntry:
     typed_name: str
     signed_at: datetime
     content_version: str = ""  # empty for acknowledgements recorded before it was stored
+    # The clinic's own document signed, where the clinic attached one: its version and hash.
+    document_version: str = ""
+    document_sha256: str = ""
 
     def __post_init__(self) -> None:
         _require_aware(self.signed_at, f"signed_at of {self.title!r}")
@@ -785,6 +790,10 @@ def history_text(entry: HistoryEntry, _: Words) -> str:
         parts.append(_("Expires {date}", date=entry.fact("expires_on")))
     if entry.fact("content_version"):
         parts.append(_(CONTENT, version=entry.fact("content_version")))
+    if entry.fact("document_version"):
+        parts.append(
+            _document_words(entry.fact("document_version"), entry.fact("document_sha256"), _)
+        )
     if entry.cancels is not None:
         parts.append(_("Cancels the entry of {moment}", moment=_.moment(entry.cancels)))
     for name in ("comment", "note", "reason"):
@@ -793,6 +802,10 @@ def history_text(entry: HistoryEntry, _: Words) -> str:
     if entry.cancelled:
         parts.append(_("[cancelled by a correction]"))
     return " · ".join(parts)
+
+
+def _document_words(version: str, sha256: str, _: Words) -> str:
+    return _(DOCUMENT_VERSION, version=version, sha256=sha256[:12])
 
 
 def role_word(role: str, _: Words) -> str:
@@ -895,16 +908,22 @@ def _acknowledgements_section(
         (
             Cell(ack.title, bold=True),
             Cell(ack.typed_name),
-            Cell(
-                ack.content_version or _("Not recorded"),
-                tone="plain" if ack.content_version else "muted",
-            ),
+            _content_cell(ack, _),
             _moment_cell(ack.signed_at, _),
         )
         for ack in acknowledgements
     )
     count = _.npgettext("pdf", "acknowledgement", "acknowledgements", len(rows))
     return Section(_("Acknowledgements"), (Table(columns, rows),), count)
+
+
+def _content_cell(ack: AcknowledgementEntry, _: Words) -> Cell:
+    """The library content signed and, below it, the clinic's document version signed."""
+    if not ack.content_version:
+        return Cell(_("Not recorded"), tone="muted")
+    if not ack.document_version:
+        return Cell(ack.content_version)
+    return Cell(ack.content_version, _document_words(ack.document_version, ack.document_sha256, _))
 
 
 def _closing_section(record: RecordInput, _: Words) -> Section:

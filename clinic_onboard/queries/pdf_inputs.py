@@ -180,6 +180,8 @@ _PRINTED_FACTS = (
     "number",
     "expires_on",
     "content_version",
+    "document_version",
+    "document_sha256",
 )
 
 
@@ -258,6 +260,8 @@ def _acknowledgements(
             typed_name=event.payload.get("typed_name") or event.actor_name,
             signed_at=local(event.created_at, zone),
             content_version=event.payload.get("content_version") or "",
+            document_version=str(event.payload.get("document_version") or ""),
+            document_sha256=event.payload.get("document_sha256") or "",
         )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, select
 
 from clinic_onboard.extensions import db, record_keys
 from clinic_onboard.models import Onboarding, OnboardingEvent, OnboardingStatus, OnboardingTask
+from clinic_onboard.queries.policy_documents import stored_document_names
 from clinic_onboard.record.chain import (
     GENESIS,
     ChainReport,
@@ -208,12 +209,13 @@ def task_records(onboarding: Onboarding) -> dict[int, TaskRecord]:
 
 def stored_file_names(clinic_id: int) -> set[str]:
     """The uploaded files the clinic's record names: every credential event's copy, voided
-    or not, since the append-only record keeps them all."""
-    return set(stored_file_labels(clinic_id))
+    or not, since the append-only record keeps them all, and every version of the clinic's
+    own policy documents, which signatures name."""
+    return set(stored_file_labels(clinic_id)) | stored_document_names(clinic_id)
 
 
 def stored_file_labels(clinic_id: int) -> dict[str, str]:
-    """Each file the clinic's record names, with the original name it shows for it."""
+    """Each credential copy the clinic's record names, with the original name it shows for it."""
     payloads = db.session.scalars(
         select(OnboardingEvent.payload).where(
             OnboardingEvent.clinic_id == clinic_id, OnboardingEvent.kind == EventKind.CREDENTIAL

@@ -33,7 +33,8 @@ class QueueRow:
 def awaiting_signoff(signer: Membership) -> list[QueueRow]:
     """Items waiting for sign-off among the hires ``signer`` oversees, oldest completion first.
 
-    Completed onboardings count only while a renewal of theirs is waiting. The database finds
+    Completed onboardings count only while a renewal of theirs, or an acknowledgement signed
+    again for a new version of the clinic's document, is waiting. The database finds
     the waiting items (``task_states``); only they, their hires and completions are loaded.
     """
     waiting = _waiting(signer)
@@ -63,6 +64,9 @@ def _waiting(signer: Membership) -> list[tuple[int, int, int]]:
             or_(
                 Onboarding.status == OnboardingStatus.ACTIVE,
                 states.c.renewal_of_id.is_not(None),
+                # Signed again after a new version of the clinic's document (nothing else
+                # waits in a completed record).
+                states.c.kind == "acknowledgement",
             ),
             Onboarding.status != OnboardingStatus.LEFT,  # a person who left signs nothing more
         )

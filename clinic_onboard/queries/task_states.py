@@ -2,12 +2,12 @@
 
 ``record.states.task_status`` folds a task's live (not voided) events in order, and the last
 event that changes state decides: a completion, acknowledgement or credential (waiting for
-sign-off when the item needs one, else done), an undo (not started), a sign-off, a "needs
-practice". The same rule in SQL is "the newest live state event of each task", found by a
-subquery per task on the ``task_id`` index (a window function over the clinic's events,
-joined back to the tasks, had no index on SQLite: 27 s at 49 hires); the expressions below
-turn its kind into the counts the pages show. Tests check both folds agree
-(tests/web/test_hire_summaries.py).
+sign-off when the item needs one, else done), an undo or a new version of the clinic's document
+(not started), a sign-off, a "needs practice". The same rule in SQL is "the newest live state
+event of each task", found by a subquery per task on the ``task_id`` index (a window function
+over the clinic's events, joined back to the tasks, had no index on SQLite: 27 s at 49 hires);
+the expressions below turn its kind into the counts the pages show. Tests check both folds
+agree (tests/web/test_hire_summaries.py).
 """
 
 from collections.abc import Sequence
@@ -27,13 +27,15 @@ from clinic_onboard.record.states import (
     task_status,
 )
 
-STATE_KINDS = sorted({*DONE_KINDS, EventKind.UNDONE, *SIGNING_KINDS, *REOPENING_KINDS})
+# What takes an item back to not started: an undo, or a new version of the clinic's document.
+RESTARTING = (EventKind.UNDONE, EventKind.POLICY_REVISED)
+STATE_KINDS = sorted({*DONE_KINDS, *RESTARTING, *SIGNING_KINDS, *REOPENING_KINDS})
 DONE = sorted(DONE_KINDS)  # the hire's completions (a carried-over card among them)
 # Done by the hire and, when the item needs it, waiting for a signature (a card carried over
 # from an earlier record was checked there: it is finished).
 HIRE_DONE = sorted(DONE_KINDS - {EventKind.CARRIED_OVER})
 SIGNED = sorted({*SIGNING_KINDS, EventKind.CARRIED_OVER})
-TO_ACT = (EventKind.UNDONE, *sorted(REOPENING_KINDS))  # and no live state event at all
+TO_ACT = (*RESTARTING, *sorted(REOPENING_KINDS))  # and no live state event at all
 
 
 def voided_event_ids(clinic_id: int | None, onboarding_ids: Select | None = None) -> Select:
@@ -127,7 +129,7 @@ def overdue(states: Subquery, today: date) -> ColumnElement[bool]:
 
 
 def started(states: Subquery) -> ColumnElement[bool]:
-    return _last(states).not_in(["", EventKind.UNDONE])
+    return _last(states).not_in(["", *RESTARTING])
 
 
 def in_plan(states: Subquery) -> ColumnElement[bool]:

@@ -18,6 +18,9 @@ class EventKind(StrEnum):
     VOIDED = "voided"  # a correction: cancels one earlier event, with a reason
     FINAL_SIGNOFF = "final_signoff"  # the manager completes the whole onboarding
     LEFT = "left"  # the hire left the clinic: the record closes unfinished
+    # A manager uploaded a new version of the clinic's document behind an acknowledgement the
+    # hire signed: the item re-opens for them to read and sign again (the old signature stays).
+    POLICY_REVISED = "policy_revised"
     # A returning hire's credential still valid from an earlier onboarding (payload: its card).
     CARRIED_OVER = "carried_over"
     # Statements (record/chain.py): what the record attests, each item's text and rule.
@@ -98,7 +101,7 @@ def _step(status: TaskStatus, kind: EventKind, needs_signoff: bool) -> TaskStatu
         return TaskStatus.DONE  # checked in the earlier onboarding: nothing to sign again
     if kind in DONE_KINDS:
         return TaskStatus.AWAITING_SIGNOFF if needs_signoff else TaskStatus.DONE
-    if kind == EventKind.UNDONE:
+    if kind in (EventKind.UNDONE, EventKind.POLICY_REVISED):
         return TaskStatus.NOT_STARTED
     if kind in SIGNING_KINDS:
         return TaskStatus.SIGNED_OFF

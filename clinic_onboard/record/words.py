@@ -39,6 +39,7 @@ EVENT_WORDS = {
     EventKind.VOIDED: N_("Correction"),
     EventKind.FINAL_SIGNOFF: N_("Final sign-off"),
     EventKind.LEFT: N_("Left the clinic"),
+    EventKind.POLICY_REVISED: N_("New version of the clinic's document: to sign again"),
     EventKind.CARRIED_OVER: N_("Carried over from an earlier onboarding"),
     EventKind.OPENED: N_("Plan started"),
     EventKind.PLAN_UPDATED: N_("Plan brought up to date"),

@@ -60,6 +60,7 @@ ACTIONS = {
     "role.switch_on": _l("Item switched back on for the role"),
     "role.add_custom_item": _l("Clinic item added to the role"),
     "role.remove_custom_item": _l("Clinic item removed from the role"),
+    "policy_document.upload": _l("Clinic document attached to an acknowledgement"),
     "onboarding.start": _l("Onboarding started"),
     "onboarding.import": _l("Hires imported from a CSV file"),
     "onboarding.signed_off": _l("Item signed off"),
@@ -142,6 +143,10 @@ FIELDS = {
     "public_health_phone": _l("Phone number of the local public health unit"),
     "day": _l("Day"),
     "action": _l("What was done"),
+    "version": _l("Version"),
+    "sha256": _l("SHA-256"),
+    "file_name": _l("File"),
+    "asked_again": _l("Asked to sign again"),
 }
 LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French")}
 DELIVERIES = {

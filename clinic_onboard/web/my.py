@@ -4,14 +4,13 @@ A hire only ever reaches their own onboarding: a task of anyone else answers 404
 same clinic. Every change is an event appended by ``operations.progress``.
 """
 
-import io
 import re
 from collections.abc import Collection
 from datetime import date
 from functools import partial
 
 from babel.dates import format_date
-from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,14 +24,16 @@ from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
     OnboardingTask,
+    PolicyDocument,
 )
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import plans
 from clinic_onboard.queries import record as record_reads
+from clinic_onboard.queries.policy_documents import current_document, is_document_of
 from clinic_onboard.queries.record import stored_file_names
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.services import uploads
-from clinic_onboard.web import plan_cache
+from clinic_onboard.web import plan_cache, policy_files
 from clinic_onboard.web.progress_forms import (
     AcknowledgeForm,
     ActionForm,
@@ -40,6 +41,7 @@ from clinic_onboard.web.progress_forms import (
     NoteForm,
 )
 from clinic_onboard.web.recording import save
+from clinic_onboard.web.stored_files import send_stored
 from clinic_onboard.web.tenancy import current_membership, get_for_clinic_or_404
 
 bp = Blueprint("my", __name__, url_prefix="/my")
@@ -161,13 +163,39 @@ def acknowledge(task_id: int) -> str | Response:
     task = _my_task(task_id, kinds={"acknowledgement"})
     form = AcknowledgeForm()
     hire = current_membership()
+    seen = form.document_sha256.data or ""
     if form.validate_on_submit() and save(
-        lambda: progress.acknowledge_task(task.onboarding, task, hire, form.typed_name.data),
+        lambda: progress.acknowledge_task(task.onboarding, task, hire, form.typed_name.data, seen),
         _("Thank you; your signature is recorded."),
         refused=form.typed_name.errors.append,
     ):
         return _back(task)
-    return render_template("my/acknowledge.html", task=task, form=form)
+    document = current_document(task.onboarding.role_id, task.item_id)
+    # The version shown is the version signed: the page names it, whatever was posted.
+    form.document_sha256.data = document.sha256 if document else ""
+    return render_template(
+        "my/acknowledge.html", task=task, form=form, document=document, revised=_revised(task)
+    )
+
+
+def _revised(task: OnboardingTask) -> OnboardingEvent | None:
+    """The new version of the clinic's document that re-opened the item, while it waits."""
+    found = record_reads.task_records(task.onboarding).get(task.id)
+    last = found.events[-1] if found and found.events else None
+    return last if last is not None and last.kind == EventKind.POLICY_REVISED else None
+
+
+@bp.get("/tasks/<int:task_id>/documents/<int:document_id>")
+def document(task_id: int, document_id: int) -> Response:
+    """A version of the clinic's document behind the item, for those who may see the hire's
+    record: the hire, their supervisor and the clinic's managers."""
+    task = get_for_clinic_or_404(OnboardingTask, task_id)
+    found = get_for_clinic_or_404(PolicyDocument, document_id)
+    if not policy.can_view_record(current_membership(), task.onboarding):
+        abort(404)
+    if not is_document_of(found, task.onboarding.role_id, task.item_id):
+        abort(404)
+    return policy_files.send_document(found)
 
 
 @bp.route("/tasks/<int:task_id>/credential", methods=["GET", "POST"])
@@ -229,15 +257,4 @@ def file(event_id: int) -> Response:
     copy = uploads.find(event.clinic_id, stored["stored_name"])
     if copy is None:
         abort(404)
-    response = send_file(
-        io.BytesIO(copy.data),
-        mimetype=stored["content_type"],
-        as_attachment=True,
-        download_name=uploads.download_name(stored["original_name"], stored["content_type"]),
-        max_age=0,
-        etag=copy.sha256,
-        last_modified=copy.created_at,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored(copy, stored["original_name"], as_attachment=True)

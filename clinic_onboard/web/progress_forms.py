@@ -6,7 +6,14 @@ from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from clinic_onboard.operations.progress import SignoffChoice
@@ -44,6 +51,8 @@ class AcknowledgeForm(Form):
     typed_name = StringField(
         _l("Type your full name to sign"), validators=[DataRequired(), Length(max=120)]
     )
+    # The SHA-256 of the clinic's document version shown on the page: the one signed.
+    document_sha256 = HiddenField(validators=[Optional(), Length(max=64)])
 
 
 class CredentialForm(Form):

@@ -5,6 +5,7 @@ free or an item applies is for ``operations.roles`` to say.
 """
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -110,6 +111,13 @@ class CustomItemForm(Form):
     )
     phase = SelectField(_l("When it is due"), choices=_choices(PHASE_LABELS), default="week_1")
     signoff = SelectField(_l("Sign-off"), choices=_choices(SIGNOFF_LABELS), default="none")
+
+
+class PolicyDocumentForm(Form):
+    """One per acknowledgement item on the role page (its own prefix): the clinic's PDF.
+    Whether the bytes are a PDF, and small enough, is for ``services.uploads`` to say."""
+
+    file = FileField(_l("The clinic's document (PDF)"))
 
 
 class PreviewForm(Form):

@@ -6,8 +6,17 @@ from datetime import date
 from itertools import groupby
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -18,17 +27,28 @@ from werkzeug.wrappers import Response
 from clinic_onboard import policy
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
-from clinic_onboard.models import ClinicRole, RoleCustomItem, SwitchedOffItem, User
+from clinic_onboard.models import (
+    ClinicRole,
+    PolicyDocument,
+    RoleCustomItem,
+    SwitchedOffItem,
+    User,
+)
 from clinic_onboard.operations import role_lifecycle as lifecycle
 from clinic_onboard.operations import roles as ops
+from clinic_onboard.operations.policy_documents import Attached
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.queries.plan_inputs import plan_for
+from clinic_onboard.queries.policy_documents import role_documents
 from clinic_onboard.queries.roles import clinic_roles, role_in_use
+from clinic_onboard.services import uploads
 from clinic_onboard.services.library import catalog
+from clinic_onboard.web import policy_files
 from clinic_onboard.web.role_forms import (
     LABELS,
     AddRoleForm,
     CustomItemForm,
+    PolicyDocumentForm,
     PreviewForm,
     RenameRoleForm,
     SwitchOffForm,
@@ -104,6 +124,45 @@ def switch_on(role_id: int, entry_id: int) -> Response:
         return redirect(url_for("roles.role", role_id=role_id))
     db.session.commit()
     return _saved(role, _("Switched back on: new hires in this role get it again."))
+
+
+@bp.post("/<int:role_id>/items/<item_id>/document")
+def attach_document(role_id: int, item_id: str) -> str | Response:
+    """Attach a new version of the clinic's own PDF to an acknowledgement item; staff who
+    signed an older version are asked to sign again."""
+    role = get_for_clinic_or_404(ClinicRole, role_id)
+    form = PolicyDocumentForm(prefix=_doc_prefix(item_id))
+    attached = policy_files.attach(role, item_id, form) if form.validate_on_submit() else None
+    if attached is None:
+        return _role_page(role, document=(item_id, form))
+    return _saved(role, _attached_words(attached))
+
+
+def _attached_words(attached: Attached) -> str:
+    """What the upload did: the version, and who must sign again (if anyone)."""
+    version = attached.document.version
+    if not attached.asked_again:
+        return _(
+            "Version %(version)s is attached: hires in this role read it before they sign.",
+            version=version,
+        )
+    return ngettext(
+        "Version %(version)s is attached. %(num)d person who signed an earlier version is "
+        "asked to sign it again.",
+        "Version %(version)s is attached. %(num)d people who signed an earlier version are "
+        "asked to sign it again.",
+        attached.asked_again,
+        version=version,
+    )
+
+
+@bp.get("/<int:role_id>/documents/<int:document_id>")
+def document(role_id: int, document_id: int) -> Response:
+    """Any version of a role's document, for the clinic's managers."""
+    found = get_for_clinic_or_404(PolicyDocument, document_id)
+    if found.role_id != role_id:
+        abort(404)
+    return policy_files.send_document(found)
 
 
 @bp.post("/<int:role_id>/custom-items")
@@ -238,6 +297,7 @@ def _role_page(role: ClinicRole, **failed: Any) -> str:
     clinic = current_membership().clinic
     plan = plan_for(catalog(), clinic, role, clinic.today())
     failed_off: tuple[str, SwitchOffForm] | None = failed.pop("switch_off", None)
+    failed_doc: tuple[str, PolicyDocumentForm] | None = failed.pop("document", None)
     forms = {
         "rename": RenameRoleForm(formdata=None, name=role.name),
         "custom": CustomItemForm(formdata=None),
@@ -251,6 +311,10 @@ def _role_page(role: ClinicRole, **failed: Any) -> str:
         sections=library_sections(catalog(), plan),
         off_forms=_switch_off_forms(plan, failed_off),
         failed_off=failed_off,
+        documents=role_documents(role.id),
+        doc_forms=_document_forms(plan, failed_doc),
+        failed_doc=failed_doc,
+        upload_limit=uploads.size_words(current_app.config["UPLOAD_MAX_BYTES"]),
         template=catalog().roles.get(role.template),
         in_use=role_in_use(role.id),
     )
@@ -271,6 +335,25 @@ def _switch_off_forms(
             form = failed[1]
         form.reason.label.text = _("Reason for switching off “%(item)s”", item=entry.title)
         forms[entry.id] = form
+    return forms
+
+
+def _doc_prefix(item_id: str) -> str:
+    return "doc-" + item_id.replace(".", "-")
+
+
+def _document_forms(
+    plan: Plan, failed: tuple[str, PolicyDocumentForm] | None
+) -> dict[str, PolicyDocumentForm]:
+    """An upload form for each acknowledgement item, the one that failed as it was sent."""
+    forms = {}
+    for task in plan.tasks:
+        if task.kind == "acknowledgement":
+            form = PolicyDocumentForm(formdata=None, prefix=_doc_prefix(task.id))
+            if failed and failed[0] == task.id:
+                form = failed[1]
+            form.file.label.text = _("New version of the document for “%(item)s”", item=task.title)
+            forms[task.id] = form
     return forms
 
 

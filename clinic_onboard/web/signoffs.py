@@ -396,7 +396,7 @@ def _renews(event: OnboardingEvent, tasks: dict[int, OnboardingTask]) -> bool:
 
 
 def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
-    """The payload in a line of plain words (the file link is added by the template)."""
+    """The payload in a line of plain words (the links are added by the template)."""
     payload = dict(event.payload)
     payload.pop("hire", None)  # a statement's: the person the page is about
     if "tasks" in payload:  # a statement's digests: say how many items it states
@@ -408,7 +408,9 @@ def _summary(event: OnboardingEvent, events: list[OnboardingEvent]) -> str:
     for key in ("method", "seen"):
         if key in payload:
             payload[key] = METHODS.get(payload[key], payload[key])
-    payload.pop("file", None)
+    # The file and the clinic's document version are links the template adds.
+    for key in ("file", "document_version", "document_sha256", "document_id"):
+        payload.pop(key, None)
     return "; ".join(
         f"{key.replace('_', ' ')}: {_plain(value)}" for key, value in payload.items() if value
     )

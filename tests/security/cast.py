@@ -18,6 +18,7 @@ from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
     OnboardingTask,
+    PolicyDocument,
 )
 from clinic_onboard.operations import (
     accounts,
@@ -29,6 +30,7 @@ from clinic_onboard.operations import (
     roles,
 )
 from clinic_onboard.operations.onboarding import start_onboarding
+from clinic_onboard.operations.policy_documents import attach_document
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.record.states import TaskStatus
 from clinic_onboard.services import uploads
@@ -64,6 +66,7 @@ class Cast:
     library_item: str = ""
     log_objects: dict[str, int] = field(default_factory=dict)
     secrets: list[str] = field(default_factory=list)
+    policy_document: PolicyDocument | None = None
 
     def email(self, persona: str) -> str:
         return self.people[persona].user.email
@@ -82,6 +85,7 @@ def build_cast(tag: str, today: date | None = None) -> Cast:
     cast = Cast(clinic, people, role, {})
     for hire, supervisor in (("hire", "supervisor"), ("other_hire", "other_supervisor")):
         cast.onboardings[hire] = _onboard(cast, hire, supervisor, today - timedelta(days=10))
+    cast.policy_document = _policy_document(cast, tag)
     _progress(cast, tag)
     invitation = _invite_outsider(cast, tag, today)
     leaver = _leaver(cast, tag, today)
@@ -210,11 +214,25 @@ def _progress(cast: Cast, tag: str) -> None:
         progress.sign_off(onboarding, waiting[1], cast.people[supervisor], "observed", True)
         progress.complete_task(onboarding, _first(onboarding, "task", "manager"), member)
         progress.acknowledge_task(
-            onboarding, _first(onboarding, "acknowledgement"), member, member.user.display_name
+            onboarding,
+            _first(onboarding, "acknowledgement"),
+            member,
+            member.user.display_name,
+            cast.policy_document.sha256,
         )
         _credential(cast, onboarding, member, tag)
         voided = progress.complete_task(onboarding, _first(onboarding, "reading"), member)
         progress.void_event(onboarding, voided, cast.people["manager"], f"{tag} correction")
+
+
+def _policy_document(cast: Cast, tag: str) -> PolicyDocument:
+    """The clinic's own PDF behind the acknowledgement the hires sign (before they sign it)."""
+    stored = uploads.save_upload(io.BytesIO(PDF), f"{tag} confidentiality.pdf", cast.clinic.id)
+    sha256 = uploads.find(cast.clinic.id, stored.stored_name).sha256
+    item_id = _first(cast.onboardings["hire"], "acknowledgement").item_id
+    manager = cast.people["manager"]
+    attached = attach_document(cast.role, manager, item_id, stored, sha256)
+    return attached.document
 
 
 def _credential(cast: Cast, onboarding: Onboarding, member: Membership, tag: str) -> None:
@@ -246,6 +264,8 @@ def _name_objects(cast: Cast) -> None:
         "task.credential": _open(onboarding, records, "credential"),
         "event.file": next(e.id for e in events if e.kind == "credential_recorded"),
         "event.completed": next(e.id for e in events if e.kind == "completed"),
+        "task.signed_policy": _first(onboarding, "acknowledgement").id,
+        "policy_document": cast.policy_document.id,
     }
     named = cast.named
     cast.featured = {
@@ -270,6 +290,7 @@ def _secrets(cast: Cast, tag: str) -> list[str]:
             f"{tag} correction",
             f"{tag} Invitee",
             f"{tag} crash cart",
+            f"{tag} confidentiality.pdf",
             f"invitee@{tag.lower()}.example.com",
             *(u.display_name for u in people),
             *(u.email for u in people),

@@ -32,6 +32,7 @@ from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
     OnboardingTask,
+    PolicyDocument,
     RoleCustomItem,
     SwitchedOffItem,
 )
@@ -55,6 +56,7 @@ ID_ARGUMENTS: dict[tuple[str, str], type] = {
     ("unit_id", "int"): LogUnit,
     ("log_entry_id", "int"): LogEntry,
     ("incident_id", "int"): LogIncident,
+    ("document_id", "int"): PolicyDocument,
 }
 # Arguments that name no tenant object: static files, and library item ids (the same words in
 # every clinic; the role id next to them is the tenant object).
@@ -186,10 +188,12 @@ OBJECTS = {
     "unit_id": "log_unit",
     "log_entry_id": "log_entry",
     "incident_id": "incident",
+    "document_id": "policy_document",
 }
 OBJECT_EXCEPTIONS = {
     ("my.acknowledge", "task_id"): "task.acknowledgement",
     ("my.credential", "task_id"): "task.credential",
+    ("my.document", "task_id"): "task.signed_policy",
     ("signoffs.void", "event_id"): "event.completed",
     ("leaving.checklist", "onboarding_id"): "offboarding",
     ("leaving.tick", "onboarding_id"): "offboarding",

@@ -85,6 +85,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "my.acknowledge": HIRE,
     "my.credential": HIRE,
     "my.file": RECORD,
+    "my.document": RECORD,
     "signoffs.index": PEOPLE,
     "signoffs.batch": PEOPLE,  # signs only what the signer may sign (tests/web)
     "signoffs.task": SIGNERS,
