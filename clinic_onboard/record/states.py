@@ -47,6 +47,8 @@ CREDENTIAL_KINDS = frozenset({EventKind.CREDENTIAL, EventKind.CARRIED_OVER})
 # A signer's entries: those that finish an item, and those that send it back to the hire.
 SIGNING_KINDS = frozenset({EventKind.SIGNED_OFF, EventKind.VERIFIED, EventKind.CONFIRMED})
 REOPENING_KINDS = frozenset({EventKind.NEEDS_PRACTICE, EventKind.REJECTED})
+# The kinds that set a task's status: the newest live one alone decides it (``_step``).
+STATE_KINDS = frozenset({*DONE_KINDS, EventKind.UNDONE, *SIGNING_KINDS, *REOPENING_KINDS})
 
 
 class SignoffForm(StrEnum):
@@ -91,6 +93,34 @@ def task_status(events: Iterable[TaskEvent], needs_signoff: bool) -> TaskStatus:
         if event.id not in voided:
             status = _step(status, EventKind(event.kind), needs_signoff)
     return status
+
+
+@dataclass(frozen=True)
+class KeptState:
+    """What ``onboarding_tasks`` keeps of a task's fold, so pages count without reading events:
+    the newest live state event (its id and kind; None when nothing counts yet) and the newest
+    live completion, acknowledgement or credential (the sign-off queue and reminders show it).
+    """
+
+    event_id: int | None = None
+    kind: str | None = None
+    done_id: int | None = None
+
+
+def kept_state(events: Iterable[TaskEvent]) -> KeptState:
+    """Fold one task's events in order (voids of any of them applied) into what is kept.
+
+    ``task_status`` gives the same status from ``state.kind`` alone as from every event, since
+    each state kind sets the status whatever came before (tests/unit check both folds agree).
+    """
+    listed = list(events)
+    voided = {e.voids for e in listed if e.kind == EventKind.VOIDED}
+    live = [e for e in listed if e.id not in voided]
+    state = next((e for e in reversed(live) if e.kind in STATE_KINDS), None)
+    done = next((e for e in reversed(live) if e.kind in DONE_KINDS), None)
+    return KeptState(
+        state.id if state else None, state.kind if state else None, done.id if done else None
+    )
 
 
 def _step(status: TaskStatus, kind: EventKind, needs_signoff: bool) -> TaskStatus:
