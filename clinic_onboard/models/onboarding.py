@@ -117,7 +117,8 @@ class OnboardingTask(PlanLine, db.Model):
     # events already point at their task, and a cycle would leave backups no table order.
     state_event_id: Mapped[int | None]
     state_kind: Mapped[str | None] = mapped_column(String(30))
-    done_event_id: Mapped[int | None]
+    # Indexed: the dashboard finds the clinic's standing cards from their events.
+    done_event_id: Mapped[int | None] = mapped_column(index=True)
 
     onboarding: Mapped[Onboarding] = relationship(back_populates="tasks")
 

@@ -66,11 +66,15 @@ def upgrade():
         batch_op.add_column(sa.Column('state_event_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('state_kind', sa.String(length=30), nullable=True))
         batch_op.add_column(sa.Column('done_event_id', sa.Integer(), nullable=True))
+        batch_op.create_index(
+            batch_op.f('ix_onboarding_tasks_done_event_id'), ['done_event_id']
+        )
     op.execute(BACKFILL)
 
 
 def downgrade():
     with op.batch_alter_table('onboarding_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_onboarding_tasks_done_event_id'))
         batch_op.drop_column('done_event_id')
         batch_op.drop_column('state_kind')
         batch_op.drop_column('state_event_id')
