@@ -9,16 +9,23 @@ same data can be measured by two versions of the code side by side:
     PYTHONPATH=/path/to/other/checkout .venv/bin/python bench/clinic_size.py --folder /tmp/clinics
 
 Per page: the median of 7 in-process requests (Flask's test client, after 2 warm-ups), the
+median CPU time they took (this process's, plus its PostgreSQL server processes' read from
+``/proc``: on a shared machine wall time follows the other work, CPU time much less), the
 SQL statements one request runs, and the page's size.
 """
 
 import argparse
+import os
+import statistics
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bench.common import counting_queries, derived_database, make_app, sqlite_url
 from bench.pages import signed_in
@@ -40,8 +47,41 @@ PAGES = (
 class Figure:
     page: str
     median_ms: float
+    cpu_ms: float | None  # None on SQLite: its work is in this process's time already
     queries: int
     kilobytes: float
+
+
+class CpuClock:
+    """CPU seconds of this process and of the PostgreSQL server processes serving its
+    connections (each noted as it connects; parallel query workers are not counted)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.backends: set[int] = set()
+        with app.app_context():
+            self.postgres = db.engine.dialect.name == "postgresql"
+            if self.postgres:
+                db.engine.dispose()  # connections made before now are not noted
+                event.listen(db.engine, "connect", self._note)
+
+    def _note(self, connection: Any, record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        self.backends.add(cursor.fetchone()[0])
+        cursor.close()
+
+    def __call__(self) -> float:
+        return time.process_time() + sum(_cpu_seconds(pid) for pid in self.backends)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system time of a process on this machine (0 once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def people_for(hires: int) -> int:
@@ -78,9 +118,11 @@ def manager_email(app: Flask) -> str:
 
 
 def measure_clinic(app: Flask, repeat: int) -> list[Figure]:
+    clock = CpuClock(app)
     client = signed_in(app, manager_email(app))
     figures = []
     for name, path in PAGES:
+        spent: list[float] = []
 
         def fetch(path: str = path) -> bytes:
             response = client.get(path)
@@ -88,11 +130,26 @@ def measure_clinic(app: Flask, repeat: int) -> list[Figure]:
                 raise RuntimeError(f"GET {path} answered {response.status_code}")
             return response.data
 
-        timing = measure(fetch, warmup=2, repeat=repeat)
+        timing = measure(_cpu_timed(fetch, clock, spent), warmup=2, repeat=repeat)
+        cpu = statistics.median(spent[2:]) * 1000 if clock.postgres else None
         with counting_queries(app) as statements:
             size = len(fetch())
-        figures.append(Figure(name, timing.median, len(statements), size / 1024))
+        figures.append(Figure(name, timing.median, cpu, len(statements), size / 1024))
     return figures
+
+
+def _cpu_timed(
+    fetch: Callable[[], bytes], clock: CpuClock, spent: list[float]
+) -> Callable[[], bytes]:
+    """``fetch``, noting the CPU seconds of each call in ``spent``."""
+
+    def timed() -> bytes:
+        start = clock()
+        page = fetch()
+        spent.append(clock() - start)
+        return page
+
+    return timed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
                     hires,
                     figure.page,
                     f"{figure.median_ms:.0f}",
+                    "" if figure.cpu_ms is None else f"{figure.cpu_ms:.0f}",
                     figure.queries,
                     f"{figure.kilobytes:.0f}",
                 )
@@ -124,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             db.engine.dispose()
     print_table(
         "One clinic as it grows (in-process, median ms)",
-        ("hires", "page", "median ms", "queries", "KB"),
+        ("hires", "page", "median ms", "CPU ms", "queries", "KB"),
         rows,
     )
     return 0

@@ -43,7 +43,7 @@ from clinic_onboard.models import (
     OnboardingTask,
     User,
 )
-from clinic_onboard.operations import accounts, progress, roles
+from clinic_onboard.operations import accounts, progress, roles, task_states
 from clinic_onboard.operations.onboarding import start_onboarding
 from clinic_onboard.operations.record import seal
 from clinic_onboard.operations.renewals import sync_renewal
@@ -353,10 +353,10 @@ def _now() -> datetime:
 
 def _append(onboarding: Onboarding, steps: list[_Step]) -> None:
     """Append ``steps`` after the plan's opening entry with the columns and signed chain
-    ``operations.record.append_event`` gives, and the audit entry ``progress.sign_off`` writes
-    for each sign-off, in two bulk inserts. The verbs re-read and re-fold the whole record
-    before every event, which makes seeding thousands of records quadratic; ``verify_seeded``
-    checks every chain afterwards."""
+    ``operations.record.append_event`` gives (and the tasks' kept state), and the audit entry
+    ``progress.sign_off`` writes for each sign-off, in two bulk inserts. The verbs re-read and
+    re-fold the whole record before every event, which makes seeding thousands of records
+    quadratic; ``verify_seeded`` checks every chain afterwards."""
     events = list(
         db.session.scalars(
             select(OnboardingEvent)
@@ -384,6 +384,7 @@ def _append(onboarding: Onboarding, steps: list[_Step]) -> None:
         events.append(event)
     added = events[opening:]
     db.session.execute(insert(OnboardingEvent), [_columns(event) for event in added])
+    task_states.refresh([onboarding.id])  # what append_event keeps on each task
     signoffs = [s for s in steps if s.kind in (EventKind.SIGNED_OFF, EventKind.NEEDS_PRACTICE)]
     if signoffs:
         db.session.execute(insert(AuditEvent), [_audit_row(onboarding, s) for s in signoffs])

@@ -33,6 +33,7 @@ from clinic_onboard.backup.scope import RULES, ClinicFiles, Skip
 from clinic_onboard.backup.signature import check_signature
 from clinic_onboard.extensions import db
 from clinic_onboard.models.types import utcnow
+from clinic_onboard.operations import task_states
 from clinic_onboard.queries.record import describe, stored_file_labels, verify_chains
 from clinic_onboard.record.keys import KeyRing
 from clinic_onboard.services import uploads
@@ -65,6 +66,7 @@ def import_backup(
         file_rows = _take_file_rows(rows)
         _insert(rows)
         check_chains()
+        _fold_task_states(rows)
         restored = Restored(manifest)
         _restore_files(reader, manifest, file_rows, restored)
     return restored
@@ -197,6 +199,15 @@ def _insert(rows: dict[Table, list[dict[str, Any]]]) -> None:
     except SQLAlchemyError as error:
         reason = getattr(error, "orig", None) or error
         raise BackupError(f"the database refused the rows: {reason}") from None
+
+
+def _fold_task_states(rows: dict[Table, list[dict[str, Any]]], batch: int = 500) -> None:
+    """Fold each task's kept state again from the restored events: a backup made before the
+    columns existed lacks them, and the signatures cover the events, not these columns."""
+    onboardings = [found for table, found in rows.items() if table.name == "onboardings"]
+    ids = [row["id"] for found in onboardings for row in found]
+    for start in range(0, len(ids), batch):
+        task_states.refresh(ids[start : start + batch])
 
 
 def _reset_sequences(tables: list[Table]) -> None:

@@ -111,6 +111,14 @@ class OnboardingTask(PlanLine, db.Model):
     renewal_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("onboarding_tasks.id", ondelete="CASCADE"), index=True
     )
+    # The task's events folded (``record.states.kept_state``), kept by ``operations.task_states``
+    # as each event is appended, so pages count states without reading events; the
+    # ``verify-task-states`` command checks them against the events. Plain ids, no foreign key:
+    # events already point at their task, and a cycle would leave backups no table order.
+    state_event_id: Mapped[int | None]
+    state_kind: Mapped[str | None] = mapped_column(String(30))
+    # Indexed: the dashboard finds the clinic's standing cards from their events.
+    done_event_id: Mapped[int | None] = mapped_column(index=True)
 
     onboarding: Mapped[Onboarding] = relationship(back_populates="tasks")
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from clinic_onboard.extensions import db, record_keys
 from clinic_onboard.models import Membership, Onboarding, OnboardingEvent, OnboardingTask
 from clinic_onboard.models.types import utcnow
+from clinic_onboard.operations import task_states
 from clinic_onboard.queries.record import (
     last_event,
     record_events,
@@ -77,6 +78,8 @@ def append_event(
     digest = stated_digests(onboarding.id).get(item_id) if item_id else None
     seal(event, item_id, onboarding.membership_id, digest)
     _insert(event)
+    if task is not None:
+        task_states.follow(task, event)  # only once the event is in: a conflict keeps the state
     return event
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -32,7 +33,6 @@ from clinic_onboard.queries.task_states import (
     overdue,
     task_states,
     to_act,
-    voided_event_ids,
 )
 from clinic_onboard.record.renewals import COMING_DUE_DAYS, latest_expiries
 from clinic_onboard.record.states import CREDENTIAL_KINDS
@@ -119,21 +119,21 @@ def figures(clinic_id: int, scope: Select, today: date) -> Figures:
 
 def expiring_credentials(clinic_id: int, scope: Select, today: date) -> list[ExpiringCredential]:
     """Each credential's latest standing card across its renewals, when it expires within 90
-    days (a BLS card renewed on its renewal task supersedes the card on the original item)."""
+    days (a BLS card renewed on its renewal task supersedes the card on the original item).
+    Each task's card is its newest live completion, which the task keeps (``done_id``)."""
     states = task_states(clinic_id, scope)
-    expires = OnboardingEvent.payload["expires_on"].as_string()
+    card = aliased(OnboardingEvent)
+    expires = card.payload["expires_on"].as_string()
     cards = db.session.execute(
-        select(OnboardingEvent.task_id, expires)
-        .join(states, states.c.task_id == OnboardingEvent.task_id)
+        select(states.c.task_id, expires)
+        .join(card, card.id == states.c.done_id)  # the task's newest live completion
         .where(
-            OnboardingEvent.clinic_id == clinic_id,
-            OnboardingEvent.kind.in_(CREDENTIAL_KINDS),
-            OnboardingEvent.id.not_in(voided_event_ids(clinic_id)),
+            card.kind.in_(CREDENTIAL_KINDS),
             expires.is_not(None),
             expires != "",
             states.c.last_kind.in_([*DONE, *SIGNED]),  # standing
         )
-        .order_by(OnboardingEvent.onboarding_id, OnboardingEvent.seq)
+        .order_by(card.onboarding_id, card.seq)
     ).all()
     renews = dict(
         db.session.execute(

@@ -99,11 +99,11 @@ def _folded(
     where: ColumnElement[bool],
 ) -> tuple[list[reminders.Task], list[reminders.CredentialRecord]]:
     """The open work of the onboardings ``where`` selects, with each task's status and latest
-    completion computed by the database (``task_states``): items still to do or waiting, and
+    completion as the tasks keep them (``task_states``): items still to do or waiting, and
     every credential (its card may be expiring). Finished items of other kinds are what most
     of a clinic's rows are, and no reminder speaks of them, so they are never read."""
     scope = select(Onboarding.id).where(where)
-    states = task_states(None, scope, completions=True)
+    states = task_states(None, scope)
     done = aliased(OnboardingEvent)
     query = (
         select(

@@ -1,35 +1,39 @@
-"""Each task's state computed by the database, so manager pages count instead of loading.
+"""Each task's state as ``onboarding_tasks`` keeps it, so manager pages count instead of loading.
 
 ``record.states.task_status`` folds a task's live (not voided) events in order, and the last
 event that changes state decides: a completion, acknowledgement or credential (waiting for
-sign-off when the item needs one, else done), an undo or a new version of the clinic's document
-(not started), a sign-off, a "needs practice". The same rule in SQL is "the newest live state
-event of each task", found by a subquery per task on the ``task_id`` index (a window function
-over the clinic's events, joined back to the tasks, had no index on SQLite: 27 s at 49 hires);
-the expressions below turn its kind into the counts the pages show. Tests check both folds
-agree (tests/web/test_hire_summaries.py).
+sign-off when the item needs one, else done), an undo or a new version of the clinic's
+document (not started), a sign-off, a "needs practice". The operations keep that newest live
+state event's id and kind on the task as each event is appended (``operations.task_states``),
+so a page reads the task's own row: no subquery per task over the events, and a page's time
+follows the rows it shows. The expressions below turn the kept kind into the counts the pages show. Tests check the kept
+state agrees with the pure fold (tests/web/test_hire_summaries.py), and ``state_mismatches``
+is what ``verify-task-states`` reports.
 """
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, Subquery, and_, case, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, select
 
-from clinic_onboard.models import OnboardingEvent, OnboardingTask
+from clinic_onboard.extensions import db
+from clinic_onboard.models import Onboarding, OnboardingEvent, OnboardingTask
 from clinic_onboard.record.states import (
     DONE_KINDS,
     REOPENING_KINDS,
+    RESTARTING_KINDS,
     SIGNING_KINDS,
     EventKind,
+    KeptState,
     TaskEvent,
     TaskStatus,
+    kept_state,
     task_status,
 )
 
-# What takes an item back to not started: an undo, or a new version of the clinic's document.
-RESTARTING = (EventKind.UNDONE, EventKind.POLICY_REVISED)
-STATE_KINDS = sorted({*DONE_KINDS, *RESTARTING, *SIGNING_KINDS, *REOPENING_KINDS})
+RESTARTING = sorted(RESTARTING_KINDS)
 DONE = sorted(DONE_KINDS)  # the hire's completions (a carried-over card among them)
 # Done by the hire and, when the item needs it, waiting for a signature (a card carried over
 # from an earlier record was checked there: it is finished).
@@ -38,43 +42,14 @@ SIGNED = sorted({*SIGNING_KINDS, EventKind.CARRIED_OVER})
 TO_ACT = (*RESTARTING, *sorted(REOPENING_KINDS))  # and no live state event at all
 
 
-def voided_event_ids(clinic_id: int | None, onboarding_ids: Select | None = None) -> Select:
-    """The ids of the events that a correction cancelled, in the clinic (``None``: any) and,
-    when given, among the onboardings ``onboarding_ids`` selects."""
-    voids = OnboardingEvent.payload["voids"].as_integer()
-    query = select(voids).where(OnboardingEvent.kind == EventKind.VOIDED, voids.is_not(None))
-    if clinic_id is not None:
-        query = query.where(OnboardingEvent.clinic_id == clinic_id)
-    if onboarding_ids is not None:
-        query = query.where(OnboardingEvent.onboarding_id.in_(onboarding_ids))
-    return query
-
-
-def _newest(kinds: Sequence[str], voided: Select) -> ScalarSelect[int]:
-    """The id of the task's newest live event among ``kinds``: a subquery correlated with
-    ``OnboardingTask`` that reads the task's few events through the ``task_id`` index."""
-    event = aliased(OnboardingEvent)
-    return (
-        select(event.id)
-        .where(event.task_id == OnboardingTask.id, event.kind.in_(kinds), event.id.not_in(voided))
-        .order_by(event.seq.desc())
-        .limit(1)
-        .correlate(OnboardingTask)
-        .scalar_subquery()
-    )
-
-
-def task_states(
-    clinic_id: int | None, onboarding_ids: Select, completions: bool = False
-) -> Subquery:
+def task_states(clinic_id: int | None, onboarding_ids: Select) -> Subquery:
     """One row per live (not withdrawn) task of the onboardings ``onboarding_ids`` selects
     (narrowed to the clinic's when ``clinic_id`` is given, as pages do), with the narrow
-    columns pages count by and ``last_kind``/``last_event_id``: the newest live state event
-    (None when nothing counts yet); with ``completions``, ``done_id``: the newest live
+    columns pages count by and the kept state: ``last_kind``/``last_event_id``, the newest
+    live state event (None when nothing counts yet), and ``done_id``, the newest live
     completion, acknowledgement or credential. No guidance or other long text."""
     task = OnboardingTask
-    voided = voided_event_ids(clinic_id, onboarding_ids)
-    columns = [
+    query = select(
         task.id.label("task_id"),
         task.onboarding_id,
         task.module,
@@ -84,22 +59,13 @@ def task_states(
         task.kind,
         task.signoff,
         task.renewal_of_id,
-        _newest(STATE_KINDS, voided).label("last_event_id"),
-    ]
-    if completions:
-        columns.append(_newest(DONE, voided).label("done_id"))
-    inner = select(*columns).where(
-        task.onboarding_id.in_(onboarding_ids), task.withdrawn_at.is_(None)
-    )
+        task.state_event_id.label("last_event_id"),
+        task.state_kind.label("last_kind"),
+        task.done_event_id.label("done_id"),
+    ).where(task.onboarding_id.in_(onboarding_ids), task.withdrawn_at.is_(None))
     if clinic_id is not None:
-        inner = inner.where(task.clinic_id == clinic_id)
-    tasks = inner.subquery("tasks")
-    last = aliased(OnboardingEvent)
-    return (
-        select(tasks, last.kind.label("last_kind"))
-        .outerjoin(last, last.id == tasks.c.last_event_id)
-        .subquery("task_states")
-    )
+        query = query.where(task.clinic_id == clinic_id)
+    return query.subquery("task_states")
 
 
 def _last(states: Subquery) -> ColumnElement[str]:
@@ -146,3 +112,98 @@ def status_of(last_kind: str | None, signoff: str) -> TaskStatus:
     """The task's status from its newest live state event, by the pure fold itself."""
     events = [] if last_kind is None else [TaskEvent(0, last_kind)]
     return task_status(events, signoff != "none")
+
+
+# --- the kept state against the events -------------------------------------------------------
+
+
+def task_events(task: OnboardingTask) -> list[TaskEvent]:
+    """The task's events and its record's corrections, in order: what ``kept_state`` folds
+    (a correction names the event it voids; only the record's few VOIDED rows are added)."""
+    event = OnboardingEvent
+    query = (
+        select(event.id, event.kind, _voids())
+        .where(
+            event.onboarding_id == task.onboarding_id,
+            or_(event.task_id == task.id, event.kind == EventKind.VOIDED),
+        )
+        .order_by(event.seq)
+    )
+    return [TaskEvent(*row) for row in db.session.execute(query)]
+
+
+def _voids() -> ColumnElement[int]:
+    return OnboardingEvent.payload["voids"].as_integer()
+
+
+def folded_states(onboarding_ids: Sequence[int]) -> dict[int, KeptState]:
+    """Every task of the onboardings (withdrawn ones too) folded from its events, by the pure
+    ``kept_state``: one query over the events of these records, through their index."""
+    event = OnboardingEvent
+    rows = db.session.execute(
+        select(event.onboarding_id, event.task_id, event.id, event.kind, _voids())
+        .where(event.onboarding_id.in_(list(onboarding_ids)))
+        .order_by(event.onboarding_id, event.seq)
+    )
+    by_task: dict[int, list[TaskEvent]] = defaultdict(list)
+    corrections: dict[int, list[TaskEvent]] = defaultdict(list)
+    for onboarding_id, task_id, *facts in rows:
+        found = TaskEvent(*facts)
+        if found.kind == EventKind.VOIDED:
+            corrections[onboarding_id].append(found)
+        if task_id is not None:
+            by_task[task_id].append(found)
+    tasks = db.session.execute(
+        select(OnboardingTask.id, OnboardingTask.onboarding_id).where(
+            OnboardingTask.onboarding_id.in_(list(onboarding_ids))
+        )
+    )
+    return {
+        task_id: kept_state([*by_task[task_id], *corrections[onboarding_id]])
+        for task_id, onboarding_id in tasks
+    }
+
+
+def kept_states(onboarding_ids: Sequence[int]) -> dict[int, tuple[int, KeptState]]:
+    """Every task of the onboardings: its onboarding and the state its row keeps."""
+    task = OnboardingTask
+    rows = db.session.execute(
+        select(
+            task.id, task.onboarding_id, task.state_event_id, task.state_kind, task.done_event_id
+        ).where(task.onboarding_id.in_(list(onboarding_ids)))
+    )
+    return {task_id: (onboarding_id, KeptState(*kept)) for task_id, onboarding_id, *kept in rows}
+
+
+@dataclass(frozen=True)
+class StateMismatch:
+    """A task whose kept state is not what its events fold to."""
+
+    onboarding_id: int
+    task_id: int
+    kept: KeptState
+    folded: KeptState
+
+
+def state_mismatches(batch: int = 500) -> Iterator[tuple[int, list[StateMismatch]]]:
+    """Every onboarding's tasks checked against their events, ``batch`` onboardings at a time;
+    yields each batch's number of records and its disagreements (often none), so a caller can
+    report progress."""
+    after = 0
+    while True:
+        ids = db.session.scalars(
+            select(Onboarding.id).where(Onboarding.id > after).order_by(Onboarding.id).limit(batch)
+        ).all()
+        if not ids:
+            return
+        yield len(ids), _mismatches(ids)
+        after = ids[-1]
+
+
+def _mismatches(onboarding_ids: Sequence[int]) -> list[StateMismatch]:
+    folded, kept = folded_states(onboarding_ids), kept_states(onboarding_ids)
+    return [
+        StateMismatch(kept[task_id][0], task_id, kept[task_id][1], state)
+        for task_id, state in sorted(folded.items())
+        if state != kept[task_id][1]
+    ]

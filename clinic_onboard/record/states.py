@@ -50,6 +50,10 @@ CREDENTIAL_KINDS = frozenset({EventKind.CREDENTIAL, EventKind.CARRIED_OVER})
 # A signer's entries: those that finish an item, and those that send it back to the hire.
 SIGNING_KINDS = frozenset({EventKind.SIGNED_OFF, EventKind.VERIFIED, EventKind.CONFIRMED})
 REOPENING_KINDS = frozenset({EventKind.NEEDS_PRACTICE, EventKind.REJECTED})
+# What takes an item back to not started: an undo, or a new version of the clinic's document.
+RESTARTING_KINDS = frozenset({EventKind.UNDONE, EventKind.POLICY_REVISED})
+# The kinds that set a task's status: the newest live one alone decides it (``_step``).
+STATE_KINDS = frozenset({*DONE_KINDS, *RESTARTING_KINDS, *SIGNING_KINDS, *REOPENING_KINDS})
 
 
 class SignoffForm(StrEnum):
@@ -96,12 +100,40 @@ def task_status(events: Iterable[TaskEvent], needs_signoff: bool) -> TaskStatus:
     return status
 
 
+@dataclass(frozen=True)
+class KeptState:
+    """What ``onboarding_tasks`` keeps of a task's fold, so pages count without reading events:
+    the newest live state event (its id and kind; None when nothing counts yet) and the newest
+    live completion, acknowledgement or credential (the sign-off queue and reminders show it).
+    """
+
+    event_id: int | None = None
+    kind: str | None = None
+    done_id: int | None = None
+
+
+def kept_state(events: Iterable[TaskEvent]) -> KeptState:
+    """Fold one task's events in order (voids of any of them applied) into what is kept.
+
+    ``task_status`` gives the same status from ``state.kind`` alone as from every event, since
+    each state kind sets the status whatever came before (tests/unit check both folds agree).
+    """
+    listed = list(events)
+    voided = {e.voids for e in listed if e.kind == EventKind.VOIDED}
+    live = [e for e in listed if e.id not in voided]
+    state = next((e for e in reversed(live) if e.kind in STATE_KINDS), None)
+    done = next((e for e in reversed(live) if e.kind in DONE_KINDS), None)
+    return KeptState(
+        state.id if state else None, state.kind if state else None, done.id if done else None
+    )
+
+
 def _step(status: TaskStatus, kind: EventKind, needs_signoff: bool) -> TaskStatus:
     if kind == EventKind.CARRIED_OVER:
         return TaskStatus.DONE  # checked in the earlier onboarding: nothing to sign again
     if kind in DONE_KINDS:
         return TaskStatus.AWAITING_SIGNOFF if needs_signoff else TaskStatus.DONE
-    if kind in (EventKind.UNDONE, EventKind.POLICY_REVISED):
+    if kind in RESTARTING_KINDS:
         return TaskStatus.NOT_STARTED
     if kind in SIGNING_KINDS:
         return TaskStatus.SIGNED_OFF

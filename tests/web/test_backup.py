@@ -779,3 +779,34 @@ def test_a_data_json_past_the_limit_is_refused_however_it_is_stored(
     with pytest.raises(BackupError, match=r"data\.json is larger than"):
         read_bounded(stream, "data.json", limit)
     assert stream.tell() == limit + 1  # never more than one byte past the limit
+
+
+KEPT_STATE = ("state_event_id", "state_kind", "done_event_id")
+
+
+def test_a_backup_from_before_the_kept_task_state_is_folded_on_import(
+    app: Flask, restored: Flask, rich_clinic, tmp_path: Path
+) -> None:
+    """Its tasks lack the state columns (and the signatures never covered them): the import
+    folds each task's state from the restored events."""
+    people = rich_clinic()
+    clinic_id = people["hire"].clinic_id
+    kept = {
+        row["id"]: tuple(row[c] for c in KEPT_STATE)
+        for row in _rows_of(Scope(db.metadata, clinic_id))["onboarding_tasks"]
+    }
+    assert any(state[1] for state in kept.values())
+    backup = _export_folder(app, clinic_id, tmp_path)
+
+    def as_before(data: dict) -> None:
+        for row in data["onboarding_tasks"]:
+            for column in KEPT_STATE:
+                del row[column]
+
+    _rewrite_data(backup, as_before, fix_checksum=True, sign=True)
+    result = _invoke(restored, "import", str(backup))
+    assert result.exit_code == 0, result.output
+    with restored.app_context():
+        rows = _all_rows()["onboarding_tasks"]
+        assert {row["id"]: tuple(row[c] for c in KEPT_STATE) for row in rows} == kept
+    assert _invoke(restored, "verify-task-states").exit_code == 0
