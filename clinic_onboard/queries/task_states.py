@@ -6,9 +6,9 @@ sign-off when the item needs one, else done), an undo or a new version of the cl
 document (not started), a sign-off, a "needs practice". The operations keep that newest live
 state event's id and kind on the task as each event is appended (``operations.task_states``),
 so a page reads the task's own row: no subquery per task over the events, and a page's time
-follows the rows it shows. The expressions below turn the kept kind into the counts the pages show. Tests check the kept
-state agrees with the pure fold (tests/web/test_hire_summaries.py), and ``state_mismatches``
-is what ``verify-task-states`` reports.
+follows the rows it shows. The expressions below turn the kept kind into the counts the pages
+show. Tests check the kept state agrees with the pure fold (tests/web/test_hire_summaries.py),
+and ``state_mismatches`` is what ``verify-task-states`` reports.
 """
 
 from collections import defaultdict
