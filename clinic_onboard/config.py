@@ -109,6 +109,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     # Where the record's chain heads are anchored (anchor_log.py), apart from the database.
     "RECORD_ANCHOR_LOG": ("RECORD_ANCHOR_LOG", str),
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    # Apart from other installs' counts in the same Redis (their user ids start at 1 too).
+    "RATELIMIT_KEY_PREFIX": ("RATELIMIT_KEY_PREFIX", str),
     "RATELIMIT_SINGLE_PROCESS": ("RATELIMIT_SINGLE_PROCESS", bool),
     "PASSWORD_RATE_LIMIT": ("PASSWORD_RATE_LIMIT", str),
     "TWO_FACTOR_RATE_LIMIT": ("TWO_FACTOR_RATE_LIMIT", str),

@@ -70,6 +70,7 @@ EXTENSION = "clinic_onboard.plan_cache"
 PLAN_PAGE = "my.index"
 # Rows that belong to an onboarding: a change to any of them moves its revision.
 PARTS = (OnboardingTask, OnboardingDuty, OnboardingEvent)
+KEPT_STATE = frozenset({"state_event_id", "state_kind", "done_event_id"})
 # Every column the plan shows from another table: the onboarding's link to the row, then the
 # column. Rendering reads these and nothing else of those tables; a change moves the revision.
 SHOWN_ELSEWHERE: tuple[tuple[InstrumentedAttribute[Any], InstrumentedAttribute[Any]], ...] = (
@@ -198,7 +199,16 @@ def _showing_changed_values(session: Session) -> Iterator[ColumnElement[bool]]:
 
 
 def _modified(session: Session) -> Iterable[object]:
-    return (o for o in session.dirty if session.is_modified(o))
+    return (o for o in session.dirty if session.is_modified(o) and not _kept_state_only(o))
+
+
+def _kept_state_only(obj: object) -> bool:
+    """A task whose only change is its kept state (``operations.task_states``): that follows
+    an event added in the same flush, which has moved the revision already."""
+    if not isinstance(obj, OnboardingTask):
+        return False
+    changed = {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
+    return changed <= KEPT_STATE
 
 
 def _owners(objects: Iterable[object]) -> set[int]:

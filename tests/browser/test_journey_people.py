@@ -154,7 +154,7 @@ def start_work(ui: Ui, link: str, today: date) -> None:
     page.get_by_label("Issued by").fill("Halifax Regional Police")
     page.get_by_label("Certificate or licence number").fill("HRP-2026-3310")
     page.get_by_label("Issue date").fill((today - timedelta(days=30)).isoformat())
-    page.get_by_role("button", name="Record credential").click()
+    page.get_by_role("button", name="Record the document").click()
     ui.landed("My onboarding", flash=f"Recorded: {POLICE}.")
 
 
