@@ -44,7 +44,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 # The link just made, kept in the session only until the next page shows it once.
 LINK_KEY = "staff_new_link"
 TEMPLATE_NAME = "new-hires-template.csv"
-# Where the app keeps its verdicts on whose plan is behind, and how many (about 100 bytes each).
+# Where the app keeps its verdicts on whose plan is behind, and how many (under 500 bytes each).
 BEHIND_MEMO = "clinic_onboard.behind_memo"
 BEHIND_KEPT = 20_000
 # The pages that invite someone: they wait until the clinic's email is confirmed.
