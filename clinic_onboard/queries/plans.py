@@ -8,12 +8,16 @@ clinic give today, ``behind_ids`` which hires' plans differ, and only
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
@@ -27,7 +31,7 @@ from clinic_onboard.models import (
     OnboardingTask,
 )
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
-from clinic_onboard.queries.plan_inputs import plan_for
+from clinic_onboard.queries.plan_inputs import clinic_profile, plan_for, role_customization
 from clinic_onboard.queries.record import TaskRecord, task_facts
 from clinic_onboard.record.progress import HIRE_TO_ACT, Progress, progress
 from clinic_onboard.record.renewals import is_coming_due
@@ -186,10 +190,84 @@ def _value(source: Any, name: str) -> Any:
     return tuple(value) if name == "references" else value
 
 
-def behind_ids(onboardings: Iterable[Onboarding], catalog: Catalog) -> set[int]:
-    """The ids of the onboardings whose snapshot differs from what their role gives today."""
-    plans: dict[PlanKey, Plan] = {}
-    return {o.id for o in onboardings if plan_differences(o, catalog, plans)}
+def behind_ids(
+    onboardings: Iterable[Onboarding], catalog: Catalog, known: "BehindMemo | None" = None
+) -> set[int]:
+    """The ids of the onboardings whose snapshot differs from what their role gives today.
+
+    With ``known``, a verdict already reached for the same inputs is reused, and only the
+    other onboardings' tasks and duties are loaded (one statement each) and compared: a page
+    of 50 hires would otherwise build up to 50 plans and load 5,000 task rows on every visit.
+    """
+    if known is None:
+        plans: dict[PlanKey, Plan] = {}
+        return {o.id for o in onboardings if plan_differences(o, catalog, plans)}
+    keyed = {verdict_key(o, catalog): o for o in onboardings}
+    verdicts = {key: known.get(key) for key in keyed}
+    unknown = {key: o for key, o in keyed.items() if verdicts[key] is None}
+    found = behind_ids(_with_parts(list(unknown.values())), catalog)
+    for key, onboarding in unknown.items():
+        verdicts[key] = onboarding.id in found
+        known.put(key, verdicts[key])
+    return {o.id for key, o in keyed.items() if verdicts[key]}
+
+
+def verdict_key(onboarding: Onboarding, catalog: Catalog) -> tuple[Hashable, ...]:
+    """Everything whether an onboarding is behind depends on: its snapshot (its revision moves
+    with every change to the row, its tasks or duties: ``web.plan_cache``; the time it was
+    made tells apart a deleted onboarding's id given again by SQLite), and every input of
+    today's plan (library, clinic profile, calendar and time zone, role and its tailoring)."""
+    clinic = db.session.get(Clinic, onboarding.clinic_id)
+    inputs = (
+        catalog.version,
+        clinic_profile(clinic),
+        clinic.calendar,
+        clinic.time_zone,
+        onboarding.role.template,
+        role_customization(onboarding.role),
+    )
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    return (onboarding.id, onboarding.created_at, onboarding.revision, id(catalog), digest)
+
+
+def _with_parts(onboardings: list[Onboarding]) -> list[Onboarding]:
+    """The onboardings with their tasks and duties, one statement each even when none is
+    wanted: a page runs the same statements whichever of its verdicts were kept."""
+    ids = [o.id for o in onboardings]
+    for name, part in (("tasks", OnboardingTask), ("duties", OnboardingDuty)):
+        rows = db.session.scalars(
+            select(part).where(part.onboarding_id.in_(ids)).order_by(part.position, part.id)
+        )
+        grouped: dict[int, list[Any]] = {i: [] for i in ids}
+        for row in rows:
+            grouped[row.onboarding_id].append(row)
+        for onboarding in onboardings:
+            set_committed_value(onboarding, name, grouped[onboarding.id])
+    return onboardings
+
+
+class BehindMemo:
+    """Verdicts of ``behind_ids`` by ``verdict_key``, the least recently used leaving first
+    once ``size`` are kept; one per process, shared by its threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._verdicts: OrderedDict[Hashable, bool] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> bool | None:
+        with self._lock:
+            verdict = self._verdicts.get(key)
+            if verdict is not None:
+                self._verdicts.move_to_end(key)
+            return verdict
+
+    def put(self, key: Hashable, verdict: bool) -> None:
+        with self._lock:
+            self._verdicts[key] = verdict
+            self._verdicts.move_to_end(key)
+            while len(self._verdicts) > self.size:
+                self._verdicts.popitem(last=False)
 
 
 # --- the hire's own plan ---------------------------------------------------------------------

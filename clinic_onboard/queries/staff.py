@@ -4,7 +4,7 @@ the invitations it sent."""
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db
@@ -19,15 +19,15 @@ from clinic_onboard.models import (
 
 
 def plans_of(clinic_id: int, onboarding_ids: Iterable[int]) -> list[Onboarding]:
-    """The listed onboardings (one page of the staff list) with their plans and each role's
-    tailoring: "behind" compares each hire's plan with what their role gives today."""
+    """The listed onboardings (one page of the staff list) with each role's tailoring, which
+    keys whether a hire's plan is behind its role; ``plans.behind_ids`` loads the tasks and
+    duties of those it has to compare."""
     role = joinedload(Onboarding.role)
     query = (
         select(Onboarding)
         .where(Onboarding.clinic_id == clinic_id, Onboarding.id.in_(list(onboarding_ids)))
         .options(role.selectinload(ClinicRole.switched_off))
         .options(role.selectinload(ClinicRole.custom_items))
-        .options(selectinload(Onboarding.tasks), selectinload(Onboarding.duties))
     )
     return list(db.session.scalars(query).unique())
 

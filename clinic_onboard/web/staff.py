@@ -1,7 +1,16 @@
 """New hires and their plans (managers only): add one or import many, see each plan snapshot,
 bring a plan up to date with its role, and hand out set-password links."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -35,6 +44,9 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 # The link just made, kept in the session only until the next page shows it once.
 LINK_KEY = "staff_new_link"
 TEMPLATE_NAME = "new-hires-template.csv"
+# Where the app keeps its verdicts on whose plan is behind, and how many (under 500 bytes each).
+BEHIND_MEMO = "clinic_onboard.behind_memo"
+BEHIND_KEPT = 20_000
 # The pages that invite someone: they wait until the clinic's email is confirmed.
 INVITING = frozenset({"staff.add", "staff.import_csv", "staff.new_link"})
 # The list's status filter (``hire_summaries.STATUSES``) as the page says it.
@@ -77,7 +89,7 @@ def index() -> str:
     return render_template(
         "staff/index.html",
         listed=listed,
-        behind=plan_reads.behind_ids(plans, catalog()),
+        behind=plan_reads.behind_ids(plans, catalog(), _behind_memo()),
         invitations=invitations_of_clinic(clinic_id),
         filters=filters,
         roles=roles,
@@ -85,6 +97,12 @@ def index() -> str:
         states=STATES,
         page_args=page_args(request.args),
     )
+
+
+def _behind_memo() -> plan_reads.BehindMemo:
+    """This app's verdicts on whose plan is behind: kept, so a page of 50 hires compares only
+    the hires whose plan or plan inputs changed since it was last shown."""
+    return current_app.extensions.setdefault(BEHIND_MEMO, plan_reads.BehindMemo(BEHIND_KEPT))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -518,3 +518,38 @@ def test_the_staff_list_builds_one_plan_per_role_and_start_date(
     monkeypatch.setattr(plan_reads, "plan_for", counting)
     assert client.get("/staff/").status_code == 200
     assert built == [role.id]  # four hires, same role and start date: one plan
+
+
+def test_the_staff_list_compares_again_only_the_plans_whose_inputs_changed(
+    client, signed_in: Membership, role: ClinicRole, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hires = [
+        start_hire(signed_in.clinic, signed_in.user, role, f"kept{number}@clinic.example.com")
+        for number in range(3)
+    ]
+    db.session.commit()
+    built = []
+    real = plan_reads.plan_for
+
+    def counting(*args, **kwargs):
+        built.append(args[2].id)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plan_reads, "plan_for", counting)
+    assert "Plan behind the role" not in client.get("/staff/").get_data(as_text=True)
+    assert built == [role.id]
+    assert "Plan behind the role" not in client.get("/staff/").get_data(as_text=True)
+    assert built == [role.id]  # nothing changed: the verdicts were kept
+
+    hires[0].tasks[0].title = "Edited in the snapshot"  # moves that onboarding's revision
+    db.session.commit()
+    assert client.get("/staff/").get_data(as_text=True).count("Plan behind the role") == 1
+    assert built == [role.id, role.id]
+
+    dropped = hires[1].tasks[1].item_id
+    db.session.add(
+        SwitchedOffItem(clinic_id=role.clinic_id, role_id=role.id, item_id=dropped, reason="No")
+    )
+    db.session.commit()
+    assert client.get("/staff/").get_data(as_text=True).count("Plan behind the role") == 3
+    assert built == [role.id, role.id, role.id]  # the role's tailoring changed for all three
