@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic_onboard.extensions import db
@@ -57,6 +58,12 @@ class Onboarding(db.Model):
     # One more after every flush that changes this row, its tasks, duties or events
     # (web/plan_cache.py): what a rendered plan is cached by.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    @hybrid_property
+    def is_onboarding(self) -> bool:
+        """A hire's onboarding, not an offboarding checklist: the one test hire lists, counts,
+        reminders and plan updates filter by (also as SQL: ``where(Onboarding.is_onboarding)``)."""
+        return self.kind == ONBOARDING
 
     membership: Mapped[Membership] = relationship()
     role: Mapped[ClinicRole] = relationship()

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Membership, Onboarding, OnboardingStatus, User
-from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.operations import audit, record
 from clinic_onboard.record.states import EventKind
 
@@ -95,7 +94,7 @@ def open_onboardings(member: Membership) -> list[Onboarding]:
     query = select(Onboarding).where(
         Onboarding.membership_id == member.id,
         Onboarding.status == OnboardingStatus.ACTIVE,
-        Onboarding.kind == ONBOARDING,
+        Onboarding.is_onboarding,
     )
     return list(db.session.scalars(query.order_by(Onboarding.id)))
 
@@ -115,6 +114,6 @@ def _latest_start(member: Membership) -> date | None:
     query = select(func.max(Onboarding.start_date)).where(
         Onboarding.membership_id == member.id,
         Onboarding.status != OnboardingStatus.LEFT,
-        Onboarding.kind == ONBOARDING,
+        Onboarding.is_onboarding,
     )
     return db.session.scalar(query)

@@ -22,7 +22,6 @@ from clinic_onboard.models import (
     OnboardingTask,
     PolicyDocument,
 )
-from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.operations import audit
 from clinic_onboard.operations.record import append_event, start_change
 from clinic_onboard.operations.renewals import sync_renewal
@@ -100,7 +99,7 @@ def _staff_of(role: ClinicRole) -> list[Onboarding]:
     query = select(Onboarding).where(
         Onboarding.role_id == role.id,
         Onboarding.clinic_id == role.clinic_id,
-        Onboarding.kind == ONBOARDING,
+        Onboarding.is_onboarding,
         Onboarding.status.in_(CURRENT),
     )
     return list(db.session.scalars(query.order_by(Onboarding.id)))

@@ -22,7 +22,6 @@ from clinic_onboard.models import (
     OnboardingTask,
     User,
 )
-from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.queries.hire_summaries import HireFilters, HirePage, hire_page
 from clinic_onboard.queries.task_states import (
     DONE,
@@ -89,7 +88,7 @@ def _scope(clinic_id: int, role_id: int | None) -> Select:
     """The onboardings the figures cover: the clinic's, or one role's."""
     query = select(Onboarding.id).where(
         Onboarding.clinic_id == clinic_id,
-        Onboarding.kind == ONBOARDING,
+        Onboarding.is_onboarding,
         Onboarding.status != OnboardingStatus.LEFT,  # their record stays on Staff
     )
     return query if role_id is None else query.where(Onboarding.role_id == role_id)

@@ -15,7 +15,6 @@ from sqlalchemy.orm import aliased
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import ClinicRole, Membership, Onboarding, OnboardingStatus, User
-from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.queries.task_states import (
     awaiting,
     count_if,
@@ -149,7 +148,7 @@ def _columns() -> Select:
         .join(User, Membership.user_id == User.id)
         .join(ClinicRole, Onboarding.role_id == ClinicRole.id)
         .outerjoin(Supervisor, Onboarding.supervisor_id == Supervisor.id)
-        .where(Onboarding.kind == ONBOARDING)  # offboarding checklists are not hires
+        .where(Onboarding.is_onboarding)  # offboarding checklists are not hires
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from clinic_onboard.catalog.schema import DOCUMENT_KINDS
 from clinic_onboard.extensions import db
 from clinic_onboard.models import ClinicRole, Membership, Onboarding, OnboardingStatus
-from clinic_onboard.models.onboarding import OFFBOARDING, ONBOARDING
+from clinic_onboard.models.onboarding import OFFBOARDING
 from clinic_onboard.queries.record import events_of, fold_records
 from clinic_onboard.record.carry_over import HeldCard
 from clinic_onboard.record.states import CREDENTIAL_KINDS, is_finished
@@ -24,7 +24,7 @@ def supervised_hires(member: Membership) -> list[Onboarding]:
             Onboarding.clinic_id == member.clinic_id,
             Onboarding.supervisor_id == member.user_id,
             Onboarding.status == OnboardingStatus.ACTIVE,
-            Onboarding.kind == ONBOARDING,
+            Onboarding.is_onboarding,
         )
         .options(joinedload(Onboarding.membership).joinedload(Membership.user))
         .options(joinedload(Onboarding.role))
@@ -61,7 +61,7 @@ def latest_role(member: Membership) -> ClinicRole | None:
     query = (
         select(ClinicRole)
         .join(Onboarding, Onboarding.role_id == ClinicRole.id)
-        .where(Onboarding.membership_id == member.id, Onboarding.kind == ONBOARDING)
+        .where(Onboarding.membership_id == member.id, Onboarding.is_onboarding)
         .order_by(Onboarding.start_date.desc(), Onboarding.id.desc())
     )
     return db.session.scalars(query.limit(1)).first()

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic, ClinicRole, Onboarding, OnboardingStatus
-from clinic_onboard.models.onboarding import ONBOARDING
 from clinic_onboard.operations.accounts import ClinicDetails
 from clinic_onboard.planner import ClinicProfile, Plan
 from clinic_onboard.queries.plan_inputs import plan_for
@@ -76,7 +75,7 @@ def _open_plans_by_role(clinic_id: int) -> dict[int, int]:
     query = (
         select(Onboarding.role_id, func.count())
         .where(Onboarding.clinic_id == clinic_id, Onboarding.status == OnboardingStatus.ACTIVE)
-        .where(Onboarding.kind == ONBOARDING)
+        .where(Onboarding.is_onboarding)
         .group_by(Onboarding.role_id)
     )
     return {role_id: count for role_id, count in db.session.execute(query)}

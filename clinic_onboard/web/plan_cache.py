@@ -64,7 +64,6 @@ from clinic_onboard.models import (
     OnboardingTask,
     User,
 )
-from clinic_onboard.models.onboarding import ONBOARDING
 
 EXTENSION = "clinic_onboard.plan_cache"
 PLAN_PAGE = "my.index"
@@ -133,9 +132,7 @@ def plan_key(membership: Membership, today: date) -> PlanKey | None:
     """The key of the person's plan in this clinic (the active onboarding first, else the
     latest), read from the onboardings the user loader brought (``with_the_person``)."""
     mine = [
-        o
-        for o in membership.onboardings
-        if o.clinic_id == membership.clinic_id and o.kind == ONBOARDING
+        o for o in membership.onboardings if o.clinic_id == membership.clinic_id and o.is_onboarding
     ]
     if not mine:
         return None
