@@ -8,6 +8,7 @@ and orders them and cuts the page, so the page's time follows the page, not the 
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Select, Subquery, func, or_, select
 from sqlalchemy.orm import defer, joinedload
@@ -67,18 +68,17 @@ def queue_page(signer: Membership, filters: QueueFilter) -> QueuePage:
     """The page ``filters`` asks for (the last one when it asks past the end), oldest
     completion first or earliest due date first, with the counts and the filters' choices."""
     states = _signable(signer)
-    groups = _groups(states, filters)
-    total = sum(count for _, _, _, count, kept in groups if kept)
+    groups = _groups(states)
+    total = sum(g.count for g in groups if _keeps(filters, g))
     page = min(max(filters.page, 1), max(1, -(-total // PAGE_SIZE)))
+    hires = {(g.onboarding_id, g.hire_name) for g in groups}
     return QueuePage(
         rows=_rows(_page_ids(states, filters, page)),
-        waiting=sum(count for _, _, _, count, _kept in groups),
+        waiting=sum(g.count for g in groups),
         total=total,
         page=page,
-        hires=sorted(
-            {(o, name) for o, name, _, _, _ in groups}, key=lambda p: (p[1].lower(), p[0])
-        ),
-        kinds=sorted({kind for _, _, kind, _, _ in groups}),
+        hires=sorted(hires, key=lambda pair: (pair[1].lower(), pair[0])),
+        kinds=sorted({g.kind for g in groups}),
     )
 
 
@@ -136,20 +136,25 @@ def _signable(signer: Membership) -> Subquery:
     return query.subquery("signable")
 
 
-def _groups(states: Subquery, filters: QueueFilter) -> list[tuple[int, str, str, int, bool]]:
-    """(onboarding, hire's name, kind, how many wait, whether the filters keep them): the
-    counts and the filters' choices in one grouped query."""
-    query = select(
-        states.c.onboarding_id, states.c.hire_name, states.c.kind, func.count()
-    ).group_by(states.c.onboarding_id, states.c.hire_name, states.c.kind)
-    return [
-        (onboarding_id, name, kind, count, _keeps(filters, onboarding_id, kind))
-        for onboarding_id, name, kind, count in db.session.execute(query)
-    ]
+class _Group(NamedTuple):
+    """How many items of one kind wait for one hire."""
+
+    onboarding_id: int
+    hire_name: str
+    kind: str
+    count: int
 
 
-def _keeps(filters: QueueFilter, onboarding_id: int, kind: str) -> bool:
-    return filters.hire in (None, onboarding_id) and filters.kind in (None, kind)
+def _groups(states: Subquery) -> list[_Group]:
+    """The waiting items counted by hire and kind: the counts and the filters' choices in one
+    grouped query (a few rows per hire, never one per item)."""
+    columns = (states.c.onboarding_id, states.c.hire_name, states.c.kind)
+    query = select(*columns, func.count()).group_by(*columns)
+    return [_Group(*row) for row in db.session.execute(query)]
+
+
+def _keeps(filters: QueueFilter, group: _Group) -> bool:
+    return filters.hire in (None, group.onboarding_id) and filters.kind in (None, group.kind)
 
 
 def _ordered(states: Subquery, by_due_date: bool) -> Select:
