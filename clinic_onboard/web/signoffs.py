@@ -80,7 +80,8 @@ def _signed_in() -> None:
 @bp.get("/")
 @allowed(policy.can_review_signoffs)
 def index() -> str:
-    """The items waiting for the signer, narrowed and sorted as asked, ready to sign together."""
+    """One page of the items waiting for the signer, narrowed and sorted as asked, ready to
+    sign together ("select every item shown" selects the page's)."""
     form = BatchSignOffForm(formdata=None)
     return _queue_page(form, select_all=request.args.get("select") == "all")
 
@@ -88,25 +89,18 @@ def index() -> str:
 @bp.post("/batch")
 @allowed(policy.can_review_signoffs)
 def batch() -> str | Response:
-    """Sign the selected items with one password: one event per item, one password check."""
+    """Sign the selected items with one password: one event per item, one password check;
+    then back to the same page of the queue, filters kept."""
     form = BatchSignOffForm()
     signer = current_membership()
-    rows = _rows(signer)
+    rows = signoff_queue.awaiting_signoff(signer, form.tasks.data or [])
     if form.validate_on_submit():
         forms = {row.task.id: (row.task.title, policy.signoff_form(row.task.kind)) for row in rows}
         choices, problems = item_choices(form, request.form, forms)
         form.tasks.errors = [*form.tasks.errors, *problems]
         if not problems and _sign_batch(form, signer, rows, choices):
-            return redirect(url_for("signoffs.index", **_filter_args()))
-    return _queue_page(form, rows=rows)
-
-
-def _rows(signer: Membership) -> list[signoff_queue.QueueRow]:
-    return [
-        row
-        for row in signoff_queue.awaiting_signoff(signer)
-        if policy.may_sign(signer, row.onboarding, row.task)
-    ]
+            return redirect(url_for("signoffs.index", **_queue_args()))
+    return _queue_page(form)
 
 
 def _queue_filter() -> signoff_queue.QueueFilter:
@@ -115,6 +109,7 @@ def _queue_filter() -> signoff_queue.QueueFilter:
         hire=number_arg(request.args.get("hire")),
         kind=request.args.get("kind") if request.args.get("kind") in KIND_LABELS else None,
         by_due_date=request.args.get("sort") == "due",
+        page=number_arg(request.args.get("page")) or 1,
     )
 
 
@@ -122,24 +117,28 @@ def _filter_args() -> dict[str, str]:
     return {key: request.args[key] for key in ("hire", "kind", "sort") if request.args.get(key)}
 
 
-def _queue_page(
-    form: BatchSignOffForm,
-    rows: list[signoff_queue.QueueRow] | None = None,
-    select_all: bool = False,
-) -> str:
-    signer = current_membership()
-    everything = _rows(signer) if rows is None else rows
-    shown = _queue_filter().apply(everything)
+def _queue_args() -> dict[str, str]:
+    """The filters and the page: where the batch's form returns to."""
+    page = number_arg(request.args.get("page"))
+    return {**_filter_args(), **({"page": str(page)} if page else {})}
+
+
+def _queue_page(form: BatchSignOffForm, select_all: bool = False) -> str:
+    filters = _queue_filter()
+    queue = signoff_queue.queue_page(current_membership(), filters)
+    shown = queue.rows
     selected = {row.task.id for row in shown} if select_all else set(form.tasks.data or [])
     return render_template(
         "signoffs/index.html",
+        queue=queue,
         rows=shown,
-        waiting=len(everything),
-        hires=_hires(everything),
-        kinds=sorted({row.task.kind for row in everything}),
+        waiting=queue.waiting,
+        hires=queue.hires,
+        kinds=queue.kinds,
         kind_labels=KIND_LABELS,
-        filters=_queue_filter(),
+        filters=filters,
         filter_args=_filter_args(),
+        queue_args=_queue_args(),
         selected=selected,
         form=form,
         signoff_forms={row.task.id: policy.signoff_form(row.task.kind) for row in shown},
@@ -149,12 +148,6 @@ def _queue_page(
         signoff_outcomes=SIGNOFF_OUTCOMES,
         meanings=BATCH_MEANING_WORDS,
     )
-
-
-def _hires(rows: list[signoff_queue.QueueRow]) -> list[tuple[int, str]]:
-    """The hires with items waiting, for the filter, by name."""
-    named = {row.onboarding.id: row.onboarding.membership.user.display_name for row in rows}
-    return sorted(named.items(), key=lambda pair: (pair[1].lower(), pair[0]))
 
 
 def _sign_batch(
