@@ -163,61 +163,57 @@ def append_anchors(anchors: list[Anchor]) -> None:
         os.close(descriptor)
 
 
-def _last_events() -> Any:
-    """Each onboarding's last event (onboarding_id, clinic_id, seq, hash)."""
+@dataclass(frozen=True)
+class _Chains:
+    """One kind of anchored chain: whose ids name the chains, the chained rows, and the rows'
+    column that names their chain. Records and clinic logs are anchored the same way."""
+
+    kind: str  # ONBOARDING or LOG_UNIT, as anchor lines name them
+    owners: Any  # the model whose rows are the chains (Onboarding, LogUnit)
+    rows: Any  # the chained rows' model (OnboardingEvent, LogEntry)
+    key: str  # the rows' column naming their chain
+
+    @property
+    def chain_id(self) -> Any:
+        return getattr(self.rows, self.key)
+
+
+RECORDS = _Chains(ONBOARDING, Onboarding, OnboardingEvent, "onboarding_id")
+LOGS = _Chains(LOG_UNIT, LogUnit, LogEntry, "unit_id")
+
+
+def _last_rows(chains: _Chains) -> Any:
+    """Each chain's last row, as (chain_id, clinic_id, seq, hash)."""
+    rows = chains.rows
     last = (
-        select(OnboardingEvent.onboarding_id, func.max(OnboardingEvent.seq).label("seq"))
-        .group_by(OnboardingEvent.onboarding_id)
+        select(chains.chain_id, func.max(rows.seq).label("seq"))
+        .group_by(chains.chain_id)
         .subquery()
     )
-    return select(
-        OnboardingEvent.onboarding_id,
-        OnboardingEvent.clinic_id,
-        OnboardingEvent.seq,
-        OnboardingEvent.hash,
-    ).join(
-        last,
-        (OnboardingEvent.onboarding_id == last.c.onboarding_id)
-        & (OnboardingEvent.seq == last.c.seq),
+    return select(chains.chain_id.label("chain_id"), rows.clinic_id, rows.seq, rows.hash).join(
+        last, (chains.chain_id == last.c[chains.key]) & (rows.seq == last.c.seq)
     )
 
 
 def anchor_records(clinic_id: int | None = None) -> int:
     """Anchor the current head of every onboarding (of one clinic) that has events; returns
     how many. Raises OSError when the log cannot be written."""
-    query = _last_events().order_by(OnboardingEvent.onboarding_id)
-    if clinic_id is not None:
-        query = query.where(OnboardingEvent.clinic_id == clinic_id)
-    now = datetime.now(UTC)
-    anchors = [
-        Anchor(r.onboarding_id, r.clinic_id, r.seq, r.hash, now) for r in db.session.execute(query)
-    ]
-    if anchors:
-        append_anchors(anchors)
-    return len(anchors)
-
-
-def _last_entries() -> Any:
-    """Each log unit's last entry (unit_id, clinic_id, seq, hash)."""
-    last = (
-        select(LogEntry.unit_id, func.max(LogEntry.seq).label("seq"))
-        .group_by(LogEntry.unit_id)
-        .subquery()
-    )
-    return select(LogEntry.unit_id, LogEntry.clinic_id, LogEntry.seq, LogEntry.hash).join(
-        last, (LogEntry.unit_id == last.c.unit_id) & (LogEntry.seq == last.c.seq)
-    )
+    return _anchor_heads(RECORDS, clinic_id)
 
 
 def anchor_logs(clinic_id: int | None = None) -> int:
     """Anchor the current head of every clinic log unit (of one clinic) that has entries;
     returns how many. Raises OSError when the log cannot be written."""
-    query = _last_entries().order_by(LogEntry.unit_id)
+    return _anchor_heads(LOGS, clinic_id)
+
+
+def _anchor_heads(chains: _Chains, clinic_id: int | None) -> int:
+    query = _last_rows(chains).order_by(chains.chain_id)
     if clinic_id is not None:
-        query = query.where(LogEntry.clinic_id == clinic_id)
+        query = query.where(chains.rows.clinic_id == clinic_id)
     now = datetime.now(UTC)
     anchors = [
-        Anchor(r.unit_id, r.clinic_id, r.seq, r.hash, now, HEAD, LOG_UNIT)
+        Anchor(r.chain_id, r.clinic_id, r.seq, r.hash, now, HEAD, chains.kind)
         for r in db.session.execute(query)
     ]
     if anchors:
@@ -308,77 +304,49 @@ class AnchorReport:
 
 
 def check_anchor_log() -> AnchorReport:
-    """Read the whole log afresh (a command runs once) and compare it with every chain."""
-    path = Path(current_app.config["RECORD_ANCHOR_LOG"])
-    anchors = AnchorIndex(path).refresh()
-    heads = _held_heads(anchors)
-    return AnchorReport(
-        anchor_problems(anchors, heads),
-        unanchored(anchors, heads),
-        anchors.malformed,
-        None if path.exists() else path,
-    )
+    """Read the whole log afresh (a command runs once) and compare it with every record."""
+    return _check(RECORDS)
 
 
 def check_log_anchors() -> AnchorReport:
     """The log units' anchors against their chains, as ``check_anchor_log`` does for records."""
+    return _check(LOGS)
+
+
+def _check(chains: _Chains) -> AnchorReport:
     path = Path(current_app.config["RECORD_ANCHOR_LOG"])
     anchors = AnchorIndex(path).refresh()
-    heads = _held_unit_heads(anchors)
+    heads = _held_heads(chains, anchors)
     return AnchorReport(
-        anchor_problems(anchors, heads, LOG_UNIT),
-        unanchored(anchors, heads, LOG_UNIT),
+        anchor_problems(anchors, heads, chains.kind),
+        unanchored(anchors, heads, chains.kind),
         anchors.malformed,
         None if path.exists() else path,
     )
 
 
-def _held_unit_heads(anchors: LatestAnchors) -> dict[int, Held]:
-    """Every log unit's last entry and, when its anchor is behind it, the entry at the
-    anchored seq: the same shape as ``_held_heads``."""
+def _held_heads(chains: _Chains, anchors: LatestAnchors) -> dict[int, Held]:
+    """Every chain's last row and, when its anchor is behind it, the row at the anchored seq,
+    as (seq, hash): enough for record/anchors.py, without loading every row."""
     heads: dict[int, list[tuple[int, str]]] = {
-        i: [] for i in db.session.scalars(select(LogUnit.id).order_by(LogUnit.id))
+        i: [] for i in db.session.scalars(select(chains.owners.id).order_by(chains.owners.id))
     }
-    for row in db.session.execute(_last_entries()):
-        heads[row.unit_id].append((row.seq, row.hash))
+    for row in db.session.execute(_last_rows(chains)):
+        heads[row.chain_id].append((row.seq, row.hash))
     behind = {
-        i: a.seq for i, a in anchors.units.items() if heads.get(i) and heads[i][0][0] != a.seq
+        i: a.seq
+        for i, a in anchors.of(chains.kind).items()
+        if heads.get(i) and heads[i][0][0] != a.seq
     }
     ids = sorted(behind)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         rows = db.session.execute(
-            select(LogEntry.unit_id, LogEntry.seq, LogEntry.hash).where(
-                LogEntry.unit_id.in_(batch), LogEntry.seq.in_({behind[i] for i in batch})
+            select(chains.chain_id.label("chain_id"), chains.rows.seq, chains.rows.hash).where(
+                chains.chain_id.in_(batch), chains.rows.seq.in_({behind[i] for i in batch})
             )
         )
         for row in rows:
-            if behind[row.unit_id] == row.seq:
-                heads[row.unit_id].append((row.seq, row.hash))
-    return heads
-
-
-def _held_heads(anchors: LatestAnchors) -> dict[int, Held]:
-    """Every onboarding's last event and, when its anchor is behind it, the event at the
-    anchored seq, as (seq, hash): enough for record/anchors.py, without loading every event."""
-    heads: dict[int, list[tuple[int, str]]] = {
-        i: [] for i in db.session.scalars(select(Onboarding.id).order_by(Onboarding.id))
-    }
-    for row in db.session.execute(_last_events()):
-        heads[row.onboarding_id].append((row.seq, row.hash))
-    behind = {
-        i: a.seq for i, a in anchors.latest.items() if heads.get(i) and heads[i][0][0] != a.seq
-    }
-    ids = sorted(behind)
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        rows = db.session.execute(
-            select(OnboardingEvent.onboarding_id, OnboardingEvent.seq, OnboardingEvent.hash).where(
-                OnboardingEvent.onboarding_id.in_(batch),
-                OnboardingEvent.seq.in_({behind[i] for i in batch}),
-            )
-        )
-        for row in rows:
-            if behind[row.onboarding_id] == row.seq:
-                heads[row.onboarding_id].append((row.seq, row.hash))
+            if behind[row.chain_id] == row.seq:
+                heads[row.chain_id].append((row.seq, row.hash))
     return heads

@@ -19,7 +19,6 @@ from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.catalog.schema import DOCUMENT_KINDS
-from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     Onboarding,
     OnboardingEvent,
@@ -30,7 +29,6 @@ from clinic_onboard.operations import progress
 from clinic_onboard.queries import plans
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.queries.policy_documents import current_document, is_document_of
-from clinic_onboard.queries.record import stored_file_names
 from clinic_onboard.record.states import EventKind
 from clinic_onboard.services import uploads
 from clinic_onboard.web import plan_cache, policy_files
@@ -41,7 +39,7 @@ from clinic_onboard.web.progress_forms import (
     NoteForm,
 )
 from clinic_onboard.web.recording import save
-from clinic_onboard.web.stored_files import send_stored
+from clinic_onboard.web.stored_files import keep_upload, send_stored
 from clinic_onboard.web.tenancy import current_membership, get_for_clinic_or_404
 
 bp = Blueprint("my", __name__, url_prefix="/my")
@@ -228,22 +226,11 @@ def _record_credential(task: OnboardingTask, form: CredentialForm) -> bool:
 
 
 def _store_file(form: CredentialForm, clinic_id: int) -> uploads.StoredFile | None:
-    """Store the copy, if one was sent, within the clinic's quota; files no event names are
-    deleted first, and that is committed at once, so the quota counts only what the record
-    needs even when this upload is then refused."""
+    """Store the copy, if one was sent (``keep_upload``)."""
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    config = current_app.config
-    if uploads.prune(clinic_id, stored_file_names(clinic_id)):
-        db.session.commit()
-    return uploads.save_upload(
-        upload.stream,
-        upload.filename,
-        clinic_id,
-        config["UPLOAD_MAX_BYTES"],
-        config["UPLOAD_QUOTA_BYTES_PER_CLINIC"],
-    )
+    return keep_upload(upload, clinic_id)
 
 
 @bp.get("/files/<int:event_id>")

@@ -3,7 +3,7 @@ version. Shared by the role page (managers attach and read) and the hire's item 
 those who may see their plan read it).
 """
 
-from flask import abort, current_app, flash
+from flask import abort, flash
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -13,10 +13,9 @@ from clinic_onboard.models import ClinicRole, PolicyDocument
 from clinic_onboard.operations import policy_documents as ops
 from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
-from clinic_onboard.queries.record import stored_file_names
 from clinic_onboard.services import uploads
 from clinic_onboard.web.role_forms import PolicyDocumentForm
-from clinic_onboard.web.stored_files import send_stored
+from clinic_onboard.web.stored_files import keep_upload, send_stored
 from clinic_onboard.web.tenancy import current_membership
 
 PDF = "application/pdf"
@@ -55,9 +54,7 @@ def send_document(document: PolicyDocument) -> Response:
 
 
 def _store_pdf(form: PolicyDocumentForm, clinic_id: int) -> uploads.StoredFile:
-    """The upload stored within the clinic's quota, a PDF only (``save_upload`` strips its
-    active content); files nothing names are pruned first, and that is committed at once, as
-    for credentials."""
+    """The upload stored as credential copies are (``keep_upload``), a PDF only."""
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):
         raise uploads.UploadRejected(_("Choose the PDF to upload."))
@@ -66,13 +63,4 @@ def _store_pdf(form: PolicyDocumentForm, clinic_id: int) -> uploads.StoredFile:
     upload.stream.seek(0)
     if head and uploads.sniff(head) != PDF:
         raise uploads.UploadRejected(_("Upload the clinic's document as a PDF."))
-    config = current_app.config
-    if uploads.prune(clinic_id, stored_file_names(clinic_id)):
-        db.session.commit()
-    return uploads.save_upload(
-        upload.stream,
-        upload.filename,
-        clinic_id,
-        config["UPLOAD_MAX_BYTES"],
-        config["UPLOAD_QUOTA_BYTES_PER_CLINIC"],
-    )
+    return keep_upload(upload, clinic_id)
