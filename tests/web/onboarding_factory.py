@@ -131,3 +131,31 @@ def a_pdf() -> bytes:
     written = io.BytesIO()
     document.save(written)
     return uploads.sanitised_pdf(written.getvalue())
+
+
+def staff_with_duty(
+    make_clinic: Callable, make_member: Callable, item_id: str, title: str, module: str
+) -> tuple[Membership, Membership]:
+    """A Nova Scotia clinic storing vaccines and open every day (so today is a working day
+    whenever the test runs), its manager, and a staff member whose plan has one start-of-day
+    duty; returns (manager, staff)."""
+    clinic = make_clinic("Harbour Clinic", province="NS", options=["vaccine_storage"])
+    clinic.open_weekdays = list(range(7))
+    clinic.open_holidays = [clinic.today().isoformat()]
+    manager = make_member(AppRole.MANAGER, clinic)
+    staff = make_member(AppRole.STAFF, clinic)
+    onboarding = build_onboarding(staff, manager.user_id)
+    onboarding.duties.append(
+        OnboardingDuty(
+            clinic_id=clinic.id,
+            item_id=item_id,
+            position=1,
+            title=title,
+            guidance="",
+            frequency="start_of_day",
+            module=module,
+            module_title=module.upper(),
+            references=[],
+        )
+    )
+    return manager, staff

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, Clinic, Membership, OnboardingDuty
+from clinic_onboard.models import Clinic, Membership
 from clinic_onboard.operations import daily_logs
 from clinic_onboard.services.library import catalog
 from tests.conftest import Auth
-from tests.web.onboarding_factory import build_onboarding
+from tests.web.onboarding_factory import staff_with_duty
 
 FRIDGE = "ipac.log.vaccine_fridge"
 
@@ -29,25 +29,9 @@ def test_today_and_the_month_repeat_no_id(
     make_clinic: Callable[..., Clinic],
     make_member: Callable[..., Membership],
 ) -> None:
-    clinic = make_clinic("Harbour Clinic", province="NS", options=["vaccine_storage"])
-    clinic.open_weekdays = list(range(7))
-    clinic.open_holidays = [clinic.today().isoformat()]
-    manager = make_member(AppRole.MANAGER, clinic)
-    staff = make_member(AppRole.STAFF, clinic)
-    onboarding = build_onboarding(staff, manager.user_id)
-    onboarding.duties.append(
-        OnboardingDuty(
-            clinic_id=clinic.id,
-            item_id="ohs.duty.exits_clear",
-            position=1,
-            title="Check that exits and walkways are clear",
-            guidance="",
-            frequency="start_of_day",
-            module="ohs",
-            module_title="OHS",
-            references=[],
-        )
-    )
+    title = "Check that exits and walkways are clear"
+    manager, staff = staff_with_duty(make_clinic, make_member, "ohs.duty.exits_clear", title, "ohs")
+    clinic = staff.clinic
     fridge = daily_logs.add_unit(clinic, catalog().log(FRIDGE), "Fridge, room 2")
     values = {"current": 4.0, "minimum": 3.0, "maximum": 5.0}
     for session in ("opening", "closing"):

@@ -9,11 +9,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole, Clinic, Membership, OnboardingDuty
+from clinic_onboard.models import AppRole, Clinic, Membership
 from clinic_onboard.operations import daily_logs
 from clinic_onboard.services.library import catalog
 from tests.conftest import Auth
-from tests.web.onboarding_factory import build_onboarding
+from tests.web.onboarding_factory import build_onboarding, staff_with_duty
 
 FRIDGE = "ipac.log.vaccine_fridge"
 VALUES = {"current": 4.0, "minimum": 3.0, "maximum": 5.0}
@@ -35,25 +35,11 @@ def test_the_fridge_duty_is_done_once_every_fridge_has_its_opening_reading(
     make_clinic: Callable[..., Clinic],
     make_member: Callable[..., Membership],
 ) -> None:
-    clinic = make_clinic("Harbour Clinic", province="NS", options=["vaccine_storage"])
-    clinic.open_weekdays = list(range(7))
-    clinic.open_holidays = [clinic.today().isoformat()]
-    manager = make_member(AppRole.MANAGER, clinic)
-    staff = make_member(AppRole.STAFF, clinic)
-    onboarding = build_onboarding(staff, manager.user_id)
-    onboarding.duties.append(
-        OnboardingDuty(
-            clinic_id=clinic.id,
-            item_id="ipac.duty.vaccine_fridge_open",
-            position=1,
-            title="Check and log the vaccine fridge temperature at opening",
-            guidance="",
-            frequency="start_of_day",
-            module="ipac",
-            module_title="IPAC",
-            references=[],
-        )
+    title = "Check and log the vaccine fridge temperature at opening"
+    _, staff = staff_with_duty(
+        make_clinic, make_member, "ipac.duty.vaccine_fridge_open", title, "ipac"
     )
+    clinic = staff.clinic
     log = catalog().log(FRIDGE)
     fridges = [daily_logs.add_unit(clinic, log, name) for name in ("Room 2", "Room 5")]
     db.session.commit()
