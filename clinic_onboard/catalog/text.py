@@ -5,8 +5,9 @@ titles as plain strings and stays in English for now; code that prints in a chos
 for it with ``text.get(lang)``, which always returns a plain ``str``.
 
 French texts get French typography on the way in: a no-break space (U+00A0) inside « » and before
-: ; ! ?, so authors type ordinary spaces and a printed line never starts with a lone "»" or "?",
-and the typographic apostrophe (U+2019) for the straight one authors type.
+":", so authors type ordinary spaces and a printed line never starts with a lone "»" or ":"; no
+space before ; ! ? (Quebec and Canadian federal usage, which the OQLF accepts); and the
+typographic apostrophe (U+2019) for the straight one authors type.
 """
 
 import re
@@ -23,18 +24,21 @@ APOSTROPHE = "\u2019"  # French library texts print the typographic apostrophe; 
 
 _OPENING_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSING_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
-_BEFORE_MARK = re.compile(r"[ \u202f]+(?=[:;!?])")
-# A mark glued to a word ("politique:"); a colon counts only before a space, so "https://" and
-# "8:30" pass.
-_GLUED_MARK = re.compile(r"\w([;!?]|:(?=\s|$))")
+_BEFORE_COLON = re.compile(r"[ \u202f]+(?=:)")
+_BEFORE_MARK = re.compile(r"[ \u00a0\u202f]+(?=[;!?])")
+# A colon glued to a word ("politique:"); it counts only before a space, so "https://" and "8:30"
+# pass.
+_GLUED_MARK = re.compile(r"\w(:)(?=\s|$)")
 _ENGLISH_QUOTES = re.compile(r"[\"“”]")
 
 
 def french_spacing(text: str) -> str:
-    """French typography: a no-break space inside « » and before : ; ! ? (one kind, U+00A0)."""
+    """French typography: a no-break space (one kind, U+00A0) inside « » and before ":", none
+    before ; ! ? as Quebec prints them."""
     text = _OPENING_QUOTE.sub("«" + NBSP, text)
     text = _CLOSING_QUOTE.sub(NBSP + "»", text)
-    return _BEFORE_MARK.sub(NBSP, text)
+    text = _BEFORE_MARK.sub("", text)
+    return _BEFORE_COLON.sub(NBSP, text)
 
 
 def check_language(lang: str) -> Language:

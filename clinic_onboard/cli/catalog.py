@@ -80,12 +80,12 @@ _PLAN_WORDS: Mapping[Language, _PlanWords] = {
         ),
         signers={},
     ),
-    # "\u00a0": the no-break space French puts before ":" and ";"
+    # "\u00a0": the no-break space French puts before ":" (none before ";", as Quebec prints it)
     "fr": _PlanWords(
-        heading="Plan d'intégration\u00a0: {role}, {setting}, {place}",
-        starting="Début le {day}\u00a0; bibliothèque de contenu {version}",
+        heading="Plan d’intégration\u00a0: {role}, {setting}, {place}",
+        starting="Début le {day}; bibliothèque de contenu {version}",
         duties="Tâches courantes",
-        tasks="Étapes d'intégration",
+        tasks="Étapes d’intégration",
         # The same words as the French PDFs, lower-case inside a line of text.
         frequencies=frequencies(Words("fr")),
         kinds={kind: Words("fr")(word).lower() for kind, word in KINDS.items()},

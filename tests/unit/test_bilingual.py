@@ -117,7 +117,6 @@ def test_a_text_without_french_is_named(
         ({"en": "Sign", "fr": "Signer", "de": "Unterschreiben"}, "unknown language 'de'"),
         ("Sign the pledge", "give the text in both languages, {en: ..., fr: ...}"),
         ({"en": "Policy: sign", "fr": "Politique: signer"}, 'put a space before ":"'),
-        ({"en": "Sign now!", "fr": "Signez maintenant!"}, 'put a space before "!"'),
         ({"en": 'The "pledge"', "fr": 'L\'"engagement"'}, "quote with « » in French"),
     ],
     ids=[
@@ -129,7 +128,6 @@ def test_a_text_without_french_is_named(
         "unknown-language",
         "one-language",
         "glued-colon",
-        "glued-bang",
         "english-quotes",
     ],
 )
@@ -198,8 +196,9 @@ def test_text_survives_copying() -> None:
         ("Politique de la clinique : lisez", f"Politique de la clinique{NBSP}: lisez"),
         ("marquez-les « ne pas utiliser »", f"marquez-les «{NBSP}ne pas utiliser{NBSP}»"),
         ("«ne pas utiliser»", f"«{NBSP}ne pas utiliser{NBSP}»"),
-        ("les registres ; puis", f"les registres{NBSP}; puis"),
-        ("Vraiment ? Oui !", f"Vraiment{NBSP}? Oui{NBSP}!"),
+        # Quebec prints ; ! ? with no space before them
+        ("les registres ; puis", "les registres; puis"),
+        (f"Vraiment{NBSP}? Oui !", "Vraiment? Oui!"),
         ("https://example.ca à 8:30", "https://example.ca à 8:30"),
     ],
 )

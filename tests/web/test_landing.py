@@ -216,6 +216,6 @@ def test_the_hires_wording_fixes_hold_in_french(
 
     client.post(f"/my/tasks/{task.id}/credential", data={**typo, "issued_on": "2026-01-31"})
     page = client.get("/my/").get_data(as_text=True)
-    assert f"Consigné : {task.title}." in page
+    assert f"Consigné\u00a0: {task.title}." in page
     assert "Votre " + task.title not in page and "Your " not in page
     assert "· début prévu" in page and "· started" not in page and "· début 2" not in page
