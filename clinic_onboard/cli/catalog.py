@@ -82,10 +82,10 @@ _PLAN_WORDS: Mapping[Language, _PlanWords] = {
     ),
     # "\u00a0": the no-break space French puts before ":" (none before ";", as Quebec prints it)
     "fr": _PlanWords(
-        heading="Plan d’intégration\u00a0: {role}, {setting}, {place}",
+        heading="Plan d\u2019intégration\u00a0: {role}, {setting}, {place}",
         starting="Début le {day}; bibliothèque de contenu {version}",
         duties="Tâches courantes",
-        tasks="Étapes d’intégration",
+        tasks="Étapes d\u2019intégration",
         # The same words as the French PDFs, lower-case inside a line of text.
         frequencies=frequencies(Words("fr")),
         kinds={kind: Words("fr")(word).lower() for kind, word in KINDS.items()},

@@ -119,7 +119,8 @@ def test_plan_text_in_french(run: Run) -> None:
     result = run(plan_command, *PLAN, "--start", "2026-12-01", "--lang", "fr")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        "Plan d’intégration\u00a0: Assistant médical, Clinique de médecine familiale, Ontario\n"
+        "Plan d\u2019intégration\u00a0: Assistant médical, Clinique de médecine familiale, "
+        "Ontario\n"
         "Début le mar. 2026-12-01; bibliothèque de contenu "
     )
     assert (

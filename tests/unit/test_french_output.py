@@ -128,7 +128,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_french_plan_command_prints_no_english(real: Catalog, role: str) -> None:
     result = CliRunner().invoke(plan_command, [*profile_args("QC", role), "--lang", "fr"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Plan d’intégration\u00a0: ")
+    assert result.output.startswith("Plan d\u2019intégration\u00a0: ")
     assert_no_english(result.output.replace(real.version, ""), english_plan(real, "QC", role))
 
 
@@ -157,7 +157,7 @@ def test_the_french_pdfs_print_no_english(
     real: Catalog, folder: Path, command: str, role: str
 ) -> None:
     text = french_pdf(command, "QC", role, folder)
-    headline = "Liste des tâches courantes" if command == "checklist" else "Plan d’intégration"
+    headline = "Liste des tâches courantes" if command == "checklist" else "Plan d\u2019intégration"
     assert headline in text and "Votre clinique" in text and "Page 1 sur" in text
     assert "pas un avis juridique" in flat(text)
     assert_no_english(text, english_plan(real, "QC", role))
@@ -166,7 +166,9 @@ def test_the_french_pdfs_print_no_english(
 def test_the_french_pdf_metadata_is_french(folder: Path) -> None:
     french_pdf("plan", "QC", "medical_assistant", folder)
     reader = PdfReader(folder / "plan-QC-medical_assistant.pdf")
-    assert reader.metadata is not None and reader.metadata.title.startswith("Plan d’intégration")
+    assert reader.metadata is not None and reader.metadata.title.startswith(
+        "Plan d\u2019intégration"
+    )
     assert reader.trailer["/Root"]["/Lang"] == "fr-CA"
 
 
@@ -175,7 +177,7 @@ def test_no_break_spaces_extract_as_spaces_and_nothing_is_lost(folder: Path) -> 
     assert "Politique de la clinique\u00a0:" in text or "Politique de la clinique :" in text
     assert "\ufffd" not in text and "clinique:" not in text
     # Quebec usage: no space before ? ; ! (a colon keeps its no-break space)
-    assert "personnels; ce n’est pas un avis juridique" in text
+    assert "personnels; ce n\u2019est pas un avis juridique" in text
     assert not re.search(r"\s[?;!]", text), re.findall(r".{20}\s[?;!]", text)
 
 

@@ -331,7 +331,7 @@ def test_a_french_plan_gives_a_french_plan_sheet(minimal_catalog: Catalog):
         "Avant le premier jour",
         "Jour 1",
         "Semaine 1",
-        "D’ici le jour 14",
+        "D\u2019ici le jour 14",
         "30 premiers jours",
         "Désactivés par la clinique",
     ]
@@ -378,7 +378,8 @@ def test_labels_cover_every_kind_phase_sign_off_and_frequency(words: Words):
 
 def test_french_labels_use_no_break_spaces():
     assert (
-        FRENCH("Onboarding plan: {role}, {clinic}") == "Plan d’intégration\u00a0: {role}, {clinic}"
+        FRENCH("Onboarding plan: {role}, {clinic}")
+        == "Plan d\u2019intégration\u00a0: {role}, {clinic}"
     )
     assert " :" not in str(pdf_texts("fr")) and " ;" not in str(pdf_texts("fr"))
 

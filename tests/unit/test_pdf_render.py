@@ -242,7 +242,11 @@ def test_a_french_record_prints_no_english_label():
     for text in english:
         for piece in re.split(r"\{\w+\}", text):
             assert len(piece.strip(" :.,…—·")) < 5 or piece.strip() not in french
-    for label in ("Dossier d’intégration — Émilie", "Page 1 sur", "Ce que signifie une validation"):
+    for label in (
+        "Dossier d\u2019intégration — Émilie",
+        "Page 1 sur",
+        "Ce que signifie une validation",
+    ):
         assert label in french
     summary = "4 éléments : 1 validé, 1 terminé, 1 pratique requise, 1 en attente de validation."
     assert summary in french

@@ -521,7 +521,7 @@ def test_pdf_summary_takes_a_language(app: Flask, quebec: dict, tmp_path: Path) 
 
 # ---- the completed record PDF in the clinic's language ------------------------------------------
 
-_FRENCH_RECORD = ("Dossier d’intégration", "Ce que signifie une validation", "Page 1 sur")
+_FRENCH_RECORD = ("Dossier d\u2019intégration", "Ce que signifie une validation", "Page 1 sur")
 _ENGLISH_RECORD = ("Onboarding record", "What a sign-off means", "Page 1 of", "History")
 
 
