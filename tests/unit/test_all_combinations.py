@@ -154,6 +154,22 @@ FACTS: dict[str, tuple[str, str, str, str, str | None]] = {
         None,
     ),
 }
+# The workers' compensation board of each jurisdiction (where injuries are reported and claimed).
+BOARDS: dict[str, str] = {
+    "AB": "WCB Alberta",
+    "BC": "WorkSafeBC",
+    "MB": "WCB Manitoba",
+    "NB": "WorkSafeNB",
+    "NL": "WorkplaceNL",
+    "NS": "WCB Nova Scotia",
+    "NT": "Workers' Safety and Compensation Commission",
+    "NU": "Workers' Safety and Compensation Commission",
+    "ON": "Workplace Safety and Insurance Board (WSIB)",
+    "PE": "WCB PEI",
+    "QC": "CNESST",
+    "SK": "WCB Saskatchewan",
+    "YT": "Workers' Safety and Compensation Board (WSCB)",
+}
 BILLING = re.compile(
     r"billing\.(claims_\w+|fix_rejections|fee_codes_policy|ab_somb|on_mcedt_account"
     r"|duty\.(daily_claims|rejections|remittance))$"
@@ -257,6 +273,7 @@ def test_jurisdiction_facts(code: str) -> None:
     assert regulator in jurisdiction.privacy.regulator
     assert plan_name in jurisdiction.health_plan.name
     assert ohs in jurisdiction.ohs.regulator
+    assert BOARDS[code] in jurisdiction.ohs.compensation_board
     if accessibility is None:
         assert jurisdiction.accessibility.law == ""
     else:
@@ -274,6 +291,34 @@ def test_plans_name_their_own_privacy_law_and_regulator() -> None:
             t.id.startswith("privacy.know_your_law") for t in plan.tasks
         ):
             assert regulator in text, label(plan)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_plans_print_each_jurisdictions_own_facts(lang: str) -> None:
+    """Between them, a jurisdiction's plans print its privacy law and regulator, health plan, OHS
+    regulator, compensation board and accessibility law, in the plan's language."""
+    printed: dict[str, set[str]] = {code: set() for code in CODES}
+    for plan in plans():
+        if plan.language == lang:
+            printed[plan.profile.province].update(text for _, text in words(plan))
+    missing = []
+    for code, texts in printed.items():
+        text = " ".join(texts)
+        jurisdiction = catalog().jurisdictions[code]
+        facts = {
+            "privacy law": jurisdiction.privacy.laws[0],
+            "privacy regulator": jurisdiction.privacy.regulator,
+            "health plan": jurisdiction.health_plan.name,
+            "OHS regulator": jurisdiction.ohs.regulator,
+            "compensation board": jurisdiction.ohs.compensation_board,
+            "accessibility law": jurisdiction.accessibility.law,
+        }
+        missing += [
+            f"{code} {name}: {fact.get(lang)!r}"
+            for name, fact in facts.items()
+            if fact and fact.get(lang) not in text
+        ]
+    assert not missing, "\n".join(missing)
 
 
 def test_no_billing_duties_where_the_setting_does_not_bill() -> None:

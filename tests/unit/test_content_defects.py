@@ -1,5 +1,6 @@
 """The defects of the December 2026 content review (issue 23), each checked on the real library."""
 
+import re
 from collections import Counter
 from datetime import date
 from functools import cache
@@ -92,13 +93,25 @@ def test_rehab_auto_insurer_is_the_provinces(code: str) -> None:
 
 def test_french_wording() -> None:
     french = " ".join(
-        text_of(plan(code, "family_medicine", "medical_assistant", "fr")) for code in ("QC", "ON")
+        text_of(plan(code, setting, role, "fr"))
+        for code, setting, role in (
+            ("QC", "family_medicine", "medical_assistant"),
+            ("ON", "family_medicine", "medical_assistant"),
+            ("QC", "specialty_clinic", "lead_medical_assistant"),
+            ("NB", "family_medicine", "medical_office_assistant"),
+        )
     )
-    assert "quasi-accident" not in french
-    assert "vous laver les mains" not in french and "lavez-vous les mains" not in french
+    lower = french.lower()
+    assert "quasi-accident" not in lower
+    # "clean your hands" is hand hygiene (rub or wash), not washing: titles included
+    assert "vous laver les mains" not in lower and "lavez-vous les mains" not in lower
+    assert "pratiquer l\u2019hygiène des mains" in lower
     assert "la loi suivante" not in french
     assert "'" not in french, "typographic apostrophes (\u2019) in French"
+    # both forms, as the role titles give them
     assert "votre superviseur " not in french.replace("votre superviseur ou", "")
+    assert not re.search(r"(?<!ou )\b(le|au) gestionnaire\b", french)
+    assert not re.search(r"\b(au|le) responsable d(u|e la)\b", french)
 
 
 def test_n95_fit_test_comes_before_airborne_precautions() -> None:
