@@ -57,6 +57,7 @@ class _PlanWords:
     no_signoff: str
     signers: Mapping[str, str]
     crowded: str
+    before_start: str
 
 
 _PLAN_WORDS: Mapping[Language, _PlanWords] = {
@@ -79,6 +80,7 @@ _PLAN_WORDS: Mapping[Language, _PlanWords] = {
             "  More than {limit} tasks fall due on {days}: they fit on no other day of their phase"
         ),
         signers={},
+        before_start="Before you start, by {day}",
     ),
     # "\u00a0": the no-break space French puts before ":" (none before ";", as Quebec prints it)
     "fr": _PlanWords(
@@ -96,6 +98,7 @@ _PLAN_WORDS: Mapping[Language, _PlanWords] = {
             "  Plus de {limit} tâches arrivent à échéance le {days}\u00a0: elles ne tiennent dans "
             "aucun autre jour de leur étape"
         ),
+        before_start="Avant de commencer, au plus tard le {day}",
     ),
 }
 
@@ -182,7 +185,10 @@ def plan_command(
 ) -> None:
     """Print the duty checklist and dated onboarding plan for a role at a clinic."""
     catalog = load_library()
-    plan = plan_from_options(catalog, province, setting, role, emr, options, start, lang)
+    # made today: a start date in the past never dates a "before you start" task before today
+    plan = plan_from_options(
+        catalog, province, setting, role, emr, options, start, lang, created_on=date.today()
+    )
     if output == "json":
         click.echo(json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False))
     else:
@@ -249,8 +255,15 @@ def _task_lines(plan: Plan, words: _PlanWords) -> Iterator[str]:
     if plan.crowded_days:
         days = ", ".join(_day(crowded.day, plan.language) for crowded in plan.crowded_days)
         yield words.crowded.format(limit=plan.max_per_day, days=days)
-    for due_date, tasks in groupby(plan.tasks, key=lambda task: task.due_date):
-        yield f"  {_day(due_date, plan.language)}"
+
+    # "before you start" tasks come first and apart even on a date they share with later ones
+    # (a plan made on day 1 or after it)
+    def heading(task: PlannedTask) -> tuple[date, bool]:
+        return task.due_date, task.phase != "before_start"
+
+    for (due_date, after_start), tasks in groupby(sorted(plan.tasks, key=heading), key=heading):
+        day = _day(due_date, plan.language)
+        yield f"  {day if after_start else words.before_start.format(day=day)}"
         yield from (_task_line(task, words) for task in tasks)
 
 

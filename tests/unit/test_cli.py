@@ -85,6 +85,7 @@ def test_list_unknown_module_is_a_usage_error(run: Run) -> None:
     assert "unknown module 'nope'" in result.output
 
 
+# A start far ahead: the command makes the plan today, and today must not reach the start.
 def test_plan_json(run: Run, library: Path) -> None:
     result = run(
         plan_command,
@@ -94,54 +95,57 @@ def test_plan_json(run: Run, library: Path) -> None:
         "--emr",
         "accuro",
         "--start",
-        "2026-12-01",
+        "2037-12-01",
         "--format",
         "json",
     )
     assert result.exit_code == 0, result.output
     profile = ClinicProfile("ON", "family_medicine", "accuro", frozenset({"specimen_collection"}))
-    plan = build_plan(load_catalog(library), profile, "medical_assistant", date(2026, 12, 1))
+    plan = build_plan(load_catalog(library), profile, "medical_assistant", date(2037, 12, 1))
     assert json.loads(result.output) == plan_to_dict(plan)
 
 
 def test_plan_text(run: Run) -> None:
-    result = run(plan_command, *PLAN, "--start", "2026-12-01")
+    result = run(plan_command, *PLAN, "--start", "2037-12-01")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
         "Onboarding plan: Medical assistant, Family medicine clinic, Ontario\n"
     )
     assert "  Per patient\n    - Clean and disinfect the patient zone" in result.output
-    assert "  Mon 2026-11-30\n    - Read the Public Health Ontario (PHO) and PIDAC" in result.output
+    assert (
+        "  Before you start, by Mon 2037-11-30\n"
+        "    - Read the Public Health Ontario (PHO) and PIDAC" in result.output
+    )
     assert "(competency, sign-off: supervisor)  [ipac.hand_hygiene]" in result.output
 
 
 def test_plan_text_in_french(run: Run) -> None:
-    result = run(plan_command, *PLAN, "--start", "2026-12-01", "--lang", "fr")
+    result = run(plan_command, *PLAN, "--start", "2037-12-01", "--lang", "fr")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
         "Plan d\u2019intégration\u00a0: Assistant médical, Clinique de médecine familiale, "
         "Ontario\n"
-        "Début le mar. 2026-12-01; bibliothèque de contenu "
+        "Début le mar. 2037-12-01; bibliothèque de contenu "
     )
     assert (
         "  Avec chaque patient\n    - Nettoyer et désinfecter la zone du patient" in result.output
     )
     assert (
-        "  lun. 2026-11-30\n    - Lire les pratiques de base de l\u2019organisme de référence"
-        in (result.output)
+        "  Avant de commencer, au plus tard le lun. 2037-11-30\n"
+        "    - Lire les pratiques de base de l\u2019organisme de référence" in (result.output)
     )
     assert "(compétence, validation\u00a0: superviseur)  [ipac.hand_hygiene]" in result.output
     assert result.output.rstrip().endswith("ce ne sont pas des consignes pour une clinique.")
 
 
 def test_plan_json_in_french(run: Run, library: Path) -> None:
-    result = run(plan_command, *PLAN, "--start", "2026-12-01", "--format", "json", "--lang", "fr")
+    result = run(plan_command, *PLAN, "--start", "2037-12-01", "--format", "json", "--lang", "fr")
     assert result.exit_code == 0, result.output
     plan = build_plan(
         load_catalog(library),
         ClinicProfile("ON", "family_medicine"),
         "medical_assistant",
-        date(2026, 12, 1),
+        date(2037, 12, 1),
         lang="fr",
     )
     assert json.loads(result.output) == plan_to_dict(plan)
@@ -149,6 +153,18 @@ def test_plan_json_in_french(run: Run, library: Path) -> None:
 
 def test_plan_start_defaults_to_today(run: Run) -> None:
     assert run(plan_command, *PLAN).exit_code == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_before_you_start_is_never_dated_before_today(run: Run, lang: str) -> None:
+    """A plan for someone who started last year still lists its before-you-start tasks as
+    such, due no earlier than the day the plan is printed."""
+    result = run(plan_command, *PLAN, "--start", "2025-12-01", "--format", "json", "--lang", lang)
+    before = [t for t in json.loads(result.output)["tasks"] if t["phase"] == "before_start"]
+    assert before and min(date.fromisoformat(t["due_date"]) for t in before) >= date.today()
+    text = run(plan_command, *PLAN, "--start", "2025-12-01", "--lang", lang).output
+    heading = {"en": "  Before you start, by ", "fr": "  Avant de commencer, au plus tard le "}
+    assert text.count(heading[lang]) == 1
 
 
 @pytest.mark.parametrize(
