@@ -362,14 +362,23 @@ def test_no_note_or_id_in_plans_or_pdf_models() -> None:
     [
         ("QC", "specialty_clinic", "medical_assistant", "fr"),
         ("NU", "community_health_centre", "clinic_assistant", "en"),
+        ("NT", "community_health_centre", "medical_office_assistant", "fr"),
+        ("ON", "family_medicine", "lead_medical_assistant", "en"),
     ],
 )
 def test_sample_renders_to_pdf(code: str, setting: str, role: str, lang: str) -> None:
+    """The printed pages, read back: no author note, no item id, before-you-start set apart."""
+    ids = "|".join(re.escape(module.id) for module in catalog().modules)
+    bad = re.compile(rf"{NOTES.pattern}|\b(?:{ids})\.[a-z_]+\b")
     plan = build_plan(catalog(), ClinicProfile(code, setting), role, START, lang=lang)
-    document = blank_plan(plan, "Clinic", code, setting, role, "v")
-    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(render(document))).pages)
-    assert "titre français" not in text
-    assert plan.tasks[0].title.split()[0] in text
+    texts = {}
+    for build in (blank_plan, blank_checklist):
+        pdf = render(build(plan, "Clinic", code, setting, role, "v"))
+        texts[build] = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+        assert not bad.search(texts[build]), bad.search(texts[build])
+    heading = {"en": "Before the first day", "fr": "Avant le premier jour"}[lang]
+    assert heading in texts[blank_plan]
+    assert plan.tasks[0].title.split()[0] in texts[blank_plan]
 
 
 def test_references_naming_one_jurisdiction_are_keyed_to_it() -> None:
