@@ -100,6 +100,16 @@ class LibraryInfo(Strict):
     disclaimer: Text
 
 
+class PrivateClinicPrivacy(Strict):
+    """The privacy facts of a privately run clinic where they differ from a public one's
+    (Nunavut: PIPEDA, not the ATIPP Act); a clinic chooses with the ``private_clinic`` option."""
+
+    laws: Texts
+    law_short: Text
+    regulator: Text
+    worker_term: Text
+
+
 class Privacy(Strict):
     laws: Texts
     law_short: Text
@@ -108,6 +118,16 @@ class Privacy(Strict):
     pipeda: Pipeda
     breach_duty: Plain
     status: Status
+    private_clinic: PrivateClinicPrivacy | None = None
+
+    def for_clinic(self, private: bool) -> "Privacy":
+        """These facts, or a private clinic's where the jurisdiction has them apart."""
+        if not (private and self.private_clinic):
+            return self
+        private = self.private_clinic
+        return self.model_copy(
+            update={name: getattr(private, name) for name in type(private).model_fields}
+        )
 
 
 class HealthPlan(Strict):

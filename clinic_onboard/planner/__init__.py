@@ -6,12 +6,18 @@ Pure: no Flask, no database and no clock; the caller passes the start date.
 from clinic_onboard.planner.build import build_plan
 from clinic_onboard.planner.export import plan_to_dict
 from clinic_onboard.planner.plan import Plan, PlannedDuty, PlannedTask, SwitchedOff
-from clinic_onboard.planner.profile import ClinicProfile, CustomItem, RoleCustomization
+from clinic_onboard.planner.profile import (
+    PRIVATE_CLINIC,
+    ClinicProfile,
+    CustomItem,
+    RoleCustomization,
+)
 from clinic_onboard.planner.requests import CUSTOM_MODULE, CUSTOM_MODULE_TITLES
 
 __all__ = [
     "CUSTOM_MODULE",
     "CUSTOM_MODULE_TITLES",
+    "PRIVATE_CLINIC",
     "ClinicProfile",
     "CustomItem",
     "Plan",

@@ -22,7 +22,12 @@ from clinic_onboard.catalog import (
     render,
 )
 from clinic_onboard.planner.plan import Plan, PlannedDuty, PlannedTask, SwitchedOff
-from clinic_onboard.planner.profile import ClinicProfile, CustomItem, RoleCustomization
+from clinic_onboard.planner.profile import (
+    PRIVATE_CLINIC,
+    ClinicProfile,
+    CustomItem,
+    RoleCustomization,
+)
 from clinic_onboard.planner.requests import (
     CUSTOM_MODULE,
     CUSTOM_MODULE_TITLES,
@@ -62,6 +67,13 @@ class _Place:
         return tuple(self.render(ref) for ref in references if ref.is_for(code))
 
 
+def _jurisdiction(catalog: Catalog, profile: ClinicProfile) -> Jurisdiction:
+    """The clinic's jurisdiction, with a private clinic's privacy law where it has its own."""
+    jurisdiction = catalog.jurisdictions[profile.province]
+    privacy = jurisdiction.privacy.for_clinic(PRIVATE_CLINIC in profile.options)
+    return jurisdiction.model_copy(update={"privacy": privacy})
+
+
 def build_plan(
     catalog: Catalog,
     profile: ClinicProfile,
@@ -91,7 +103,7 @@ def build_plan(
     language = check_language(lang)
     check_request(catalog, profile, role)
     check_custom_items(catalog, customization.custom_items)
-    place = _Place(catalog.jurisdictions[profile.province], language)
+    place = _Place(_jurisdiction(catalog, profile), language)
     modules = tuple(m for m in catalog.modules if m.offboarding == offboarding)
     chosen = _select(modules, Audience(profile, catalog.role_scope(role)), customization.disabled)
     calendar = calendar or ClinicCalendar(profile.province)

@@ -3,6 +3,10 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# The clinic option saying the clinic is privately run, not by a government or health authority:
+# it chooses the jurisdiction's private-clinic privacy facts (Nunavut: PIPEDA, not ATIPP).
+PRIVATE_CLINIC = "private_clinic"
+
 
 @dataclass(frozen=True)
 class ClinicProfile:

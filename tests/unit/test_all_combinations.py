@@ -21,7 +21,7 @@ from clinic_onboard.catalog import Catalog, load_catalog
 from clinic_onboard.paths import checklists_dir
 from clinic_onboard.pdf import blank_checklist, blank_plan
 from clinic_onboard.pdf.render import render
-from clinic_onboard.planner import ClinicProfile, Plan, build_plan
+from clinic_onboard.planner import PRIVATE_CLINIC, ClinicProfile, Plan, build_plan
 
 START = date(2026, 12, 1)
 CODES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
@@ -189,7 +189,8 @@ def catalog() -> Catalog:
 @cache
 def plans() -> tuple[Plan, ...]:
     real = catalog()
-    options = frozenset(real.options)
+    # every option but the private clinic's, so Nunavut plans are its health centres' (ATIPP)
+    options = frozenset(real.options) - {PRIVATE_CLINIC}
     return tuple(
         build_plan(real, ClinicProfile(code, setting, options=options), role, START, lang=lang)
         for code in real.jurisdictions

@@ -419,7 +419,7 @@ def english_outputs(fixture: Path) -> dict[str, Any]:
             "--option",
             "specimen_collection",
             "--start",
-            "2026-12-01",
+            "2037-12-01",  # ahead of any test run: the command dates nothing before today
         ),
         "cli_catalog_list": cli(catalog_group, "list")
         + cli(catalog_group, "list", "--module", "privacy"),

@@ -9,7 +9,7 @@ import pytest
 
 from clinic_onboard.catalog import Catalog, load_catalog, render
 from clinic_onboard.paths import checklists_dir
-from clinic_onboard.planner import ClinicProfile, Plan, build_plan
+from clinic_onboard.planner import PRIVATE_CLINIC, ClinicProfile, Plan, build_plan
 
 
 @cache
@@ -73,6 +73,31 @@ def test_nunavut_health_centre_privacy() -> None:
     text = text_of(plan("NU", "community_health_centre", "medical_office_assistant"))
     assert "Information and Privacy Commissioner of Nunavut" in text
     assert "Access to Information and Protection of Privacy Act" in text
+    # the law it names is the health centre's alone (PIPEDA's principles may still be cited)
+    assert "private clinic" not in text and "ATIPP Act (PIPEDA" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "law", "regulator", "public_law"),
+    [
+        ("en", "(PIPEDA)", "Office of the Privacy Commissioner of Canada", "ATIPP"),
+        ("fr", "(LPRPDE)", "Commissariat à la protection de la vie privée du Canada", "LAIPVP"),
+    ],
+)
+def test_a_private_nunavut_clinic_says_so_and_gets_pipeda(
+    lang: str, law: str, regulator: str, public_law: str
+) -> None:
+    """The clinic profile's private_clinic option: PIPEDA and the federal Commissioner."""
+    private = ClinicProfile("NU", "family_medicine", options=frozenset({PRIVATE_CLINIC}))
+    made = build_plan(real(), private, "medical_office_assistant", date(2026, 12, 1), lang=lang)
+    text = text_of(made)
+    assert law in text and regulator in text
+    assert public_law not in text and "Nunavut" in text
+    # elsewhere the option changes nothing
+    ontario = ClinicProfile("ON", "family_medicine", options=frozenset({PRIVATE_CLINIC}))
+    assert text_of(
+        build_plan(real(), ontario, "medical_office_assistant", date(2026, 12, 1), lang=lang)
+    ) == text_of(plan("ON", "family_medicine", "medical_office_assistant", lang))
 
 
 def test_no_ontario_ppe_order_in_quebec() -> None:
