@@ -26,6 +26,7 @@ from clinic_onboard.paths import checklists_dir
 from clinic_onboard.pdf.document import KINDS, frequencies
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.planner import ClinicProfile, Plan, PlannedTask, build_plan, plan_to_dict
+from clinic_onboard.planner.spread import DEFAULT_MAX_PER_DAY
 
 lang_option = click.option(
     "--lang",
@@ -171,6 +172,13 @@ def _timing(item: Item) -> str:
 @click.option("--emr", default=None, help="The clinic's EMR product, e.g. accuro.")
 @click.option("--option", "options", multiple=True, help="A clinic option; repeat for more.")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: today).")
+@click.option(
+    "--max-per-day",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_PER_DAY,
+    show_default=True,
+    help="At most this many tasks fall due on one day; a day that needs more is reported.",
+)
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 @lang_option
 def plan_command(
@@ -180,6 +188,7 @@ def plan_command(
     emr: str | None,
     options: tuple[str, ...],
     start: datetime | None,
+    max_per_day: int,
     output: str,
     lang: Language,
 ) -> None:
@@ -187,7 +196,16 @@ def plan_command(
     catalog = load_library()
     # made today: a start date in the past never dates a "before you start" task before today
     plan = plan_from_options(
-        catalog, province, setting, role, emr, options, start, lang, created_on=date.today()
+        catalog,
+        province,
+        setting,
+        role,
+        emr,
+        options,
+        start,
+        lang,
+        created_on=date.today(),
+        max_per_day=max_per_day,
     )
     if output == "json":
         click.echo(json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False))
@@ -205,12 +223,15 @@ def plan_from_options(
     start: datetime | None,
     lang: Language = "en",
     created_on: date | None = None,
+    max_per_day: int = DEFAULT_MAX_PER_DAY,
 ) -> Plan:
     """The plan for the command-line profile options; a bad slug is a usage error (exit 2)."""
     profile = ClinicProfile(province.upper(), setting, emr, frozenset(options))
     try:
         day = start.date() if start else date.today()
-        return build_plan(catalog, profile, role, day, lang=lang, created_on=created_on)
+        return build_plan(
+            catalog, profile, role, day, lang=lang, created_on=created_on, max_per_day=max_per_day
+        )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
 

@@ -24,7 +24,16 @@ from clinic_onboard.planner import Plan
 
 Builder = Callable[..., Document]
 _DEFAULT_CLINIC_NAME = {"en": "Your clinic", "fr": "Votre clinique"}
-_PROFILE_OPTIONS = ("province", "setting", "role", "emr", "options", "start", "lang")
+_PROFILE_OPTIONS = (
+    "province",
+    "setting",
+    "role",
+    "emr",
+    "options",
+    "start",
+    "max_per_day",
+    "lang",
+)
 
 
 @click.group("pdf")
@@ -53,12 +62,22 @@ def _export_command(name: str, builder: Builder, help_text: str) -> click.Comman
         emr: str | None,
         options: tuple[str, ...],
         start: datetime | None,
+        max_per_day: int,
         lang: Language,
     ) -> None:
         catalog = load_library()
         today = date.today()  # a blank plan printed today dates nothing before today
         plan = plan_from_options(
-            catalog, province, setting, role, emr, options, start, lang, created_on=today
+            catalog,
+            province,
+            setting,
+            role,
+            emr,
+            options,
+            start,
+            lang,
+            created_on=today,
+            max_per_day=max_per_day,
         )
         clinic = clinic_name or _DEFAULT_CLINIC_NAME[lang]
         names = _names(catalog, plan)

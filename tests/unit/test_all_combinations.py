@@ -322,6 +322,24 @@ def test_plans_print_each_jurisdictions_own_facts(lang: str) -> None:
     assert not missing, "\n".join(missing)
 
 
+def test_requirements_come_first_and_the_n95_fit_test_before_airborne_precautions() -> None:
+    """In every plan: an item never falls due before an item it requires; the fit test, which
+    airborne precautions and the PPE order require, in week 1 with them."""
+    for plan in plans()[::2]:  # the dates are the same in both languages
+        due = {task.id: task.due_date for task in plan.tasks}
+        for task in plan.tasks:
+            if task.id.startswith("clinic."):
+                continue
+            for required in catalog().item(task.id).requires:
+                assert required not in due or due[required] <= due[task.id], (
+                    f"{label(plan)}: {task.id} before {required}"
+                )
+        if "ipac.n95_fit_test" in due:
+            practised = {"ipac.additional_precautions", "ipac.ppe_order", "ipac.ppe_order_on"}
+            assert practised & set(due), label(plan)
+            assert all(due["ipac.n95_fit_test"] <= due[i] for i in practised & set(due))
+
+
 def test_no_billing_duties_where_the_setting_does_not_bill() -> None:
     for plan in plans():
         if not (

@@ -202,3 +202,21 @@ def test_plan_text_reports_busy_days() -> None:
     result = CliRunner().invoke(plan_command, [*args, "--start", "2026-12-07"])
     assert result.exit_code == 0, result.output
     assert "More than 8 tasks fall due on Mon 2026-12-07" in result.output  # day 1
+
+
+def test_plan_day_limit_is_an_option(run: Run) -> None:
+    """--max-per-day sets the cap: tasks spread to other days of their phase, and a day still
+    over it would be reported in the plan, never hidden."""
+
+    def busiest(*limit: str) -> tuple[int, dict[str, object]]:
+        args = (*PLAN, "--start", "2037-12-01", *limit, "--format", "json")
+        data = json.loads(run(plan_command, *args).output)
+        days = [t["due_date"] for t in data["tasks"] if t["phase"] != "before_start"]
+        over = {day for day in days if days.count(day) > data["max_per_day"]}
+        assert over == {crowded["day"] for crowded in data["crowded_days"]}
+        return max(days.count(day) for day in days), data
+
+    assert busiest()[0] > 1
+    most, data = busiest("--max-per-day", "1")
+    assert data["max_per_day"] == 1 and most == 1
+    assert run(plan_command, *PLAN, "--max-per-day", "0").exit_code == 2
