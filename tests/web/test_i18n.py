@@ -758,3 +758,18 @@ def test_white_space_leaves_the_clinics_language_alone(
     assert client.post("/clinic/profile", data=data).status_code in (200, 302)
     db.session.refresh(clinic)
     assert clinic.language == "en"
+
+
+@pytest.mark.parametrize(
+    ("accept", "words"),
+    [
+        ("en", "They are not legal advice"),
+        ("fr-CA", "Elles ne constituent pas un avis juridique; vérifiez"),
+    ],
+)
+def test_every_page_says_the_content_is_guidance_not_legal_advice(
+    client: FlaskClient, accept: str, words: str
+) -> None:
+    """The footer of every page, signed in or not: the library is guidance (issue 23)."""
+    page = client.get("/auth/login", headers={"Accept-Language": accept}).get_data(as_text=True)
+    assert words in html.unescape(page)
