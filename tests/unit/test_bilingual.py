@@ -320,10 +320,10 @@ def test_placeholders_are_filled_in_the_plans_language(real: Catalog) -> None:
     billing = build_plan(real, profile, "medical_office_assistant", START, lang="fr")
     plans = [t.guidance for t in billing.tasks if t.id == "billing.health_plan_basics"]
     assert plans == [
-        "Dans notre province ou territoire, le régime public d\u2019assurance maladie porte le nom "
-        f"suivant{NBSP}: Régime d\u2019assurance-santé de l\u2019Ontario (RASO). Apprenez "
-        "quelle preuve de couverture les patients présentent à l\u2019accueil, quels services de "
-        "la clinique le régime paie et lesquels les patients paient eux-mêmes."
+        "Apprenez comment fonctionne le régime public d\u2019assurance maladie de notre province "
+        "ou territoire (Régime d\u2019assurance-santé de l\u2019Ontario (RASO))"
+        f"{NBSP}: quelle preuve de couverture les patients présentent à l\u2019accueil, quels "
+        "services de la clinique le régime paie et lesquels les patients paient eux-mêmes."
     ]
 
 

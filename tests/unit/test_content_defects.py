@@ -132,6 +132,9 @@ def test_french_wording() -> None:
     assert "vous laver les mains" not in lower and "lavez-vous les mains" not in lower
     assert "pratiquer l\u2019hygiène des mains" in lower
     assert "la loi suivante" not in french
+    # placeholders follow a common noun in parentheses, never « ... le suivant : X »
+    assert not re.search(r"suivante?s?\W?:", french), re.findall(r".{40}suivante?s?\W?:", french)
+    assert "pas sûr que" not in french
     assert "'" not in french, "typographic apostrophes (\u2019) in French"
     # both forms, as the role titles give them
     assert "votre superviseur " not in french.replace("votre superviseur ou", "")
