@@ -134,7 +134,8 @@ def test_french_wording() -> None:
     assert "la loi suivante" not in french
     # placeholders follow a common noun in parentheses, never « ... le suivant : X »
     assert not re.search(r"suivante?s?\W?:", french), re.findall(r".{40}suivante?s?\W?:", french)
-    assert "pas sûr que" not in french
+    assert "pas sûr que" not in french and "pour qu\u2019il la vérifie" not in french
+    assert not re.search(r"(du travail|d\u2019indemnisation), [A-Z]", french)  # (fact) instead
     assert "'" not in french, "typographic apostrophes (\u2019) in French"
     # both forms, as the role titles give them
     assert "votre superviseur " not in french.replace("votre superviseur ou", "")
