@@ -132,3 +132,17 @@ def test_the_replaced_item_is_listed_once_in_french_too(
     assert page.count("Mettre et retirer l\u2019équipement de protection dans le bon ordre") == 1
     assert "Éléments remplacés par la version de la nouvelle province" in page
     assert "Put on and take off" not in page
+
+
+def test_a_nunavut_clinic_says_it_is_privately_run(
+    client: FlaskClient, auth: Auth, make_member, make_clinic
+) -> None:
+    """The profile offers the private-clinic choice, which gives PIPEDA in Nunavut (issue 23)."""
+    manager, _ = _manager_with_role(make_member, make_clinic)
+    auth.login_as(manager)
+    page = client.get("/clinic/profile").get_data(as_text=True)
+    assert 'value="private_clinic"' in page and "Privately run clinic (Nunavut)" in page
+    nunavut = {**ONTARIO, "province": "NU", "options": ["private_clinic"], "confirmed": "yes"}
+    client.post("/clinic/profile", data=nunavut, follow_redirects=True)
+    db.session.expire_all()
+    assert (manager.clinic.province, manager.clinic.options) == ("NU", ["private_clinic"])
