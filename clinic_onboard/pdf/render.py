@@ -525,9 +525,12 @@ def _table(table: Table, width: float, continued: str = "") -> RLTable:
         _column_heading(column, column_width)
         for column, column_width in zip(table.columns, widths, strict=True)
     ]
+    # Cells alike share their flowables ("Done" a thousand times over is set once): a table
+    # wraps a cell's flowables again just before drawing them, so sharing them is safe.
+    made = cache(partial(_cell, write_in=table.write_in))
     rows = [
         [
-            _cell(cell, column, table.write_in, column_width)
+            made(cell, column, width=column_width)
             for cell, column, column_width in zip(row, table.columns, widths, strict=True)
         ]
         for row in table.rows
