@@ -95,6 +95,9 @@ _HYPHENATION = {"en": "en_US", "fr": "fr"}
 # a piece of a fingerprint or a code such as "HSF-2e"); its ending is set in superscript.
 _FRENCH_ORDINAL = re.compile(r"(?<![\w.\-/])(\d+)(ers|res|er|re|es|e)(?![\w\-])")
 _language: ContextVar[str] = ContextVar("pdf_language", default="en")
+# What a paragraph sets apart though Python's str.split() does not: a zero-width space (a
+# break) and a soft hyphen (a break point, not printed).
+_SET_APART = re.compile("[\u200b\u00ad]")
 
 
 def render(document: Document) -> bytes:
@@ -270,10 +273,13 @@ def _para(text: str, look: _Look, room: float | None = None) -> Flowable:
 
 def _one_line(text: str, font: str, size: float, room: float) -> bool:
     """Whether a paragraph would set ``text`` as it stands on a single line of ``room``:
-    words apart by single spaces (a paragraph collapses others, breaks at a no-break
-    space's neighbours), nothing for ``typeset`` to raise, and as wide as its words and
-    spaces measured one by one, as the paragraph measures them, at most ``room``."""
-    if text.split(" ") != text.split() or typeset(escape(text)) != escape(text):
+    words apart by single spaces (a paragraph collapses others, measures a no-break space
+    its own way, breaks at a zero-width space, hides a soft hyphen), nothing for
+    ``typeset`` to raise, and as wide as its words and spaces measured one by one, as the
+    paragraph measures them, at most ``room``."""
+    if _SET_APART.search(text) or text.split(" ") != text.split():
+        return False
+    if typeset(escape(text)) != escape(text):
         return False
     space = stringWidth(" ", font, size)
     width = -space  # summed in the paragraph's order, so a line just at ``room`` agrees

@@ -401,6 +401,8 @@ def test_a_one_line_cell_prints_as_its_paragraph_would(text: str, align: str, la
         "Fait\u00a0:",  # a paragraph measures a no-break space its own way
         "1er jour",  # French raises the ordinal's ending
         "Deux\nlignes",
+        "Fait\u200bdeux",  # a paragraph may break at a zero-width space
+        "Ac\u00adquis",  # and prints no soft hyphen unless it breaks there
     ],
 )
 def test_text_a_paragraph_would_set_otherwise_stays_a_paragraph(text: str):
