@@ -11,7 +11,8 @@ same data can be measured by two versions of the code side by side:
 Per page: the median of 7 in-process requests (Flask's test client, after 2 warm-ups), the
 median CPU time they took (this process's, plus its PostgreSQL server processes' read from
 ``/proc``: on a shared machine wall time follows the other work, CPU time much less), the
-SQL statements one request runs, and the page's size.
+SQL statements one request runs, and the page's size. Beside them, the record PDF of one hire
+whose plan has 300 items (``bench.seed.seed_record``, in a database of its own).
 """
 
 import argparse
@@ -29,12 +30,13 @@ from sqlalchemy import event, func, select
 
 from bench.common import counting_queries, derived_database, make_app, sqlite_url
 from bench.pages import signed_in
-from bench.seed import PEOPLE_PER_SUPERVISOR, Size, seed
+from bench.seed import PEOPLE_PER_SUPERVISOR, Size, seed, seed_record
 from bench.timing import measure, print_table
 from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, Membership, Onboarding, OnboardingEvent, OnboardingTask
 
 HIRES = (50, 100, 200, 400)
+RECORD_ITEMS = 300  # the issue's "record PDF at 300 items"
 PAGES = (
     ("Dashboard", "/dashboard/"),
     ("Staff list", "/staff/"),
@@ -92,13 +94,13 @@ def people_for(hires: int) -> int:
     return people
 
 
-def database(args: argparse.Namespace, hires: int) -> tuple[str, bool]:
-    """The database of the ``hires`` clinic, and whether it still has to be seeded."""
+def database(args: argparse.Namespace, name: str) -> tuple[str, bool]:
+    """The database ``name`` (``clinic400``), and whether it still has to be seeded."""
     if args.database_url:
-        return derived_database(args.database_url, f"clinic{hires}"), args.seed
+        return derived_database(args.database_url, name), args.seed
     args.folder.mkdir(parents=True, exist_ok=True)
-    path = args.folder / f"clinic{hires}.db"
-    return sqlite_url(args.folder, f"clinic{hires}"), args.seed or not path.exists()
+    path = args.folder / f"{name}.db"
+    return sqlite_url(args.folder, name), args.seed or not path.exists()
 
 
 def describe(app: Flask) -> str:
@@ -120,22 +122,39 @@ def manager_email(app: Flask) -> str:
 def measure_clinic(app: Flask, repeat: int) -> list[Figure]:
     clock = CpuClock(app)
     client = signed_in(app, manager_email(app))
-    figures = []
-    for name, path in PAGES:
-        spent: list[float] = []
+    return [_figure(app, clock, name, _fetch(client.get, path), repeat) for name, path in PAGES]
 
-        def fetch(path: str = path) -> bytes:
-            response = client.get(path)
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {path} answered {response.status_code}")
-            return response.data
 
-        timing = measure(_cpu_timed(fetch, clock, spent), warmup=2, repeat=repeat)
-        cpu = statistics.median(spent[2:]) * 1000 if clock.postgres else None
-        with counting_queries(app) as statements:
-            size = len(fetch())
-        figures.append(Figure(name, timing.median, cpu, len(statements), size / 1024))
-    return figures
+def measure_record(app: Flask, repeat: int) -> Figure:
+    """The record PDF of the database's one hire, downloaded by the clinic's manager."""
+    clock = CpuClock(app)
+    client = signed_in(app, manager_email(app))
+    with app.app_context():
+        onboarding_id = db.session.scalar(select(Onboarding.id))
+    path = f"/exports/onboardings/{onboarding_id}/record.pdf"
+    name = f"Record PDF ({RECORD_ITEMS} items)"
+    return _figure(app, clock, name, _fetch(client.post, path), repeat)
+
+
+def _fetch(send: Callable[[str], Any], path: str) -> Callable[[], bytes]:
+    def fetch() -> bytes:
+        response = send(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        return response.data
+
+    return fetch
+
+
+def _figure(
+    app: Flask, clock: CpuClock, name: str, fetch: Callable[[], bytes], repeat: int
+) -> Figure:
+    spent: list[float] = []
+    timing = measure(_cpu_timed(fetch, clock, spent), warmup=2, repeat=repeat)
+    cpu = statistics.median(spent[2:]) * 1000 if clock.postgres else None
+    with counting_queries(app) as statements:
+        size = len(fetch())
+    return Figure(name, timing.median, cpu, len(statements), size / 1024)
 
 
 def _cpu_timed(
@@ -162,30 +181,39 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = []
     for hires in args.hires:
-        url, needs_seed = database(args, hires)
+        url, needs_seed = database(args, f"clinic{hires}")
         if needs_seed:
             seed(url, Size(clinics=1, staff=people_for(hires)))
         app = make_app(url)
         print(f"{hires}: {describe(app)}", file=sys.stderr)
-        for figure in measure_clinic(app, args.repeat):
-            rows.append(
-                (
-                    hires,
-                    figure.page,
-                    f"{figure.median_ms:.0f}",
-                    "" if figure.cpu_ms is None else f"{figure.cpu_ms:.0f}",
-                    figure.queries,
-                    f"{figure.kilobytes:.0f}",
-                )
-            )
+        rows += [_row(hires, figure) for figure in measure_clinic(app, args.repeat)]
         with app.app_context():
             db.engine.dispose()
+    url, needs_seed = database(args, f"record{RECORD_ITEMS}")
+    if needs_seed:
+        seed_record(url, RECORD_ITEMS)
+    app = make_app(url)
+    rows.append(_row(1, measure_record(app, args.repeat)))
+    with app.app_context():
+        db.engine.dispose()
     print_table(
         "One clinic as it grows (in-process, median ms)",
         ("hires", "page", "median ms", "CPU ms", "queries", "KB"),
         rows,
     )
     return 0
+
+
+def _row(hires: int, figure: Figure) -> tuple[object, ...]:
+    cpu = "" if figure.cpu_ms is None else f"{figure.cpu_ms:.0f}"
+    return (
+        hires,
+        figure.page,
+        f"{figure.median_ms:.0f}",
+        cpu,
+        figure.queries,
+        f"{figure.kilobytes:.0f}",
+    )
 
 
 if __name__ == "__main__":

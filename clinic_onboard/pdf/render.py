@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape
@@ -87,12 +87,17 @@ KEEP_WITH_HEADING = 150  # a section heading needs this much room below it or st
 DETAIL_SIZE = 9  # guidance and details: nothing a reader must read is smaller
 FLOOR_SIZE = 7  # a word too wide for its cell shrinks to this size before it is hyphenated
 CELL_PADDING = 8  # left and right padding of a table cell together
+CELL_PADDING_Y = 5  # top padding of a table cell, and its bottom padding
+_UNBOUNDED = 72000  # the height a table offers a cell's flowables to measure them
 # pyphen's dictionary for each language of the documents.
 _HYPHENATION = {"en": "en_US", "fr": "fr"}
 # A French ordinal: "1er", "1re", "2e", "21es", a number standing alone with its ending (not
 # a piece of a fingerprint or a code such as "HSF-2e"); its ending is set in superscript.
 _FRENCH_ORDINAL = re.compile(r"(?<![\w.\-/])(\d+)(ers|res|er|re|es|e)(?![\w\-])")
 _language: ContextVar[str] = ContextVar("pdf_language", default="en")
+# What a paragraph sets apart though Python's str.split() does not: a zero-width space (a
+# break) and a soft hyphen (a break point, not printed).
+_SET_APART = re.compile("[\u200b\u00ad]")
 
 
 def render(document: Document) -> bytes:
@@ -251,16 +256,68 @@ def _hyphenator(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=_HYPHENATION.get(language, "en_US"))
 
 
-def _para(text: str, look: _Look, room: float | None = None) -> Paragraph:
+def _para(text: str, look: _Look, room: float | None = None) -> Flowable:
     """A paragraph of plain text: markup characters escaped, line breaks kept; given the
-    ``room`` it has, a word wider than that is broken at its hyphenation points."""
+    ``room`` it has, a word wider than that is broken at its hyphenation points, and text
+    that fits on one line is a ``_Line``, which prints it the same at a fraction of the cost."""
+    font = BOLD if look.bold else REGULAR
+    if room is not None and _one_line(text, font, look.size, room):
+        return _Line(text, _style(look))
     lines = text.split("\n")
     if room is None:
         markup = "<br/>".join(escape(line) for line in lines)
     else:
-        font = BOLD if look.bold else REGULAR
         markup = "<br/>".join(_broken(line, font, look.size, room) for line in lines)
     return Paragraph(typeset(markup), _style(look))
+
+
+def _one_line(text: str, font: str, size: float, room: float) -> bool:
+    """Whether a paragraph would set ``text`` as it stands on a single line of ``room``:
+    words apart by single spaces (a paragraph collapses others, measures a no-break space
+    its own way, breaks at a zero-width space, hides a soft hyphen), nothing for
+    ``typeset`` to raise, and as wide as its words and spaces measured one by one, as the
+    paragraph measures them, at most ``room``."""
+    if _SET_APART.search(text) or text.split(" ") != text.split():
+        return False
+    if typeset(escape(text)) != escape(text):
+        return False
+    space = stringWidth(" ", font, size)
+    width = -space  # summed in the paragraph's order, so a line just at ``room`` agrees
+    for word in _word_widths(text, font, size):
+        width = width + space + word
+    return width <= room
+
+
+@lru_cache(maxsize=4096)
+def _word_widths(text: str, font: str, size: float) -> tuple[float, ...]:
+    """The width of each word of ``text``: a summary's cells repeat a few words ("Done",
+    "Overdue") thousands of times, each measured for its size and its line."""
+    return tuple(stringWidth(word, font, size) for word in text.split())
+
+
+class _Line(Flowable):
+    """One line of plain text, set where a one-line ``Paragraph`` of the same style sets it
+    (its font, colour and alignment, the baseline a font size below the top, a leading
+    tall), without parsing markup or breaking lines. A summary of 400 staff has some
+    11,000 cells, nearly all one word such as "Done": as paragraphs, parsing, line breaking
+    and drawing them again on every measure of the table took most of its seconds."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text, self.style = text, style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.style.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        style, canvas = self.style, self.canv
+        spare = self.width - stringWidth(self.text, style.fontName, style.fontSize)
+        x = {TA_LEFT: 0, TA_CENTER: spare / 2, TA_RIGHT: spare}[style.alignment]
+        # no saveState here: ``drawOn`` saves and restores the canvas around ``draw``
+        canvas.setFillColor(style.textColor)
+        canvas.setFont(style.fontName, style.fontSize, style.leading)
+        canvas.drawString(x, self.height - style.fontSize, self.text)
 
 
 def typeset(markup: str) -> str:
@@ -276,8 +333,7 @@ def fitting_size(
 ) -> float:
     """The size at which the widest word of ``text`` fits ``width``, not below ``floor``:
     a name or a long word shrinks a little rather than break."""
-    font = BOLD if bold else REGULAR
-    widest = max((stringWidth(word, font, size) for word in text.split()), default=0)
+    widest = max(_word_widths(text, BOLD if bold else REGULAR, size), default=0)
     if widest <= width:
         return size
     return max(floor, int(size * width / widest * 10) / 10)
@@ -475,20 +531,35 @@ def _table(table: Table, width: float, continued: str = "") -> RLTable:
         _column_heading(column, column_width)
         for column, column_width in zip(table.columns, widths, strict=True)
     ]
+    # Cells alike share their flowables ("Done" a thousand times over is set once): a table
+    # wraps a cell's flowables again just before drawing them, so sharing them is safe.
+    made = cache(partial(_cell, write_in=table.write_in))
     rows = [
         [
-            _cell(cell, column, table.write_in, column_width)
+            made(cell, column, width=column_width)
             for cell, column, column_width in zip(row, table.columns, widths, strict=True)
         ]
         for row in table.rows
     ]
-    result = _ContinuedTable([header, *rows], colWidths=widths, repeatRows=1)
+    heights = [_row_height(row, widths) for row in [header, *rows]]
+    result = _ContinuedTable([header, *rows], colWidths=widths, rowHeights=heights, repeatRows=1)
     result.continued = continued
     result.setStyle(_table_style(table.write_in, len(rows)))
     return result
 
 
-def _column_heading(column: Column, width: float) -> Paragraph:
+def _row_height(row: list[Any], widths: list[float]) -> float:
+    """The row's height as the table measures it (its tallest cell's flowables stacked, with
+    the padding), measured once here: left to the table, every row was measured again each
+    time the table was wrapped or split, a page of rows at a time, most rows many times."""
+    tallest = 0.0
+    for cell, width in zip(row, widths, strict=True):
+        flowables = cell if isinstance(cell, list) else [cell]
+        tallest = max(tallest, sum(f.wrap(width - CELL_PADDING, _UNBOUNDED)[1] for f in flowables))
+    return tallest + CELL_PADDING_Y + CELL_PADDING_Y
+
+
+def _column_heading(column: Column, width: float) -> Flowable:
     room = width - CELL_PADDING
     size = fitting_size(column.heading, True, 8.5, room, floor=6.5)
     return _para(
@@ -497,11 +568,11 @@ def _column_heading(column: Column, width: float) -> Paragraph:
 
 
 def _cell(cell: Cell, column: Column, write_in: bool, width: float) -> list[Flowable]:
+    room = width - CELL_PADDING
     if cell.kind == "checkbox":
-        return [_para("☐", _Look(size=15, align="center", leading=15))]
+        return [_para("☐", _Look(size=15, align="center", leading=15), room)]
     if not cell.text and not cell.detail:  # a muted blank (a closed day) has nothing to fill in
         return [Spacer(1, WRITE_IN_HEIGHT if write_in and cell.tone != "muted" else 0)]
-    room = width - CELL_PADDING
     size = fitting_size(cell.text, cell.bold, 9, room)
     look = _Look(size=size, bold=cell.bold, tone=cell.tone, align=column.align)
     flowables: list[Flowable] = [_para(cell.text, look, room)]
@@ -518,10 +589,10 @@ def _table_style(write_in: bool, row_count: int) -> TableStyle:
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 1, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING_Y),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING_Y),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
     ]
     if write_in:
         # boxes to write in: every cell ruled so initials and dates land in the right row
@@ -624,7 +695,7 @@ def _signature_lines(labels: tuple[str, ...], width: float) -> KeepTogether:
     return KeepTogether([table])
 
 
-def _signature_label(label: str) -> Paragraph | str:
+def _signature_label(label: str) -> Flowable | str:
     return _para(label, _Look(size=DETAIL_SIZE, tone="muted")) if label else ""
 
 

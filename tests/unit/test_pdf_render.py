@@ -7,10 +7,13 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
 
 from clinic_onboard.catalog import load_catalog
 from clinic_onboard.paths import checklists_dir
@@ -32,6 +35,7 @@ from clinic_onboard.pdf import (
     compliance_summary,
 )
 from clinic_onboard.pdf import fonts as fonts_module
+from clinic_onboard.pdf import render as renderer
 from clinic_onboard.pdf.document import HistoryEntry, signature_meaning
 from clinic_onboard.pdf.fonts import register_fonts
 from clinic_onboard.pdf.render import MARGIN_X, _qr, render
@@ -366,6 +370,73 @@ def _text_runs(page) -> list[tuple[str, float, float]]:
 def _pieces(runs: list[tuple[str, float, float]], whole: str) -> list[float]:
     """Right edges of the lines that are parts of ``whole`` (split to fit their cell)."""
     return [right for text, _, right in runs if len(text) >= 5 and text.rstrip("-") in whole]
+
+
+# ---- one-line cells (issue 26: a 400-staff summary's 11,000 cells) ---------------------------
+
+ROOM = 90.0  # points: a summary's module column at 6 modules
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("align", ["left", "center", "right"])
+@pytest.mark.parametrize("text", ["Done", "Overdue", "Pas commencé", "—", "Kim Lê & Co"])
+def test_a_one_line_cell_prints_as_its_paragraph_would(text: str, align: str, language: str):
+    """A cell's single line skips the paragraph machinery, not its look: the same words at
+    the same place, in the same font, size and colour."""
+    register_fonts()
+    look = renderer._Look(size=9, bold=True, tone="bad", align=align)
+    token = renderer._language.set(language)
+    try:
+        line = renderer._para(text, look, ROOM)
+        paragraph = Paragraph(escape(text), renderer._style(look))
+    finally:
+        renderer._language.reset(token)
+
+    assert isinstance(line, renderer._Line)
+    assert line.wrap(ROOM, 100) == paragraph.wrap(ROOM, 100)
+    assert _drawn(line) == _drawn(paragraph)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vérifications d'antécédents et documents d'embauche",  # wider than the room
+        "Fait  deux fois",  # a paragraph collapses the double space
+        "Fait\u00a0:",  # a paragraph measures a no-break space its own way
+        "1er jour",  # French raises the ordinal's ending
+        "Deux\nlignes",
+        "Fait\u200bdeux",  # a paragraph may break at a zero-width space
+        "Ac\u00adquis",  # and prints no soft hyphen unless it breaks there
+    ],
+)
+def test_text_a_paragraph_would_set_otherwise_stays_a_paragraph(text: str):
+    register_fonts()
+    token = renderer._language.set("fr")
+    try:
+        assert isinstance(renderer._para(text, renderer._Look(size=9), ROOM), Paragraph)
+    finally:
+        renderer._language.reset(token)
+
+
+def _drawn(flowable: Flowable) -> tuple[list[tuple[str, str, float, float, float]], list[str]]:
+    """The text runs a flowable draws at (72, 500), each with its font, size and position,
+    and the fill colours it sets."""
+    buffer = BytesIO()
+    canvas = Canvas(buffer)
+    flowable.wrapOn(canvas, ROOM, 100)
+    flowable.drawOn(canvas, 72, 500)
+    canvas.save()
+    page = PdfReader(BytesIO(buffer.getvalue())).pages[0]
+    runs: list[tuple[str, str, float, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x, y = cm[4] + tm[4] * cm[0], cm[5] + tm[5] * cm[3]
+            runs.append((text, font["/BaseFont"], size, round(x, 3), round(y, 3)))
+
+    page.extract_text(visitor_text=visit)
+    content = page.get_contents().get_data().decode("latin-1")
+    return runs, re.findall(r"[\d.]+ [\d.]+ [\d.]+ rg", content)
 
 
 # ---- stable bytes and metadata ----------------------------------------------------------------

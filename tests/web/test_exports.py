@@ -16,16 +16,18 @@ from clinic_onboard.models import (
     AppRole,
     ClinicRole,
     IssuedRecord,
+    Membership,
     OnboardingEvent,
     SwitchedOffItem,
 )
+from clinic_onboard.operations import leaving, progress
 from clinic_onboard.operations import onboarding as plans
-from clinic_onboard.operations import progress
 from clinic_onboard.queries import pdf_inputs
 from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.record import chain_head
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web import exports
+from tests.conftest import counting_queries
 from tests.web.onboarding_factory import TITLES, build_onboarding, make_team, task_of
 
 
@@ -174,6 +176,49 @@ def test_a_french_summary_names_modules_in_french_whatever_the_plans_language(te
 
     assert "Prévention et contrôle des infections" in summary.modules
     assert "IPAC" not in summary.modules
+
+
+def test_the_summary_runs_as_many_queries_for_a_larger_clinic(
+    client: FlaskClient, auth, team, make_member: Callable
+):
+    """Issue 26: each hire's module cells are counted by the database and the cards about
+    to lapse found by narrow queries, so more staff (one of them gone, each with a card
+    lapsing) add rows to the summary, not statements to its request."""
+    auth.login_as(team["manager"])
+    manager_id, supervisor_id = team["manager"].id, team["supervisor"].user_id
+    small = _summary_queries(client)
+    manager = db.session.get(Membership, manager_id)  # the count emptied the session
+    names = []
+    for number in range(4):
+        hire = make_member(AppRole.STAFF, clinic=manager.clinic)
+        onboarding = build_onboarding(hire, supervisor_id)
+        progress.record_credential(
+            onboarding,
+            task_of(onboarding, "bls.certificate"),
+            hire,
+            progress.CredentialDetails(
+                "Heart and Stroke", f"BLS-{number}", date.today(), date.today() + timedelta(10)
+            ),
+            None,
+        )
+        if number == 0:
+            leaving.mark_left(hire, manager, date.today(), "resigned")
+        names.append(hire.user.display_name)
+    db.session.commit()
+
+    assert _summary_queries(client) == small
+    text = pdf_text(client.get("/exports/summary.pdf"))
+    assert all(name in text for name in names)
+    assert text.count(TITLES["bls.certificate"]) == 5  # the team's card, the four new ones
+
+
+def _summary_queries(client: FlaskClient) -> int:
+    """Statements of one summary download, from an empty session as a real request has."""
+    assert client.get("/exports/summary.pdf").status_code == 200  # warm: first-visit work
+    db.session.expunge_all()
+    with counting_queries() as statements:
+        assert client.get("/exports/summary.pdf").status_code == 200
+    return len(statements)
 
 
 def test_staff_get_403_for_the_summary(client, auth, team):
