@@ -62,16 +62,19 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.call(sys.argv[2:], stdout=open(sys.argv[1], "w"))
 wall = time.perf_counter() - start
-print(code, wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 """
 
 
 @dataclass(frozen=True)
 class Run:
-    """One command run: exit code, wall seconds, peak RSS in MB, and what it printed."""
+    """One command run: exit code, wall and CPU seconds (the command's, not its database
+    server's), peak RSS in MB, and what it printed."""
 
     code: int
     seconds: float
+    cpu: float
     peak_mb: float
     output: str
 
@@ -337,8 +340,9 @@ def run_command(args: list[str], env: dict[str, str], folder: Path) -> Run:
         text=True,
         check=True,
     )
-    code, seconds, peak_kb = done.stdout.split()
-    return Run(int(code), float(seconds), int(peak_kb) / 1024, stdout.read_text() + done.stderr)
+    code, seconds, cpu, peak_kb = done.stdout.split()
+    output = stdout.read_text() + done.stderr
+    return Run(int(code), float(seconds), float(cpu), int(peak_kb) / 1024, output)
 
 
 def counts(base: str, clinics: int) -> tuple[int, int, int]:
@@ -360,6 +364,15 @@ def _checked_verify(run: Run, onboardings: int) -> None:
         raise SystemExit(f"verify-signoffs did not verify the network:\n{run.output[-3000:]}")
 
 
+COMMANDS = {
+    # What starting the app costs (imports, the library): the part of each run that no
+    # network size changes, measured so the verify figure above it can be compared with events.
+    "start": ["routes"],
+    "reminders": ["send-reminders", "--dry-run"],
+    "verify": ["verify-signoffs"],
+}
+
+
 def measure(args: argparse.Namespace) -> None:
     day = (args.today or date.today()).isoformat()
     sizes = sorted(args.sizes)
@@ -369,21 +382,20 @@ def measure(args: argparse.Namespace) -> None:
     for round_number in range(args.rounds):
         for clinics in sizes:
             env = command_env(args.database_url, args.folder, clinics)
-            reminders = run_command(
-                ["send-reminders", "--dry-run", "--today", day], env, args.folder
-            )
-            if reminders.code != 0:
-                raise SystemExit(f"send-reminders failed:\n{reminders.output[-3000:]}")
-            verify = run_command(["verify-signoffs"], env, args.folder)
-            _checked_verify(verify, facts[clinics][0])
-            runs.setdefault(("reminders", clinics), []).append(reminders)
-            runs.setdefault(("verify", clinics), []).append(verify)
-            print(
-                f"round {round_number + 1}, {clinics} clinics: send-reminders "
-                f"{reminders.seconds:.1f} s {reminders.peak_mb:.0f} MB, verify-signoffs "
-                f"{verify.seconds:.1f} s; load {_load()}",
-                file=sys.stderr,
-            )
+            for name, command in COMMANDS.items():
+                extra = ["--today", day] if name == "reminders" else []
+                run = run_command([*command, *extra], env, args.folder)
+                if name == "verify":
+                    _checked_verify(run, facts[clinics][0])
+                elif run.code != 0:
+                    raise SystemExit(f"{command[0]} failed:\n{run.output[-3000:]}")
+                runs.setdefault((name, clinics), []).append(run)
+                print(
+                    f"round {round_number + 1}, {clinics} clinics, {command[0]}: "
+                    f"{run.seconds:.1f} s, CPU {run.cpu:.1f} s, {run.peak_mb:.0f} MB; "
+                    f"load {_load()}",
+                    file=sys.stderr,
+                )
         loads.append(_load())
     _print(runs, facts, sizes, loads)
 
@@ -398,49 +410,67 @@ def _print(
     sizes: list[int],
     loads: list[str],
 ) -> None:
-    first = sizes[0]
-
     def median(name: str, clinics: int, field: str) -> float:
         return statistics.median(getattr(r, field) for r in runs[(name, clinics)])
 
-    rows = []
+    first = sizes[0]
+    rounds = len(runs[("verify", first)])
+    reminders, verify = [], []
     for clinics in sizes:
         onboardings, events, people = facts[clinics]
-        seconds = median("reminders", clinics, "seconds")
         peak = median("reminders", clinics, "peak_mb")
-        verify = median("verify", clinics, "seconds")
-        rows.append(
+        reminders.append(
             (
                 clinics,
                 f"{people:,}",
-                f"{onboardings:,}",
-                f"{events:,}",
-                f"{seconds:.1f}",
+                f"{median('reminders', clinics, 'seconds'):.1f}",
+                f"{median('reminders', clinics, 'cpu'):.1f}",
                 f"{peak:.0f}",
                 f"{peak / median('reminders', first, 'peak_mb'):.2f}",
-                f"{verify:.1f}",
-                f"{verify / median('verify', first, 'seconds'):.1f}",
-                f"{events / facts[first][1]:.1f}",
-                f"{events / verify:,.0f}",
             )
         )
+        start = median("start", clinics, "seconds")
+        above = median("verify", clinics, "seconds") - start
+        above_first = median("verify", first, "seconds") - median("start", first, "seconds")
+        cpu = median("verify", clinics, "cpu") - median("start", clinics, "cpu")
+        cpu_first = median("verify", first, "cpu") - median("start", first, "cpu")
+        verify.append(
+            (
+                clinics,
+                f"{onboardings:,}",
+                f"{events:,}",
+                f"{events / facts[first][1]:.1f}",
+                f"{median('verify', clinics, 'seconds'):.1f}",
+                f"{start:.1f}",
+                f"{above:.1f}",
+                f"{above / above_first:.1f}",
+                f"{cpu:.1f}",
+                f"{cpu / cpu_first:.1f}",
+                f"{events / above:,.0f}",
+            )
+        )
+    heading = f"median of {rounds}; load average {' -> '.join(loads)}"
     print_table(
-        f"The nightly commands across the network (median of {len(runs[('verify', first)])}; "
-        f"load average {' -> '.join(loads)})",
+        f"send-reminders --dry-run ({heading})",
+        ("clinics", "people", "wall s", "CPU s", "peak MB", "peak : 1 clinic"),
+        reminders,
+    )
+    print_table(
+        f"verify-signoffs ({heading}; start = clinic-onboard routes)",
         (
             "clinics",
-            "people",
-            "onboardings",
+            "records",
             "events",
-            "reminders s",
-            "reminders peak MB",
-            "peak : 1",
-            "verify s",
-            "verify time : 1",
             "events : 1",
-            "events/s verified",
+            "wall s",
+            "start s",
+            "above start s",
+            "above : 1",
+            "CPU above start s",
+            "CPU : 1",
+            "events/s",
         ),
-        rows,
+        verify,
     )
 
 
