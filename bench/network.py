@@ -143,6 +143,7 @@ def seed_one(base: str, hires: int, folder: Path) -> None:
     app = make_app(database_url(base, 1))
     with app.app_context():
         anchor_records()  # the seed's bulk-inserted events were written past the ORM's anchoring
+        db.session.remove()  # give its connection back first, so dispose() closes it
         db.engine.dispose()
 
 
@@ -184,6 +185,7 @@ def grow(base: str, folder: Path, clinics: int, template: int, span: dict[str, i
             _move_sequences(connection)
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("ANALYZE")
+        db.session.remove()
         db.engine.dispose()
     print(f"network {clinics} made in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
