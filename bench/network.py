@@ -14,9 +14,11 @@ record key and written with ``COPY``; their heads are anchored. ``verify-signoff
 call every record genuine and anchored, or the bench stops.
 
 Each command runs as ``clinic-onboard`` does in production, in a process of its own started
-by a fresh wrapper, which reports the command's wall time and peak RSS
-(``getrusage(RUSAGE_CHILDREN)``, which holds the peak of that one child only). Sizes take
-turns round by round (the machine is shared); the load average is printed with the figures.
+by a fresh wrapper, which reports the command's wall time, CPU time and peak RSS
+(``getrusage(RUSAGE_CHILDREN)``, which holds the peak of that one child only). Starting the
+app (``clinic-onboard routes``) is timed as well: ``verify-signoffs`` above it is what is
+compared with the events. Sizes take turns round by round (the machine is shared); the load
+average is printed with the figures.
 
     .venv/bin/python -m bench.network [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/network_bench]
         [--sizes 1 10 50] [--hires 200] [--rounds 2] [--seed]
@@ -54,7 +56,7 @@ from clinic_onboard.services.anchor_log import anchor_records, append_anchors
 BASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/network_bench"
 # A throwaway key for throwaway data: the seed signs with it and the commands verify with it.
 RECORD_KEYS = "bench:QkVOQ0gta2V5LWZvci10aHJvd2F3YXktZGF0YWJhc2VzLTAxMjM0NTY3ODk="
-FREE_GB_NEEDED = 8  # 50 clinics of 200 hires take about 3 GB with their indexes
+FREE_GB_NEEDED = 8  # the 50-clinic database takes 1.5 GB; its 10 and 1 clinic more
 EVENTS = "onboarding_events"
 # getrusage(RUSAGE_CHILDREN) in a process that has run one child only: that child's peak.
 WRAPPER = """
@@ -90,13 +92,13 @@ def database_url(base: str, clinics: int) -> str:
     )
 
 
-def _admin(base: str) -> Any:
+def admin_engine(base: str) -> Any:
     return create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
 def database_exists(base: str, clinics: int) -> bool:
     name = make_url(database_url(base, clinics)).database
-    engine = _admin(base)
+    engine = admin_engine(base)
     with engine.connect() as connection:
         found = connection.execute(
             text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
@@ -108,7 +110,7 @@ def database_exists(base: str, clinics: int) -> bool:
 def create_database(base: str, clinics: int, template: int | None) -> None:
     """``<base>_<clinics>``, dropped first; a copy of ``<base>_<template>`` when given."""
     name = make_url(database_url(base, clinics)).database
-    engine = _admin(base)
+    engine = admin_engine(base)
     with engine.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         source = make_url(database_url(base, template)).database if template else None

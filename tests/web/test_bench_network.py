@@ -33,7 +33,7 @@ def base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("RECORD_ANCHOR_LOG", str(tmp_path / "anchors.log"))
     url = make_url(URL).set(database="network_bench_test")
     yield url.render_as_string(hide_password=False)
-    engine = network._admin(url.render_as_string(hide_password=False))
+    engine = network.admin_engine(url.render_as_string(hide_password=False))
     with engine.connect() as connection:
         for clinics in (1, 3):
             connection.execute(text(f'DROP DATABASE IF EXISTS "network_bench_test_{clinics}"'))
