@@ -29,6 +29,7 @@ from clinic_onboard.models import (
 )
 from clinic_onboard.models.types import utcnow
 from clinic_onboard.operations import progress, reminders
+from clinic_onboard.queries.reminders import batch_snapshot, people_batches
 from clinic_onboard.reminders import Frequency
 from tests.conftest import Auth, counting_queries
 from tests.web.onboarding_factory import TODAY, build_onboarding, task_of
@@ -443,3 +444,23 @@ def test_each_batch_runs_the_same_queries(
         counts.append(len(statements))
     per_batch = counts[1] - counts[0]
     assert per_batch > 0 and counts[2] - counts[1] == 3 * per_batch, counts
+
+
+def test_a_batch_holds_its_own_clinics_work_only(
+    app: Flask, make_team: Callable[[str], Team]
+) -> None:
+    """What a run holds at a time is one batch's snapshot: as the network grows from one clinic
+    to five, the largest snapshot (hires, open tasks, cards, members) stays the same."""
+    largest, made = [], 0
+    for clinics in (1, 2, 5):
+        for number in range(made, clinics):
+            make_team(f"Clinic {number}")
+        made = clinics
+        sizes = []
+        for people in people_batches(3):  # a clinic's three people a batch
+            snapshot = batch_snapshot(people)
+            found = (snapshot.hires, snapshot.tasks, snapshot.credentials, snapshot.members)
+            sizes.append(tuple(len(rows) for rows in found))
+        assert len(sizes) == clinics
+        largest.append(max(sizes))
+    assert largest[0][0] == 1 and largest[0][1] > 0 and len(set(largest)) == 1, largest

@@ -2,11 +2,11 @@
 statements, and the command says how far it got."""
 
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
-from clinic_onboard.models import AppRole
+from clinic_onboard.models import AppRole, Onboarding, OnboardingEvent, OnboardingTask
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
 from tests.conftest import counting_queries
@@ -60,3 +60,25 @@ def test_the_command_reports_its_progress(app: Flask, make_member) -> None:
     assert result.exit_code == 0, result.output
     assert "Records checked so far: 2 (0 failing)." in result.output
     assert "All 3 onboarding records verify." in result.output
+
+
+def test_a_long_run_holds_one_batch_of_rows(app: Flask, make_member) -> None:
+    """The run's memory follows the batch, not the network: while a batch is checked, the
+    session holds no onboarding, task or event of an earlier batch."""
+    _records(make_member, 6)
+    ids = sorted(db.session.scalars(select(Onboarding.id)))
+    db.session.expunge_all()  # as a fresh command starts
+    for number, report in enumerate(record_reads.verify_chains(batch=2)):
+        batch = set(ids[number // 2 * 2 : number // 2 * 2 + 2])
+        assert report.ok and report.onboarding_id in batch
+        held = {_onboarding_of(row) for row in db.session.identity_map.values()} - {None}
+        assert held == batch, (held, batch)
+    assert number == 5
+
+
+def _onboarding_of(row: object) -> int | None:
+    if isinstance(row, Onboarding):
+        return row.id
+    if isinstance(row, OnboardingTask | OnboardingEvent):
+        return row.onboarding_id
+    return None
