@@ -46,6 +46,7 @@ from clinic_onboard.models import (
 from clinic_onboard.operations import audit, invitation_emails, invitation_quota, invitations, jobs
 from clinic_onboard.operations.accounts import normalize_email
 from clinic_onboard.operations.clinic_invitations import HireDetails, add_hire
+from clinic_onboard.operations.jobs import LineResult
 from clinic_onboard.operations.onboarding import (
     OnboardingError,
     check_start_date,
@@ -144,13 +145,15 @@ def run_import(job: Job) -> Iterator[None]:
     columns, records = _parse(job.payload["text"])
     importer = _Importer(job, clinic, actor, columns)
     for start in range(0, len(records), LINES_PER_BATCH):
-        for line, values in records[start : start + LINES_PER_BATCH]:
-            importer.import_line(line, values)
+        results = [
+            importer.import_line(*record) for record in records[start : start + LINES_PER_BATCH]
+        ]
+        jobs.add_lines(job, results)
         yield
     after = {"count": job.succeeded, "job": job.id}
     # No one to name: the log counts the hires from ``after`` in the viewer's language.
     audit.record(clinic.id, actor, "onboarding.import", "", None, after)
-    if importer.waiting and mail.mail_configured():
+    if importer.waiting:
         job.follow_up_id = invitation_emails.add_sending(clinic, actor, importer.waiting).id
 
 
@@ -161,35 +164,33 @@ class _Importer:
         self.job, self.clinic, self.actor, self.columns = job, clinic, actor, columns
         self.checker = _RowChecker(clinic)
         self.catalog = catalog()
-        # (membership id, role name) of the new hires to email a set-password link.
+        # (membership id, role name) of the new hires to email a set-password link, if any.
+        self.emailing = mail.mail_configured()
         self.waiting: list[tuple[int, str]] = []
 
-    def import_line(self, line: int, values: list[str]) -> None:
+    def import_line(self, line: int, values: list[str]) -> LineResult:
         if len(values) != len(self.columns):
             where = self.columns.index("email")
             label = values[where] if where < len(values) else ""
-            self._refuse(line, label, [_wrong_count(len(values), len(self.columns))])
-            return
+            return _refused(line, label, [_wrong_count(len(values), len(self.columns))])
         found = dict(zip(self.columns, values, strict=True))
         row, problems = self.checker.check(line, found)
         if row is None or problems:
-            self._refuse(line, found.get("email", ""), problems)
-            return
+            return _refused(line, found.get("email", ""), problems)
         try:
             with db.session.begin_nested():  # a refused line leaves nothing behind
                 added = _add(self.clinic, self.actor, row, self.catalog)
         except (OnboardingError, invitation_quota.InvitationRefused) as error:
-            self._refuse(line, row.email, [str(error)])
-            return
+            return _refused(line, row.email, [str(error)])
         if isinstance(added, ClinicInvitation):
-            jobs.add_line(self.job, line, LineOutcome.INVITED, row.email)
-            return
-        jobs.add_line(self.job, line, LineOutcome.IMPORTED, row.email, onboarding_id=added.id)
-        if invitations.may_issue_link(added.membership.user, self.clinic.id):
+            return LineResult(line, LineOutcome.INVITED, row.email)
+        if self.emailing and invitations.may_issue_link(added.membership.user, self.clinic.id):
             self.waiting.append((added.membership_id, row.role.name))
+        return LineResult(line, LineOutcome.IMPORTED, row.email, onboarding_id=added.id)
 
-    def _refuse(self, line: int, label: str, problems: list[str]) -> None:
-        jobs.add_line(self.job, line, LineOutcome.REFUSED, label, "; ".join(problems))
+
+def _refused(line: int, label: str, problems: list[str]) -> LineResult:
+    return LineResult(line, LineOutcome.REFUSED, label, "; ".join(problems))
 
 
 def _add(

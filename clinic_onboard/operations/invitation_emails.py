@@ -2,7 +2,7 @@
 made and committed, then mailed, so a slow mail server never holds the database, and the
 progress page lists what happened to each email."""
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,6 +11,9 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic, Job, JobKind, LineOutcome, Membership, User
 from clinic_onboard.operations import invitation_quota, invitations, jobs
 from clinic_onboard.operations.invitations import Delivery
+from clinic_onboard.operations.jobs import LineResult
+
+NOT_SENT = LineOutcome.NOT_SENT
 
 
 def add_sending(clinic: Clinic, actor: User, recipients: list[tuple[int, str]]) -> Job:
@@ -29,26 +32,26 @@ def run_sending(job: Job) -> Iterator[None]:
             )
         )
         if membership is None:
-            jobs.add_line(job, number, LineOutcome.NOT_SENT, "", _("This person was removed."))
-            yield
-            continue
-        email = membership.user.email
-        try:
-            link = invitations.issue_link(membership, actor)
-        except (invitations.HasPassword, invitations.NotThisClinics):
-            message = _("No link was made: this person already signs in with a password.")
-            jobs.add_line(job, number, LineOutcome.NOT_SENT, email, message)
-            yield
-            continue
-        except invitation_quota.InvitationRefused as refused:
-            jobs.add_line(job, number, LineOutcome.NOT_SENT, email, str(refused))
-            yield
-            continue
-        yield  # the link's audit entry is committed before the mail server is asked
-        delivery = invitations.email_link(membership, link, role_name, actor)
-        if delivery == Delivery.SENT:
-            jobs.add_line(job, number, LineOutcome.SENT, email)
+            result = LineResult(number, NOT_SENT, "", _("This person was removed."))
         else:
-            message = _("The email could not be sent; make a new link from the hire's page.")
-            jobs.add_line(job, number, LineOutcome.NOT_SENT, email, message)
+            result = yield from _send(number, membership, role_name, actor)
+        jobs.add_lines(job, [result])
         yield
+
+
+def _send(
+    number: int, membership: Membership, role_name: str, actor: User
+) -> Generator[None, None, LineResult]:
+    email = membership.user.email
+    try:
+        link = invitations.issue_link(membership, actor)
+    except (invitations.HasPassword, invitations.NotThisClinics):
+        message = _("No link was made: this person already signs in with a password.")
+        return LineResult(number, NOT_SENT, email, message)
+    except invitation_quota.InvitationRefused as refused:
+        return LineResult(number, NOT_SENT, email, str(refused))
+    yield  # the link's audit entry is committed before the mail server is asked
+    if invitations.email_link(membership, link, role_name, actor) == Delivery.SENT:
+        return LineResult(number, LineOutcome.SENT, email)
+    message = _("The email could not be sent; make a new link from the hire's page.")
+    return LineResult(number, NOT_SENT, email, message)

@@ -9,6 +9,7 @@ committed and importing the same file again refuses the lines already imported (
 are onboarding), so the manager simply imports it again.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -85,30 +86,34 @@ def claim(job_id: int) -> Job | None:
     return db.session.get(Job, job_id, populate_existing=True)
 
 
-def add_line(
-    job: Job,
-    line: int,
-    outcome: LineOutcome,
-    label: str,
-    message: str = "",
-    onboarding_id: int | None = None,
-) -> None:
-    """What became of one line; counted at once, written with the batch."""
-    db.session.add(
+@dataclass(frozen=True)
+class LineResult:
+    """What became of one line, kept until its batch is written."""
+
+    line: int
+    outcome: LineOutcome
+    label: str
+    message: str = ""
+    onboarding_id: int | None = None
+
+
+def add_lines(job: Job, results: list[LineResult]) -> None:
+    """Write a batch's lines and counts at once: a line's savepoint then flushes nothing of
+    the job's, which keeps the statements per line to the line's own."""
+    db.session.add_all(
         JobLine(
             job_id=job.id,
-            line=line,
-            outcome=outcome,
-            label=label[:254],
-            message=message,
-            onboarding_id=onboarding_id,
+            line=result.line,
+            outcome=result.outcome,
+            label=result.label[:254],
+            message=result.message,
+            onboarding_id=result.onboarding_id,
         )
+        for result in results
     )
-    job.done += 1
-    if outcome in SUCCESSES:
-        job.succeeded += 1
-    elif outcome == LineOutcome.REFUSED:
-        job.refused += 1
+    job.done += len(results)
+    job.succeeded += sum(result.outcome in SUCCESSES for result in results)
+    job.refused += sum(result.outcome == LineOutcome.REFUSED for result in results)
 
 
 def beat(job: Job) -> None:

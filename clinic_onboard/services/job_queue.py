@@ -82,10 +82,10 @@ def run(app: Flask, job_id: int) -> None:
         if job is None:
             return
         base_url, language = job.payload["base_url"], job.payload["language"]
-    with app.test_request_context("/", base_url=base_url, method="POST"):
-        with force_locale(LOCALES[language]):
-            _work(db.session.get(Job, job_id))
-        db.session.remove()
+    # An app context of its own (its own session), even where the caller has one (a test).
+    context = app.test_request_context("/", base_url=base_url, method="POST")
+    with app.app_context(), context, force_locale(LOCALES[language]):
+        _work(db.session.get_one(Job, job_id))
 
 
 def _work(job: Job) -> None:
