@@ -150,7 +150,7 @@ def run_import(job: Job) -> Iterator[None]:
         ]
         jobs.add_lines(job, results)
         yield
-    after = {"count": job.succeeded, "job": job.id}
+    after = {"count": len(importer.added), "emails": importer.added}
     # No one to name: the log counts the hires from ``after`` in the viewer's language.
     audit.record(clinic.id, actor, "onboarding.import", "", None, after)
     if importer.waiting:
@@ -164,7 +164,9 @@ class _Importer:
         self.job, self.clinic, self.actor, self.columns = job, clinic, actor, columns
         self.checker = _RowChecker(clinic)
         self.catalog = catalog()
-        # (membership id, role name) of the new hires to email a set-password link, if any.
+        self.added: list[str] = []  # the emails imported or invited, for the audit log
+        # (membership id, role name) of the new hires to email a set-password link, if email
+        # is set up (without it the manager makes each link from the hire's page).
         self.emailing = mail.mail_configured()
         self.waiting: list[tuple[int, str]] = []
 
@@ -182,6 +184,7 @@ class _Importer:
                 added = _add(self.clinic, self.actor, row, self.catalog)
         except (OnboardingError, invitation_quota.InvitationRefused) as error:
             return _refused(line, row.email, [str(error)])
+        self.added.append(row.email)
         if isinstance(added, ClinicInvitation):
             return LineResult(line, LineOutcome.INVITED, row.email)
         if self.emailing and invitations.may_issue_link(added.membership.user, self.clinic.id):

@@ -21,7 +21,6 @@ from sqlalchemy import and_, not_, update
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic, Job, JobKind, JobLine, JobStatus, LineOutcome, User
 from clinic_onboard.models.types import utcnow
-from clinic_onboard.operations import audit
 
 
 class FailReason(StrEnum):
@@ -67,7 +66,6 @@ def add_job(clinic: Clinic, actor: User, kind: JobKind, payload: dict[str, Any],
     )
     db.session.add(job)
     db.session.flush()
-    audit.record(clinic.id, actor, "job.start", kind.value, None, {"job": job.id, "lines": total})
     return job
 
 

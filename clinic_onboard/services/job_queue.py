@@ -6,8 +6,8 @@ Either way the job's state lives in the database (operations/jobs.py), so any in
 its progress, and a job handed over twice runs once (``jobs.claim``).
 """
 
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
@@ -19,8 +19,7 @@ from clinic_onboard.models import Job, JobKind
 from clinic_onboard.operations import jobs
 from clinic_onboard.services.i18n import LOCALES
 
-# In app.extensions: the thread that runs this process's jobs one after another, or RQ's queue.
-EXECUTOR = "clinic_onboard.job_executor"
+# In app.extensions: RQ's queue, made on first use in each process.
 QUEUE = "clinic_onboard.job_queue"
 # An import of a few thousand lines takes minutes; RQ kills a job that runs longer than this.
 RQ_JOB_TIMEOUT = 60 * 60
@@ -45,10 +44,11 @@ def enqueue(job: Job) -> None:
     if job.runner == "rq":
         queue(app).enqueue(run_queued, job.id, job_timeout=RQ_JOB_TIMEOUT)
     else:
-        executor = app.extensions.setdefault(
-            EXECUTOR, ThreadPoolExecutor(max_workers=1, thread_name_prefix="clinic-onboard-job")
-        )
-        executor.submit(run, app, job.id)
+        # A thread of its own, started now: a thread's job never waits in a queue, so one
+        # still queued after JOB_STALE_SECONDS was lost with its process (operations/jobs.py).
+        # A daemon, so a stopping server does not wait for it: the job then reads failed.
+        name = f"clinic-onboard-job-{job.id}"
+        threading.Thread(target=run, args=(app, job.id), name=name, daemon=True).start()
 
 
 def queue(app: Flask) -> Queue:
