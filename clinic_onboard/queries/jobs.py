@@ -10,6 +10,7 @@ from clinic_onboard.models import Job, JobLine, JobStatus
 from clinic_onboard.operations.jobs import FailReason, stale_condition
 
 LINES_PER_PAGE = 100
+RECENT = 5
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,14 @@ def job_page(job: Job, page: int, now: datetime) -> JobPage:
         pages,
         job_state(follow_up, now) if follow_up else None,
     )
+
+
+def recent_jobs(clinic_id: int) -> list[Job]:
+    """The clinic's latest jobs, so a manager who left a progress page finds it again."""
+    query = (
+        select(Job)
+        .where(Job.clinic_id == clinic_id)
+        .order_by(Job.created_at.desc(), Job.id.desc())
+        .limit(RECENT)
+    )
+    return list(db.session.scalars(query))

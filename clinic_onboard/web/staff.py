@@ -26,6 +26,7 @@ from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.queries import plans as plan_reads
 from clinic_onboard.queries.hire_summaries import hire_page
+from clinic_onboard.queries.jobs import recent_jobs
 from clinic_onboard.queries.roles import clinic_roles, hiring_roles
 from clinic_onboard.queries.staff import invitations_of_clinic, plans_of, supervisor_memberships
 from clinic_onboard.services import job_queue
@@ -302,7 +303,11 @@ def import_csv() -> str | Response:
 def _import_page(form: CsvImportForm, errors: list[str]) -> str:
     megabytes = round(csv_import.max_bytes() / (1024 * 1024), 1)
     return render_template(
-        "staff/import.html", form=form, errors=errors, max_megabytes=f"{megabytes:g}"
+        "staff/import.html",
+        form=form,
+        errors=errors,
+        max_megabytes=f"{megabytes:g}",
+        recent=recent_jobs(current_membership().clinic_id),
     )
 
 

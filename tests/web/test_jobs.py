@@ -67,6 +67,8 @@ def test_the_request_stores_the_job_and_the_page_shows_its_progress(
     assert job.started_by_id == signed_in.user_id and job.clinic_id == signed_in.clinic_id
     assert job.started_at and job.finished_at and job.finished_at >= job.started_at
     assert outcomes(job)[-1] == (5, "refused", "nope")
+    listed = client.get("/staff/import").get_data(as_text=True)  # found again from the form
+    assert f'href="/jobs/{job.id}"' in listed and "4 of 4 lines done" in listed
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert 'role="status" aria-live="polite"' in page and "Done" in page
     assert "4 of 4 lines done" in page and "job-progress.js" not in page  # nothing to poll
