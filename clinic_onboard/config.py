@@ -87,7 +87,13 @@ def _defaults(environment: str) -> dict[str, Any]:
         "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
         # All of one clinic's stored credential copies together.
         "UPLOAD_QUOTA_BYTES_PER_CLINIC": 500 * 1024 * 1024,
-        "CSV_IMPORT_MAX_BYTES": 256 * 1024,
+        # A CSV of hires (about 20,000 lines); the import runs as a job, off the request.
+        "CSV_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+        # Jobs (services/job_queue.py) go to RQ on JOB_QUEUE_URL's Redis when it is set, else
+        # to a thread of the serving process. A job that has not moved on for
+        # JOB_STALE_SECONDS lost its runner and is failed (operations/jobs.py).
+        "JOB_QUEUE_NAME": "clinic-onboard",
+        "JOB_STALE_SECONDS": 300,
         # manifest.json, data.json and each file of a backup being imported (read into memory).
         "BACKUP_MAX_DOCUMENT_BYTES": 256 * 1024 * 1024,
         "MAIL_USE_TLS": True,
@@ -132,6 +138,11 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "PLAN_CACHE_BYTES": ("PLAN_CACHE_BYTES", int),
     "BACKUP_MAX_DOCUMENT_BYTES": ("BACKUP_MAX_DOCUMENT_BYTES", int),
+    "CSV_IMPORT_MAX_BYTES": ("CSV_IMPORT_MAX_BYTES", int),
+    # Background jobs on RQ: redis://host:6379/0; unset, jobs run in a thread of each process.
+    "JOB_QUEUE_URL": ("JOB_QUEUE_URL", str),
+    "JOB_QUEUE_NAME": ("JOB_QUEUE_NAME", str),
+    "JOB_STALE_SECONDS": ("JOB_STALE_SECONDS", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", bool),

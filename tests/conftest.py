@@ -7,6 +7,7 @@ run as fast as the SQLite one.
 
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -211,3 +212,26 @@ def counting_queries() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def finished_job(job_id: int, timeout: float = 120.0) -> Any:
+    """The job once its runner (a thread, or RQ's worker) has ended it, read afresh from the
+    database every 50 ms; fails the test when it has not ended after ``timeout`` seconds."""
+    from clinic_onboard.models import Job
+
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.rollback()  # a new snapshot on each look
+        job = db.session.get(Job, job_id, populate_existing=True)
+        if job is not None and job.finished:
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} not ended in {timeout} s"
+        time.sleep(0.05)
+
+
+def job_id_of(response: Any) -> int:
+    """The job a POST redirected to (its progress page, /jobs/<id>)."""
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    location = response.headers["Location"]
+    assert "/jobs/" in location, location
+    return int(location.rstrip("/").rsplit("/", 1)[1])

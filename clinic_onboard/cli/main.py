@@ -18,6 +18,7 @@ from clinic_onboard.cli.reminders import send_reminders_command
 from clinic_onboard.cli.serve import checked_run_command, cli_app
 from clinic_onboard.cli.task_states import verify_task_states_command
 from clinic_onboard.cli.uploads import move_uploads_command
+from clinic_onboard.cli.worker import worker_command
 from clinic_onboard.extensions import db
 from clinic_onboard.local_time import local
 from clinic_onboard.models import Clinic, Onboarding
@@ -45,6 +46,7 @@ cli.add_command(confirm_clinic_command)
 cli.add_command(verify_logs_command)
 cli.add_command(move_uploads_command)
 cli.add_command(verify_task_states_command)
+cli.add_command(worker_command)
 
 
 @cli.command("seed-demo")

@@ -6,6 +6,7 @@ from clinic_onboard.models.daily import DutySettings, DutyTick, LogEntry, LogInc
 from clinic_onboard.models.event import OnboardingEvent
 from clinic_onboard.models.invitation import ClinicInvitation, InvitationStatus
 from clinic_onboard.models.issued_record import IssuedRecord
+from clinic_onboard.models.job import Job, JobKind, JobLine, JobStatus, LineOutcome
 from clinic_onboard.models.onboarding import (
     Onboarding,
     OnboardingDuty,
@@ -31,6 +32,11 @@ __all__ = [
     "DutyTick",
     "InvitationStatus",
     "IssuedRecord",
+    "Job",
+    "JobKind",
+    "JobLine",
+    "JobStatus",
+    "LineOutcome",
     "LogEntry",
     "LogIncident",
     "LogUnit",

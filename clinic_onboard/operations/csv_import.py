@@ -1,5 +1,10 @@
-"""Importing several hires from a CSV file: every row is checked first, and one bad row means
-nothing is imported (the caller rolls back if a later step still fails).
+"""Importing hires from a CSV file of any size, as a job (services/job_queue.py): the request
+checks that the file can be read (``start_import``), then each line is imported or refused on
+its own, in batches the runner commits, so the progress page shows every line's outcome.
+
+A refused line leaves nothing behind: each line is written inside a savepoint. A line whose
+new hire may get a set-password link has it emailed by a follow-up job
+(``operations.invitation_emails``) once the import is done, when email is set up.
 
 A row whose email already has an account (not yet this clinic's) becomes an invitation the
 person accepts or declines (``operations.clinic_invitations``), like the form's.
@@ -13,7 +18,8 @@ semicolons; both separators are read.
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
@@ -29,28 +35,35 @@ from clinic_onboard.models import (
     Clinic,
     ClinicInvitation,
     ClinicRole,
+    Job,
+    JobKind,
+    LineOutcome,
     Membership,
     Onboarding,
     OnboardingStatus,
     User,
 )
-from clinic_onboard.operations import audit, invitation_quota
+from clinic_onboard.operations import audit, invitation_emails, invitation_quota, invitations, jobs
 from clinic_onboard.operations.accounts import normalize_email
 from clinic_onboard.operations.clinic_invitations import HireDetails, add_hire
+from clinic_onboard.operations.jobs import LineResult
 from clinic_onboard.operations.onboarding import (
     OnboardingError,
     check_start_date,
 )
 from clinic_onboard.queries.staff import supervisor_memberships
 from clinic_onboard.record.words import N_
+from clinic_onboard.services import mail
 from clinic_onboard.services.i18n import role_label
+from clinic_onboard.services.library import catalog
 from clinic_onboard.services.plain_text import one_line
 
 COLUMNS = ("name", "email", "role", "start_date", "supervisor_email", "app_role")
 REQUIRED = COLUMNS[:4]
 HEADER_LINE = ",".join(COLUMNS)
-DEFAULT_MAX_BYTES = 256 * 1024
-MAX_ROWS = 200
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Lines imported between two commits: each commit shows on the progress page.
+LINES_PER_BATCH = 50
 NAME_MAX = 120
 EMAIL_MAX = 254
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -73,17 +86,6 @@ class HireRow:
     start_date: date
     supervisor: User | None
     app_role: AppRole = AppRole.STAFF
-
-
-@dataclass
-class ImportResult:
-    """What happened; ``text`` is the decoded file so the form can show it again for fixing."""
-
-    text: str = ""
-    errors: list[str] = field(default_factory=list)
-    onboardings: list[Onboarding] = field(default_factory=list)
-    # Rows whose email already has an account: the person decides whether to join.
-    invitations: list[ClinicInvitation] = field(default_factory=list)
 
 
 class CsvProblem(ValueError):
@@ -128,41 +130,70 @@ def _not_csv(problem: str) -> CsvProblem:
 SAVE_AS = N_('In your spreadsheet, choose "Save as" and the format "CSV UTF-8".')
 
 
-def import_hires(
-    clinic: Clinic, actor: User, text: str, catalog: Catalog | None = None
-) -> ImportResult:
-    """Check every row; if all are good, start an onboarding for each. Flushes, never commits."""
-    result = ImportResult(text=text)
-    try:
-        rows, result.errors = read_hires(clinic, text)
-    except CsvProblem as problem:
-        result.errors = [str(problem)]
-        return result
-    if result.errors:
-        return result
-    try:  # every row may need an invitation: the import fits the quota whole, or not at all
-        invitation_quota.check(clinic, len(rows))
-    except invitation_quota.InvitationRefused as refused:
-        result.errors = [str(refused)]
-        return result
-    for row in rows:
-        try:
-            added = _add(clinic, actor, row, catalog)
-        except OnboardingError as error:
-            result.errors.append(f"Line {row.line}: {error}")
-            continue
-        if isinstance(added, ClinicInvitation):
-            result.invitations.append(added)
-        else:
-            result.onboardings.append(added)
-    if result.errors:
-        result.onboardings, result.invitations = [], []  # the caller rolls the rows back
-        return result
-    after = {"count": len(rows), "emails": [row.email for row in rows]}
+def start_import(clinic: Clinic, actor: User, text: str) -> Job:
+    """Store the import as a queued job after checking the file as a whole (raises CsvProblem)
+    and that the clinic may invite as many people (raises InvitationRefused). Flushes."""
+    _columns_found, records = _parse(text)
+    invitation_quota.check(clinic, len(records))
+    return jobs.add_job(clinic, actor, JobKind.IMPORT_HIRES, {"text": text}, len(records))
+
+
+def run_import(job: Job) -> Iterator[None]:
+    """Import the job's lines, yielding after each batch for the runner to commit."""
+    clinic = db.session.get_one(Clinic, job.clinic_id)
+    actor = db.session.get_one(User, job.started_by_id)
+    columns, records = _parse(job.payload["text"])
+    importer = _Importer(job, clinic, actor, columns)
+    for start in range(0, len(records), LINES_PER_BATCH):
+        results = [
+            importer.import_line(*record) for record in records[start : start + LINES_PER_BATCH]
+        ]
+        jobs.add_lines(job, results)
+        yield
+    after = {"count": len(importer.added), "emails": importer.added}
     # No one to name: the log counts the hires from ``after`` in the viewer's language.
     audit.record(clinic.id, actor, "onboarding.import", "", None, after)
-    db.session.flush()
-    return result
+    if importer.waiting:
+        job.follow_up_id = invitation_emails.add_sending(clinic, actor, importer.waiting).id
+
+
+class _Importer:
+    """Imports one line at a time against the clinic's roles and hires, loaded once."""
+
+    def __init__(self, job: Job, clinic: Clinic, actor: User, columns: list[str]) -> None:
+        self.job, self.clinic, self.actor, self.columns = job, clinic, actor, columns
+        self.checker = _RowChecker(clinic)
+        self.catalog = catalog()
+        self.added: list[str] = []  # the emails imported or invited, for the audit log
+        # (membership id, role name) of the new hires to email a set-password link, if email
+        # is set up (without it the manager makes each link from the hire's page).
+        self.emailing = mail.mail_configured()
+        self.waiting: list[tuple[int, str]] = []
+
+    def import_line(self, line: int, values: list[str]) -> LineResult:
+        if len(values) != len(self.columns):
+            where = self.columns.index("email")
+            label = values[where] if where < len(values) else ""
+            return _refused(line, label, [_wrong_count(len(values), len(self.columns))])
+        found = dict(zip(self.columns, values, strict=True))
+        row, problems = self.checker.check(line, found)
+        if row is None or problems:
+            return _refused(line, found.get("email", ""), problems)
+        try:
+            with db.session.begin_nested():  # a refused line leaves nothing behind
+                added = _add(self.clinic, self.actor, row, self.catalog)
+        except (OnboardingError, invitation_quota.InvitationRefused) as error:
+            return _refused(line, row.email, [str(error)])
+        self.added.append(row.email)
+        if isinstance(added, ClinicInvitation):
+            return LineResult(line, LineOutcome.INVITED, row.email)
+        if self.emailing and invitations.may_issue_link(added.membership.user, self.clinic.id):
+            self.waiting.append((added.membership_id, row.role.name))
+        return LineResult(line, LineOutcome.IMPORTED, row.email, onboarding_id=added.id)
+
+
+def _refused(line: int, label: str, problems: list[str]) -> LineResult:
+    return LineResult(line, LineOutcome.REFUSED, label, "; ".join(problems))
 
 
 def _add(
@@ -174,30 +205,13 @@ def _add(
     return add_hire(clinic, actor, details, catalog)
 
 
-def read_hires(clinic: Clinic, text: str) -> tuple[list[HireRow], list[str]]:
-    """The checked rows and one message per problem, each naming its line of the file.
-
-    Raises CsvProblem when the file as a whole cannot be read.
-    """
-    columns, records = _parse(text)
-    checker = _RowChecker(clinic)
-    rows: list[HireRow] = []
-    errors: list[str] = []
-    for line, values in records:
-        if len(values) != len(columns):
-            problem = _(
-                "has %(values)s values but the header has %(columns)s columns; "
-                "check for a missing or extra comma",
-                values=len(values),
-                columns=len(columns),
-            )
-            errors.append(_line(line, problem))
-            continue
-        row, problems = checker.check(line, dict(zip(columns, values, strict=True)))
-        errors += [_line(line, problem) for problem in problems]
-        if row is not None:
-            rows.append(row)
-    return rows, errors
+def _wrong_count(values: int, columns: int) -> str:
+    return _(
+        "has %(values)s values but the header has %(columns)s columns; "
+        "check for a missing or extra comma",
+        values=values,
+        columns=columns,
+    )
 
 
 def _parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -222,14 +236,6 @@ def _parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise CsvProblem(_line(reader.line_num, problem)) from error
     if not records:
         raise CsvProblem(_("The file has a header line but no hires under it."))
-    if len(records) > MAX_ROWS:
-        raise CsvProblem(
-            _(
-                "The file has %(count)s hires; import at most %(max)s at a time.",
-                count=len(records),
-                max=MAX_ROWS,
-            )
-        )
     return columns, records
 
 

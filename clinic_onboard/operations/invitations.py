@@ -207,19 +207,19 @@ def email_links(
         if Delivery.FAILED in deliveries:
             deliveries.append(Delivery.FAILED)
             continue
-        delivery = _send(membership, actor, link, role_name)
-        after = {"email": membership.user.email, "delivery": delivery.value}
-        audit.record(
-            membership.clinic_id,
-            actor,
-            "invitation.email",
-            membership.user.display_name,
-            None,
-            after,
-        )
-        deliveries.append(delivery)
+        deliveries.append(email_link(membership, link, role_name, actor))
     db.session.flush()
     return deliveries
+
+
+def email_link(membership: Membership, link: IssuedLink, role_name: str, actor: User) -> Delivery:
+    """Email one link (SMTP is configured) and log what happened; the caller flushes."""
+    delivery = _send(membership, actor, link, role_name)
+    after = {"email": membership.user.email, "delivery": delivery.value}
+    audit.record(
+        membership.clinic_id, actor, "invitation.email", membership.user.display_name, None, after
+    )
+    return delivery
 
 
 def _send(membership: Membership, actor: User, link: IssuedLink, role_name: str) -> Delivery:

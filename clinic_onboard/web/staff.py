@@ -26,8 +26,10 @@ from clinic_onboard.operations.progress import CONFLICT_MESSAGE
 from clinic_onboard.operations.record import RecordConflict
 from clinic_onboard.queries import plans as plan_reads
 from clinic_onboard.queries.hire_summaries import hire_page
+from clinic_onboard.queries.jobs import recent_jobs
 from clinic_onboard.queries.roles import clinic_roles, hiring_roles
 from clinic_onboard.queries.staff import invitations_of_clinic, plans_of, supervisor_memberships
+from clinic_onboard.services import job_queue
 from clinic_onboard.services.library import catalog
 from clinic_onboard.web.hire_lists import filters_from, page_args
 from clinic_onboard.web.role_forms import LABELS
@@ -282,49 +284,37 @@ def _applied_message(applied: plan_reads.PlanDifferences) -> str:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-def import_csv() -> str:
-    """Import several hires from a CSV file; one bad row and nothing is imported."""
+def import_csv() -> str | Response:
+    """Check the file, then import it as a job and show its progress: lines are imported or
+    refused one by one, off the request."""
     form = CsvImportForm()
     if not form.validate_on_submit():
-        return render_template("staff/import.html", form=form, errors=[])
+        return _import_page(form, [])
     try:
-        text = _submitted_text(form)
-    except csv_import.CsvProblem as problem:
-        return render_template("staff/import.html", form=form, errors=[str(problem)])
-    result = csv_import.import_hires(current_membership().clinic, _me(), text, catalog())
-    try:
-        if not result.errors:
-            return _imported(result)
-    except invitation_quota.InvitationRefused as refused:  # another request took the quota
-        result.errors = [str(refused)]
-    db.session.rollback()
-    form.text.data = result.text
-    return render_template("staff/import.html", form=form, errors=result.errors)
+        job = csv_import.start_import(current_membership().clinic, _me(), _submitted_text(form))
+    except (csv_import.CsvProblem, invitation_quota.InvitationRefused) as problem:
+        db.session.rollback()
+        return _import_page(form, [str(problem)])
+    db.session.commit()
+    job_queue.enqueue(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+def _import_page(form: CsvImportForm, errors: list[str]) -> str:
+    megabytes = round(csv_import.max_bytes() / (1024 * 1024), 1)
+    return render_template(
+        "staff/import.html",
+        form=form,
+        errors=errors,
+        max_megabytes=f"{megabytes:g}",
+        recent=recent_jobs(current_membership().clinic_id),
+    )
 
 
 def _submitted_text(form: CsvImportForm) -> str:
     if form.upload.data:
         return csv_import.decode(form.upload.data.read(csv_import.max_bytes() + 1))
     return form.text.data or ""
-
-
-def _imported(result: csv_import.ImportResult) -> str:
-    """Commit the hires, then make and email their links; rendered here, not redirected,
-    because many links do not fit in a session cookie. Existing accounts were invited."""
-    onboardings = result.onboardings
-    waiting = [o for o in onboardings if invitations.may_issue_link(o.membership.user, o.clinic_id)]
-    links = {o.id: invitations.issue_link(o.membership, _me()) for o in waiting}
-    db.session.commit()
-    sendings = [(o.membership, links[o.id], o.role.name) for o in waiting]
-    deliveries = dict(zip(links, invitations.email_links(sendings, _me()), strict=True))
-    db.session.commit()
-    return render_template(
-        "staff/imported.html",
-        onboardings=onboardings,
-        invitations=result.invitations,
-        links=links,
-        deliveries=deliveries,
-    )
 
 
 @bp.get("/import/template.csv")

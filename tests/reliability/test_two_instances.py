@@ -1,28 +1,34 @@
 """Two instances of the app on one database, as behind a load balancer: what one instance
-stored, the other serves, and the sign-in allowance is one allowance across both.
+stored, the other serves, the sign-in allowance is one allowance across both, and a job (a
+CSV import) runs on RQ's worker while both keep serving, its progress readable on either.
 
 Each instance is gunicorn with one worker, both sharing the secret key (so one session cookie
 works on either), the database and, as production sets it, the rate-limit storage in Redis at
 127.0.0.1:6379, under a key prefix of this test's own.
 """
 
+import re
 import secrets
 import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clinic_onboard.catalog.schema import DOCUMENT_KINDS
 from clinic_onboard.extensions import db
-from clinic_onboard.models import OnboardingEvent, OnboardingTask
+from clinic_onboard.models import Membership, Onboarding, OnboardingEvent, OnboardingTask, User
 from clinic_onboard.record.states import EventKind
 from tests.conftest import PASSWORD
-from tests.live_server import free_port, separate_database
+from tests.live_server import cli_path, free_port, separate_database
 from tests.reliability.client import Browser
 from tests.reliability.people import signed_in
 from tests.reliability.seed import Team, app_on, seed_team
@@ -50,6 +56,8 @@ class TwoInstances:
     first: Server
     second: Server
     team: Team
+    env: dict[str, str]
+    folder: Path
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +77,7 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoInstances]:
             started = [future.result() for future in starting if future.exception() is None]
         try:
             assert len(started) == 2, [future.exception() for future in starting]
-            yield TwoInstances(url, started[0], started[1], team)
+            yield TwoInstances(url, started[0], started[1], team, env, folder)
         finally:
             for server in started:
                 server.stop()
@@ -82,6 +90,10 @@ def _environment(url: str, folder: Path) -> dict[str, str]:
     del env["PASSWORD_RATE_LIMIT"]
     env["RATELIMIT_STORAGE_URI"] = f"redis://{REDIS[0]}:{REDIS[1]}/0"
     env["RATELIMIT_KEY_PREFIX"] = f"clinic-onboard-test-{secrets.token_hex(8)}"
+    # Jobs on RQ in the same Redis, on a queue of this run's own, run by `clinic-onboard worker`.
+    env["JOB_QUEUE_URL"] = f"redis://{REDIS[0]}:{REDIS[1]}/0"
+    env["JOB_QUEUE_NAME"] = f"clinic-onboard-test-{secrets.token_hex(8)}"
+    env["INVITATIONS_PER_HOUR"] = env["INVITATIONS_PER_DAY"] = "5000"
     return env
 
 
@@ -150,3 +162,78 @@ def test_eleven_wrong_passwords_over_both_instances_are_refused(two: TwoInstance
         browser = Browser(server.url)
         browser.get("/auth/login")
         assert browser.post("/auth/login", {"email": email, "password": PASSWORD}).status == 429
+
+
+BULK_HIRES = 1000
+DONE_LINE = re.compile(r"(\d+) of (\d+) lines done")
+
+
+@contextmanager
+def _worker(env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
+    """``clinic-onboard worker`` in a process group of its own, stopped (warm, then cold) at
+    the end."""
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [str(cli_path()), "worker"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def _bulk_csv() -> bytes:
+    start = (date.today() + timedelta(days=30)).isoformat()
+    lines = ["name,email,role,start_date"] + [
+        f"Bulk Hire {n},bulk{n}@reliability.example.com,medical_assistant,{start}"
+        for n in range(1, BULK_HIRES + 1)
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _imported(url: str) -> int:
+    with app_on(url):
+        query = select(func.count()).select_from(Onboarding).join(Membership).join(User)
+        return db.session.scalar(query.where(User.email.like("bulk%")))
+
+
+def test_a_thousand_hires_import_as_a_job_while_both_instances_serve(
+    two: TwoInstances,
+) -> None:
+    [email] = two.team.managers
+    first = signed_in(two.first.url, email)
+    with _worker(two.env, two.folder / "worker.log"):
+        first.get("/staff/import")
+        sent = first.post_file(
+            "/staff/import", {}, "upload", ("hires.csv", _bulk_csv(), "text/csv")
+        )
+        assert sent.status == 302 and "/jobs/" in (sent.location or ""), sent.text[:2000]
+        job_page = urlsplit(sent.location).path
+        second = first.elsewhere(two.second.url)
+        statuses, progress, deadline = [], set(), time.monotonic() + 1800
+        while time.monotonic() < deadline:
+            # Both instances answer pages while the worker imports.
+            for browser in (first, second):
+                statuses.append(browser.get("/dashboard/").status)
+                page = browser.get(job_page)
+                statuses.append(page.status)
+                if found := DONE_LINE.search(page.text):
+                    progress.add(int(found.group(1)))
+            if f"{BULK_HIRES} of {BULK_HIRES} lines done" in page.text and "Done" in page.text:
+                break
+            time.sleep(0.5)
+    assert set(statuses) == {200}, statuses
+    assert any(0 < done < BULK_HIRES for done in progress), sorted(progress)  # seen under way
+    assert _imported(two.database_url) == BULK_HIRES
+    for browser in (first, second):
+        page = browser.get(job_page)
+        assert f"{BULK_HIRES} of {BULK_HIRES} lines done" in page.text and "Done" in page.text

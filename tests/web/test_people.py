@@ -18,7 +18,7 @@ from clinic_onboard.models import (
     Onboarding,
 )
 from clinic_onboard.operations import accounts
-from tests.conftest import PASSWORD, Auth
+from tests.conftest import PASSWORD, Auth, finished_job, job_id_of
 
 START = date.today() + timedelta(days=14)
 
@@ -229,8 +229,7 @@ def test_csv_import_reads_an_optional_app_role(
             f"Jo Lee,jo@example.com,MA,{START},,",
         ]
     )
-    response = client.post("/staff/import", data={"text": rows})
-    assert response.status_code == 200
+    finished_job(job_id_of(client.post("/staff/import", data={"text": rows})))
     assert membership_of("priya@example.com", signed_in.clinic_id).role == AppRole.SUPERVISOR
     assert membership_of("jo@example.com", signed_in.clinic_id).role == AppRole.STAFF
 
@@ -239,8 +238,9 @@ def test_csv_import_names_an_unknown_app_role(
     client: FlaskClient, signed_in: Membership, role: ClinicRole
 ) -> None:
     rows = f"name,email,role,start_date,app_role\nPriya,priya@example.com,MA,{START},owner"
-    page = client.post("/staff/import", data={"text": rows}).get_data(as_text=True)
-    assert "Line 2: app_role &#39;owner&#39; is not manager, supervisor or staff" in page
+    job = finished_job(job_id_of(client.post("/staff/import", data={"text": rows})))
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "app_role &#39;owner&#39; is not manager, supervisor or staff" in page
     assert accounts.find_user("priya@example.com") is None
 
 

@@ -11,7 +11,7 @@ from clinic_onboard.models import AppRole, AuditEvent, ClinicRole, Onboarding
 from clinic_onboard.operations import onboarding as plans
 from clinic_onboard.operations import roles as ops
 from clinic_onboard.queries.roles import hiring_roles
-from tests.conftest import Auth
+from tests.conftest import Auth, finished_job, job_id_of
 from tests.web.onboarding_factory import TODAY, make_team
 
 team = pytest.fixture(make_team)
@@ -71,8 +71,8 @@ def test_an_archived_role_takes_no_hire_whatever_the_way_in(
     with pytest.raises(plans.OnboardingError, match="archived"):
         plans.check_new_hire(people["manager"].clinic, role, TODAY, None)
     upload = f"name,email,role,start_date\nAna,ana@clinic.example.com,{role.name},{TODAY}\n"
-    page = client.post("/staff/import", data={"text": upload})
-    assert "is not a role of this clinic" in page.get_data(as_text=True)
+    job = finished_job(job_id_of(client.post("/staff/import", data={"text": upload})))
+    assert "is not a role of this clinic" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
 
 
 def test_a_role_never_used_is_deleted_with_an_audit_entry(
