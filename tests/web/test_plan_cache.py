@@ -4,7 +4,6 @@
 import re
 import secrets
 import sys
-import zlib
 from collections.abc import Callable
 
 import pytest
@@ -17,7 +16,7 @@ from clinic_onboard.models import AppRole, ClinicRole, Onboarding, OnboardingDut
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
 from clinic_onboard.web import my, plan_cache
-from clinic_onboard.web.plan_cache import RenderCache
+from clinic_onboard.web.render_cache import RenderCache, pack
 from tests.conftest import Auth, counting_queries
 from tests.web.onboarding_factory import make_team, task_of
 
@@ -204,7 +203,7 @@ def test_each_language_has_its_own_copy(
 
 def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used(app: Flask) -> None:
     entry = secrets.token_hex(1000)
-    packed = sys.getsizeof(zlib.compress(entry.encode(), 1))  # an entry as the cache keeps it
+    packed = sys.getsizeof(pack([entry.encode()]))  # an entry as the cache keeps it
     cache = RenderCache(max_bytes=3 * packed + packed // 2)
     with app.test_request_context():
         for key in ("a", "b", "c"):

@@ -1,0 +1,292 @@
+"""Where rendered plans are kept: in each process (the default, nothing to run beside the app),
+or in Redis, shared by every worker and every instance (``PLAN_CACHE_URL``).
+
+Per process, a clinic whose hires visit in turn outgrows the cache of each of its workers, and
+every worker renders the same plans again; in Redis a plan rendered by one worker is served by
+all of them. Both keep an entry the same way (``pack``): the plan's UTF-8 cut where the CSRF
+token goes, compressed, and neither ever needs invalidating: the key holds the onboarding's
+revision (``plan_cache.PlanKey``), so a changed plan is simply asked for under a new key.
+
+Forms carry the session's CSRF token, which must not be cached: an entry is rendered with a
+per-process placeholder in its place and kept cut there, and the request's own token joins the
+pieces when served.
+"""
+
+import hashlib
+import secrets
+import struct
+import sys
+import threading
+import time
+import zlib
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import current_app
+from flask_wtf.csrf import generate_csrf
+
+from clinic_onboard.paths import templates_dir
+
+if TYPE_CHECKING:
+    from clinic_onboard.web.plan_cache import PlanKey
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+# Redis: how long to wait for an answer, and to leave it alone after it failed to give one.
+REDIS_TIMEOUT = 0.25
+REDIS_RETRY_AFTER = 10.0
+# The shared cache counts lookups and misses per hour, kept this long.
+STATS_KEPT = timedelta(days=2)
+
+
+def pack(parts: list[bytes]) -> bytes:
+    """The pieces as one value: their count and lengths, then all of them compressed together
+    (zlib, fastest level). A plan's HTML is repetitive markup that shrinks about sixfold."""
+    lengths = struct.pack(f"!I{len(parts)}I", len(parts), *map(len, parts))
+    return lengths + zlib.compress(b"".join(parts), 1)
+
+
+def unpack(packed: bytes) -> list[bytes]:
+    (count,) = struct.unpack_from("!I", packed)
+    lengths = struct.unpack_from(f"!{count}I", packed, 4)
+    whole = zlib.decompress(memoryview(packed)[4 + 4 * count :])
+    parts, start = [], 0
+    for length in lengths:
+        parts.append(whole[start : start + length])
+        start += length
+    return parts
+
+
+class PlanStore(ABC):
+    """Rendering on a miss and serving with the request's token, whatever keeps the entries."""
+
+    def __init__(self) -> None:
+        self.token_placeholder = f"csrf-{secrets.token_hex(16)}"
+
+    def get_or_render(self, key: "PlanKey", render: Callable[[str], str]) -> bytes:
+        """The HTML for ``key`` as UTF-8, rendering it with ``render(token)`` when missing;
+        the request's CSRF token is in it either way."""
+        packed = self._get(key)
+        if packed is None:
+            parts = render(self.token_placeholder).encode().split(self.token_placeholder.encode())
+            self._put(key, pack(parts))
+        else:
+            parts = unpack(packed)
+        return generate_csrf().encode().join(parts)
+
+    @abstractmethod
+    def _get(self, key: "PlanKey") -> bytes | None:
+        """The packed entry, or None (counted as a lookup either way)."""
+
+    @abstractmethod
+    def _put(self, key: "PlanKey", packed: bytes) -> None:
+        """Keep a plan just rendered (counted as a miss)."""
+
+
+# In each process -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """How a cache has served so far: what the operator sizes it by."""
+
+    hits: int
+    misses: int
+    entries: int | None = None  # unknown for the shared cache between counts
+    bytes: int | None = None
+
+    @property
+    def hit_rate(self) -> float:
+        looked_up = self.hits + self.misses
+        return self.hits / looked_up if looked_up else 0.0
+
+    def __str__(self) -> str:
+        text = f"plan cache: {self.hit_rate:.0%} hits ({self.hits} of {self.hits + self.misses})"
+        if self.entries is None or self.bytes is None:
+            return text
+        return f"{text}, {self.entries} plans in {self.bytes / 1024 / 1024:.1f} MB"
+
+
+class RenderCache(PlanStore):
+    """A least-recently-used map from keys to packed plans in this process, bounded in bytes
+    (``PLAN_CACHE_BYTES``; 0 keeps nothing). Compressed, the default 16 MB holds about 500 of
+    the largest plans (a 155-item plan page: 195 kB, packed 32 kB). The hit rate is logged
+    every ``REPORT_EVERY`` lookups."""
+
+    REPORT_EVERY = 1000
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[PlanKey, bytes] = OrderedDict()
+        self._bytes = 0
+        self._hits = self._misses = 0
+        self._lock = threading.Lock()
+
+    def stats(self) -> CacheStats:
+        with self._lock:
+            return CacheStats(self._hits, self._misses, len(self._entries), self._bytes)
+
+    def _get(self, key: "PlanKey") -> bytes | None:
+        with self._lock:
+            packed = self._entries.get(key)
+            if packed is not None:
+                self._entries.move_to_end(key)
+                self._hits += 1
+            else:
+                self._misses += 1
+            looked_up = self._hits + self._misses
+        if looked_up % self.REPORT_EVERY == 0:
+            current_app.logger.info("%s", self.stats())
+        return packed
+
+    def _put(self, key: "PlanKey", packed: bytes) -> None:
+        size = sys.getsizeof(packed)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = packed
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= sys.getsizeof(dropped)
+
+
+# Shared in Redis -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedStats:
+    """The shared cache's figures over every worker and instance, from Redis."""
+
+    last_hour: CacheStats
+    last_day: CacheStats
+    entries: int
+    used_memory: int
+    max_memory: int
+    policy: str
+
+
+class SharedRenderCache(PlanStore):
+    """Packed plans in Redis under ``<prefix>:plan:``, one key each.
+
+    Bounded in memory three ways: an entry leaves after ``seconds`` without a visit (each hit
+    sets the time again, so a plan in use stays), the entry of the revision just before is
+    deleted when the next is stored (a hire ticking items leaves one entry, not one per tick),
+    and every key has a time to live, so a Redis with ``maxmemory`` and a ``volatile-*`` or
+    ``allkeys-*`` policy may evict them first. Keys also hold a digest of the code and
+    templates (``code_version``): after a deploy, plans are rendered by the new code, even
+    while instances still on the old one serve theirs.
+
+    Lookups and misses are counted per hour in Redis (``stats``, ``clinic-onboard
+    plan-cache``): the hit rate over all workers. If Redis fails to answer, the plan is
+    rendered as if the cache were off, and Redis is left alone for ``REDIS_RETRY_AFTER``
+    seconds: a cache outage never fails the page.
+    """
+
+    def __init__(self, url: str, prefix: str, seconds: int) -> None:
+        import redis  # the prod extra; config.py refuses PLAN_CACHE_URL without it
+
+        super().__init__()
+        self.redis = redis.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        )
+        self.prefix = f"{prefix}:plan"
+        self.seconds = seconds
+        self._errors = (redis.RedisError, OSError)
+        self._resume_at = 0.0
+        self._version = code_version()
+
+    def stats(self, now: datetime | None = None) -> SharedStats:
+        """The last hour's and day's hit rate over every worker, entries and Redis's memory."""
+        hours = list(_hours(now or datetime.now(UTC), 24))
+        with self.redis.pipeline(transaction=False) as pipe:
+            for hour in hours:
+                pipe.hmget(self._stats_key(hour), "lookups", "misses")
+            counts = [tuple(int(n or 0) for n in pair) for pair in pipe.execute()]
+        memory = self.redis.info("memory")
+        return SharedStats(
+            _rate(counts[:1]),
+            _rate(counts),
+            sum(1 for _ in self.redis.scan_iter(f"{self.prefix}:v*", count=1000)),
+            memory["used_memory"],
+            memory.get("maxmemory", 0),
+            memory.get("maxmemory_policy", ""),
+        )
+
+    def _get(self, key: "PlanKey") -> bytes | None:
+        if time.monotonic() < self._resume_at:
+            return None
+        stats_key = self._stats_key(datetime.now(UTC))
+        try:
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.getex(self._key(key), ex=self.seconds)
+                pipe.hincrby(stats_key, "lookups", 1)
+                pipe.expire(stats_key, STATS_KEPT)
+                packed, _, _ = pipe.execute()
+        except self._errors as error:
+            self._failed(error)
+            return None
+        return packed
+
+    def _put(self, key: "PlanKey", packed: bytes) -> None:
+        if time.monotonic() < self._resume_at:
+            return
+        before = key._replace(revision=key.revision - 1)
+        try:
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.set(self._key(key), packed, ex=self.seconds)
+                pipe.delete(self._key(before))
+                pipe.hincrby(self._stats_key(datetime.now(UTC)), "misses", 1)
+                pipe.execute()
+        except self._errors as error:
+            self._failed(error)
+
+    def _failed(self, error: Exception) -> None:
+        self._resume_at = time.monotonic() + REDIS_RETRY_AFTER
+        current_app.logger.warning(
+            "plan cache: Redis did not answer (%s); rendering without it for %g s",
+            error,
+            REDIS_RETRY_AFTER,
+        )
+
+    def _key(self, key: "PlanKey") -> str:
+        fields = (key.onboarding_id, key.created_at.isoformat(), key.revision, key.today)
+        return ":".join(map(str, (self.prefix, self._version, *fields, key.language, key.viewer)))
+
+    def _stats_key(self, hour: datetime) -> str:
+        return f"{self.prefix}-stats:{hour:%Y%m%d%H}"
+
+
+def _hours(now: datetime, count: int) -> Iterator[datetime]:
+    """This hour and the ``count - 1`` before it, newest first."""
+    return (now - timedelta(hours=n) for n in range(count))
+
+
+def _rate(counts: list[tuple[int, ...]]) -> CacheStats:
+    lookups = sum(c[0] for c in counts)
+    misses = min(sum(c[1] for c in counts), lookups)
+    return CacheStats(lookups - misses, misses)
+
+
+@cache
+def code_version() -> str:
+    """A digest of what renders a plan: the package's code, templates and translations. Read
+    once per process."""
+    digest = hashlib.sha256()
+    for path in sorted(_rendering_files()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return "v" + digest.hexdigest()[:12]
+
+
+def _rendering_files() -> Iterator[Path]:
+    for folder, pattern in ((_PACKAGE, "*.py"), (_PACKAGE, "*.mo"), (templates_dir(), "*.html")):
+        yield from folder.rglob(pattern)
