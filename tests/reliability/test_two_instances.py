@@ -1,9 +1,10 @@
 """Two instances of the app on one database, as behind a load balancer: what one instance
-stored, the other serves, and the sign-in allowance is one allowance across both.
+stored, the other serves, the sign-in allowance is one allowance across both, and so is the
+cache of rendered plans.
 
 Each instance is gunicorn with one worker, both sharing the secret key (so one session cookie
-works on either), the database and, as production sets it, the rate-limit storage in Redis at
-127.0.0.1:6379, under a key prefix of this test's own.
+works on either), the database and, as production sets it, the rate-limit storage and the plan
+cache in Redis at 127.0.0.1:6379, under a key prefix of this test's own.
 """
 
 import secrets
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import select
 
 from clinic_onboard.catalog.schema import DOCUMENT_KINDS
@@ -24,7 +26,7 @@ from clinic_onboard.record.states import EventKind
 from tests.conftest import PASSWORD
 from tests.live_server import free_port, separate_database
 from tests.reliability.client import Browser
-from tests.reliability.people import signed_in
+from tests.reliability.people import DONE_FORM, UNDO_FORM, signed_in
 from tests.reliability.seed import Team, app_on, seed_team
 from tests.reliability.server import (
     Server,
@@ -50,6 +52,7 @@ class TwoInstances:
     first: Server
     second: Server
     team: Team
+    prefix: str  # of every key the two keep in Redis
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +72,7 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoInstances]:
             started = [future.result() for future in starting if future.exception() is None]
         try:
             assert len(started) == 2, [future.exception() for future in starting]
-            yield TwoInstances(url, started[0], started[1], team)
+            yield TwoInstances(url, started[0], started[1], team, env["RATELIMIT_KEY_PREFIX"])
         finally:
             for server in started:
                 server.stop()
@@ -82,6 +85,7 @@ def _environment(url: str, folder: Path) -> dict[str, str]:
     del env["PASSWORD_RATE_LIMIT"]
     env["RATELIMIT_STORAGE_URI"] = f"redis://{REDIS[0]}:{REDIS[1]}/0"
     env["RATELIMIT_KEY_PREFIX"] = f"clinic-onboard-test-{secrets.token_hex(8)}"
+    env["PLAN_CACHE_URL"] = env["RATELIMIT_STORAGE_URI"]
     return env
 
 
@@ -150,3 +154,30 @@ def test_eleven_wrong_passwords_over_both_instances_are_refused(two: TwoInstance
         browser = Browser(server.url)
         browser.get("/auth/login")
         assert browser.post("/auth/login", {"email": email, "password": PASSWORD}).status == 429
+
+
+def test_a_plan_rendered_through_one_instance_is_served_by_the_other(two: TwoInstances) -> None:
+    """Rendered once for both, and a change through either shows through the other at once."""
+    [hire] = two.team.hires
+    first = signed_in(two.first.url, hire.email)
+    second = first.elsewhere(two.second.url)
+    lookups, misses = _plan_cache_counts(two.prefix)
+    page = first.get("/my/")
+    assert second.get("/my/").text.count("/done") == page.text.count("/done") > 0
+    assert _plan_cache_counts(two.prefix) == (lookups + 2, misses + 1)
+
+    task_id = DONE_FORM.findall(page.text)[0]
+    assert second.post(f"/my/tasks/{task_id}/done").status == 302
+    assert task_id in UNDO_FORM.findall(first.get("/my/").text)
+    assert task_id in UNDO_FORM.findall(second.get("/my/").text)
+    assert _plan_cache_counts(two.prefix) == (lookups + 4, misses + 2)
+
+
+def _plan_cache_counts(prefix: str) -> tuple[int, int]:
+    """Plan lookups and misses the two instances counted in Redis, over every hour."""
+    connection = redis.Redis(*REDIS)
+    counts = [
+        connection.hmget(key, "lookups", "misses")
+        for key in connection.scan_iter(f"{prefix}:plan-stats:*")
+    ]
+    return sum(int(c[0] or 0) for c in counts), sum(int(c[1] or 0) for c in counts)
