@@ -95,10 +95,10 @@ def _defaults(environment: str) -> dict[str, Any]:
         # argon2id parameters: the library's defaults (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
-        # Rendered plans each process keeps (web/plan_cache.py); 0 turns the cache off.
+        # Rendered plans each process keeps (web/render_cache.py); 0 turns its cache off.
         "PLAN_CACHE_BYTES": 16 * 1024 * 1024,
-        # A Redis every worker and instance keeps rendered plans in instead (redis://...),
-        # under RATELIMIT_KEY_PREFIX; each plan stays for this long after its last visit.
+        # A Redis every worker and instance shares rendered plans in (redis://...), behind
+        # each process's own; under RATELIMIT_KEY_PREFIX, kept this long after the last fetch.
         "PLAN_CACHE_URL": "",
         "PLAN_CACHE_SECONDS": 8 * 60 * 60,
     }

@@ -100,7 +100,10 @@ def init_app(app: Flask) -> None:
     config = app.config
     app.extensions[EXTENSION] = (
         SharedRenderCache(
-            config["PLAN_CACHE_URL"], config["RATELIMIT_KEY_PREFIX"], config["PLAN_CACHE_SECONDS"]
+            config["PLAN_CACHE_URL"],
+            config["RATELIMIT_KEY_PREFIX"],
+            config["PLAN_CACHE_SECONDS"],
+            config["PLAN_CACHE_BYTES"],
         )
         if config["PLAN_CACHE_URL"]
         else RenderCache(config["PLAN_CACHE_BYTES"])

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_wtf.csrf import generate_csrf
@@ -71,20 +71,20 @@ class PlanStore(ABC):
     def get_or_render(self, key: "PlanKey", render: Callable[[str], str]) -> bytes:
         """The HTML for ``key`` as UTF-8, rendering it with ``render(token)`` when missing;
         the request's CSRF token is in it either way."""
-        packed = self._get(key)
+        packed = self.get(key)
         if packed is None:
             parts = render(self.token_placeholder).encode().split(self.token_placeholder.encode())
-            self._put(key, pack(parts))
+            self.put(key, pack(parts))
         else:
             parts = unpack(packed)
         return generate_csrf().encode().join(parts)
 
     @abstractmethod
-    def _get(self, key: "PlanKey") -> bytes | None:
+    def get(self, key: "PlanKey") -> bytes | None:
         """The packed entry, or None (counted as a lookup either way)."""
 
     @abstractmethod
-    def _put(self, key: "PlanKey", packed: bytes) -> None:
+    def put(self, key: "PlanKey", packed: bytes) -> None:
         """Keep a plan just rendered (counted as a miss)."""
 
 
@@ -132,7 +132,7 @@ class RenderCache(PlanStore):
         with self._lock:
             return CacheStats(self._hits, self._misses, len(self._entries), self._bytes)
 
-    def _get(self, key: "PlanKey") -> bytes | None:
+    def get(self, key: "PlanKey") -> bytes | None:
         with self._lock:
             packed = self._entries.get(key)
             if packed is not None:
@@ -145,7 +145,7 @@ class RenderCache(PlanStore):
             current_app.logger.info("%s", self.stats())
         return packed
 
-    def _put(self, key: "PlanKey", packed: bytes) -> None:
+    def put(self, key: "PlanKey", packed: bytes) -> None:
         size = sys.getsizeof(packed)
         if size > self.max_bytes:
             return
@@ -175,23 +175,31 @@ class SharedStats:
 
 
 class SharedRenderCache(PlanStore):
-    """Packed plans in Redis under ``<prefix>:plan:``, one key each.
+    """Packed plans in Redis under ``<prefix>:plan:``, one key each, with each process's own
+    copy of the plans it served lately in front (a ``RenderCache`` of ``local_bytes``).
 
-    Bounded in memory three ways: an entry leaves after ``seconds`` without a visit (each hit
-    sets the time again, so a plan in use stays), the entry of the revision just before is
-    deleted when the next is stored (a hire ticking items leaves one entry, not one per tick),
-    and every key has a time to live, so a Redis with ``maxmemory`` and a ``volatile-*`` or
-    ``allkeys-*`` policy may evict them first. Keys also hold a digest of the code and
-    templates (``code_version``): after a deploy, plans are rendered by the new code, even
-    while instances still on the old one serve theirs.
+    The copy in front saves a round trip to Redis on a repeat visit to the same worker, and
+    serves on through a Redis outage; it is never stale either, since every request reads the
+    revision from the database. A plan one worker rendered, the others fetch from Redis.
+
+    Bounded in memory three ways: an entry leaves Redis after ``seconds`` without a fetch (each
+    fetch sets the time again), the entry of the revision just before is deleted when the next
+    is stored (a hire ticking items leaves one entry, not one per tick), and every key has a
+    time to live, so a Redis with ``maxmemory`` and a ``volatile-*`` or ``allkeys-*`` policy may
+    evict them first. Keys also hold a digest of the code and templates (``code_version``):
+    after a deploy, plans are rendered by the new code, even while instances still on the old
+    one serve theirs.
 
     Lookups and misses are counted per hour in Redis (``stats``, ``clinic-onboard
-    plan-cache``): the hit rate over all workers. If Redis fails to answer, the plan is
-    rendered as if the cache were off, and Redis is left alone for ``REDIS_RETRY_AFTER``
-    seconds: a cache outage never fails the page.
+    plan-cache``): the hit rate over all workers. Lookups served in front are counted in the
+    process and sent with its next trip to Redis, or after ``COUNT_EVERY`` seconds. If Redis
+    fails to answer, it is left alone for ``REDIS_RETRY_AFTER`` seconds: a cache outage never
+    fails the page.
     """
 
-    def __init__(self, url: str, prefix: str, seconds: int) -> None:
+    COUNT_EVERY = 10.0
+
+    def __init__(self, url: str, prefix: str, seconds: int, local_bytes: int) -> None:
         import redis  # the prod extra; config.py refuses PLAN_CACHE_URL without it
 
         super().__init__()
@@ -200,13 +208,17 @@ class SharedRenderCache(PlanStore):
         )
         self.prefix = f"{prefix}:plan"
         self.seconds = seconds
+        self._local = RenderCache(local_bytes)
         self._errors = (redis.RedisError, OSError)
-        self._resume_at = 0.0
+        self._resume_at = self._counted_at = 0.0
+        self._uncounted = 0  # lookups served in front since the last count sent
+        self._lock = threading.Lock()
         self._version = code_version()
 
-    def stats(self, now: datetime | None = None) -> SharedStats:
+    def stats(self) -> SharedStats:
         """The last hour's and day's hit rate over every worker, entries and Redis's memory."""
-        hours = list(_hours(now or datetime.now(UTC), 24))
+        self.send_counts()
+        hours = list(_hours(datetime.now(UTC), 24))
         with self.redis.pipeline(transaction=False) as pipe:
             for hour in hours:
                 pipe.hmget(self._stats_key(hour), "lookups", "misses")
@@ -221,33 +233,55 @@ class SharedRenderCache(PlanStore):
             memory.get("maxmemory_policy", ""),
         )
 
-    def _get(self, key: "PlanKey") -> bytes | None:
-        if time.monotonic() < self._resume_at:
-            return None
-        stats_key = self._stats_key(datetime.now(UTC))
-        try:
-            with self.redis.pipeline(transaction=False) as pipe:
-                pipe.getex(self._key(key), ex=self.seconds)
-                pipe.hincrby(stats_key, "lookups", 1)
-                pipe.expire(stats_key, STATS_KEPT)
-                packed, _, _ = pipe.execute()
-        except self._errors as error:
-            self._failed(error)
-            return None
+    def get(self, key: "PlanKey") -> bytes | None:
+        with self._lock:
+            self._uncounted += 1
+        packed = self._local.get(key)
+        if packed is not None:
+            if time.monotonic() >= self._counted_at + self.COUNT_EVERY:
+                self.send_counts()
+            return packed
+        packed = self._fetch(key)
+        if packed is not None:
+            self._local.put(key, packed)
         return packed
 
-    def _put(self, key: "PlanKey", packed: bytes) -> None:
+    def put(self, key: "PlanKey", packed: bytes) -> None:
+        self._local.put(key, packed)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self._key(key), packed, ex=self.seconds)
+        pipe.delete(self._key(key._replace(revision=key.revision - 1)))
+        pipe.hincrby(self._stats_key(datetime.now(UTC)), "misses", 1)
+        self._send(pipe)
+
+    def send_counts(self) -> None:
+        """Send the lookups counted in this process to Redis now."""
+        self._send(self.redis.pipeline(transaction=False))
+
+    def _fetch(self, key: "PlanKey") -> bytes | None:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.getex(self._key(key), ex=self.seconds)
+        replies = self._send(pipe)
+        return replies[0] if replies else None
+
+    def _send(self, pipe: Any) -> list[Any] | None:
+        """One round trip: the commands queued on ``pipe``, then this process's lookups not
+        yet counted. None while Redis rests after a failure, or if it fails now (logged)."""
         if time.monotonic() < self._resume_at:
-            return
-        before = key._replace(revision=key.revision - 1)
+            return None
+        with self._lock:
+            lookups, self._uncounted = self._uncounted, 0
+            self._counted_at = time.monotonic()
+        stats_key = self._stats_key(datetime.now(UTC))
+        pipe.hincrby(stats_key, "lookups", lookups)
+        pipe.expire(stats_key, STATS_KEPT)
         try:
-            with self.redis.pipeline(transaction=False) as pipe:
-                pipe.set(self._key(key), packed, ex=self.seconds)
-                pipe.delete(self._key(before))
-                pipe.hincrby(self._stats_key(datetime.now(UTC)), "misses", 1)
-                pipe.execute()
+            return pipe.execute()
         except self._errors as error:
             self._failed(error)
+            return None
+        finally:
+            pipe.reset()
 
     def _failed(self, error: Exception) -> None:
         self._resume_at = time.monotonic() + REDIS_RETRY_AFTER
