@@ -20,9 +20,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -45,10 +46,17 @@ class Rate:
     requests: int  # answered 200 (wrk: 2xx; a redirect is checked for before loading)
     errors: int
     seconds: float
+    cpu: float = 0.0  # CPU seconds the workers spent meanwhile (not the database's)
 
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def per_cpu_second(self) -> float:
+        """Requests per second of the workers' own CPU: what a busy machine moves least, since
+        time spent waiting for a core is not counted."""
+        return self.requests / self.cpu if self.cpu else 0.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,11 @@ class Throughput:
     sign_in: Rate  # the sign-in page: a template and a CSRF token, still no database
     ratios: list[float]  # /my/ : /healthz in each round, measured one after the other
     load: tuple[str, str]  # the load average (one minute) before and after
+
+    @property
+    def cpu_ratio(self) -> float:
+        """/my/ : /healthz in requests per CPU second of the workers, over every round."""
+        return self.plan.per_cpu_second / self.trivial.per_cpu_second
 
     @property
     def ratio(self) -> float:
@@ -87,7 +100,7 @@ def measure_throughput(
     request renders the plan afresh, as the first visit after a change does."""
     before, prefix = _load(), f"clinic-onboard-bench-{secrets.token_hex(4)}"
     settings = {**PLAN_CACHES[plan_cache], "RATELIMIT_KEY_PREFIX": prefix}
-    with gunicorn(database_url, settings) as port, _removed_afterwards(prefix):
+    with gunicorn(database_url, settings) as (port, pid), _removed_afterwards(prefix):
         cookie = sign_in(port, hire_email)
         _check_once(port, "/my/", cookie)
         load = _wrk if shutil.which("wrk") else _threads
@@ -95,7 +108,10 @@ def measure_throughput(
         for path, sent in routes:
             load(port, path, sent, 1)  # warm-up
         rounds = max(1, round(seconds / ROUND))
-        measured = [[load(port, path, sent, ROUND) for path, sent in routes] for _ in range(rounds)]
+        measured = [
+            [_with_cpu(pid, partial(load, port, path, sent, ROUND)) for path, sent in routes]
+            for _ in range(rounds)
+        ]
     plan, trivial, sign_in_page = (_total([r[n] for r in measured]) for n in range(len(routes)))
     ratios = [r[0].per_second / r[1].per_second for r in measured]
     client = "wrk" if load is _wrk else "Python threads"
@@ -123,7 +139,25 @@ def _total(rates: list[Rate]) -> Rate:
         sum(r.requests for r in rates),
         sum(r.errors for r in rates),
         sum(r.seconds for r in rates),
+        sum(r.cpu for r in rates),
     )
+
+
+def _with_cpu(master: int, measure: Callable[[], Rate]) -> Rate:
+    """The rate ``measure`` gives, with the CPU time gunicorn's workers spent meanwhile."""
+    before = _workers_cpu(master)
+    rate = measure()
+    return replace(rate, cpu=_workers_cpu(master) - before)
+
+
+def _workers_cpu(master: int) -> float:
+    """User and system CPU seconds of the master's children so far (Linux /proc)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ticks = 0
+    for child in children:
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _check_once(port: int, path: str, cookie: str) -> None:
@@ -140,8 +174,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
-    """gunicorn with 2 sync workers, as the README's production section runs it."""
+def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[tuple[int, int]]:
+    """gunicorn with 2 sync workers, as the README's production section runs it: its port
+    and the master's process id."""
     port, anchors = free_port(), tempfile.TemporaryDirectory(prefix="bench-anchors-")
     environment = {
         **os.environ,
@@ -162,7 +197,7 @@ def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
     server = subprocess.Popen(command, env=environment)
     try:
         _wait_until_up(port, server)
-        yield port
+        yield port, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
