@@ -97,7 +97,7 @@ class CacheStats:
 
     hits: int
     misses: int
-    entries: int | None = None  # unknown for the shared cache between counts
+    entries: int | None = None  # in this process; None for counts read from Redis
     bytes: int | None = None
 
     @property
