@@ -25,7 +25,10 @@ def plan_cache_command() -> None:
             "the hit rate of every worker here."
         )
         return
-    stats = cache.stats()
+    try:
+        stats = cache.stats()
+    except cache.errors as error:
+        raise click.ClickException(f"Redis at PLAN_CACHE_URL did not answer: {error}") from None
     limit = f"{stats.max_memory / 1024**2:.0f} MB" if stats.max_memory else "no maxmemory"
     click.echo(f"Last hour: {stats.last_hour}")
     click.echo(f"Last 24 hours: {stats.last_day}")

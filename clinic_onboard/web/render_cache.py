@@ -209,7 +209,7 @@ class SharedRenderCache(PlanStore):
         self.prefix = f"{prefix}:plan"
         self.seconds = seconds
         self._local = RenderCache(local_bytes)
-        self._errors = (redis.RedisError, OSError)
+        self.errors = (redis.RedisError, OSError)  # what a Redis that fails to answer raises
         self._resume_at = self._counted_at = 0.0
         self._uncounted = 0  # lookups served in front since the last count sent
         self._lock = threading.Lock()
@@ -277,7 +277,7 @@ class SharedRenderCache(PlanStore):
         pipe.expire(stats_key, STATS_KEPT)
         try:
             return pipe.execute()
-        except self._errors as error:
+        except self.errors as error:
             self._failed(error)
             return None
         finally:

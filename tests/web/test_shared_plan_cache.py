@@ -193,6 +193,9 @@ def test_a_redis_that_does_not_answer_never_fails_the_page(
     assert renders == [people["onboarding"].id]
     assert any("Redis did not answer" in record.message for record in caplog.records)
     assert isinstance(plan_cache(), SharedRenderCache)
+    result = client.application.test_cli_runner().invoke(plan_cache_command)
+    assert result.exit_code == 1
+    assert "Redis at PLAN_CACHE_URL did not answer" in result.output
 
 
 def test_a_repeat_visit_to_the_same_process_is_served_by_its_own_copy(
