@@ -15,7 +15,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, ClinicRole, Onboarding, OnboardingDuty, User
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
-from clinic_onboard.web import my, plan_cache
+from clinic_onboard.web import plan_cache
 from clinic_onboard.web.render_cache import RenderCache, pack
 from tests.conftest import Auth, counting_queries
 from tests.web.onboarding_factory import make_team, task_of
@@ -24,20 +24,6 @@ from tests.web.onboarding_factory import make_team, task_of
 @pytest.fixture
 def team(make_member, make_clinic):
     return make_team(make_member, make_clinic)
-
-
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The onboarding id of every plan actually rendered (a cache miss)."""
-    seen: list[int] = []
-    render = my._render_plan
-
-    def counted(onboarding_id: int, *args: object) -> str:
-        seen.append(onboarding_id)
-        return render(onboarding_id, *args)
-
-    monkeypatch.setattr(my, "_render_plan", counted)
-    return seen
 
 
 def _token(page: str) -> str:

@@ -17,7 +17,6 @@ from flask.testing import FlaskClient
 from clinic_onboard.app import create_app
 from clinic_onboard.cli.plan_cache import plan_cache_command
 from clinic_onboard.extensions import db
-from clinic_onboard.web import my
 from clinic_onboard.web.plan_cache import plan_cache
 from clinic_onboard.web.render_cache import SharedRenderCache
 from tests.conftest import Auth, _as_a_fresh_request, config_for_tests
@@ -60,20 +59,6 @@ def other_app(app_config: dict[str, Any]) -> Iterator[Flask]:
 @pytest.fixture
 def team(make_member, make_clinic):
     return make_team(make_member, make_clinic)
-
-
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The onboarding id of every plan actually rendered (a miss), by either app."""
-    seen: list[int] = []
-    render = my._render_plan
-
-    def counted(onboarding_id: int, *args: object) -> str:
-        seen.append(onboarding_id)
-        return render(onboarding_id, *args)
-
-    monkeypatch.setattr(my, "_render_plan", counted)
-    return seen
 
 
 def _page(client: FlaskClient) -> str:
