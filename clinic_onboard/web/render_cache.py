@@ -1,9 +1,9 @@
 """Where rendered plans are kept: in each process (the default, nothing to run beside the app),
 or in Redis, shared by every worker and every instance (``PLAN_CACHE_URL``).
 
-Per process, a clinic whose hires visit in turn outgrows the cache of each of its workers, and
-every worker renders the same plans again; in Redis a plan rendered by one worker is served by
-all of them. Both keep an entry the same way (``pack``): the plan's UTF-8 cut where the CSRF
+Per process, every worker of every instance renders and keeps each plan again, and a large
+clinic whose hires visit in turn can outgrow each worker's share of memory; in Redis a plan
+rendered by one worker is served by all of them. Both keep an entry the same way (``pack``): the plan's UTF-8 cut where the CSRF
 token goes, compressed, and neither ever needs invalidating: the key holds the onboarding's
 revision (``plan_cache.PlanKey``), so a changed plan is simply asked for under a new key.
 
