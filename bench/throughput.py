@@ -3,24 +3,31 @@
 gunicorn serves the seeded database in production mode on 127.0.0.1 and a free port. The load
 comes from Debian's ``wrk`` when it is installed (a C client that leaves the two cores to the
 server), else from Python threads; either way it is bounded in connections and seconds. The
-routes take turns of a few seconds each, so the ratio compares them under the same conditions.
+routes take turns of a few seconds each, so the ratio compares them under the same conditions,
+and each round gives a ratio of its own: the minimum and the median of those say how steady it
+was on a shared machine.
 """
 
 import http.client
 import os
 import re
+import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
+
+import redis
 
 from bench.common import PASSWORD, SECRET_KEY
 from clinic_onboard.record.keys import new_key_entry
@@ -29,6 +36,7 @@ HOST = "127.0.0.1"
 CONNECTIONS = 4
 ROUND = 2  # seconds per turn of one route
 RATIO_GOAL = 0.25
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -38,10 +46,17 @@ class Rate:
     requests: int  # answered 200 (wrk: 2xx; a redirect is checked for before loading)
     errors: int
     seconds: float
+    cpu: float = 0.0  # CPU seconds the workers spent meanwhile (not the database's)
 
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def per_cpu_second(self) -> float:
+        """Requests per second of the workers' own CPU: what a busy machine moves least, since
+        time spent waiting for a core is not counted."""
+        return self.requests / self.cpu if self.cpu else 0.0
 
 
 @dataclass(frozen=True)
@@ -50,20 +65,42 @@ class Throughput:
     plan: Rate
     trivial: Rate  # /healthz: no session, no database, a few bytes of JSON
     sign_in: Rate  # the sign-in page: a template and a CSRF token, still no database
+    ratios: list[float]  # /my/ : /healthz in each round, measured one after the other
+    load: tuple[str, str]  # the load average (one minute) before and after
+
+    @property
+    def cpu_ratio(self) -> float:
+        """/my/ : /healthz in requests per CPU second of the workers, over every round."""
+        return self.plan.per_cpu_second / self.trivial.per_cpu_second
 
     @property
     def ratio(self) -> float:
-        return self.plan.per_second / self.trivial.per_second
+        """The median round's: a busy moment on a shared machine moves one round, not it."""
+        return statistics.median(self.ratios)
+
+    @property
+    def min_ratio(self) -> float:
+        return min(self.ratios)
+
+
+# Where the plan page's cache is kept in each configuration measured.
+PLAN_CACHES = {
+    "process": {},
+    "shared": {"PLAN_CACHE_URL": REDIS_URL},
+    "off": {"PLAN_CACHE_BYTES": "0"},
+}
 
 
 def measure_throughput(
-    database_url: str, hire_email: str, seconds: float, plan_cache: bool = True
+    database_url: str, hire_email: str, seconds: float, plan_cache: str = "process"
 ) -> Throughput:
     """Start gunicorn on the database, sign the hire in, and load each route for ``seconds``
     in all, in turns of ROUND seconds so a busy moment on the machine lands on every route.
-    Without ``plan_cache`` every request renders the plan afresh, as the first visit after a
-    change does."""
-    with gunicorn(database_url, {} if plan_cache else {"PLAN_CACHE_BYTES": "0"}) as port:
+    ``plan_cache`` names where the rendered plan is kept (``PLAN_CACHES``); with ``off`` every
+    request renders the plan afresh, as the first visit after a change does."""
+    before, prefix = _load(), f"clinic-onboard-bench-{secrets.token_hex(4)}"
+    settings = {**PLAN_CACHES[plan_cache], "RATELIMIT_KEY_PREFIX": prefix}
+    with gunicorn(database_url, settings) as (port, pid), _removed_afterwards(prefix):
         cookie = sign_in(port, hire_email)
         _check_once(port, "/my/", cookie)
         load = _wrk if shutil.which("wrk") else _threads
@@ -71,9 +108,29 @@ def measure_throughput(
         for path, sent in routes:
             load(port, path, sent, 1)  # warm-up
         rounds = max(1, round(seconds / ROUND))
-        measured = [[load(port, path, sent, ROUND) for path, sent in routes] for _ in range(rounds)]
+        measured = [
+            [_with_cpu(pid, partial(load, port, path, sent, ROUND)) for path, sent in routes]
+            for _ in range(rounds)
+        ]
     plan, trivial, sign_in_page = (_total([r[n] for r in measured]) for n in range(len(routes)))
-    return Throughput("wrk" if load is _wrk else "Python threads", plan, trivial, sign_in_page)
+    ratios = [r[0].per_second / r[1].per_second for r in measured]
+    client = "wrk" if load is _wrk else "Python threads"
+    return Throughput(client, plan, trivial, sign_in_page, ratios, (before, _load()))
+
+
+@contextmanager
+def _removed_afterwards(prefix: str) -> Iterator[None]:
+    """The run's keys in Redis (sign-in counts, cached plans) go when it ends."""
+    try:
+        yield
+    finally:
+        connection = redis.Redis.from_url(REDIS_URL)
+        for key in connection.scan_iter(f"{prefix}:*"):
+            connection.delete(key)
+
+
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 def _total(rates: list[Rate]) -> Rate:
@@ -82,7 +139,25 @@ def _total(rates: list[Rate]) -> Rate:
         sum(r.requests for r in rates),
         sum(r.errors for r in rates),
         sum(r.seconds for r in rates),
+        sum(r.cpu for r in rates),
     )
+
+
+def _with_cpu(master: int, measure: Callable[[], Rate]) -> Rate:
+    """The rate ``measure`` gives, with the CPU time gunicorn's workers spent meanwhile."""
+    before = _workers_cpu(master)
+    rate = measure()
+    return replace(rate, cpu=_workers_cpu(master) - before)
+
+
+def _workers_cpu(master: int) -> float:
+    """User and system CPU seconds of the master's children so far (Linux /proc)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ticks = 0
+    for child in children:
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _check_once(port: int, path: str, cookie: str) -> None:
@@ -99,8 +174,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
-    """gunicorn with 2 sync workers, as the README's production section runs it."""
+def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[tuple[int, int]]:
+    """gunicorn with 2 sync workers, as the README's production section runs it: its port
+    and the master's process id."""
     port, anchors = free_port(), tempfile.TemporaryDirectory(prefix="bench-anchors-")
     environment = {
         **os.environ,
@@ -110,7 +186,7 @@ def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
         "RECORD_KEYS": new_key_entry("bench"),
         "RECORD_ANCHOR_LOG": str(Path(anchors.name) / "record_anchors.log"),
         # Production counts failed sign-ins in Redis (README); the workers share it.
-        "RATELIMIT_STORAGE_URI": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
         **settings,
     }
     command = [
@@ -121,7 +197,7 @@ def gunicorn(database_url: str, settings: dict[str, str]) -> Iterator[int]:
     server = subprocess.Popen(command, env=environment)
     try:
         _wait_until_up(port, server)
-        yield port
+        yield port, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -4,6 +4,7 @@ Production refuses to start without the settings that must never default (fail f
 the missing setting), while development generates what it can so ``make run`` needs nothing.
 """
 
+import importlib.util
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -100,8 +101,12 @@ def _defaults(environment: str) -> dict[str, Any]:
         # argon2id parameters: the library's defaults (RFC 9106 low-memory profile).
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
-        # Rendered plans each process keeps (web/plan_cache.py); 0 turns the cache off.
+        # Rendered plans each process keeps (web/render_cache.py); 0 turns its cache off.
         "PLAN_CACHE_BYTES": 16 * 1024 * 1024,
+        # A Redis every worker and instance shares rendered plans in (redis://...), behind
+        # each process's own; under RATELIMIT_KEY_PREFIX, kept this long after the last fetch.
+        "PLAN_CACHE_URL": "",
+        "PLAN_CACHE_SECONDS": 8 * 60 * 60,
     }
 
 
@@ -137,6 +142,8 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type]] = {
     "UPLOAD_QUOTA_BYTES_PER_CLINIC": ("UPLOAD_QUOTA_BYTES_PER_CLINIC", int),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "PLAN_CACHE_BYTES": ("PLAN_CACHE_BYTES", int),
+    "PLAN_CACHE_URL": ("PLAN_CACHE_URL", str),
+    "PLAN_CACHE_SECONDS": ("PLAN_CACHE_SECONDS", int),
     "BACKUP_MAX_DOCUMENT_BYTES": ("BACKUP_MAX_DOCUMENT_BYTES", int),
     "CSV_IMPORT_MAX_BYTES": ("CSV_IMPORT_MAX_BYTES", int),
     # Background jobs on RQ: redis://host:6379/0; unset, jobs run in a thread of each process.
@@ -238,6 +245,22 @@ def _check(config: Mapping[str, Any], instance_path: Path) -> None:
         raise ConfigError(f"CHECKLISTS_DIR {config['CHECKLISTS_DIR']!r} is not a folder.")
     _check_database_url(config["SQLALCHEMY_DATABASE_URI"], instance_path)
     _check_rate_limits(config)
+    _check_plan_cache(config)
+
+
+def _check_plan_cache(config: Mapping[str, Any]) -> None:
+    """A shared plan cache the app can reach with the client installed, rather than a page
+    that renders every plan afresh without saying why."""
+    url = str(config["PLAN_CACHE_URL"])
+    if not url:
+        return
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        # Not repeated in the message: it may hold the password.
+        raise ConfigError("PLAN_CACHE_URL must be a Redis URL such as redis://127.0.0.1:6379/0.")
+    if importlib.util.find_spec("redis") is None:
+        raise ConfigError("PLAN_CACHE_URL needs the Redis client: install clinic-onboard[prod].")
+    if config["PLAN_CACHE_SECONDS"] < 1:
+        raise ConfigError("PLAN_CACHE_SECONDS must be 1 or more (how long a plan stays in Redis).")
 
 
 def _check_rate_limits(config: Mapping[str, Any]) -> None:

@@ -15,32 +15,24 @@ another table that is not declared there cannot be read while rendering (SQLAlch
 a value shown from elsewhere cannot be forgotten by the invalidation. To show a new one: add it
 to ``SHOWN_ELSEWHERE`` and to ``templates/my/_plan.html``.
 
-An entry is never served after a change: its key simply stops being asked for, and the least
-recently used entries leave once the cache holds ``PLAN_CACHE_BYTES`` (compressed, see
-``RenderCache``). One cache per process (none is shared, so nothing needs invalidating across
-workers); each logs its hit rate as it goes.
+An entry is never served after a change: its key simply stops being asked for, by every
+worker and every instance alike, since each reads the revision from the database with the
+person. Where entries are kept is ``web/render_cache.py``: in each process (bounded by
+``PLAN_CACHE_BYTES``), or in Redis shared by all of them when ``PLAN_CACHE_URL`` is set.
 
-Forms carry the session's CSRF token, which must not be cached: an entry is rendered with a
-per-process placeholder in its place, swapped for the request's own token when served. Entries
-are kept as UTF-8, cut where the token goes, and the page around a plan is joined to it as
-bytes: a plan of 150 items is about 180 kB of text, and encoding it and replacing its tokens
-again on every visit cost a seventh of a repeat visit (bench/README.md).
+Entries are kept as UTF-8, cut where the CSRF token goes, and the page around a plan is joined
+to it as bytes: a plan of 150 items is about 180 kB of text, and encoding it and replacing its
+tokens again on every visit cost a seventh of a repeat visit (bench/README.md).
 """
 
 import secrets
-import sys
-import threading
-import zlib
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from itertools import chain
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, event, inspect, select, update
 from sqlalchemy.orm import (
@@ -64,6 +56,7 @@ from clinic_onboard.models import (
     OnboardingTask,
     User,
 )
+from clinic_onboard.web.render_cache import PlanStore, RenderCache, SharedRenderCache
 
 EXTENSION = "clinic_onboard.plan_cache"
 PLAN_PAGE = "my.index"
@@ -84,8 +77,6 @@ KEY_COLUMNS = (
     Onboarding.created_at,
     Onboarding.revision,
 )
-# Rendered HTML in UTF-8, cut where the CSRF token goes.
-Parts = tuple[bytes, ...]
 # Where a page rendered around cached HTML takes it (see ``in_page``); unique to the process.
 SLOT = f"slot-{secrets.token_hex(16)}"
 
@@ -104,14 +95,24 @@ class PlanKey(NamedTuple):
 
 
 def init_app(app: Flask) -> None:
-    """One cache per app; the revision listener once per process (the session class is
-    shared by every app)."""
-    app.extensions[EXTENSION] = RenderCache(app.config["PLAN_CACHE_BYTES"])
+    """One cache per app, shared in Redis when configured; the revision listener once per
+    process (the session class is shared by every app)."""
+    config = app.config
+    app.extensions[EXTENSION] = (
+        SharedRenderCache(
+            config["PLAN_CACHE_URL"],
+            config["RATELIMIT_KEY_PREFIX"],
+            config["PLAN_CACHE_SECONDS"],
+            config["PLAN_CACHE_BYTES"],
+        )
+        if config["PLAN_CACHE_URL"]
+        else RenderCache(config["PLAN_CACHE_BYTES"])
+    )
     if not event.contains(db.session, "before_flush", _bump):
         event.listen(db.session, "before_flush", _bump)
 
 
-def plan_cache() -> "RenderCache":
+def plan_cache() -> PlanStore:
     return current_app.extensions[EXTENSION]
 
 
@@ -223,102 +224,7 @@ def _owner(obj: object) -> int | None:
     return None
 
 
-# The cache --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CacheStats:
-    """How the process's cache has served so far: what the operator sizes it by."""
-
-    hits: int
-    misses: int
-    entries: int
-    bytes: int
-
-    @property
-    def hit_rate(self) -> float:
-        looked_up = self.hits + self.misses
-        return self.hits / looked_up if looked_up else 0.0
-
-    def __str__(self) -> str:
-        return (
-            f"plan cache: {self.hit_rate:.0%} hits ({self.hits} of {self.hits + self.misses}), "
-            f"{self.entries} plans in {self.bytes / 1024 / 1024:.1f} MB"
-        )
-
-
-class RenderCache:
-    """A least-recently-used map from keys to rendered HTML, bounded in bytes.
-
-    Entries are kept compressed (zlib, fastest level): a plan's HTML is repetitive markup that
-    shrinks about sixfold (a 155-item plan page: 195 kB to 32 kB), so the default 16 MB holds
-    about 500 of the largest plans, every hire of a 400-hire clinic, where uncompressed it held
-    about 156 and 300 hires visiting in turn never hit (issue 26). Inflating an entry costs
-    well under a millisecond; rendering it again about 20. The hit rate is logged every
-    ``REPORT_EVERY`` lookups.
-    """
-
-    REPORT_EVERY = 1000
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.token_placeholder = f"csrf-{secrets.token_hex(16)}"
-        self._entries: OrderedDict[Hashable, Parts] = OrderedDict()
-        self._bytes = 0
-        self._hits = self._misses = 0
-        self._lock = threading.Lock()
-
-    def get_or_render(self, key: Hashable, render: Callable[[str], str]) -> bytes:
-        """The HTML for ``key`` as UTF-8, rendering it with ``render(token)`` when missing;
-        the request's CSRF token is in it either way."""
-        packed = self._get(key)
-        if packed is None:
-            parts = tuple(render(self.token_placeholder).encode().split(self._cut))
-            self._put(key, tuple(zlib.compress(part, 1) for part in parts))
-        else:
-            parts = tuple(zlib.decompress(part) for part in packed)
-        return generate_csrf().encode().join(parts)
-
-    def stats(self) -> CacheStats:
-        with self._lock:
-            return CacheStats(self._hits, self._misses, len(self._entries), self._bytes)
-
-    @property
-    def _cut(self) -> bytes:
-        return self.token_placeholder.encode()
-
-    def _get(self, key: Hashable) -> Parts | None:
-        with self._lock:
-            parts = self._entries.get(key)
-            if parts is not None:
-                self._entries.move_to_end(key)
-                self._hits += 1
-            else:
-                self._misses += 1
-            looked_up = self._hits + self._misses
-        if looked_up % self.REPORT_EVERY == 0:
-            current_app.logger.info("%s", self.stats())
-        return parts
-
-    def _put(self, key: Hashable, parts: Parts) -> None:
-        size = _size(parts)
-        if size > self.max_bytes:
-            return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = parts
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= _size(dropped)
-
-
 def in_page(html: bytes, render_page: Callable[[Markup], str]) -> bytes:
     """The page ``render_page(slot)`` renders, as UTF-8, with ``html`` in the slot."""
     head, tail = render_page(Markup(SLOT)).encode().split(SLOT.encode())
     return b"".join((head, html, tail))
-
-
-def _size(parts: Parts) -> int:
-    return sum(sys.getsizeof(part) for part in parts)

@@ -1,10 +1,11 @@
 """Two instances of the app on one database, as behind a load balancer: what one instance
-stored, the other serves, the sign-in allowance is one allowance across both, and a job (a
-CSV import) runs on RQ's worker while both keep serving, its progress readable on either.
+stored, the other serves, the sign-in allowance is one allowance across both, so is the
+cache of rendered plans, and a job (a CSV import) runs on RQ's worker while both keep
+serving, its progress readable on either.
 
 Each instance is gunicorn with one worker, both sharing the secret key (so one session cookie
-works on either), the database and, as production sets it, the rate-limit storage in Redis at
-127.0.0.1:6379, under a key prefix of this test's own.
+works on either), the database and, as production sets it, the rate-limit storage and the plan
+cache in Redis at 127.0.0.1:6379, under a key prefix of this test's own.
 """
 
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
 from clinic_onboard.catalog.schema import DOCUMENT_KINDS
@@ -30,7 +32,7 @@ from clinic_onboard.record.states import EventKind
 from tests.conftest import PASSWORD
 from tests.live_server import cli_path, free_port, separate_database
 from tests.reliability.client import Browser
-from tests.reliability.people import signed_in
+from tests.reliability.people import DONE_FORM, UNDO_FORM, signed_in
 from tests.reliability.seed import Team, app_on, seed_team
 from tests.reliability.server import (
     Server,
@@ -58,6 +60,7 @@ class TwoInstances:
     team: Team
     env: dict[str, str]
     folder: Path
+    prefix: str  # of every key the two keep in Redis
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +80,9 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoInstances]:
             started = [future.result() for future in starting if future.exception() is None]
         try:
             assert len(started) == 2, [future.exception() for future in starting]
-            yield TwoInstances(url, started[0], started[1], team, env, folder)
+            yield TwoInstances(
+                url, started[0], started[1], team, env, folder, env["RATELIMIT_KEY_PREFIX"]
+            )
         finally:
             for server in started:
                 server.stop()
@@ -94,6 +99,7 @@ def _environment(url: str, folder: Path) -> dict[str, str]:
     env["JOB_QUEUE_URL"] = f"redis://{REDIS[0]}:{REDIS[1]}/0"
     env["JOB_QUEUE_NAME"] = f"clinic-onboard-test-{secrets.token_hex(8)}"
     env["INVITATIONS_PER_HOUR"] = env["INVITATIONS_PER_DAY"] = "5000"
+    env["PLAN_CACHE_URL"] = env["RATELIMIT_STORAGE_URI"]
     return env
 
 
@@ -237,3 +243,30 @@ def test_a_thousand_hires_import_as_a_job_while_both_instances_serve(
     for browser in (first, second):
         page = browser.get(job_page)
         assert f"{BULK_HIRES} of {BULK_HIRES} lines done" in page.text and "Done" in page.text
+
+
+def test_a_plan_rendered_through_one_instance_is_served_by_the_other(two: TwoInstances) -> None:
+    """Rendered once for both, and a change through either shows through the other at once."""
+    [hire] = two.team.hires
+    first = signed_in(two.first.url, hire.email)
+    second = first.elsewhere(two.second.url)
+    lookups, misses = _plan_cache_counts(two.prefix)
+    page = first.get("/my/")
+    assert second.get("/my/").text.count("/done") == page.text.count("/done") > 0
+    assert _plan_cache_counts(two.prefix) == (lookups + 2, misses + 1)
+
+    task_id = DONE_FORM.findall(page.text)[0]
+    assert second.post(f"/my/tasks/{task_id}/done").status == 302
+    assert task_id in UNDO_FORM.findall(first.get("/my/").text)
+    assert task_id in UNDO_FORM.findall(second.get("/my/").text)
+    assert _plan_cache_counts(two.prefix) == (lookups + 4, misses + 2)
+
+
+def _plan_cache_counts(prefix: str) -> tuple[int, int]:
+    """Plan lookups and misses the two instances counted in Redis, over every hour."""
+    connection = redis.Redis(*REDIS)
+    counts = [
+        connection.hmget(key, "lookups", "misses")
+        for key in connection.scan_iter(f"{prefix}:plan-stats:*")
+    ]
+    return sum(int(c[0] or 0) for c in counts), sum(int(c[1] or 0) for c in counts)

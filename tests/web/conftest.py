@@ -1,4 +1,5 @@
-"""Fixtures for the web tests that send email: a real SMTP conversation on 127.0.0.1."""
+"""Fixtures for the web tests: a real SMTP conversation on 127.0.0.1 for those that send
+email, and the plans the plan cache missed."""
 
 import socket
 import socketserver
@@ -9,6 +10,8 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+
+from clinic_onboard.web import my
 
 
 class _Smtp(socketserver.StreamRequestHandler):
@@ -72,3 +75,17 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The onboarding id of every plan actually rendered (a miss of the plan cache)."""
+    seen: list[int] = []
+    render = my._render_plan
+
+    def counted(onboarding_id: int, *args: object) -> str:
+        seen.append(onboarding_id)
+        return render(onboarding_id, *args)
+
+    monkeypatch.setattr(my, "_render_plan", counted)
+    return seen

@@ -225,3 +225,24 @@ def test_the_limits_on_uploads_pdfs_and_backups_are_read_and_checked(
     monkeypatch.setenv("PDF_RENDER_CONCURRENCY", "0")
     with pytest.raises(ConfigError, match=r"^PDF_RENDER_CONCURRENCY must be 1 or more"):
         build_config(tmp_path)
+
+
+def test_the_shared_plan_cache_settings_are_read_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert build_config(tmp_path)["PLAN_CACHE_URL"] == ""  # each process keeps its own
+    monkeypatch.setenv("PLAN_CACHE_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PLAN_CACHE_SECONDS", "600")
+    config = build_config(tmp_path)
+    assert (config["PLAN_CACHE_URL"], config["PLAN_CACHE_SECONDS"]) == (
+        "redis://127.0.0.1:6379/0",
+        600,
+    )
+    monkeypatch.setenv("PLAN_CACHE_URL", "http://user:secret@cache.example.com")
+    with pytest.raises(ConfigError, match=r"^PLAN_CACHE_URL must be a Redis URL") as refused:
+        build_config(tmp_path)
+    assert "secret" not in str(refused.value)
+    monkeypatch.setenv("PLAN_CACHE_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PLAN_CACHE_SECONDS", "0")
+    with pytest.raises(ConfigError, match=r"^PLAN_CACHE_SECONDS must be 1 or more"):
+        build_config(tmp_path)

@@ -4,7 +4,6 @@
 import re
 import secrets
 import sys
-import zlib
 from collections.abc import Callable
 
 import pytest
@@ -16,8 +15,8 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import AppRole, ClinicRole, Onboarding, OnboardingDuty, User
 from clinic_onboard.operations import progress
 from clinic_onboard.queries import record as record_reads
-from clinic_onboard.web import my, plan_cache
-from clinic_onboard.web.plan_cache import RenderCache
+from clinic_onboard.web import plan_cache
+from clinic_onboard.web.render_cache import RenderCache, pack
 from tests.conftest import Auth, counting_queries
 from tests.web.onboarding_factory import make_team, task_of
 
@@ -25,20 +24,6 @@ from tests.web.onboarding_factory import make_team, task_of
 @pytest.fixture
 def team(make_member, make_clinic):
     return make_team(make_member, make_clinic)
-
-
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The onboarding id of every plan actually rendered (a cache miss)."""
-    seen: list[int] = []
-    render = my._render_plan
-
-    def counted(onboarding_id: int, *args: object) -> str:
-        seen.append(onboarding_id)
-        return render(onboarding_id, *args)
-
-    monkeypatch.setattr(my, "_render_plan", counted)
-    return seen
 
 
 def _token(page: str) -> str:
@@ -204,7 +189,7 @@ def test_each_language_has_its_own_copy(
 
 def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used(app: Flask) -> None:
     entry = secrets.token_hex(1000)
-    packed = sys.getsizeof(zlib.compress(entry.encode(), 1))  # an entry as the cache keeps it
+    packed = sys.getsizeof(pack([entry.encode()]))  # an entry as the cache keeps it
     cache = RenderCache(max_bytes=3 * packed + packed // 2)
     with app.test_request_context():
         for key in ("a", "b", "c"):
