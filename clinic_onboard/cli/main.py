@@ -14,6 +14,7 @@ from clinic_onboard.cli.confirm import confirm_clinic_command
 from clinic_onboard.cli.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed_demo
 from clinic_onboard.cli.logs import verify_logs_command
 from clinic_onboard.cli.pdf import pdf_group
+from clinic_onboard.cli.plan_verdicts import verify_plan_verdicts_command
 from clinic_onboard.cli.reminders import send_reminders_command
 from clinic_onboard.cli.serve import checked_run_command, cli_app
 from clinic_onboard.cli.task_states import verify_task_states_command
@@ -45,6 +46,7 @@ cli.add_command(confirm_clinic_command)
 cli.add_command(verify_logs_command)
 cli.add_command(move_uploads_command)
 cli.add_command(verify_task_states_command)
+cli.add_command(verify_plan_verdicts_command)
 
 
 @cli.command("seed-demo")

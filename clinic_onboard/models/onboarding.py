@@ -58,6 +58,13 @@ class Onboarding(db.Model):
     # One more after every flush that changes this row, its tasks, duties or events
     # (web/plan_cache.py): what a rendered plan is cached by.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Whether the snapshot differs from the plan its role gives (``queries.plans.behind_ids``)
+    # when the plan's inputs digest to ``behind_inputs``: kept, so the staff list reads its
+    # page's verdicts instead of building their plans, even on a worker's first visit.
+    # ``operations.plan_verdicts`` keeps them and clears them when the snapshot changes;
+    # ``verify-plan-verdicts`` compares them with the plans again.
+    behind_inputs: Mapped[str | None] = mapped_column(String(64))
+    behind: Mapped[bool | None]
 
     @hybrid_property
     def is_onboarding(self) -> bool:
