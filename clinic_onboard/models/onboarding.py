@@ -88,10 +88,17 @@ class Onboarding(db.Model):
 
 
 # Spelled out as SQL: an index's condition is the database's, written once here and in its
-# migration.
+# migration; ``queries.task_states`` spells the pages' conditions the same way, so PostgreSQL
+# sees they imply it. Waiting for a signature: done by the hire, on an item that needs one.
 AWAITING = (
     "state_kind IN ('completed', 'acknowledged', 'credential_recorded') "
     "AND signoff <> 'none' AND withdrawn_at IS NULL"
+)
+# The hire still has to act on an item of the plan (renewals aside): nothing counted yet,
+# undone, or sent back.
+TO_ACT = (
+    "(state_kind IS NULL OR state_kind IN ('policy_revised', 'undone', 'needs_practice', "
+    "'rejected')) AND renewal_of_id IS NULL AND withdrawn_at IS NULL"
 )
 
 
@@ -123,6 +130,16 @@ class OnboardingTask(PlanLine, db.Model):
             "clinic_id",
             postgresql_where=text(AWAITING),
             sqlite_where=text(AWAITING),
+        ),
+        # The plan items the hire still has to act on, by due date: the dashboard counts the
+        # clinic's overdue ones from these entries (narrow, index only), not its every task.
+        Index(
+            "ix_onboarding_tasks_to_act",
+            "clinic_id",
+            "due_date",
+            "onboarding_id",
+            postgresql_where=text(TO_ACT),
+            sqlite_where=text(TO_ACT),
         ),
     )
 

@@ -90,8 +90,9 @@ def awaiting(states: Subquery) -> ColumnElement[bool]:
 
 def to_act(states: Subquery) -> ColumnElement[bool]:
     """The hire still has to act: nothing counted yet, undone, or sent back (practice, a
-    rejected document)."""
-    return _last(states).in_(["", *TO_ACT])
+    rejected document). Spelled as the partial index ``ix_onboarding_tasks_to_act`` is (true
+    or false, never NULL), so the dashboard's overdue count reads that index."""
+    return or_(states.c.last_kind.is_(None), states.c.last_kind.in_(TO_ACT))
 
 
 def overdue(states: Subquery, today: date) -> ColumnElement[bool]:
