@@ -94,6 +94,17 @@ AWAITING = (
     "state_kind IN ('completed', 'acknowledged', 'credential_recorded') "
     "AND signoff <> 'none' AND withdrawn_at IS NULL"
 )
+# What the sign-off queue reads of a waiting item, its hire and sign-off rule first.
+AWAITING_COLUMNS = (
+    "clinic_id",
+    "onboarding_id",
+    "kind",
+    "signoff",
+    "renewal_of_id",
+    "due_date",
+    "state_event_id",
+    "id",
+)
 # The hire still has to act on an item of the plan (renewals aside): nothing counted yet,
 # undone, or sent back.
 TO_ACT = (
@@ -124,10 +135,11 @@ class OnboardingTask(PlanLine, db.Model):
         UniqueConstraint("onboarding_id", "item_id"),
         # The clinic's items waiting for a signature (``queries.task_states.awaiting``, the
         # hire's completions of ``record.states.DONE_KINDS`` but a carried-over card): the
-        # sign-off queue and the waiting counts read these few rows, not every task.
+        # sign-off queue and the waiting counts read these few entries, not every task, and
+        # find in them every column they need (an index-only scan).
         Index(
             "ix_onboarding_tasks_awaiting",
-            "clinic_id",
+            *AWAITING_COLUMNS,
             postgresql_where=text(AWAITING),
             sqlite_where=text(AWAITING),
         ),

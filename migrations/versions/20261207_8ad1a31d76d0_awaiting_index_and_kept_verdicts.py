@@ -41,7 +41,8 @@ def upgrade():
     op.create_index(
         'ix_onboarding_tasks_awaiting',
         'onboarding_tasks',
-        ['clinic_id'],
+        ['clinic_id', 'onboarding_id', 'kind', 'signoff', 'renewal_of_id', 'due_date',
+         'state_event_id', 'id'],
         postgresql_where=sa.text(AWAITING),
         sqlite_where=sa.text(AWAITING),
     )
