@@ -43,9 +43,9 @@ def refresh(onboardings: Sequence[Onboarding], catalog: Catalog) -> int:
 
 def keep(onboardings: Sequence[Onboarding], catalog: Catalog, behind: set[int]) -> int:
     """Keep the verdicts just reached (``behind``: the ids behind); how many changed."""
-    changed = 0
+    changed, shared = 0, dict[int, str]()
     for onboarding in onboardings:
-        kept = (plan_inputs(onboarding, catalog), onboarding.id in behind)
+        kept = (plan_inputs(onboarding, catalog, shared), onboarding.id in behind)
         if (onboarding.behind_inputs, onboarding.behind) != kept:
             onboarding.behind_inputs, onboarding.behind = kept
             changed += 1

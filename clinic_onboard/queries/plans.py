@@ -207,8 +207,10 @@ def behind_ids(
         plans: dict[PlanKey, Plan] = {}
         return {o.id for o in onboardings if plan_differences(o, catalog, plans)}
     listed = list(onboardings)
-    kept = {o.id: o.behind for o in listed if kept_verdict_holds(o, catalog)}
-    keyed = {verdict_key(o, catalog): o for o in listed if o.id not in kept}
+    shared: dict[int, str] = {}
+    digests = {o.id: plan_inputs(o, catalog, shared) for o in listed}
+    kept = {o.id: o.behind for o in listed if kept_verdict_holds(o, digests[o.id])}
+    keyed = {verdict_key(o, catalog, digests[o.id]): o for o in listed if o.id not in kept}
     verdicts = {key: known.get(key) for key in keyed}
     unknown = {key: o for key, o in keyed.items() if verdicts[key] is None}
     found = behind_ids(with_parts(list(unknown.values())), catalog)
@@ -219,43 +221,49 @@ def behind_ids(
     return reached | {onboarding_id for onboarding_id, behind in kept.items() if behind}
 
 
-def kept_verdict_holds(onboarding: Onboarding, catalog: Catalog) -> bool:
-    """Whether the verdict the onboarding keeps was reached with today's plan inputs (the
-    snapshot's changes clear it: ``operations.plan_verdicts``)."""
-    return onboarding.behind is not None and onboarding.behind_inputs == plan_inputs(
-        onboarding, catalog
-    )
+def kept_verdict_holds(onboarding: Onboarding, inputs: str) -> bool:
+    """Whether the verdict the onboarding keeps was reached with the plan inputs ``inputs``
+    (today's ``plan_inputs``; the snapshot's changes clear it: ``operations.plan_verdicts``)."""
+    return onboarding.behind is not None and onboarding.behind_inputs == inputs
 
 
-def verdict_key(onboarding: Onboarding, catalog: Catalog) -> tuple[Hashable, ...]:
+def verdict_key(onboarding: Onboarding, catalog: Catalog, inputs: str) -> tuple[Hashable, ...]:
     """Everything whether an onboarding is behind depends on: its snapshot (its revision moves
     with every change to the row, its tasks or duties: ``web.plan_cache``; the time it was
     made tells apart a deleted onboarding's id given again by SQLite), and every input of
-    today's plan (``plan_inputs``)."""
-    digest = plan_inputs(onboarding, catalog)
-    return (onboarding.id, onboarding.created_at, onboarding.revision, id(catalog), digest)
+    today's plan (``inputs``, its ``plan_inputs``)."""
+    return (onboarding.id, onboarding.created_at, onboarding.revision, id(catalog), inputs)
 
 
-def plan_inputs(onboarding: Onboarding, catalog: Catalog) -> str:
+def plan_inputs(
+    onboarding: Onboarding, catalog: Catalog, shared: dict[int, str] | None = None
+) -> str:
     """A digest of every input of the plan the snapshot is compared with: the library, the
     clinic's profile, calendar and time zone, the role and its tailoring, and the onboarding's
-    own role, start date, language, day it was made and status."""
+    own role, start date, language, day it was made and status. ``shared`` keeps the part
+    every hire of a role has in common, by role id, for a caller digesting many hires."""
+    shared = {} if shared is None else shared
     clinic = db.session.get(Clinic, onboarding.clinic_id)
+    if onboarding.role_id not in shared:
+        common = (
+            catalog.version,
+            clinic_profile(clinic),
+            clinic.calendar,
+            clinic.time_zone,
+            onboarding.role.template,
+            role_customization(onboarding.role),
+        )
+        shared[onboarding.role_id] = repr(_canonical(common))
     made = today_in(clinic.time_zone, onboarding.created_at) if onboarding.created_at else None
-    inputs = (
-        catalog.version,
-        clinic_profile(clinic),
-        clinic.calendar,
-        clinic.time_zone,
-        onboarding.role.template,
-        role_customization(onboarding.role),
+    own = (
         onboarding.role_id,
         onboarding.start_date,
         snapshot_language(onboarding),
         made,
         onboarding.status.value,
     )
-    return hashlib.sha256(repr(_canonical(inputs)).encode()).hexdigest()
+    text = f"{shared[onboarding.role_id]}|{_canonical(own)!r}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _canonical(value: Any) -> Any:
@@ -317,7 +325,8 @@ def verdict_checks(catalog: Catalog, batch: int = 100) -> Iterator[VerdictCheck]
         if not onboardings:
             return
         behind = behind_ids(with_parts(onboardings), catalog)
-        holding = [o for o in onboardings if kept_verdict_holds(o, catalog)]
+        shared: dict[int, str] = {}
+        holding = [o for o in onboardings if kept_verdict_holds(o, plan_inputs(o, catalog, shared))]
         wrong = [o.id for o in holding if o.behind != (o.id in behind)]
         yield VerdictCheck(onboardings, behind, wrong, len(onboardings) - len(holding))
         after = onboardings[-1].id
