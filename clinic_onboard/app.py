@@ -18,6 +18,7 @@ from clinic_onboard.extensions import (
     login_manager,
     migrate,
 )
+from clinic_onboard.operations import plan_verdicts
 from clinic_onboard.paths import migrations_dir, templates_dir
 from clinic_onboard.services import anchor_log, i18n, library, passwords
 from clinic_onboard.web import (
@@ -65,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     throttle.init_app(app)
     library.init_app(app)
     plan_cache.init_app(app)
+    plan_verdicts.listen()
     return app
 
 

@@ -15,6 +15,7 @@ from clinic_onboard.cli.demo import DEMO_CLINIC, DEMO_PEOPLE, demo_present, seed
 from clinic_onboard.cli.logs import verify_logs_command
 from clinic_onboard.cli.pdf import pdf_group
 from clinic_onboard.cli.plan_cache import plan_cache_command
+from clinic_onboard.cli.plan_verdicts import verify_plan_verdicts_command
 from clinic_onboard.cli.reminders import send_reminders_command
 from clinic_onboard.cli.serve import checked_run_command, cli_app
 from clinic_onboard.cli.task_states import verify_task_states_command
@@ -49,6 +50,7 @@ cli.add_command(move_uploads_command)
 cli.add_command(verify_task_states_command)
 cli.add_command(worker_command)
 cli.add_command(plan_cache_command)
+cli.add_command(verify_plan_verdicts_command)
 
 
 @cli.command("seed-demo")

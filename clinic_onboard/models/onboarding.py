@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,6 +58,13 @@ class Onboarding(db.Model):
     # One more after every flush that changes this row, its tasks, duties or events
     # (web/plan_cache.py): what a rendered plan is cached by.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Whether the snapshot differs from the plan its role gives (``queries.plans.behind_ids``)
+    # when the plan's inputs digest to ``behind_inputs``: kept, so the staff list reads its
+    # page's verdicts instead of building their plans, even on a worker's first visit.
+    # ``operations.plan_verdicts`` keeps them and clears them when the snapshot changes;
+    # ``verify-plan-verdicts`` compares them with the plans again.
+    behind_inputs: Mapped[str | None] = mapped_column(String(64))
+    behind: Mapped[bool | None]
 
     @hybrid_property
     def is_onboarding(self) -> bool:
@@ -80,6 +87,32 @@ class Onboarding(db.Model):
     )
 
 
+# Spelled out as SQL: an index's condition is the database's, written once here and in its
+# migration; ``queries.task_states`` spells the pages' conditions the same way, so PostgreSQL
+# sees they imply it. Waiting for a signature: done by the hire, on an item that needs one.
+AWAITING = (
+    "state_kind IN ('completed', 'acknowledged', 'credential_recorded') "
+    "AND signoff <> 'none' AND withdrawn_at IS NULL"
+)
+# What the sign-off queue reads of a waiting item, its hire and sign-off rule first.
+AWAITING_COLUMNS = (
+    "clinic_id",
+    "onboarding_id",
+    "kind",
+    "signoff",
+    "renewal_of_id",
+    "due_date",
+    "state_event_id",
+    "id",
+)
+# The hire still has to act on an item of the plan (renewals aside): nothing counted yet,
+# undone, or sent back.
+TO_ACT = (
+    "(state_kind IS NULL OR state_kind IN ('policy_revised', 'undone', 'needs_practice', "
+    "'rejected')) AND renewal_of_id IS NULL AND withdrawn_at IS NULL"
+)
+
+
 class PlanLine:
     """Columns every line of a plan snapshot has: where it belongs and its text as given."""
 
@@ -98,7 +131,29 @@ class OnboardingTask(PlanLine, db.Model):
     """One dated item of the snapshot, with every text as the hire was given it."""
 
     __tablename__ = "onboarding_tasks"
-    __table_args__ = (UniqueConstraint("onboarding_id", "item_id"),)
+    __table_args__ = (
+        UniqueConstraint("onboarding_id", "item_id"),
+        # The clinic's items waiting for a signature (``queries.task_states.awaiting``, the
+        # hire's completions of ``record.states.DONE_KINDS`` but a carried-over card): the
+        # sign-off queue and the waiting counts read these few entries, not every task, and
+        # find in them every column they need (an index-only scan).
+        Index(
+            "ix_onboarding_tasks_awaiting",
+            *AWAITING_COLUMNS,
+            postgresql_where=text(AWAITING),
+            sqlite_where=text(AWAITING),
+        ),
+        # The plan items the hire still has to act on, by due date: the dashboard counts the
+        # clinic's overdue ones from these entries (narrow, index only), not its every task.
+        Index(
+            "ix_onboarding_tasks_to_act",
+            "clinic_id",
+            "due_date",
+            "onboarding_id",
+            postgresql_where=text(TO_ACT),
+            sqlite_where=text(TO_ACT),
+        ),
+    )
 
     module: Mapped[str] = mapped_column(String(60))
     module_title: Mapped[str] = mapped_column(String(200))

@@ -28,7 +28,7 @@ from clinic_onboard.models import (
     User,
 )
 from clinic_onboard.models.onboarding import ONBOARDING
-from clinic_onboard.operations import audit, record
+from clinic_onboard.operations import audit, plan_verdicts, record
 from clinic_onboard.operations.accounts import add_member, create_user, find_user
 from clinic_onboard.planner import Plan, PlannedDuty, PlannedTask
 from clinic_onboard.queries.plan_inputs import plan_for
@@ -95,14 +95,19 @@ def start_onboarding(
     invites it instead, since joining a clinic is the person's choice.
     """
     check_new_hire(clinic, role, start_date, supervisor)
-    plan = plan_or_error(catalog or library.catalog(), clinic, role, start_date, language)
+    catalog = catalog or library.catalog()
+    plan = plan_or_error(catalog, clinic, role, start_date, language)
     user = find_user(email)
     created = user is None
     if user is None:
         user = create_user(email, name, None, created_by=clinic)
     check_not_own_supervisor(user, supervisor)
     membership = _hire_membership(clinic, actor, user, created, app_role)
-    return snapshot_plan(membership, actor, role, start_date, supervisor, plan, new_account=created)
+    onboarding = snapshot_plan(
+        membership, actor, role, start_date, supervisor, plan, new_account=created
+    )
+    plan_verdicts.refresh([onboarding], catalog)  # the staff list reads it (not behind)
+    return onboarding
 
 
 def snapshot_plan(
@@ -321,6 +326,7 @@ def apply_differences(
         manager = membership_in(db.session.get(Clinic, onboarding.clinic_id), actor)
         record.record_plan_update(onboarding, manager, rewritten, differences.removed_tasks)
     db.session.flush()
+    plan_verdicts.refresh([onboarding], catalog)  # the staff list reads it (up to date now)
     return differences
 
 

@@ -27,7 +27,6 @@ from clinic_onboard.queries.task_states import (
     DONE,
     SIGNED,
     awaiting,
-    count_if,
     in_plan,
     overdue,
     task_states,
@@ -104,10 +103,12 @@ def figures(clinic_id: int, scope: Select, today: date) -> Figures:
     )
     active = scope.where(Onboarding.status == OnboardingStatus.ACTIVE)
     states = task_states(clinic_id, active)
-    plan = in_plan(states)
-    late, waiting = db.session.execute(
-        select(count_if(plan & overdue(states, today)), count_if(plan & awaiting(states)))
-    ).one()
+    # Two counts, each through its partial index (the items still to act on by due date, the
+    # items waiting): one count of both would read every open task of the clinic.
+    late, waiting = (
+        db.session.scalar(select(func.count()).where(in_plan(states), condition))
+        for condition in (overdue(states, today), awaiting(states))
+    )
     return Figures(
         by_status.get(OnboardingStatus.ACTIVE, 0),
         by_status.get(OnboardingStatus.COMPLETED, 0),
@@ -127,6 +128,7 @@ def expiring_credentials(clinic_id: int, scope: Select, today: date) -> list[Exp
         select(states.c.task_id, expires)
         .join(card, card.id == states.c.done_id)  # the task's newest live completion
         .where(
+            card.clinic_id == clinic_id,  # through the clinic's credential events' index
             card.kind.in_(CREDENTIAL_KINDS),
             expires.is_not(None),
             expires != "",

@@ -7,16 +7,18 @@ clinic give today, ``behind_ids`` which hires' plans differ, and only
 ``operations.onboarding.apply_differences`` changes it.
 """
 
+import dataclasses
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from clinic_onboard.catalog import Catalog
@@ -195,42 +197,91 @@ def behind_ids(
 ) -> set[int]:
     """The ids of the onboardings whose snapshot differs from what their role gives today.
 
-    With ``known``, a verdict already reached for the same inputs is reused, and only the
-    other onboardings' tasks and duties are loaded (one statement each) and compared: a page
-    of 50 hires would otherwise build up to 50 plans and load 5,000 task rows on every visit.
+    With ``known``, a verdict the onboarding keeps for today's plan inputs
+    (``operations.plan_verdicts``) is read, not reached again; of the others, a verdict this
+    process reached for the same inputs is reused, and only the rest have their tasks and
+    duties loaded (one statement each) and compared: a page of 50 hires would otherwise build
+    up to 50 plans and load 5,000 task rows on every visit.
     """
     if known is None:
         plans: dict[PlanKey, Plan] = {}
         return {o.id for o in onboardings if plan_differences(o, catalog, plans)}
-    keyed = {verdict_key(o, catalog): o for o in onboardings}
+    listed = list(onboardings)
+    shared: dict[int, str] = {}
+    digests = {o.id: plan_inputs(o, catalog, shared) for o in listed}
+    kept = {o.id: o.behind for o in listed if kept_verdict_holds(o, digests[o.id])}
+    keyed = {verdict_key(o, catalog, digests[o.id]): o for o in listed if o.id not in kept}
     verdicts = {key: known.get(key) for key in keyed}
     unknown = {key: o for key, o in keyed.items() if verdicts[key] is None}
-    found = behind_ids(_with_parts(list(unknown.values())), catalog)
+    found = behind_ids(with_parts(list(unknown.values())), catalog)
     for key, onboarding in unknown.items():
         verdicts[key] = onboarding.id in found
         known.put(key, verdicts[key])
-    return {o.id for key, o in keyed.items() if verdicts[key]}
+    reached = {o.id for key, o in keyed.items() if verdicts[key]}
+    return reached | {onboarding_id for onboarding_id, behind in kept.items() if behind}
 
 
-def verdict_key(onboarding: Onboarding, catalog: Catalog) -> tuple[Hashable, ...]:
+def kept_verdict_holds(onboarding: Onboarding, inputs: str) -> bool:
+    """Whether the verdict the onboarding keeps was reached with the plan inputs ``inputs``
+    (today's ``plan_inputs``; the snapshot's changes clear it: ``operations.plan_verdicts``)."""
+    return onboarding.behind is not None and onboarding.behind_inputs == inputs
+
+
+def verdict_key(onboarding: Onboarding, catalog: Catalog, inputs: str) -> tuple[Hashable, ...]:
     """Everything whether an onboarding is behind depends on: its snapshot (its revision moves
     with every change to the row, its tasks or duties: ``web.plan_cache``; the time it was
     made tells apart a deleted onboarding's id given again by SQLite), and every input of
-    today's plan (library, clinic profile, calendar and time zone, role and its tailoring)."""
+    today's plan (``inputs``, its ``plan_inputs``)."""
+    return (onboarding.id, onboarding.created_at, onboarding.revision, id(catalog), inputs)
+
+
+def plan_inputs(
+    onboarding: Onboarding, catalog: Catalog, shared: dict[int, str] | None = None
+) -> str:
+    """A digest of every input of the plan the snapshot is compared with: the library, the
+    clinic's profile, calendar and time zone, the role and its tailoring, and the onboarding's
+    own role, start date, language, day it was made and status. ``shared`` keeps the part
+    every hire of a role has in common, by role id, for a caller digesting many hires."""
+    shared = {} if shared is None else shared
     clinic = db.session.get(Clinic, onboarding.clinic_id)
-    inputs = (
-        catalog.version,
-        clinic_profile(clinic),
-        clinic.calendar,
-        clinic.time_zone,
-        onboarding.role.template,
-        role_customization(onboarding.role),
+    if onboarding.role_id not in shared:
+        common = (
+            catalog.version,
+            clinic_profile(clinic),
+            clinic.calendar,
+            clinic.time_zone,
+            onboarding.role.template,
+            role_customization(onboarding.role),
+        )
+        shared[onboarding.role_id] = repr(_canonical(common))
+    made = today_in(clinic.time_zone, onboarding.created_at) if onboarding.created_at else None
+    own = (
+        onboarding.role_id,
+        onboarding.start_date,
+        snapshot_language(onboarding),
+        made,
+        onboarding.status.value,
     )
-    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
-    return (onboarding.id, onboarding.created_at, onboarding.revision, id(catalog), digest)
+    text = f"{shared[onboarding.role_id]}|{_canonical(own)!r}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _with_parts(onboardings: list[Onboarding]) -> list[Onboarding]:
+def _canonical(value: Any) -> Any:
+    """``value`` as the same text in every process: sets sorted (a frozenset's order follows
+    the process's string hashing), dataclasses and mappings as their fields in order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__name__, *(_canonical(getattr(value, f.name)) for f in fields))
+    if isinstance(value, Mapping):
+        return tuple(sorted((repr(k), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(repr(_canonical(item)) for item in value))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(item) for item in value)
+    return value
+
+
+def with_parts(onboardings: list[Onboarding]) -> list[Onboarding]:
     """The onboardings with their tasks and duties, one statement each even when none is
     wanted: a page runs the same statements whichever of its verdicts were kept."""
     ids = [o.id for o in onboardings]
@@ -244,6 +295,41 @@ def _with_parts(onboardings: list[Onboarding]) -> list[Onboarding]:
         for onboarding in onboardings:
             set_committed_value(onboarding, name, grouped[onboarding.id])
     return onboardings
+
+
+@dataclass(frozen=True)
+class VerdictCheck:
+    """One batch of onboardings checked: today's verdict (``behind``, the ids behind), the
+    kept verdicts that say otherwise, and how many keep none for today's inputs."""
+
+    onboardings: list[Onboarding]
+    behind: set[int]
+    wrong: list[int]
+    not_kept: int
+
+
+def verdict_checks(catalog: Catalog, batch: int = 100) -> Iterator[VerdictCheck]:
+    """Every hire's plan compared with today's again, ``batch`` onboardings at a time, against
+    the verdict it keeps (what ``verify-plan-verdicts`` reports)."""
+    after = 0
+    while True:
+        query = (
+            select(Onboarding)
+            .where(Onboarding.is_onboarding, Onboarding.id > after)
+            .order_by(Onboarding.id)
+            .limit(batch)
+            .options(joinedload(Onboarding.role).selectinload(ClinicRole.switched_off))
+            .options(joinedload(Onboarding.role).selectinload(ClinicRole.custom_items))
+        )
+        onboardings = list(db.session.scalars(query).unique())
+        if not onboardings:
+            return
+        behind = behind_ids(with_parts(onboardings), catalog)
+        shared: dict[int, str] = {}
+        holding = [o for o in onboardings if kept_verdict_holds(o, plan_inputs(o, catalog, shared))]
+        wrong = [o.id for o in holding if o.behind != (o.id in behind)]
+        yield VerdictCheck(onboardings, behind, wrong, len(onboardings) - len(holding))
+        after = onboardings[-1].id
 
 
 class BehindMemo:

@@ -159,11 +159,11 @@ def _keeps(filters: QueueFilter, group: _Group) -> bool:
 
 def _ordered(states: Subquery, by_due_date: bool) -> Select:
     """(task, onboarding, completion event) of the items, oldest completion or earliest due
-    date first (the item's id breaks ties, so pages never overlap)."""
-    query = select(states.c.task_id, states.c.onboarding_id, states.c.last_event_id).join(
-        OnboardingEvent, OnboardingEvent.id == states.c.last_event_id
-    )
-    first = states.c.due_date if by_due_date else OnboardingEvent.created_at
+    date first (the item's id breaks ties, so pages never overlap). Events take their ids in
+    the order they are appended, so the oldest completion has the lowest id: the order needs
+    no event row, only the waiting items' index."""
+    query = select(states.c.task_id, states.c.onboarding_id, states.c.last_event_id)
+    first = states.c.due_date if by_due_date else states.c.last_event_id
     return query.order_by(first, states.c.task_id)
 
 

@@ -81,13 +81,18 @@ def finished(states: Subquery) -> ColumnElement[bool]:
 
 
 def awaiting(states: Subquery) -> ColumnElement[bool]:
-    return and_(_last(states).in_(HIRE_DONE), states.c.signoff != "none")
+    """Done by the hire and waiting for a signature. Spelled as the partial index
+    ``ix_onboarding_tasks_awaiting`` is (no coalesce: a task with no state event is simply not
+    in the list), so PostgreSQL reads the clinic's waiting items through it rather than every
+    task; never negated, so the NULL of a task without state events is never turned true."""
+    return and_(states.c.last_kind.in_(HIRE_DONE), states.c.signoff != "none")
 
 
 def to_act(states: Subquery) -> ColumnElement[bool]:
     """The hire still has to act: nothing counted yet, undone, or sent back (practice, a
-    rejected document)."""
-    return _last(states).in_(["", *TO_ACT])
+    rejected document). Spelled as the partial index ``ix_onboarding_tasks_to_act`` is (true
+    or false, never NULL), so the dashboard's overdue count reads that index."""
+    return or_(states.c.last_kind.is_(None), states.c.last_kind.in_(TO_ACT))
 
 
 def overdue(states: Subquery, today: date) -> ColumnElement[bool]:

@@ -102,8 +102,9 @@ def index() -> str:
 
 
 def _behind_memo() -> plan_reads.BehindMemo:
-    """This app's verdicts on whose plan is behind: kept, so a page of 50 hires compares only
-    the hires whose plan or plan inputs changed since it was last shown."""
+    """This app's verdicts on whose plan is behind, for the hires whose row keeps none for
+    today's plan inputs (``operations.plan_verdicts``): a page of 50 compares each of those
+    once per worker, not on every visit."""
     return current_app.extensions.setdefault(BEHIND_MEMO, plan_reads.BehindMemo(BEHIND_KEPT))
 
 

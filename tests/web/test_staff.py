@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
@@ -516,6 +516,8 @@ def test_the_staff_list_builds_one_plan_per_role_and_start_date(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(plan_reads, "plan_for", counting)
+    db.session.execute(update(Onboarding).values(behind_inputs=None, behind=None))
+    db.session.commit()  # no kept verdicts: the page compares all four
     assert client.get("/staff/").status_code == 200
     assert built == [role.id]  # four hires, same role and start date: one plan
 
@@ -537,14 +539,16 @@ def test_the_staff_list_compares_again_only_the_plans_whose_inputs_changed(
 
     monkeypatch.setattr(plan_reads, "plan_for", counting)
     assert "Plan behind the role" not in client.get("/staff/").get_data(as_text=True)
-    assert built == [role.id]
+    assert built == []  # each hire keeps the verdict reached when its plan was made
     assert "Plan behind the role" not in client.get("/staff/").get_data(as_text=True)
-    assert built == [role.id]  # nothing changed: the verdicts were kept
+    assert built == []
 
-    hires[0].tasks[0].title = "Edited in the snapshot"  # moves that onboarding's revision
+    hires[0].tasks[0].title = "Edited in the snapshot"  # clears that hire's kept verdict
     db.session.commit()
     assert client.get("/staff/").get_data(as_text=True).count("Plan behind the role") == 1
-    assert built == [role.id, role.id]
+    assert built == [role.id]
+    assert "Plan behind the role" in client.get("/staff/").get_data(as_text=True)
+    assert built == [role.id]  # this process keeps the verdict it reached
 
     dropped = hires[1].tasks[1].item_id
     db.session.add(
@@ -552,4 +556,4 @@ def test_the_staff_list_compares_again_only_the_plans_whose_inputs_changed(
     )
     db.session.commit()
     assert client.get("/staff/").get_data(as_text=True).count("Plan behind the role") == 3
-    assert built == [role.id, role.id, role.id]  # the role's tailoring changed for all three
+    assert built == [role.id, role.id]  # the role's tailoring changed for all three
