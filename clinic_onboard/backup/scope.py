@@ -133,6 +133,10 @@ RULES: dict[str, Rule] = {
     # An open invitation names an account that is not (yet) the clinic's: carrying it would put
     # another clinic's person, password hash included, into this clinic's backup.
     "clinic_invitations": Skip("invitations name accounts that are not the clinic's members"),
+    # What a job changed is in the clinic's own tables and its audit log; its progress matters
+    # only while it runs, and a restored clinic has none running.
+    "jobs": Skip("a job's progress matters only while it runs"),
+    "job_lines": Skip("a job's per-line results matter only while it runs"),
 }
 
 

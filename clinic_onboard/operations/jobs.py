@@ -121,13 +121,20 @@ def beat(job: Job) -> None:
 
 def finish(job: Job) -> None:
     job.status = JobStatus.DONE
-    job.finished_at = job.heartbeat_at = utcnow()
+    _ended(job)
 
 
 def fail(job: Job, reason: FailReason) -> None:
     job.status = JobStatus.FAILED
     job.message = reason.value
+    _ended(job)
+
+
+def _ended(job: Job) -> None:
+    """Times the end and drops the uploaded file: its names and emails are the clinic's staff
+    records now (or refused), and the per-line results say which; nothing reads it again."""
     job.finished_at = job.heartbeat_at = utcnow()
+    job.payload = {key: value for key, value in job.payload.items() if key != "text"}
 
 
 def stale_condition(now: datetime) -> Any:

@@ -259,6 +259,17 @@ class StaffRow:
 
 
 @dataclass(frozen=True)
+class ClosedRow:
+    """Someone no longer onboarding: listed once, not as a row of cells that would all say the
+    same (a large clinic's summary would otherwise be mostly finished people)."""
+
+    name: str
+    role_name: str
+    left: bool  # left the clinic before finishing; otherwise completed with the final sign-off
+    closed_on: date | None
+
+
+@dataclass(frozen=True)
 class ExpiringCredential:
     person: str
     credential: str
@@ -274,6 +285,7 @@ class SummaryInput:
     staff: tuple[StaffRow, ...]
     expiring: tuple[ExpiringCredential, ...]
     language: str = "en"  # of the labels; the caller gives the names in the same language
+    closed: tuple[ClosedRow, ...] = ()
 
     def __post_init__(self) -> None:
         _require_aware(self.generated_at, "generated_at")
@@ -965,7 +977,8 @@ def signature_meaning(language: str) -> str:
 
 
 def compliance_summary(summary: SummaryInput) -> Document:
-    """Staff by module at a glance and the credentials about to lapse, in the summary language."""
+    """Staff still onboarding by module at a glance, the credentials about to lapse, and who
+    completed or left, in the summary language."""
     clinic, _ = summary.clinic, Words(summary.language)
     today = summary.generated_at.date()
     return Document(
@@ -978,17 +991,20 @@ def compliance_summary(summary: SummaryInput) -> Document:
         header=(
             Fact(_("Province or territory"), clinic.province_name),
             Fact(_("Setting"), clinic.setting_name),
-            Fact(_("Staff"), str(len(summary.staff))),
+            Fact(_("Onboarding"), str(len(summary.staff))),
+            Fact(_("Completed or left"), str(len(summary.closed))),
             Fact(_("As of"), _.long_date(today)),
         ),
         intro=_(
             "Each cell is a staff member's progress through one module. "
             "Done: every item complete and signed off. Overdue: an item is past its due date. "
-            "—: the module does not apply to their role."
+            "—: the module does not apply to their role. People who completed onboarding or "
+            "left are listed after the credentials."
         ),
         sections=(
             _matrix_section(summary, _),
             _expiring_section(summary.expiring, today, _),
+            _closed_section(summary.closed, _),
         ),
         footer=Footer(
             (
@@ -1066,6 +1082,27 @@ def _expiring_section(expiring: Sequence[ExpiringCredential], today: date, _: Wo
     entries = sorted(expiring, key=_by_expiry)
     rows = tuple(_expiring_row(entry, today, _) for entry in entries)
     count = _.npgettext("pdf", "credential", "credentials", len(rows))
+    return Section(heading, (Table(columns, rows),), count)
+
+
+def _closed_section(closed: Sequence[ClosedRow], _: Words) -> Section:
+    heading = _("Completed or left")
+    if not closed:
+        return Section(heading, (Note(_("No one has completed onboarding or left yet.")),))
+    columns = (
+        Column(_("Staff member"), 0.40),
+        Column(_("Outcome"), 0.36),
+        Column(_("Date"), 0.24),
+    )
+    rows = tuple(
+        (
+            Cell(row.name, row.role_name, bold=True),
+            Cell(_("Left before finishing") if row.left else _("Completed and signed off")),
+            Cell(row.closed_on.isoformat() if row.closed_on else "—"),
+        )
+        for row in closed
+    )
+    count = _.npgettext("pdf", "person", "people", len(rows))
     return Section(heading, (Table(columns, rows),), count)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Row, Select, Subquery, func, or_, select
 from sqlalchemy.orm import aliased
 
 from clinic_onboard.extensions import db
+from clinic_onboard.local_time import local
 from clinic_onboard.models import ClinicRole, Membership, Onboarding, OnboardingStatus, User
 from clinic_onboard.queries.task_states import (
     awaiting,
@@ -116,12 +117,55 @@ def hire_page(clinic_id: int, filters: HireFilters, today: date) -> HirePage:
 
 
 def every_hire(clinic_id: int, today: date) -> HirePage:
-    """Every hire of the clinic with its module cells (the compliance summary prints them all)."""
-    listed = _columns().where(Onboarding.clinic_id == clinic_id)
+    """Every hire of the clinic still onboarding, with their module cells (the compliance
+    summary's matrix); those who completed or left are ``closed_hires``, without cells."""
+    onboarding = Onboarding.status == OnboardingStatus.ACTIVE
+    listed = _columns().where(Onboarding.clinic_id == clinic_id, onboarding)
     rows = [_summary(row) for row in db.session.execute(listed.order_by(*_ORDER))]
-    ids = select(Onboarding.id).where(Onboarding.clinic_id == clinic_id)
+    ids = select(Onboarding.id).where(Onboarding.clinic_id == clinic_id, onboarding)
     cells, modules = module_cells(clinic_id, ids, today, [r.onboarding_id for r in rows])
     return HirePage([_with(row, {}, cells) for row in rows], modules, len(rows), 1)
+
+
+@dataclass(frozen=True)
+class ClosedHire:
+    """A hire who completed onboarding or left before finishing, with the day it closed."""
+
+    name: str
+    role_name: str
+    status: OnboardingStatus
+    closed_on: date | None  # the final sign-off's day, or the last day at the clinic
+
+
+def closed_hires(clinic_id: int, zone: str) -> list[ClosedHire]:
+    """The clinic's completed and left hires, most recently closed first: one narrow query.
+    A completion is dated on the clinic's calendar (``zone``)."""
+    query = (
+        select(
+            User.display_name,
+            ClinicRole.name,
+            Onboarding.status,
+            Onboarding.completed_at,
+            Membership.left_on,
+        )
+        .join(Membership, Onboarding.membership_id == Membership.id)
+        .join(User, Membership.user_id == User.id)
+        .join(ClinicRole, Onboarding.role_id == ClinicRole.id)
+        .where(Onboarding.clinic_id == clinic_id, Onboarding.is_onboarding)
+        .where(Onboarding.status != OnboardingStatus.ACTIVE)
+    )
+    closed = [
+        ClosedHire(
+            name,
+            role,
+            status,
+            local(completed, zone).date()
+            if status == OnboardingStatus.COMPLETED and completed
+            else left,
+        )
+        for name, role, status, completed, left in db.session.execute(query)
+    ]
+    return sorted(closed, key=lambda hire: (hire.closed_on or date.min, hire.name), reverse=True)
 
 
 _ORDER = (Onboarding.start_date.desc(), Onboarding.id)

@@ -24,6 +24,7 @@ from clinic_onboard.models.onboarding import OFFBOARDING
 from clinic_onboard.pdf import (
     AcknowledgementEntry,
     ClinicInfo,
+    ClosedRow,
     CredentialEntry,
     Document,
     ExpiringCredential,
@@ -43,7 +44,7 @@ from clinic_onboard.pdf.document import (
 )
 from clinic_onboard.pdf.words import Words
 from clinic_onboard.queries.dashboard import expiring_credentials
-from clinic_onboard.queries.hire_summaries import every_hire
+from clinic_onboard.queries.hire_summaries import closed_hires, every_hire
 from clinic_onboard.queries.plan_inputs import plan_for
 from clinic_onboard.queries.record import (
     TaskRecord,
@@ -291,6 +292,10 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
         ExpiringCredential(person=c.hire, credential=c.title, expires_on=c.expires_on)
         for c in expiring_credentials(clinic.id, scope, today)
     )
+    closed = tuple(
+        ClosedRow(c.name, c.role_name, c.status == OnboardingStatus.LEFT, c.closed_on)
+        for c in closed_hires(clinic.id, clinic.time_zone)
+    )
     return SummaryInput(
         clinic=clinic_info(clinic, lang=lang),
         generated_at=generated_at,
@@ -299,6 +304,7 @@ def summary_input(clinic: Clinic, generated_at: datetime, lang: str | None = Non
         staff=staff,
         expiring=expiring,
         language=lang,
+        closed=closed,
     )
 
 

@@ -3,9 +3,10 @@ or in Redis, shared by every worker and every instance (``PLAN_CACHE_URL``).
 
 Per process, every worker of every instance renders and keeps each plan again, and a large
 clinic whose hires visit in turn can outgrow each worker's share of memory; in Redis a plan
-rendered by one worker is served by all of them. Both keep an entry the same way (``pack``): the plan's UTF-8 cut where the CSRF
-token goes, compressed, and neither ever needs invalidating: the key holds the onboarding's
-revision (``plan_cache.PlanKey``), so a changed plan is simply asked for under a new key.
+rendered by one worker is served by all of them. Both keep an entry the same way (``pack``):
+the plan's UTF-8 cut where the CSRF token goes, compressed, and neither ever needs
+invalidating: the key holds the onboarding's revision (``plan_cache.PlanKey``), so a changed
+plan is simply asked for under a new key.
 
 Forms carry the session's CSRF token, which must not be cached: an entry is rendered with a
 per-process placeholder in its place and kept cut there, and the request's own token joins the

@@ -16,6 +16,7 @@ from clinic_onboard.catalog import Catalog, Frequency, Kind, Phase, Signoff
 from clinic_onboard.pdf import (
     DISCLAIMER,
     ClinicInfo,
+    ClosedRow,
     CredentialEntry,
     Document,
     ExpiringCredential,
@@ -648,6 +649,33 @@ def test_summary_lists_expiring_credentials_soonest_first_with_days_left():
         ("Aaliyah Haddad", "10", "warn"),
         ("Mei-Lin Zhang", "47", "plain"),
     ]
+
+
+def test_people_who_completed_or_left_are_listed_once_not_as_matrix_rows():
+    """Issue 26: a large clinic's summary would otherwise be mostly rows of finished people."""
+    closed = (
+        ClosedRow("Mei-Lin Zhang", "MOA", left=False, closed_on=date(2026, 11, 30)),
+        ClosedRow("Jordan Whitehorse", "Medical assistant", left=True, closed_on=None),
+    )
+
+    document = compliance_summary(summary(3, staff=1, closed=closed))
+
+    header = {fact.label: fact.value for fact in document.header}
+    assert (header["Onboarding"], header["Completed or left"]) == ("1", "2")
+    assert len(tables(document.sections[0])[0].rows) == 1
+    section = document.sections[2]
+    assert section.heading == "Completed or left"
+    assert [(r[0].text, r[0].detail, r[1].text, r[2].text) for r in tables(section)[0].rows] == [
+        ("Mei-Lin Zhang", "MOA", "Completed and signed off", "2026-11-30"),
+        ("Jordan Whitehorse", "Medical assistant", "Left before finishing", "—"),
+    ]
+
+
+def test_a_summary_with_no_one_closed_says_so():
+    section = compliance_summary(summary(3)).sections[2]
+
+    assert not tables(section)
+    assert "No one has completed onboarding or left yet." in str(section.blocks)
 
 
 def test_summary_refuses_a_row_without_one_status_per_module():

@@ -210,6 +210,9 @@ def test_the_summary_runs_as_many_queries_for_a_larger_clinic(
     text = pdf_text(client.get("/exports/summary.pdf"))
     assert all(name in text for name in names)
     assert text.count(TITLES["bls.certificate"]) == 5  # the team's card, the four new ones
+    closed = text.split("Completed or left")[-1]  # the last section: who completed or left
+    assert names[0] in closed and "Left before finishing" in closed
+    assert not any(name in closed for name in names[1:])
 
 
 def _summary_queries(client: FlaskClient) -> int:

@@ -192,6 +192,7 @@ def test_a_large_file_is_accepted_whole_with_no_row_cap(
     assert (job.done, job.succeeded) == (201, 201) and count(Onboarding) == 201
     page = client.get(f"/jobs/{job.id}?page=3").get_data(as_text=True)
     assert "Page 3 of 3 (201 lines)" in page and "hire201@example.com" in page
+    assert "text" not in job.payload  # the uploaded names and emails are not kept
 
 
 def test_statements_per_imported_hire_do_not_grow_with_the_file(
@@ -206,10 +207,11 @@ def test_statements_per_imported_hire_do_not_grow_with_the_file(
         assert finished_job(job.id).succeeded == size
         counts.append(len(statements))
     # Each 50 more lines cost the same: a fixed number of statements per hire, a plan's tasks
-    # and duties written by one executemany each on both databases.
+    # and duties written by one executemany each on both databases, and the plan compared with
+    # its role once to keep the staff list's verdict.
     assert counts[1] - counts[0] == counts[2] - counts[1]
     per_hire = (counts[2] - counts[0]) / 100
-    assert per_hire <= 21, counts
+    assert per_hire <= 23, counts
 
 
 def test_the_worker_command_needs_a_queue(app: Flask) -> None:
