@@ -37,6 +37,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
     config = _defaults(environment)
     config.update(_from_environment(environment))
     config.update(overrides or {})
+    # Rows pasted into the import form are one form field: Flask refuses a field past this.
+    config["MAX_FORM_MEMORY_SIZE"] = max(500_000, config["CSV_IMPORT_MAX_BYTES"])
     _fill_development_gaps(config, instance_path)
     _check(config, instance_path)
     return config

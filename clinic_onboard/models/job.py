@@ -51,7 +51,8 @@ class Job(db.Model):
     # "thread" or "rq": a queued job waits for RQ's worker, a thread's starts at once.
     runner: Mapped[str] = mapped_column(String(10))
     # The input (a CSV's text, membership ids), the link base URL and the messages' language.
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Deferred: an upload of up to 5 MB, read once when the job starts, not on every poll.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     succeeded: Mapped[int] = mapped_column(Integer, default=0)

@@ -27,6 +27,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
@@ -61,7 +62,6 @@ from clinic_onboard.services.plain_text import one_line
 COLUMNS = ("name", "email", "role", "start_date", "supervisor_email", "app_role")
 REQUIRED = COLUMNS[:4]
 HEADER_LINE = ",".join(COLUMNS)
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # Lines imported between two commits: each commit shows on the progress page.
 LINES_PER_BATCH = 50
 NAME_MAX = 120
@@ -184,6 +184,8 @@ class _Importer:
                 added = _add(self.clinic, self.actor, row, self.catalog)
         except (OnboardingError, invitation_quota.InvitationRefused) as error:
             return _refused(line, row.email, [str(error)])
+        except IntegrityError:  # the same person added meanwhile (another import, a manager)
+            return _refused(line, row.email, [_("was added by someone else at the same time")])
         self.added.append(row.email)
         if isinstance(added, ClinicInvitation):
             return LineResult(line, LineOutcome.INVITED, row.email)
@@ -396,7 +398,7 @@ def _valid_email(raw: str) -> bool:
 
 def _start_date(raw: str, problems: list[str]) -> date | None:
     if not raw:
-        problems.append("start_date is empty")
+        problems.append(_("start_date is empty"))
         return None
     try:
         start = date.fromisoformat(raw) if ISO_DATE.fullmatch(raw) else None

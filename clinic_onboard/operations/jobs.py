@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app, request
 from flask_babel import get_locale
-from sqlalchemy import and_, not_, update
+from sqlalchemy import and_, delete, not_, select, update
 
 from clinic_onboard.extensions import db
 from clinic_onboard.models import Clinic, Job, JobKind, JobLine, JobStatus, LineOutcome, User
@@ -30,6 +30,9 @@ class FailReason(StrEnum):
     STOPPED = "stopped"  # its runner died: a restarted process, a killed worker
     ERROR = "error"  # a bug or the database went away: logged with its traceback
 
+
+# A job's page and lines stay this long after it ends, for the manager to read the results.
+KEPT_AFTER_THE_END = timedelta(days=30)
 
 SUCCESSES = frozenset({LineOutcome.IMPORTED, LineOutcome.INVITED, LineOutcome.SENT})
 
@@ -120,8 +123,12 @@ def beat(job: Job) -> None:
 
 
 def finish(job: Job) -> None:
-    job.status = JobStatus.DONE
-    _ended(job)
+    """Done, unless the job was failed meanwhile as stopped (a batch outran JOB_STALE_SECONDS
+    and the manager was told to import again): then it stays failed, as the page said."""
+    db.session.refresh(job, ["status"], with_for_update=True)
+    if job.status == JobStatus.RUNNING:
+        job.status = JobStatus.DONE
+        _ended(job)
 
 
 def fail(job: Job, reason: FailReason) -> None:
@@ -146,12 +153,15 @@ def stale_condition(now: datetime) -> Any:
 
 
 def fail_stale_jobs(now: datetime | None = None) -> int:
-    """Fail every job whose runner is gone, in every clinic; how many were failed."""
+    """Fail every job whose runner is gone, in every clinic, and forget jobs that ended long
+    ago (their lines name people and hold what the file said); how many were failed."""
     now = now or utcnow()
-    failed = db.session.execute(
-        update(Job)
-        .where(stale_condition(now))
-        .values(status=JobStatus.FAILED, message=FailReason.STOPPED.value, finished_at=now)
+    stale = db.session.scalars(select(Job).where(stale_condition(now))).all()
+    for job in stale:
+        fail(job, FailReason.STOPPED)
+    db.session.execute(
+        delete(Job)
+        .where(Job.finished_at < now - KEPT_AFTER_THE_END)
         .execution_options(synchronize_session=False)
     )
-    return failed.rowcount
+    return len(stale)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
-from redis import Redis
+from redis import Redis, RedisError
 from rq import Queue
 
 from clinic_onboard.extensions import db
@@ -21,8 +21,9 @@ from clinic_onboard.services.i18n import LOCALES
 
 # In app.extensions: RQ's queue, made on first use in each process.
 QUEUE = "clinic_onboard.job_queue"
-# An import of a few thousand lines takes minutes; RQ kills a job that runs longer than this.
-RQ_JOB_TIMEOUT = 60 * 60
+# No time limit from RQ: a 5 MB import can run for an hour or more, and a job whose worker
+# died is found by its heartbeat instead (operations/jobs.py).
+RQ_NO_TIMEOUT = -1
 
 Handler = Callable[[Job], Iterator[None]]
 
@@ -42,7 +43,12 @@ def enqueue(job: Job) -> None:
     """Hand a committed job to its runner (the runner reads it from the database)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if job.runner == "rq":
-        queue(app).enqueue(run_queued, job.id, job_timeout=RQ_JOB_TIMEOUT)
+        try:
+            queue(app).enqueue(run_queued, job.id, job_timeout=RQ_NO_TIMEOUT)
+        except RedisError:  # the job would wait for ever: fail it, and the page says so
+            app.logger.exception("Job %s could not be queued", job.id)
+            jobs.fail(job, jobs.FailReason.ERROR)
+            db.session.commit()
     else:
         # A thread of its own, started now: a thread's job never waits in a queue, so one
         # still queued after JOB_STALE_SECONDS was lost with its process (operations/jobs.py).

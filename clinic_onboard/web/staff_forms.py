@@ -18,12 +18,13 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from clinic_onboard.models import ClinicRole, Membership
-from clinic_onboard.operations.csv_import import DEFAULT_MAX_BYTES
+from clinic_onboard.operations import csv_import
 from clinic_onboard.services.i18n import role_label
 from clinic_onboard.web.forms import PASSWORD_RULE, Form, within_date_bounds
 
@@ -101,11 +102,13 @@ class CsvImportForm(Form):
     upload = FileField(_l("CSV file"))
     text = TextAreaField(
         _l("Or paste the rows here"),
-        validators=[
-            Optional(),
-            Length(max=DEFAULT_MAX_BYTES, message=_l("That is too much text.")),
-        ],
+        validators=[Optional()],
     )
+
+    def validate_text(self, field: TextAreaField) -> None:
+        """The pasted rows fit the same limit as a file (in UTF-8 bytes, as a file is counted)."""
+        if field.data and len(field.data.encode()) > csv_import.max_bytes():
+            raise ValidationError(_("That is too much text."))
 
     def validate(self, extra_validators: dict | None = None) -> bool:
         if not super().validate(extra_validators):

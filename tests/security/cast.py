@@ -14,6 +14,11 @@ from clinic_onboard.models import (
     Clinic,
     ClinicInvitation,
     ClinicRole,
+    Job,
+    JobKind,
+    JobLine,
+    JobStatus,
+    LineOutcome,
     Membership,
     Onboarding,
     OnboardingEvent,
@@ -95,6 +100,7 @@ def build_cast(tag: str, today: date | None = None) -> Cast:
     cast.named["invitation"] = invitation.id
     cast.named["offboarding"] = leaver.id
     cast.named["task.offboarding"] = leaver.tasks[0].id
+    cast.named["job"] = _import_job(cast, tag).id
     cast.named.update(cast.log_objects)
     cast.secrets = _secrets(cast, tag)
     return cast
@@ -233,6 +239,29 @@ def _policy_document(cast: Cast, tag: str) -> PolicyDocument:
     manager = cast.people["manager"]
     attached = attach_document(cast.role, manager, item_id, stored, sha256)
     return attached.document
+
+
+def _import_job(cast: Cast, tag: str) -> Job:
+    """A finished CSV import with a line naming one of the clinic's people: its page and
+    progress are the managers' alone."""
+    manager = cast.people["manager"]
+    job = Job(
+        clinic_id=cast.clinic.id,
+        kind=JobKind.IMPORT_HIRES,
+        status=JobStatus.DONE,
+        started_by_id=manager.user_id,
+        runner="thread",
+        payload={},
+        total=1,
+        done=1,
+        refused=1,
+    )
+    db.session.add(job)
+    db.session.flush()
+    email = cast.email("hire")
+    db.session.add(JobLine(job_id=job.id, line=2, outcome=LineOutcome.REFUSED, label=email))
+    db.session.commit()
+    return job
 
 
 def _credential(cast: Cast, onboarding: Onboarding, member: Membership, tag: str) -> None:

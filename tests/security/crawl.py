@@ -25,6 +25,7 @@ from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     ClinicInvitation,
     ClinicRole,
+    Job,
     LogEntry,
     LogIncident,
     LogUnit,
@@ -57,6 +58,7 @@ ID_ARGUMENTS: dict[tuple[str, str], type] = {
     ("log_entry_id", "int"): LogEntry,
     ("incident_id", "int"): LogIncident,
     ("document_id", "int"): PolicyDocument,
+    ("job_id", "int"): Job,
 }
 # Arguments that name no tenant object: static files, and library item ids (the same words in
 # every clinic; the role id next to them is the tenant object).
@@ -189,6 +191,7 @@ OBJECTS = {
     "log_entry_id": "log_entry",
     "incident_id": "incident",
     "document_id": "policy_document",
+    "job_id": "job",
 }
 OBJECT_EXCEPTIONS = {
     ("my.acknowledge", "task_id"): "task.acknowledgement",

@@ -49,6 +49,7 @@ BLUEPRINTS = {
     "leaving": MANAGER,
     "people": MANAGER,
     "hires": MANAGER,
+    "jobs": MANAGER,  # an import's progress and per-line results name the people it added
 }
 ACCESS: dict[str, frozenset[str]] = {
     "static": PUBLIC,

@@ -134,11 +134,55 @@ def test_a_job_whose_runner_died_reads_failed_and_is_marked_failed(
     db.session.commit()
     db.session.refresh(lost)
     assert (lost.status, lost.message) == (JobStatus.FAILED, "stopped")
+    assert "text" not in lost.payload  # the file's names and emails go with the runner
     # Importing the file again does the rest; a line done before is refused, not doubled.
     again = finished_job(job_id_of(client.post("/staff/import", data={"text": rows(1, 2)})))
     assert [outcome for _line, outcome, _label in outcomes(again)] == ["imported", "imported"]
     rerun = finished_job(job_id_of(client.post("/staff/import", data={"text": rows(1, 2)})))
     assert [outcome for _line, outcome, _label in outcomes(rerun)] == ["refused", "refused"]
+
+
+def test_a_job_failed_as_stopped_stays_failed_when_its_late_runner_finishes(
+    app: Flask, manager: Membership
+) -> None:
+    """A batch outran JOB_STALE_SECONDS: the page told the manager to import again, so the
+    runner's late finish must not turn it into "Done"."""
+    job = stored_import(app, manager, rows(1, 1))
+    job.status = JobStatus.RUNNING
+    jobs.fail(job, jobs.FailReason.STOPPED)
+    db.session.commit()
+    jobs.finish(job)
+    db.session.commit()
+    assert (finished_job(job.id).status, job.message) == (JobStatus.FAILED, "stopped")
+
+
+def test_jobs_are_forgotten_a_month_after_they_end(app: Flask, manager: Membership) -> None:
+    old, recent = stored_import(app, manager, rows(1, 1)), stored_import(app, manager, rows(2, 1))
+    for job in (old, recent):
+        job_queue.run(app, job.id)
+    ended = utcnow() - jobs.KEPT_AFTER_THE_END
+    db.session.execute(
+        update(Job).where(Job.id == old.id).values(finished_at=ended - timedelta(hours=1))
+    )
+    db.session.commit()
+    jobs.fail_stale_jobs()
+    db.session.commit()
+    assert db.session.scalars(select(Job.id)).all() == [recent.id]
+    assert {line.job_id for line in db.session.scalars(select(JobLine))} == {recent.id}
+
+
+def test_pasted_rows_past_flasks_form_limit_reach_the_form(
+    app: Flask, client: FlaskClient, signed_in: Membership
+) -> None:
+    """600 kB of pasted rows is under the 5 MB import limit: the form answers (here, that the
+    clinic may not invite so many), never Flask's bare 413 for a large form field."""
+    big = rows(1, 12_000)
+    assert len(big.encode()) > 500_000
+    response = client.post("/staff/import", data={"text": big})
+    assert response.status_code == 200 and "hire1@example.com" in response.get_data(as_text=True)
+    app.config["CSV_IMPORT_MAX_BYTES"] = 1000
+    response = client.post("/staff/import", data={"text": big})
+    assert "That is too much text." in response.get_data(as_text=True)
 
 
 def test_a_job_runs_once_however_often_it_is_handed_over(app: Flask, manager: Membership) -> None:

@@ -82,3 +82,17 @@ def test_the_worker_command_runs_the_queue_in_burst_mode(
     result = app.test_cli_runner().invoke(cli, ["worker", "--burst"])
     assert result.exit_code == 0, result.output
     assert finished_job(job_id, timeout=10).succeeded == 1
+
+
+def test_a_job_that_cannot_be_queued_fails_and_says_so(
+    app: Flask, client: FlaskClient, signed_in: Membership
+) -> None:
+    """Redis gone when the job is handed over: no 500 and no job "waiting" for ever."""
+    app.config["JOB_QUEUE_URL"] = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    app.extensions.pop(job_queue.QUEUE, None)
+    text = f"name,email,role,start_date\nJo,jo@example.com,MA,{START}\n"
+    response = client.post("/staff/import", data={"text": text})
+    job = finished_job(job_id_of(response), timeout=10)
+    assert job.status == JobStatus.FAILED and job.message == "error"
+    assert "Something went wrong" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    app.extensions.pop(job_queue.QUEUE, None)
