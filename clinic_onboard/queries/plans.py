@@ -8,19 +8,23 @@ clinic give today, ``behind_ids`` which hires' plans differ, and only
 """
 
 import dataclasses
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import holidays
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from clinic_onboard import planner
 from clinic_onboard.catalog import Catalog
 from clinic_onboard.extensions import db
 from clinic_onboard.local_time import today_in
@@ -240,12 +244,15 @@ def plan_inputs(
 ) -> str:
     """A digest of every input of the plan the snapshot is compared with: the library, the
     clinic's profile, calendar and time zone, the role and its tailoring, and the onboarding's
-    own role, start date, language, day it was made and status. ``shared`` keeps the part
-    every hire of a role has in common, by role id, for a caller digesting many hires."""
+    own role, start date, language, day it was made and status; and the planner itself, so a
+    deploy that changes how plans are made never leaves a kept verdict standing. ``shared``
+    keeps the part every hire of a role has in common, by role id, for a caller digesting many
+    hires."""
     shared = {} if shared is None else shared
     clinic = db.session.get(Clinic, onboarding.clinic_id)
     if onboarding.role_id not in shared:
         common = (
+            planner_version(),
             catalog.version,
             clinic_profile(clinic),
             clinic.calendar,
@@ -264,6 +271,16 @@ def plan_inputs(
     )
     text = f"{shared[onboarding.role_id]}|{_canonical(own)!r}"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.cache
+def planner_version() -> str:
+    """A digest of the code that makes plans and of the statutory holidays it dates around
+    (the ``holidays`` package): read once per process."""
+    digest = hashlib.sha256(f"holidays {holidays.__version__}".encode())
+    for path in sorted(Path(planner.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _canonical(value: Any) -> Any:

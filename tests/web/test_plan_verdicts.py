@@ -144,3 +144,18 @@ def test_repair_keeps_the_verdicts_a_role_change_left_to_the_pages(
     built = _builds(monkeypatch)
     assert client.get("/staff/").get_data(as_text=True).count(BEHIND) == 2
     assert built == []
+
+
+def test_a_new_planner_sets_every_kept_verdict_aside(
+    signed_in: Membership,  # noqa: F811
+    role: ClinicRole,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deploy that changes how plans are made (or the statutory holidays they are dated
+    around) must not leave yesterday's verdicts standing until someone runs --repair."""
+    hire = start_hire(signed_in.clinic, signed_in.user, role, "deploy@clinic.example.com")
+    inputs, _behind = _kept(hire)
+    assert plan_reads.kept_verdict_holds(hire, plan_reads.plan_inputs(hire, catalog()))
+    monkeypatch.setattr(plan_reads, "planner_version", lambda: "a-new-planner")
+    assert plan_reads.plan_inputs(hire, catalog()) != inputs
+    assert not plan_reads.kept_verdict_holds(hire, plan_reads.plan_inputs(hire, catalog()))
