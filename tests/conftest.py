@@ -26,6 +26,15 @@ from clinic_onboard.operations import accounts
 
 PASSWORD = "correct horse battery"
 
+# The app dates everything on each clinic's own calendar (``Clinic.today()``); tests build
+# their dates with ``date.today()``. Between midnight UTC and midnight in Ontario the two
+# disagree, and a credential "issued today" is refused as issued tomorrow. The suite (and the
+# servers and browsers it starts) therefore runs on Ontario's clock, where most of its clinics
+# are: they agree with every test clinic except, for a few hours after each Canadian midnight,
+# those of other zones.
+os.environ["TZ"] = "America/Toronto"
+time.tzset()
+
 
 # A fixed record key (record/keys.py), so a test can sign or check what the app wrote.
 TEST_RECORD_KEYS = "test1:" + "a2V5LWZvci10ZXN0cy1vbmx5LW5vdC1hLXNlY3JldC0xMjM0"

@@ -54,8 +54,9 @@ DEMO_PEOPLE = (
 )
 
 
-def seed_demo(today: date) -> bool:
-    """Create the demo clinic and people; False (and nothing done) if the database has users."""
+def seed_demo() -> bool:
+    """Create the demo clinic and people; False (and nothing done) if the database has users.
+    Dated on the clinic's own calendar: past midnight UTC it is still yesterday in Ontario."""
     if count_users():
         return False
     clinic = accounts.create_clinic(DEMO_CLINIC, confirmed=True)
@@ -63,6 +64,7 @@ def seed_demo(today: date) -> bool:
     people = [_person(clinic, person) for person in DEMO_PEOPLE]
     manager, supervisor, amira, luc = people
     db.session.flush()
+    today = clinic.today()  # its zone is set once the clinic is written
     assistant = roles.add_role(clinic, manager.user, "medical_assistant", "Medical assistant")
     office = roles.add_role(clinic, manager.user, "medical_office_assistant", "")
     amira_plan = _hire(clinic, manager, amira, assistant, today - timedelta(days=21), supervisor)

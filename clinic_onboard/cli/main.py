@@ -1,6 +1,6 @@
 """The ``clinic-onboard`` command: Flask's commands (run, db, shell) plus the project's own."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -59,7 +59,7 @@ def seed_demo_command() -> None:
     """Load the demo clinic into an empty database and print its logins."""
     if current_app.config["ENVIRONMENT"] == "production":
         raise click.ClickException("The demo clinic is never loaded in production.")
-    if seed_demo(date.today()):
+    if seed_demo():
         db.session.commit()
         click.echo(f"Loaded the demo clinic: {DEMO_CLINIC.name}.")
     elif not demo_present():

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from clinic_onboard import policy
 from clinic_onboard.extensions import db, limiter
-from clinic_onboard.local_time import local
+from clinic_onboard.local_time import local, today_in
 from clinic_onboard.models import ClinicRole, LogUnit, Onboarding
 from clinic_onboard.operations.issued_records import issue_record
 from clinic_onboard.pdf import Document, completed_record, compliance_summary
@@ -106,7 +106,7 @@ def record(onboarding_id: int) -> Response:
         lambda: completed_record(
             pdf_inputs.record_input(onboarding, verify_url, now, snapshot_language(onboarding))
         ),
-        f"onboarding-record-{name}-{now.date().isoformat()}.pdf",
+        f"onboarding-record-{name}-{today_in(onboarding.membership.clinic.time_zone, now)}.pdf",
     )
     issue_record(onboarding, response.get_data(), now, current_membership().user)
     db.session.commit()

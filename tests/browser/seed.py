@@ -70,6 +70,7 @@ class Team:
     onboarding_id: int
     items: tuple[Item, ...]
     link: str = ""  # the hire's set-password link, when they have not set a password
+    zone: str = ""  # the clinic's time zone: it dates what the pages and file names show
 
     def first(self, kinds: set[str], signoff: str) -> Item:
         """The first item of the plan of one of ``kinds`` signed off by ``signoff``."""
@@ -202,7 +203,7 @@ class Seeder:
             name=hire_name,
             email=hire_email,
             role=role,
-            start_date=date.today(),
+            start_date=clinic.today(),  # the clinic's day: past midnight UTC, still yesterday
             supervisor=supervisor.user,
         )
         return onboarding, [manager, supervisor, onboarding.membership]
@@ -240,7 +241,8 @@ def _finish(onboarding: Onboarding, task: OnboardingTask, hire: Membership) -> N
         progress.acknowledge_task(onboarding, task, hire, hire.user.display_name)
     elif task.kind in ("credential", "document_check"):
         issuer, number = ISSUERS.get(task.module, ("Issuing body", "C-1"))
-        details = progress.CredentialDetails(issuer, number, date.today(), None)
+        issued = hire.clinic.today()  # never 'later than today' on the clinic's own calendar
+        details = progress.CredentialDetails(issuer, number, issued, None)
         progress.record_credential(onboarding, task, hire, details, None)
     else:
         progress.complete_task(onboarding, task, hire, "Done on the floor.")
@@ -265,4 +267,5 @@ def _team(onboarding: Onboarding, people: list[Membership], link: str = "") -> T
         onboarding_id=onboarding.id,
         items=tuple(_item(t) for t in sorted(live, key=lambda t: t.position)),
         link=link,
+        zone=onboarding.membership.clinic.time_zone,
     )

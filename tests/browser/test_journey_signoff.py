@@ -4,6 +4,7 @@ and the manager gives the final sign-off and downloads the completed record."""
 import re
 from datetime import UTC, date, datetime
 
+from clinic_onboard.local_time import today_in
 from tests.browser.seed import Item, Person, Team
 from tests.browser.ui import Locator, Ui, expect
 
@@ -121,15 +122,15 @@ def complete_and_print(ui: Ui, team: Team, signed: list[Item]) -> None:
     page.get_by_label("Your password, to confirm it is you").fill(team.manager.password)
     page.get_by_role("button", name="Complete the onboarding").click()
     ui.landed(f"Onboarding record: {hire}", flash=f"{hire}'s onboarding is complete.")
-    today_utc = datetime.now(UTC).date().isoformat()  # the record's times are in UTC
-    expect(page.locator(".lead")).to_contain_text(f"Completed {today_utc}")
+    today = today_in(team.zone, datetime.now(UTC)).isoformat()  # on the clinic's calendar
+    expect(page.locator(".lead")).to_contain_text(f"Completed {today}")
     final = page.get_by_role("row").filter(has_text="Final sign-off")
     expect(final).to_contain_text(team.manager.name)
     ui.shoot("record")
 
     fingerprint = page.locator(".fingerprint code").inner_text()
     name, text = ui.download_pdf(page.get_by_role("button", name="Download PDF").click)
-    assert name == f"onboarding-record-maya-tremblay-{today_utc}.pdf"
+    assert name == f"onboarding-record-maya-tremblay-{today}.pdf"
     assert f"Onboarding record — {hire}" in text
     assert f"Fingerprint starts {fingerprint[:12]}" in text  # the printout names this very record
     assert re.search(rf"{len(team.items)} items: \d+ signed off", text), text[:400]

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from clinic_onboard.extensions import db
+from clinic_onboard.local_time import today_in
 from clinic_onboard.models import (
     AppRole,
     ClinicRole,
@@ -313,7 +314,8 @@ def test_an_item_switched_off_after_a_needs_practice_stays_in_the_record_pdf(
     text = pdf_text(client.post(f"/exports/onboardings/{onboarding.id}/record.pdf"))
     assert re.sub(r"\s+", " ", task.title) in text
     assert "Needs practice" in text and "“Glove removal order”" in text
-    assert f"Withdrawn from the plan on {task.withdrawn_at.date().isoformat()}" in text
+    withdrawn = today_in(onboarding.membership.clinic.time_zone, task.withdrawn_at)
+    assert f"Withdrawn from the plan on {withdrawn.isoformat()}" in text
     assert "1 withdrawn" in text
 
 

@@ -14,6 +14,7 @@ from clinic_onboard.cli.main import cli
 from clinic_onboard.extensions import db
 from clinic_onboard.models import (
     AppRole,
+    Clinic,
     ClinicRole,
     Onboarding,
     OnboardingEvent,
@@ -34,11 +35,17 @@ def _add_hire(client, role: ClinicRole, supervisor_member_id: int) -> str:
         "name": "Noor Rahman",
         "email": "noor@clinic.example.com",
         "role": str(role.id),
-        "start_date": date.today().isoformat(),
+        "start_date": _clinic_today(role.clinic_id).isoformat(),
         "supervisor": str(supervisor_member_id),
     }
     page = client.post("/staff/new", data=form, follow_redirects=True).get_data(as_text=True)
     return html.unescape(re.search(r"readonly[^>]*>([^<]+)</textarea>", page).group(1)).strip()
+
+
+def _clinic_today(clinic_id: int) -> date:
+    """The clinic's day, as the app dates everything: past midnight UTC it is still
+    yesterday in Ontario."""
+    return db.session.get_one(Clinic, clinic_id).today()
 
 
 def _as(client, auth: Auth, email: str, password: str = PASSWORD) -> None:
@@ -53,7 +60,7 @@ def _hire_does(client, task: OnboardingTask) -> None:
         data = {
             "issuer": "Heart and Stroke Foundation",
             "number": "BLS-42",
-            "issued_on": date.today().isoformat(),
+            "issued_on": _clinic_today(task.clinic_id).isoformat(),
             "file": (io.BytesIO(PDF), "bls.pdf"),
         }
         client.post(

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from clinic_onboard.extensions import db
+from clinic_onboard.local_time import today_in
 from clinic_onboard.models import AppRole, ClinicRole, Onboarding, OnboardingEvent
 from clinic_onboard.operations import progress
 from tests.web.onboarding_factory import TITLES, build_onboarding, make_team, task_of
@@ -90,7 +91,8 @@ def test_the_record_carries_the_final_sign_off_comments_correction_and_renewal(
 
     final = text.split("Final sign-off", 2)[-1]
     assert f"Signed by {manager}" in final and "Role Manager" in final
-    assert f"Completed on {_long(onboarding.completed_at.date())}" in text
+    completed_on = today_in(onboarding.membership.clinic.time_zone, onboarding.completed_at)
+    assert f"Completed on {_long(completed_on)}" in text
     assert "Onboarding status Completed" in text
     for comment in COMMENTS:
         assert f"Needs practice · {completed['supervisor'].user.display_name}" in text
