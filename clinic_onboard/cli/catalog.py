@@ -194,18 +194,8 @@ def plan_command(
 ) -> None:
     """Print the duty checklist and dated onboarding plan for a role at a clinic."""
     catalog = load_library()
-    # made today: a start date in the past never dates a "before you start" task before today
     plan = plan_from_options(
-        catalog,
-        province,
-        setting,
-        role,
-        emr,
-        options,
-        start,
-        lang,
-        created_on=date.today(),
-        max_per_day=max_per_day,
+        catalog, province, setting, role, emr, options, start, lang, max_per_day=max_per_day
     )
     if output == "json":
         click.echo(json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False))
@@ -225,12 +215,15 @@ def plan_from_options(
     created_on: date | None = None,
     max_per_day: int = DEFAULT_MAX_PER_DAY,
 ) -> Plan:
-    """The plan for the command-line profile options; a bad slug is a usage error (exit 2)."""
+    """The plan for the command-line profile options, made ``created_on`` (today unless given:
+    a start in the past never dates a "before you start" task before today); a bad slug is a
+    usage error (exit 2)."""
     profile = ClinicProfile(province.upper(), setting, emr, frozenset(options))
+    made = created_on or date.today()
     try:
-        day = start.date() if start else date.today()
+        day = start.date() if start else made
         return build_plan(
-            catalog, profile, role, day, lang=lang, created_on=created_on, max_per_day=max_per_day
+            catalog, profile, role, day, lang=lang, created_on=made, max_per_day=max_per_day
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
